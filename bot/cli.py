@@ -1,0 +1,108 @@
+"""python -m bot …: a thin way in. Every command calls the same functions the handlers call."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+
+from bot.settings import Settings, SettingsError
+from knowledge.loader import KnowledgeError, load_knowledge
+
+NO_TOKEN_HINT = (
+    "Sin TELEGRAM_BOT_TOKEN: abro la consola con el mismo motor y la misma base de datos.\n"
+    "Para conectar Telegram: pide un token a @BotFather y corre  TELEGRAM_BOT_TOKEN=123:ABC… python -m bot"
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="CocreaBot: gobierno abierto desde lo local.")
+    commands = parser.add_subparsers(dest="command")
+
+    run = commands.add_parser("run", help="corre el bot de Telegram (long polling, o --webhook)")
+    run.add_argument("--webhook", action="store_true", help="usa el servidor de webhooks (WEBHOOK_URL, PORT, WEBHOOK_SECRET)")
+
+    commands.add_parser("chat", help="conversa en la consola con el mismo motor")
+
+    ask = commands.add_parser("ask", help="responde una pregunta (o una por línea con --json -)")
+    ask.add_argument("text", nargs="+", help="la pregunta, o - para leer una por línea de stdin")
+    ask.add_argument("--json", action="store_true", help="imprime un objeto JSON: intent, state, step, term, text, sources")
+
+    commands.add_parser("check-knowledge", help="valida knowledge/data/*.yaml e imprime un resumen")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+        return _dispatch(args, settings)
+    except (SettingsError, KnowledgeError) as problem:
+        print(f"Error: {problem}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "check-knowledge":
+        return check_knowledge()
+    if args.command == "ask":
+        return ask(" ".join(args.text), as_json=args.json, settings=settings)
+    if args.command == "chat" or (args.command is None and not settings.token):
+        if args.command is None:
+            print(NO_TOKEN_HINT, file=sys.stderr)
+        return chat(settings)
+    from bot.app import run_bot  # PTB is imported only when the bot really runs
+
+    return run_bot(settings, webhook=getattr(args, "webhook", False))
+
+
+def _engine(settings: Settings):
+    from bot.runtime import build_engine
+
+    return build_engine(settings)
+
+
+def ask(text: str, as_json: bool, settings: Settings) -> int:
+    engine = _engine(settings)
+    if text.strip() == "-":
+        for line in sys.stdin:
+            reply = engine.ask(line.rstrip("\n"))
+            _print(reply, as_json)
+        return 0
+    _print(engine.ask(text), as_json)
+    return 0
+
+
+def _print(reply, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(reply.as_json(), ensure_ascii=False), flush=True)
+    else:
+        print(reply.text)
+        print()
+
+
+def chat(settings: Settings) -> int:
+    from bot.console import Console
+
+    Console(_engine(settings)).loop()
+    return 0
+
+
+def check_knowledge() -> int:
+    started = time.perf_counter()
+    kb = load_knowledge()
+    elapsed_ms = (time.perf_counter() - started) * 1000
+    statuses: dict[str, int] = {}
+    for state in kb.states.values():
+        statuses[state.exercise.status] = statuses.get(state.exercise.status, 0) + 1
+    print("La base de conocimiento es válida.")
+    print(f"  Fuentes: {len(kb.sources)}")
+    print(f"  Entidades: {len(kb.states)} ({', '.join(f'{k}: {v}' for k, v in sorted(statuses.items()))})")
+    print(f"  Particularidades: {sum(len(s.particularities) for s in kb.states.values())}")
+    print(f"  Pasos: {len(kb.steps)} · Fases del INAI: {len(kb.phases)}")
+    print(f"  Glosario: {len(kb.terms)} términos · Cifras: {len(kb.figures)} · Respuestas: {len(kb.answers)}")
+    print(f"  Cargada en {elapsed_ms:.0f} ms")
+    return 0

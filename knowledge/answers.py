@@ -1,0 +1,439 @@
+"""Composing replies: short plain Spanish, Telegram-safe HTML (everything from data escaped),
+every factual reply ending with its sources and their dates."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Callable, Iterable
+
+from knowledge import wording
+from knowledge.live import LiveData, NoLiveData
+from knowledge.models import PHASE_COUNT, STEP_COUNT, Fact, KnowledgeBase, State
+from knowledge.reply import Action, Button, Citation, Reply, esc
+from knowledge.understanding import Understanding
+
+INAI_NOTICE_SOURCE = "contexto-2025"
+STATES_PER_PAGE = 32  # all of them fit on one keyboard, 3 to a row
+TERMS_PER_PAGE = 24
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Answerer:
+    def __init__(self, kb: KnowledgeBase, live: LiveData | None = None, clock: Clock = utc_now):
+        self.kb = kb
+        self.live = live or NoLiveData()
+        self.clock = clock
+
+    # -- from an understood question ------------------------------------------------------
+
+    def answer(self, u: Understanding) -> Reply:
+        if u.ambiguous_states and not u.states:
+            return self.which_state(u.ambiguous_states, u.intent)
+        handler = getattr(self, f"_answer_{u.intent}")
+        return handler(u)
+
+    def _answer_state_status(self, u: Understanding) -> Reply:
+        if not u.states:
+            return self.state_picker(intro="¿De qué entidad quieres saber? Elige una:")
+        if len(u.states) > 1:
+            return self.compare_states(u.states)
+        return self.state_card(u.state, lead_from=u)
+
+    def _answer_step(self, u: Understanding) -> Reply:
+        if u.bad_number is not None:
+            return self.no_such_step(u.bad_number, phase="fase" in u.text.split())
+        if u.phase is not None:
+            return self.phase(u.phase)
+        return self.step(u.step)
+
+    def _answer_steps_overview(self, u: Understanding) -> Reply:
+        words = set(u.text.split())
+        if words & {"fase", "fases"} or ("inai" in words and "pasos" not in words):
+            return self.phases_overview()
+        return self.steps_overview()
+
+    def _answer_glossary(self, u: Understanding) -> Reply:
+        return self.term(u.term) if u.term else self.glossary_index()
+
+    def _answer_figures(self, u: Understanding) -> Reply:
+        return self.figures(u)
+
+    def _answer_convocatorias(self, u: Understanding) -> Reply:
+        return self.convocatorias(u.state)
+
+    def _answer_documents(self, u: Understanding) -> Reply:
+        if not u.state:
+            return self.state_picker(intro="¿De qué entidad quieres ver los documentos? Elige una:", action="docs")
+        return self.documents(u.state, step=u.step)
+
+    def _answer_subscribe_help(self, u: Understanding) -> Reply:
+        return self.curated("subscribe_help", intent="subscribe_help", state=u.state, extra_buttons=self._subscribe_buttons(u.state))
+
+    def _answer_how_to_participate(self, u: Understanding) -> Reply:
+        return self.how_to_participate(u.state)
+
+    def _answer_greeting(self, u: Understanding) -> Reply:
+        if u.cues and "gracias" in u.text.split() or "grax" in u.text.split():
+            return Reply(wording.YOU_ARE_WELCOME, intent="greeting", buttons=self.menu_buttons())
+        return self.curated("greeting", intent="greeting", extra_buttons=self.menu_buttons())
+
+    def _answer_help(self, u: Understanding) -> Reply:
+        return self.help()
+
+    def _answer_out_of_scope(self, u: Understanding) -> Reply:
+        return self.out_of_scope(u.state)
+
+    # -- states -----------------------------------------------------------------------------
+
+    def state_card(self, slug: str, lead_from: Understanding | None = None) -> Reply:
+        state = self.kb.states[slug]
+        facts: list[Fact] = [state.declaratoria, state.exercise, state.stl, state.pal, *state.particularities]
+        lines = [f"<b>{esc(state.name)}</b> · {esc(wording.EXERCISE[state.exercise.status])}"]
+        lines.append(self._progress_line(state))
+        lead = wording.lead_sentence(state, lead_from.text if lead_from else "")
+        if lead:
+            lines += ["", lead]
+        lines += ["", *self._recent_documents(state.slug)]
+        lines += [
+            f"✍️ <b>Declaratoria:</b> {esc(wording.declaratoria(state))}",
+            f"🤝 <b>STL:</b> {esc(wording.stl(state))}",
+            f"📘 <b>Plan de Acción Local:</b> {esc(wording.pal(state))}",
+        ]
+        if state.exercise.note:
+            lines.append(f"ℹ️ {esc(state.exercise.note)}")
+        lines += self._particularities(state, lead_from)
+        lines += self._open_convocatorias_lines(state.slug)
+        lines += ["", f"<i>{esc(wording.as_of_notice(self._date_of(state.exercise)))}</i>"]
+        buttons = (
+            (Button("🔔 Suscribirme", Action("subscribe", slug)), Button("📄 Documentos", Action("docs", slug))),
+            (Button("📣 Convocatorias", Action("convs", slug)), Button("🧭 Los 13 pasos", Action("steps"))),
+        )
+        return self._factual("\n".join(_squeeze(lines)), facts, buttons, intent="state_status", state=state.name)
+
+    def compare_states(self, slugs: Iterable[str]) -> Reply:
+        slugs = list(slugs)[:4]
+        facts: list[Fact] = []
+        lines = ["<b>Comparación</b>"]
+        for slug in slugs:
+            state = self.kb.states[slug]
+            facts += [state.declaratoria, state.exercise, state.stl, state.pal]
+            lines += [
+                "",
+                f"<b>{esc(state.name)}</b> · {esc(wording.EXERCISE[state.exercise.status])}",
+                self._progress_line(state),
+                f"STL: {esc(wording.stl(state))}",
+                f"PAL: {esc(wording.pal(state))}",
+            ]
+        lines += ["", f"<i>{esc(wording.as_of_notice(self._date_of(facts[1])))}</i>"]
+        buttons = tuple((Button(f"Ver {self.kb.states[s].name}", Action("state", s)),) for s in slugs)
+        first = self.kb.states[slugs[0]].name
+        return self._factual("\n".join(lines), facts, buttons, intent="state_status", state=first)
+
+    def state_picker(self, intro: str = "Elige una entidad:", action: str = "state") -> Reply:
+        names = sorted(self.kb.states.values(), key=lambda s: wording.sort_key(s.name))
+        buttons = [Button(wording.short_name(s.name), Action(action, s.slug)) for s in names]
+        return Reply(esc(intro), _rows(buttons, 3), intent="state_status")
+
+    def which_state(self, slugs: tuple[str, ...], intent: str) -> Reply:
+        names = [self.kb.states[s].name for s in slugs]
+        question = "¿Te refieres a " + " o a ".join(esc(n) for n in names) + "?"
+        action = {"documents": "docs", "subscribe_help": "subscribe", "convocatorias": "convs"}.get(intent, "state")
+        buttons = tuple((Button(n, Action(action, s)),) for n, s in zip(names, slugs))
+        return Reply(question, buttons, intent=intent)
+
+    def _progress_line(self, state: State) -> str:
+        step = self._progress(state)
+        return f"{wording.progress_bar(step)}\n{esc(wording.progress_caption(step, self.kb.steps.get(step)))}"
+
+    def _progress(self, state: State) -> int:
+        published = self.live.progress(state.slug) or 0
+        return max(wording.seed_progress(state), published)
+
+    def _recent_documents(self, slug: str) -> list[str]:
+        documents = self.live.documents(slug, limit=3)
+        if not documents:
+            return []
+        lines = ["🆕 <b>Lo más reciente que publicó su STL:</b>"]
+        lines += [f"• {wording.document_line(d, self.kb)}" for d in documents]
+        return lines + [""]
+
+    def _particularities(self, state: State, lead_from: Understanding | None) -> list[str]:
+        if not state.particularities:
+            return []
+        lines = ["", "<b>Lo particular</b>"]
+        for item in state.particularities:
+            lines.append(f"• <b>{esc(item.title)}.</b> {esc(item.text)}")
+        return lines
+
+    def _open_convocatorias_lines(self, slug: str) -> list[str]:
+        open_now = self.live.open_convocatorias(slug, self.clock())
+        if not open_now:
+            return []
+        lines = ["", "📣 <b>Convocatorias abiertas</b>"]
+        lines += [f"• {wording.convocatoria_line(c, self.clock())}" for c in open_now[:3]]
+        return lines
+
+    # -- steps and phases -------------------------------------------------------------------
+
+    def step(self, number: int) -> Reply:
+        step = self.kb.steps[number]
+        lines = [
+            f"<b>Paso {number} de {STEP_COUNT} · {esc(step.name)}</b>",
+            f"«{esc(step.gloss)}»",
+            wording.progress_bar(number, mark_only=True),
+            "",
+            f"<b>Qué pasa:</b> {esc(step.what)}",
+            f"<b>Cómo se sabe que se hizo:</b> {esc('; '.join(step.evidence))}.",
+        ]
+        if step.is_convocatoria:
+            lines.append("📣 Este paso es una convocatoria: con /convocatorias ves las que están abiertas.")
+        buttons = (_step_navigator(number), (Button("📋 Ver los 13 pasos", Action("steps")),))
+        return self._factual("\n".join(lines), [step], buttons, intent="step", step=number)
+
+    def steps_overview(self) -> Reply:
+        lines = ["<b>Los 13 pasos de la estrategia local de gobierno abierto</b>", ""]
+        for number, step in sorted(self.kb.steps.items()):
+            lines.append(f"{number}. {esc(step.name)} — <i>«{esc(step.gloss)}»</i>")
+        lines += ["", "Toca un número para ver qué pasa en ese paso."]
+        buttons = _rows([Button(str(n), Action("step", str(n))) for n in sorted(self.kb.steps)], 5)
+        buttons += ((Button("Las 6 fases del INAI", Action("phases")),),)
+        return self._factual("\n".join(lines), list(self.kb.steps.values()), buttons, intent="steps_overview")
+
+    def phase(self, number: int) -> Reply:
+        phase = self.kb.phases[number]
+        lines = [
+            f"<b>Fase {number} de {PHASE_COUNT} (INAI) · {esc(phase.name)}</b>",
+            "",
+            esc(phase.what),
+            "",
+            "Son las 6 fases básicas con que el INAI describía la iniciativa; los 13 pasos la detallan.",
+        ]
+        previous = Button(f"◀ {number - 1}", Action("phase", str(number - 1))) if number > 1 else None
+        following = Button(f"{number + 1} ▶", Action("phase", str(number + 1))) if number < PHASE_COUNT else None
+        nav = tuple(b for b in (previous, following) if b)
+        buttons = (nav, (Button("Las 6 fases", Action("phases")), Button("Los 13 pasos", Action("steps"))))
+        return self._factual("\n".join(lines), [phase], buttons, intent="step", step=None)
+
+    def phases_overview(self) -> Reply:
+        lines = ["<b>Las 6 fases básicas de la iniciativa, según el INAI</b>", ""]
+        lines += [f"{n}. {esc(p.name)}" for n, p in sorted(self.kb.phases.items())]
+        lines += ["", "La estrategia local las detalla en 13 pasos: /pasos"]
+        buttons = _rows([Button(f"Fase {n}", Action("phase", str(n))) for n in sorted(self.kb.phases)], 3)
+        buttons += ((Button("Los 13 pasos", Action("steps")),),)
+        return self._factual("\n".join(lines), list(self.kb.phases.values()), buttons, intent="steps_overview")
+
+    def no_such_step(self, number: int, phase: bool = False) -> Reply:
+        if phase:
+            text = f"La iniciativa tiene {PHASE_COUNT} fases según el INAI; no existe la fase {number}."
+            buttons = ((Button("Ver las 6 fases", Action("phases")),),)
+        else:
+            text = f"La estrategia local tiene {STEP_COUNT} pasos; no existe el paso {number}."
+            buttons = ((Button("Ver los 13 pasos", Action("steps")),),)
+        return Reply(esc(text), buttons, intent="step")
+
+    # -- glossary ---------------------------------------------------------------------------
+
+    def term(self, term_id: str) -> Reply:
+        term = self.kb.terms[term_id]
+        lines = [f"<b>{esc(term.term)}</b>", "", esc(term.definition)]
+        if term.steps:
+            lines += ["", esc(wording.steps_mention(term.steps))]
+        related = [self.kb.terms[r] for r in term.related[:4]]
+        buttons = _rows([Button(r.term if len(r.term) <= 32 else r.term[:31] + "…", Action("term", r.id)) for r in related], 2)
+        buttons += tuple((Button(f"Paso {n}", Action("step", str(n))),) for n in term.steps[:1])
+        return self._factual("\n".join(lines), [term], buttons, intent="glossary", term=term_id)
+
+    def glossary_index(self, page: int = 0) -> Reply:
+        terms = sorted(self.kb.terms.values(), key=lambda t: wording.sort_key(t.term))
+        pages = max(1, -(-len(terms) // TERMS_PER_PAGE))
+        page = min(max(page, 0), pages - 1)
+        chunk = terms[page * TERMS_PER_PAGE:(page + 1) * TERMS_PER_PAGE]
+        buttons = _rows([Button(wording.button_label(t.term), Action("term", t.id)) for t in chunk], 2)
+        nav = []
+        if page > 0:
+            nav.append(Button("◀ Anteriores", Action("terms", str(page - 1))))
+        if page < pages - 1:
+            nav.append(Button("Más términos ▶", Action("terms", str(page + 1))))
+        if nav:
+            buttons += (tuple(nav),)
+        text = f"<b>Glosario</b> ({len(terms)} términos). Toca uno o escribe /glosario y la palabra, por ejemplo <code>/glosario STL</code>."
+        return Reply(text, buttons, intent="glossary")
+
+    # -- figures ----------------------------------------------------------------------------
+
+    def figures(self, u: Understanding) -> Reply:
+        chosen = wording.pick_figures(self.kb.figures, u.text)
+        chosen.sort(key=lambda f: self._date_of(f).sort_key(), reverse=True)
+        lines = ["<b>Cifras</b> (cada una con su fecha; la más reciente va primero)", ""]
+        for figure in chosen:
+            source = self.kb.sources[figure.source]
+            lines.append(f"• {esc(figure.text)} <i>({esc(source.short_name)}, {esc(self._date_of(figure).human())})</i>")
+        if u.state:
+            lines += ["", f"No tengo cifras por entidad; sobre {esc(self.kb.states[u.state].name)} te cuento cómo va su ejercicio."]
+        buttons = ((Button(f"Ver {self.kb.states[u.state].name}", Action("state", u.state)),),) if u.state else ()
+        state = self.kb.states[u.state].name if u.state else None
+        return self._factual("\n".join(lines), chosen, buttons, intent="figures", state=state)
+
+    # -- live data: convocatorias and documents ---------------------------------------------
+
+    def convocatorias(self, slug: str | None) -> Reply:
+        now = self.clock()
+        open_now = self.live.open_convocatorias(slug, now)
+        place = f" en {self.kb.states[slug].name}" if slug else ""
+        state_name = self.kb.states[slug].name if slug else None
+        if not open_now:
+            text = wording.no_convocatorias(place, self.kb.steps)
+            return Reply(text, self._subscribe_buttons(slug), intent="convocatorias", state=state_name)
+        lines = [f"📣 <b>Convocatorias abiertas{esc(place)}</b> (la que cierra antes va primero)", ""]
+        for item in open_now[:10]:
+            lines += [wording.convocatoria_block(item, now, self.kb), ""]
+        if len(open_now) > 10:
+            lines.append(f"…y {len(open_now) - 10} más.")
+        return Reply("\n".join(lines).strip(), self._subscribe_buttons(slug), intent="convocatorias", state=state_name)
+
+    def documents(self, slug: str, step: int | None = None) -> Reply:
+        state = self.kb.states[slug]
+        documents = self.live.documents(slug, limit=10)
+        if step is not None:
+            documents = [d for d in documents if d.step == step]
+        if not documents:
+            what = f"del paso {step}" if step else ""
+            text = (
+                f"Todavía no hay documentos {what} publicados en este bot por el STL de {esc(state.name)}. "
+                "Cuando su STL publique uno, te aviso si te suscribes."
+            ).replace("  ", " ")
+            return Reply(text, self._subscribe_buttons(slug), intent="documents", state=state.name, step=step)
+        lines = [f"📄 <b>Documentos publicados por el STL de {esc(state.name)}</b>", ""]
+        lines += [f"• {wording.document_line(d, self.kb)}" for d in documents]
+        return Reply("\n".join(lines), self._subscribe_buttons(slug), intent="documents", state=state.name, step=step)
+
+    # -- curated answers --------------------------------------------------------------------
+
+    def how_to_participate(self, slug: str | None) -> Reply:
+        reply = self.curated("how_to_participate", intent="how_to_participate")
+        if not slug:
+            return reply
+        state = self.kb.states[slug]
+        extra = f"\n\nEn <b>{esc(state.name)}</b>: {esc(wording.participation_hint(state))}"
+        return Reply(
+            reply.html.replace("\n\n<i>Fuente", extra + "\n\n<i>Fuente", 1) if "<i>Fuente" in reply.html else reply.html + extra,
+            self._subscribe_buttons(slug) + ((Button(f"Ver {state.name}", Action("state", slug)),),),
+            reply.sources + self._citations([state.stl]),
+            intent="how_to_participate",
+            state=state.name,
+        )
+
+    def help(self) -> Reply:
+        return self.curated("help", intent="help", extra_buttons=self.menu_buttons())
+
+    def out_of_scope(self, slug: str | None = None) -> Reply:
+        reply = self.curated("out_of_scope", intent="out_of_scope")
+        if not slug:
+            return Reply(reply.html, self.menu_buttons(), intent="out_of_scope")
+        name = self.kb.states[slug].name
+        text = reply.html + f"\n\nSobre {esc(name)} sí puedo contarte cómo va su ejercicio de gobierno abierto."
+        return Reply(text, ((Button(f"Ver {name}", Action("state", slug)),),), intent="out_of_scope", state=name)
+
+    def sources_list(self) -> Reply:
+        lines = ["<b>Fuentes</b>", "Todo lo que digo viene de estos documentos; cada dato lleva su fecha.", ""]
+        for source in sorted(self.kb.sources.values(), key=lambda s: s.date.sort_key()):
+            line = f"• <b>{esc(source.short_name)}</b> ({esc(source.date.human())}): {esc(source.title)}. {esc(source.author)}."
+            if source.url:
+                line += f' <a href="{esc(source.url)}">Enlace</a>'
+            lines.append(line)
+        lines += ["", esc(self.kb.answers["about_inai_today"].text) if "about_inai_today" in self.kb.answers else ""]
+        text = "\n".join(_squeeze(lines))
+        return Reply(text, intent="sources", sources=self._citations_from_ids(self.kb.sources))
+
+    def curated(self, answer_id: str, intent: str, state: str | None = None, extra_buttons=()) -> Reply:
+        answer = self.kb.answers[answer_id]
+        citations = self._citations_from_ids(answer.sources)
+        text = answer.text.strip()
+        if citations:
+            text += "\n\n" + _sources_line(citations)
+        name = self.kb.states[state].name if state else None
+        return self._with_inai_notice(Reply(text, tuple(extra_buttons), citations, intent=intent, state=name))
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def _factual(self, text: str, facts: list, buttons, **fields) -> Reply:
+        citations = self._citations(facts)
+        reply = Reply(f"{text}\n\n{_sources_line(citations)}", tuple(buttons), citations, **fields)
+        return self._with_inai_notice(reply)
+
+    def _with_inai_notice(self, reply: Reply) -> Reply:
+        """Every reply that names INAI says that it no longer exists (CONTEXT-2025)."""
+        if "INAI" not in reply.text or any(c.source_id == INAI_NOTICE_SOURCE for c in reply.sources):
+            return reply
+        notice_source = self.kb.sources[INAI_NOTICE_SOURCE]
+        citation = self._citation(INAI_NOTICE_SOURCE, notice_source.date.human())
+        text = f"{reply.html}\n\nℹ️ <i>{esc(wording.INAI_NOTICE)}</i> <i>({esc(notice_source.short_name)}, {esc(notice_source.date.human())})</i>"
+        return Reply(text, reply.buttons, reply.sources + (citation,), reply.intent, reply.state, reply.step, reply.term)
+
+    def _date_of(self, fact: Fact):
+        return fact.as_of or self.kb.sources[fact.source].date
+
+    def _citations(self, facts: Iterable[Fact]) -> tuple[Citation, ...]:
+        seen: dict[tuple[str, str], Citation] = {}
+        for fact in facts:
+            for source_id in (fact.source, *fact.also_from):
+                date = (fact.as_of if source_id == fact.source and fact.as_of else self.kb.sources[source_id].date).human()
+                seen.setdefault((source_id, date), self._citation(source_id, date))
+        return tuple(seen.values())
+
+    def _citations_from_ids(self, ids: Iterable[str]) -> tuple[Citation, ...]:
+        return tuple(self._citation(i, self.kb.sources[i].date.human()) for i in ids)
+
+    def _citation(self, source_id: str, date: str) -> Citation:
+        source = self.kb.sources[source_id]
+        return Citation(source_id, source.short_name, source.title, date)
+
+    def _subscribe_buttons(self, slug: str | None):
+        if slug:
+            name = wording.short_name(self.kb.states[slug].name)
+            return ((Button(f"🔔 Suscribirme a {name}", Action("subscribe", slug)),),)
+        return ((Button("🔔 Elegir entidad para suscribirme", Action("states", "subscribe")),),)
+
+    @staticmethod
+    def menu_buttons():
+        return (
+            (Button("🗺️ Cómo va mi estado", Action("states")), Button("🧭 Los 13 pasos", Action("steps"))),
+            (Button("📖 Glosario", Action("terms")), Button("📚 Fuentes", Action("sources"))),
+        )
+
+
+def _sources_line(citations: tuple[Citation, ...]) -> str:
+    label = "Fuente" if len(citations) == 1 else "Fuentes"
+    parts = [f"{esc(c.short_name)} ({esc(c.date)})" for c in citations]
+    return f"<i>{label}: {'; '.join(parts)}.</i>"
+
+
+def _rows(buttons: list[Button], per_row: int) -> tuple[tuple[Button, ...], ...]:
+    return tuple(tuple(buttons[i:i + per_row]) for i in range(0, len(buttons), per_row))
+
+
+def _step_navigator(number: int) -> tuple[Button, ...]:
+    nav = []
+    if number > 1:
+        nav.append(Button(f"◀ {number - 1}", Action("step", str(number - 1))))
+    nav.append(Button(f"· {number} ·", Action("step", str(number))))
+    if number < STEP_COUNT:
+        nav.append(Button(f"{number + 1} ▶", Action("step", str(number + 1))))
+    return tuple(nav)
+
+
+def _squeeze(lines: list[str]) -> list[str]:
+    """Drop blank lines at the edges and doubled blank lines in the middle."""
+    out: list[str] = []
+    for line in lines:
+        if line == "" and (not out or out[-1] == ""):
+            continue
+        out.append(line)
+    while out and out[-1] == "":
+        out.pop()
+    return out

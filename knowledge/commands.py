@@ -1,0 +1,150 @@
+"""The read-only commands and buttons, shared by the Telegram handlers and the console chat.
+Anything that writes (subscribing, publishing) lives in bot/ and handlers/."""
+
+from __future__ import annotations
+
+from knowledge.engine import Engine
+from knowledge.models import PHASE_COUNT, STEP_COUNT
+from knowledge.reply import Action, Reply, esc
+
+READ_ONLY_COMMANDS = (
+    "start", "ayuda", "help", "estado", "pasos", "paso", "fases", "fase", "glosario", "fuentes",
+    "privacidad", "convocatorias", "documentos",
+)
+
+
+def command_reply(engine: Engine, command: str, arg: str = "") -> Reply | None:
+    """The reply to /command arg, or None when the command is not a read-only one."""
+    arg = arg.strip()
+    handler = _COMMANDS.get(command.lower())
+    return handler(engine, arg) if handler else None
+
+
+def action_reply(engine: Engine, action: Action) -> Reply | None:
+    """The reply to a button, or None when the action needs the runtime (subscribe)."""
+    answers = engine.answers
+    kb = engine.kb
+    if action.kind == "state" and action.arg in kb.states:
+        return answers.state_card(action.arg)
+    if action.kind == "states":
+        if action.arg in ("docs", "convs", "subscribe"):
+            return answers.state_picker("Elige una entidad:", action=action.arg)
+        return answers.state_picker()
+    if action.kind == "step" and _in_range(action.arg, STEP_COUNT):
+        return answers.step(int(action.arg))
+    if action.kind == "steps":
+        return answers.steps_overview()
+    if action.kind == "phase" and _in_range(action.arg, PHASE_COUNT):
+        return answers.phase(int(action.arg))
+    if action.kind == "phases":
+        return answers.phases_overview()
+    if action.kind == "term" and action.arg in kb.terms:
+        return answers.term(action.arg)
+    if action.kind == "terms":
+        return answers.glossary_index(int(action.arg) if action.arg.isdigit() else 0)
+    if action.kind == "docs" and action.arg in kb.states:
+        return answers.documents(action.arg)
+    if action.kind == "convs" and (action.arg in kb.states or action.arg == ""):
+        return answers.convocatorias(action.arg or None)
+    if action.kind == "sources":
+        return answers.sources_list()
+    if action.kind == "help":
+        return answers.help()
+    return None
+
+
+def state_or_picker(engine: Engine, arg: str, action: str = "state", intro: str = "Elige una entidad:") -> tuple[str | None, Reply | None]:
+    """(slug, None) when arg names one state; otherwise (None, a reply that asks which)."""
+    if not arg:
+        return None, engine.answers.state_picker(intro, action=action)
+    understood = engine.understand(arg)
+    if understood.state:
+        return understood.state, None
+    if understood.ambiguous_states:
+        return None, engine.answers.which_state(understood.ambiguous_states, _intent_for(action))
+    text = f"No encontré la entidad «{esc(arg[:60])}». {intro}"
+    return None, engine.answers.state_picker(text, action=action)
+
+
+def _intent_for(action: str) -> str:
+    return {"docs": "documents", "subscribe": "subscribe_help", "convs": "convocatorias"}.get(action, "state_status")
+
+
+def _start(engine: Engine, arg: str) -> Reply:
+    """/start, and deep links such as t.me/<bot>?start=jalisco."""
+    if arg and arg in engine.kb.states:
+        return engine.answers.state_card(arg)
+    if arg.startswith("paso-") and _in_range(arg[5:], STEP_COUNT):
+        return engine.answers.step(int(arg[5:]))
+    return engine.answers.curated("greeting", intent="greeting", extra_buttons=engine.answers.menu_buttons())
+
+
+def _estado(engine: Engine, arg: str) -> Reply:
+    slug, ask = state_or_picker(engine, arg, intro="¿De qué entidad quieres saber? Elige una:")
+    return ask or engine.answers.state_card(slug)
+
+
+def _paso(engine: Engine, arg: str) -> Reply:
+    if not arg:
+        return engine.answers.steps_overview()
+    if arg.isdigit():
+        number = int(arg)
+        return engine.answers.step(number) if 1 <= number <= STEP_COUNT else engine.answers.no_such_step(number)
+    understood = engine.understand(f"paso {arg}")
+    if understood.step:
+        return engine.answers.step(understood.step)
+    if understood.bad_number is not None:
+        return engine.answers.no_such_step(understood.bad_number)
+    return engine.answers.steps_overview()
+
+
+def _fase(engine: Engine, arg: str) -> Reply:
+    if arg.isdigit() and 1 <= int(arg) <= PHASE_COUNT:
+        return engine.answers.phase(int(arg))
+    if arg.isdigit():
+        return engine.answers.no_such_step(int(arg), phase=True)
+    return engine.answers.phases_overview()
+
+
+def _glosario(engine: Engine, arg: str) -> Reply:
+    if not arg:
+        return engine.answers.glossary_index()
+    term = engine.understander.find_term(arg)
+    if term:
+        return engine.answers.term(term)
+    index = engine.answers.glossary_index()
+    text = f"No tengo «{esc(arg[:60])}» en el glosario. Estos son los términos que sí tengo:"
+    return Reply(text, index.buttons, intent="glossary")
+
+
+def _convocatorias(engine: Engine, arg: str) -> Reply:
+    if not arg:
+        return engine.answers.convocatorias(None)
+    slug, ask = state_or_picker(engine, arg, action="convs")
+    return ask or engine.answers.convocatorias(slug)
+
+
+def _documentos(engine: Engine, arg: str) -> Reply:
+    slug, ask = state_or_picker(engine, arg, action="docs", intro="¿De qué entidad quieres ver los documentos?")
+    return ask or engine.answers.documents(slug)
+
+
+def _in_range(text: str, top: int) -> bool:
+    return text.isdigit() and 1 <= int(text) <= top
+
+
+_COMMANDS = {
+    "start": _start,
+    "ayuda": lambda e, a: e.answers.help(),
+    "help": lambda e, a: e.answers.help(),
+    "estado": _estado,
+    "pasos": lambda e, a: e.answers.steps_overview(),
+    "paso": _paso,
+    "fases": lambda e, a: e.answers.phases_overview(),
+    "fase": _fase,
+    "glosario": _glosario,
+    "fuentes": lambda e, a: e.answers.sources_list(),
+    "privacidad": lambda e, a: e.answers.curated("privacy", intent="privacy"),
+    "convocatorias": _convocatorias,
+    "documentos": _documentos,
+}

@@ -1,0 +1,58 @@
+"""The read interface through which answers see live data (what facilitators published and the
+open convocatorias). knowledge/ declares it; bot/store implements it; tests use NoLiveData or a
+small in-memory stand-in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    id: int
+    state: str  # slug
+    step: int | None  # the step it evidences; None for "otro"
+    kind: str
+    title: str
+    url: str | None
+    has_file: bool
+    published_on: date
+
+
+@dataclass(frozen=True)
+class ConvocatoriaInfo:
+    id: int
+    state: str  # slug
+    step: int | None
+    kind: str
+    title: str
+    description: str
+    opens_at: datetime  # aware, UTC
+    closes_at: datetime  # aware, UTC
+    url: str | None
+    how_to_apply: str | None
+    contact: str | None
+
+
+class LiveData(Protocol):
+    def documents(self, state: str | None, limit: int = 5) -> list[DocumentInfo]:
+        """The newest published documents, of one state or of all."""
+
+    def progress(self, state: str) -> int | None:
+        """The highest step that the state's published documents evidence."""
+
+    def open_convocatorias(self, state: str | None, now: datetime) -> list[ConvocatoriaInfo]:
+        """Convocatorias open at `now`, soonest to close first."""
+
+
+class NoLiveData:
+    def documents(self, state: str | None, limit: int = 5) -> list[DocumentInfo]:
+        return []
+
+    def progress(self, state: str) -> int | None:
+        return None
+
+    def open_convocatorias(self, state: str | None, now: datetime) -> list[ConvocatoriaInfo]:
+        return []

@@ -1,0 +1,94 @@
+"""What the bot says, independent of Telegram: HTML text (Telegram's subset), buttons that name
+an action, and the sources it cites. The Telegram handlers and the console render the same
+Reply objects."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+# Actions a button can ask for. Handlers encode them as versioned callback data.
+ACTION_KINDS = frozenset({
+    "state",      # arg: slug          -> the state's card
+    "states",     # arg: "" | page     -> the state picker
+    "step",       # arg: 1..13         -> one step
+    "steps",      # arg: ""            -> the 13 steps
+    "phase",      # arg: 1..6          -> one of INAI's phases
+    "phases",     # arg: ""            -> the 6 phases
+    "term",       # arg: term id       -> a glossary entry
+    "terms",      # arg: "" | page     -> the glossary index
+    "subscribe",  # arg: slug          -> subscribe to a state
+    "docs",       # arg: slug          -> the state's published documents
+    "convs",      # arg: slug | ""     -> open convocatorias
+    "sources",    # arg: ""            -> the sources
+    "help",       # arg: ""
+})
+
+
+@dataclass(frozen=True)
+class Action:
+    kind: str
+    arg: str = ""
+
+    def __post_init__(self):
+        if self.kind not in ACTION_KINDS:
+            raise ValueError(f"unknown action {self.kind!r}")
+
+
+@dataclass(frozen=True)
+class Button:
+    text: str
+    action: Action | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Citation:
+    source_id: str
+    short_name: str
+    title: str
+    date: str  # already formatted for people, "noviembre de 2019"
+
+
+@dataclass(frozen=True)
+class Reply:
+    html: str
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    sources: tuple[Citation, ...] = ()
+    intent: str = ""
+    state: str | None = None  # canonical name
+    step: int | None = None
+    term: str | None = None
+    extra: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def text(self) -> str:
+        return html_to_text(self.html)
+
+    def as_json(self) -> dict:
+        return {
+            "intent": self.intent,
+            "state": self.state,
+            "step": self.step,
+            "term": self.term,
+            "text": self.text,
+            "html": self.html,
+            "sources": [
+                {"id": c.source_id, "name": c.short_name, "title": c.title, "date": c.date} for c in self.sources
+            ],
+            "buttons": [[b.text for b in row] for row in self.buttons],
+        }
+
+
+def esc(value: object) -> str:
+    """Escape anything that comes from data or from a user before it goes into HTML."""
+    return html.escape(str(value), quote=False)
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def html_to_text(markup: str) -> str:
+    """What a person sees of a Telegram HTML message."""
+    return html.unescape(_TAG.sub("", markup))

@@ -1,0 +1,26 @@
+"""Normalizing what people type: case, accents, ¿¡ and punctuation, repeated letters."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+MAX_QUESTION_CHARS = 500  # longer messages are read by their start; nobody asks in 10,000 characters
+
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+_REPEATS = re.compile(r"([a-z])\1{2,}")
+_LETTER_DIGIT = re.compile(r"(?<=[a-z])(?=\d)")
+
+
+def fold(text: str) -> str:
+    """Lower case, no accents (ñ becomes n, as many type it), only letters, digits and single spaces."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    ascii_only = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(_NOT_WORD.sub(" ", ascii_only).split())
+
+
+def normalize(text: str) -> str:
+    """fold() plus: 'holaaaa' -> 'hola', 'paso6' -> 'paso 6' ('6to' stays: it is an ordinal)."""
+    folded = fold(text[:MAX_QUESTION_CHARS])
+    folded = _REPEATS.sub(r"\1", folded)
+    return _LETTER_DIGIT.sub(" ", folded)

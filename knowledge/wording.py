@@ -1,0 +1,237 @@
+"""The plain-Spanish words for statuses, progress, dates and live items. Functions here return
+plain text unless their name ends in _html or they say so; callers escape plain text."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from knowledge.dates import PartialDate, human_date, human_time, human_weekday_date
+from knowledge.live import ConvocatoriaInfo, DocumentInfo
+from knowledge.models import STEP_COUNT, Figure, KnowledgeBase, State, Step
+from knowledge.reply import esc
+from knowledge.text import fold
+
+MEXICO_TZ = ZoneInfo("America/Mexico_City")
+
+INAI_NOTICE = (
+    "El INAI dejó de existir en marzo de 2025: sus funciones pasaron a la Secretaría Anticorrupción y "
+    "Buen Gobierno («Transparencia para el Pueblo»). Lo que digo del INAI es histórico, a la fecha de cada documento."
+)
+YOU_ARE_WELCOME = "¡Con gusto! Si tienes otra pregunta sobre gobierno abierto en tu estado, aquí estoy."
+
+EXERCISE = {
+    "active": "ejercicio activo",
+    "impasse": "ejercicio en impasse (detenido)",
+    "inactive": "ejercicio inactivo",
+    "outside_strategy": "firmó, pero trabaja fuera de la estrategia del INAI",
+    "unclassified": "firmó en 2019; el informe no la clasifica",
+    "not_signed": "no ha firmado la Declaratoria",
+}
+
+ORDINAL_PLAN = {1: "primer", 2: "segundo", 3: "tercer", 4: "cuarto", 5: "quinto"}
+
+
+def declaratoria(state: State) -> str:
+    if state.declaratoria.signed:
+        return f"firmada en {state.declaratoria.year}."
+    return "sin firmar."
+
+
+def stl(state: State) -> str:
+    info = state.stl
+    text = {
+        "installed_active": f"instalado en {info.year} y activo." if info.year else "instalado y activo.",
+        "installed_impasse": "instalado, pero en impasse.",
+        "installed_no_evidence": "instalado, pero sin evidencia de trabajo.",
+        "not_installed": "no se ha instalado.",
+        "installing": "en proceso de instalación.",
+        "not_reported": "el informe no reporta un STL: la entidad trabaja fuera de la estrategia.",
+        "not_applicable": "no tiene, porque la entidad no firmó la Declaratoria.",
+    }[info.status]
+    if info.installation == "open":
+        text += " Su instalación fue abierta, con convocatoria pública."
+    elif info.installation == "closed":
+        text += " Su instalación fue cerrada: no se documentó una convocatoria pública."
+    if info.note:
+        text += f" {info.note}"
+    return text
+
+
+def pal(state: State) -> str:
+    info = state.pal
+    if info.plan and info.phase:
+        verb = "construye" if info.phase == "construction" else "implementa"
+        text = f"{verb} su {ORDINAL_PLAN.get(info.plan, str(info.plan))} plan."
+    elif info.launched_any:
+        text = "ha puesto en marcha al menos un plan; el informe no reporta uno en curso."
+    else:
+        text = "todavía no ha puesto en marcha un plan."
+    if info.note:
+        text += f" {info.note}"
+    return text
+
+
+def seed_progress(state: State) -> int:
+    """The furthest of the 13 steps the sources show evidence for: the signature (1), the
+    installed STL (4), a Plan de Acción put in motion (11)."""
+    if state.pal.launched_any:
+        return 11
+    if state.stl.status.startswith("installed"):
+        return 4
+    return 1 if state.declaratoria.signed else 0
+
+
+def progress_bar(step: int, mark_only: bool = False) -> str:
+    """▰▰▰▰▱▱▱▱▱▱▱▱▱ (how far), or ▱▱▱▰▱… (where this step sits) with mark_only."""
+    if mark_only:
+        return "".join("▰" if n == step else "▱" for n in range(1, STEP_COUNT + 1))
+    return "▰" * step + "▱" * (STEP_COUNT - step)
+
+
+def progress_caption(step: int, info: Step | None) -> str:
+    if step == 0 or info is None:
+        return "Aún no da el paso 1 (firmar la Declaratoria)."
+    return f"Paso {step} de {STEP_COUNT}: {info.name} (el más avanzado del que hay evidencia)."
+
+
+def as_of_notice(date: PartialDate) -> str:
+    return (
+        f"Datos a {date.human()}, salvo donde se indica otra fecha. "
+        "Los documentos no dicen si el ejercicio sigue igual hoy."
+    )
+
+
+def lead_sentence(state: State, question: str) -> str:
+    """A first line that answers the question asked ('¿Puebla firmó?') before the full card."""
+    words = set(question.split())
+    name = esc(state.name)
+    if words & {"firmo", "firmaron", "firma", "firmado", "declaratoria"}:
+        if state.declaratoria.signed:
+            return f"<b>Sí.</b> {name} firmó la Declaratoria de Gobierno Abierto en {state.declaratoria.year}."
+        return f"<b>No.</b> {name} no había firmado la Declaratoria de Gobierno Abierto."
+    if words & {"stl", "secretariado"}:
+        has = state.stl.status.startswith("installed")
+        return f"<b>{'Sí' if has else 'No'}.</b> STL de {name}: {esc(stl(state))}"
+    if words & {"pal", "plan", "planes"}:
+        has = state.pal.launched_any or state.pal.plan is not None
+        return f"<b>{'Sí' if has else 'No'}.</b> Plan de Acción Local de {name}: {esc(pal(state))}"
+    return ""
+
+
+def short_name(name: str) -> str:
+    return {"Ciudad de México": "CDMX", "Estado de México": "Edomex", "Baja California Sur": "BC Sur"}.get(name, name)
+
+
+def button_label(text: str, limit: int = 30) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def sort_key(text: str) -> str:
+    return fold(text)
+
+
+def steps_mention(steps: list[int]) -> str:
+    if len(steps) == 1:
+        return f"Es parte del paso {steps[0]} de los 13 de la estrategia local."
+    listed = ", ".join(str(s) for s in steps[:-1]) + f" y {steps[-1]}"
+    return f"Aparece en los pasos {listed} de los 13 de la estrategia local."
+
+
+def participation_hint(state: State) -> str:
+    status = state.stl.status
+    if status in ("installed_active", "installing"):
+        return "su STL está activo o instalándose; sus convocatorias son la forma de entrar. Suscríbete para enterarte."
+    if status in ("installed_impasse", "installed_no_evidence"):
+        return "su STL estaba detenido a la fecha del informe; suscríbete para saber si publica algo nuevo."
+    if status == "not_applicable":
+        return "la entidad no había firmado la Declaratoria, así que no tenía STL."
+    return "no tenía un STL en funciones a la fecha del informe; suscríbete para saber si publica algo nuevo."
+
+
+# -- figures --------------------------------------------------------------------------------
+
+TOPIC_WORDS = {
+    "stl": {"stl", "secretariado", "secretariados", "stls"},
+    "pal": {"pal", "plan", "planes", "pals"},
+    "compromisos": {"compromiso", "compromisos"},
+    "participantes": {"osc", "organizaciones", "instituciones", "personas", "facilitadoras", "facilitadores", "participan", "participaron"},
+    "metrica": {"metrica", "calificacion", "sujetos"},
+    "entidades": {"firmaron", "firmado", "firma", "entidades", "estados", "declaratoria"},
+    "ejercicios": {"activos", "activas", "activo", "impasse", "inactivos", "inactivo", "ejercicios"},
+}
+
+
+def pick_figures(figures: list[Figure], question: str, limit: int = 6) -> list[Figure]:
+    """The figures a question asks for: by keyword first, then by topic; headline ones otherwise."""
+    words = set(question.split())
+    scored = []
+    for figure in figures:
+        keyword_hits = sum(1 for k in figure.keywords if fold(k) in question)
+        topic_hit = bool(words & TOPIC_WORDS.get(figure.topic, set()))
+        score = keyword_hits * 2 + topic_hit
+        if score:
+            scored.append((score, figure))
+    if not scored:
+        headline = [f for f in figures if f.topic in ("entidades", "stl", "pal")]
+        return headline[:limit]
+    best = max(score for score, _ in scored)
+    return [f for score, f in sorted(scored, key=lambda p: -p[0]) if score >= max(1, best - 1)][:limit]
+
+
+# -- live items -----------------------------------------------------------------------------
+
+
+def document_line(document: DocumentInfo, kb: KnowledgeBase) -> str:
+    """HTML: title (linked), step, date."""
+    title = esc(document.title)
+    if document.url:
+        title = f'<a href="{esc(document.url)}">{title}</a>'
+    step = f"paso {document.step}: {esc(kb.steps[document.step].name)}" if document.step else esc(document.kind)
+    attached = " 📎" if document.has_file else ""
+    return f"{title}{attached} — {step}; {esc(human_date(document.published_on))}"
+
+
+def relative_days(moment: datetime, now: datetime) -> str:
+    days = (moment.astimezone(MEXICO_TZ).date() - now.astimezone(MEXICO_TZ).date()).days
+    if days <= 0:
+        return "hoy"
+    if days == 1:
+        return "mañana"
+    return f"en {days} días"
+
+
+def closing_phrase(item: ConvocatoriaInfo, now: datetime) -> str:
+    """'cierra el martes 24 de noviembre a las 18:00, en 3 días'."""
+    local = item.closes_at.astimezone(MEXICO_TZ)
+    return f"cierra el {human_weekday_date(local)} a las {human_time(local)}, {relative_days(item.closes_at, now)}"
+
+
+def convocatoria_line(item: ConvocatoriaInfo, now: datetime) -> str:
+    return f"{esc(item.title)}: {esc(closing_phrase(item, now))}"
+
+
+def convocatoria_block(item: ConvocatoriaInfo, now: datetime, kb: KnowledgeBase) -> str:
+    """HTML: a convocatoria as a short card."""
+    state = kb.states[item.state].name
+    step = f" · paso {item.step}: {esc(kb.steps[item.step].name)}" if item.step else ""
+    lines = [f"<b>{esc(item.title)}</b>", f"{esc(state)}{step}", f"⏳ {esc(closing_phrase(item, now))}"]
+    if item.description:
+        lines.append(esc(item.description))
+    if item.how_to_apply:
+        lines.append(f"Cómo participar: {esc(item.how_to_apply)}")
+    if item.contact:
+        lines.append(f"Contacto: {esc(item.contact)}")
+    if item.url:
+        lines.append(f'<a href="{esc(item.url)}">Ver la convocatoria</a>')
+    return "\n".join(lines)
+
+
+def no_convocatorias(place: str, steps: dict[int, Step]) -> str:
+    kinds = [steps[n] for n in sorted(steps) if steps[n].is_convocatoria]
+    listed = "; ".join(f"paso {s.number}: {esc(s.name)}" for s in kinds)
+    return (
+        f"Ahora no hay convocatorias abiertas{esc(place)} publicadas en este bot.\n\n"
+        f"En la estrategia local las convocatorias son los pasos de entrada ({listed}). "
+        "Suscríbete y te aviso en cuanto se publique una."
+    )
