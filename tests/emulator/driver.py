@@ -518,6 +518,11 @@ class BotApiEmulator:
         with self.world.lock:
             return list(self.world.webhook_deliveries)
 
+    def is_polling(self, bot: BotAccount | str | None = None) -> bool:
+        """Whether a getUpdates request of this bot is waiting on the server right now."""
+        with self.world.lock:
+            return self._bot(bot).poll is not None
+
     def pending_update_count(self, bot: BotAccount | str | None = None) -> int:
         with self.world.lock:
             return len(self._bot(bot).updates)

@@ -130,7 +130,7 @@ class EmulatorServer:
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0,
                                      handler_cancellation=True)
         await self._runner.setup()
-        await web.SockSite(self._runner, sock, shutdown_timeout=1.0).start()
+        await web.SockSite(self._runner, sock).start()
         self._session = aiohttp.ClientSession(
             timeout=aiohttp.ClientTimeout(total=self.options.webhook_timeout))
 
@@ -243,6 +243,7 @@ class EmulatorServer:
             limit, timeout = prepare_get_updates(ctx)
             slot, previous = _PollSlot(), bot.poll
             bot.poll = slot
+            self.world.touch()
         if previous is not None:
             previous.terminated = True  # like Telegram, the older request loses
             previous.event.set()
@@ -263,7 +264,9 @@ class EmulatorServer:
                     pass
         finally:
             if bot.poll is slot:
-                bot.poll = None
+                with self.world.lock:
+                    bot.poll = None
+                    self.world.touch()
 
     def _wake_bot(self, bot: BotAccount) -> None:
         self.call_in_loop(self._wake_in_loop, bot)
