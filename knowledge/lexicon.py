@@ -22,6 +22,11 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
         "pension", "apoyo economico", "seguridad publica", "delincuencia", "homicidios", "narco",
         "cancion", "pelicula", "serie", "netflix", "bitcoin", "criptomonedas", "loteria",
         "novia", "novio", "amor", "edad", "cumpleanos", "quien te hizo", "chatgpt", "inteligencia artificial",
+        "tenencia", "predial", "multa", "multas", "pagar", "pago", "denunciar", "denuncia", "policia",
+        "queja", "solicitud de informacion", "solicitud de acceso", "se fundo", "fundacion", "historia de",
+        "ley seca", "tren maya", "traduce", "traduceme", "traducir", "ingles", "servicio militar", "unam",
+        "examen", "admision", "titular del", "comisionado", "comisionada", "desempleo", "tasa de",
+        "cuantos municipios tiene", "cuantos habitantes",
     ),
     "greeting": (
         "hola", "holi", "holis", "ola", "buenas", "buenos dias", "buen dia", "buenas tardes",
@@ -32,46 +37,58 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
         "ayuda", "ayudame", "help", "que puedes hacer", "que haces", "que sabes", "como funcionas",
         "como te uso", "como se usa", "como funciona el bot", "como funciona este bot", "comandos",
         "menu", "opciones", "instrucciones", "quien eres", "que eres", "para que sirves", "start",
-        "que me puedes decir", "en que me ayudas", "que informacion tienes",
+        "que me puedes decir", "en que me ayudas", "que informacion tienes", "sabes hacer", "que sabes hacer",
     ),
     "subscribe_help": (
         "suscribir", "suscribirme", "suscribo", "suscripcion", "suscripciones", "suscrito", "subscribir",
         "subscribirme", "avisos", "aviso", "avisen", "avisame", "avises", "notificaciones", "notificacion",
         "notifiquen", "notificar", "alertas", "alerta", "boletin", "novedades", "dejar de recibir",
         "darme de baja", "dar de baja", "me doy de baja", "cancelar suscripcion", "desuscribir",
-        "enterarme", "estar al pendiente", "seguir a", "seguir las novedades",
+        "enterarme", "estar al pendiente", "seguir a", "seguir las novedades", "seguir las noticias",
+        "noticias", "mantenerme informado", "mantenerme informada", "que me avisen", "me avise",
     ),
     "convocatorias": (
         "convocatoria", "convocatorias", "convocan", "inscribir", "inscribirme", "inscribo",
         "inscripcion", "inscripciones", "registrarme", "registro", "me registro", "postular",
         "postularme", "postulo", "aplicar", "fecha limite", "cuando cierra", "cierran",
-        "hay alguna abierta", "hay algo abierto",
+        "hay alguna abierta", "hay algo abierto", "me apunto", "apuntarme", "donde me apunto", "vigente",
+        "vigentes",
     ),
     "documents": (
-        "documento", "documentos", "publicado", "publicaron", "han publicado", "ha publicado", "publico el",
-        "pdf", "archivo", "archivos", "descargar", "actas", "ver el acta", "veo el acta", "consultar el acta",
-        "evidencia", "evidencias", "minutas",
+        "documento", "documentos", "link", "liga", "enlace", "pdf", "archivo", "archivos", "descargar",
+        "leer", "consultar el", "pasame", "me pasas", "mandame", "donde veo", "donde encuentro",
+        "donde esta el", "donde esta la", "ha subido", "han subido", "que ha publicado", "que han publicado",
+        "que publico", "que publicaron", "actas", "minutas", "evidencias",
     ),
     "how_to_participate": (
         "participar", "participo", "participe", "participacion ciudadana", "involucrarme", "involucrar",
-        "involucro", "sumarme", "sumo", "unirme", "me uno", "colaborar", "colaboro", "ser parte",
-        "formar parte", "como le hago para", "quiero ayudar", "puedo ayudar", "meterme", "entrarle",
-        "como ciudadano", "como ciudadana", "yo que puedo hacer",
+        "involucro", "sumarme", "me sumo", "unirme", "me uno", "colaborar", "colaboro", "ser parte",
+        "formar parte", "como le hago para", "como le hago", "como le hacemos", "quiero ayudar",
+        "puedo ayudar", "meterme", "entrarle", "como ciudadano", "como ciudadana", "yo que puedo hacer",
+        "que puedo hacer", "que podemos hacer", "incidir", "incido", "empujar", "impulsar",
     ),
     "figures": (
         "cuantos", "cuantas", "cuanto", "numero de", "cifras", "cifra", "estadisticas", "porcentaje",
         "cantidad de", "total de", "calificacion", "cuanto salio", "datos duros", "numeros",
+        "que estados", "cuales estados", "que entidades", "cuales entidades", "cuales son los estados",
+        "que estados", "lista de estados", "estados que", "entidades que",
     ),
     "steps_overview": (
-        "pasos", "los pasos", "los 13 pasos", "13 pasos", "trece pasos", "etapas", "fases", "las fases",
         "proceso", "el proceso", "metodologia", "como funciona la estrategia", "como funciona la iniciativa",
-        "como funciona el modelo", "ruta", "de que se trata", "en que consiste",
+        "como funciona el modelo", "ruta", "de que se trata", "en que consiste", "como se organiza",
+        "como funciona",
+    ),
+    # The steps as a whole, said so plainly that it beats a glossary word in the same question.
+    "steps_overview_strong": (
+        "pasos", "los pasos", "los 13 pasos", "13 pasos", "trece pasos", "etapas", "fases", "las fases",
+        "de principio a fin", "todo el camino", "paso a paso", "cuantos pasos", "cuantas etapas",
+        "cuantas fases",
     ),
     "glossary": (
         "que es", "que son", "q es", "k es", "ke es", "que significa", "significa", "significado",
         "definicion", "define", "defineme", "que quiere decir", "a que se refiere", "para que sirve",
         "para que sirven", "explicame que es", "que onda con el", "que onda con la", "quien es el",
-        "quienes son", "que hace el", "que hace la", "que hacen", "en que consiste el", "todavia existe",
+        "quienes son", "que hace el", "que hace la", "que hace un", "que hace una", "que hacen", "en que consiste el", "todavia existe",
         "sigue existiendo", "ya no existe",
     ),
     "state_status": (
@@ -84,13 +101,34 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
 # Phrases that keep an out-of-scope word in scope ("presupuesto participativo" is a Querétaro fact).
 IN_SCOPE_PHRASES: tuple[str, ...] = (
     "presupuesto participativo", "presupuestos participativos", "partidos politicos",
-    "parlamento abierto", "poder judicial", "justicia abierta", "apertura", "gobierno abierto",
-    "cocreacion", "secretariado", "plan de accion", "organo garante", "organismo garante",
-    "glosa ciudadana", "observatorio",
+    "poder judicial", "justicia abierta", "servicio publico", "empleo sin discriminacion",
 )
 
 # Questions about a state's place in the 13 steps.
 STATE_PROGRESS_CUES: tuple[str, ...] = ("en que paso", "que paso va", "en que etapa", "que tan avanzad", "hasta que paso")
+
+# What a document-like glossary term is evidence of, when someone asks for the document.
+DOCUMENT_TERM_STEPS: dict[str, int] = {
+    "pal": 11, "plan-accion": 11, "declaratoria": 1, "arbol-problemas": 6,
+}
+
+# Chat shorthand, expanded before anything else is read.
+SHORTHAND: dict[str, str] = {
+    "q": "que", "k": "que", "ke": "que", "xq": "porque", "pq": "porque", "porq": "porque",
+    "x": "por", "xfa": "por favor", "porfa": "por favor", "pls": "por favor", "plis": "por favor",
+    "tmb": "tambien", "tb": "tambien", "tmbn": "tambien", "pa": "para", "sta": "esta",
+    "ta": "esta", "toy": "estoy", "nel": "no", "simon": "si", "ntp": "no te preocupes",
+    "dnd": "donde", "cmo": "como", "qe": "que", "xk": "porque",
+}
+
+# Past tense about a state's convocatoria is a question about its history, not a call to join.
+PAST_TENSE: frozenset[str] = frozenset(("tuvo", "hubo", "fue", "hizo", "lanzo", "emitio", "publico", "tuvieron", "hicieron"))
+
+# Plural counts: "cuántos STL hay" asks for figures even when another intent's word is there.
+COUNT_WORDS: frozenset[str] = frozenset(("cuantos", "cuantas", "que estados", "cuales estados"))
+
+# A question that asks which step something happens in.
+WHICH_STEP_CUES: tuple[str, ...] = ("en que paso", "que paso es", "cual paso", "cual es el paso", "en que etapa", "que etapa es", "el paso de", "el paso en el que", "el paso donde", "en cual paso")
 
 NUMBER_WORDS: dict[str, int] = {
     "uno": 1, "un": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7,
@@ -111,8 +149,10 @@ ORDINALS: dict[str, int] = {
     "undecimo": 11, "onceavo": 11, "decimo primero": 11, "decimoprimero": 11, "11o": 11, "11vo": 11,
     "duodecimo": 12, "doceavo": 12, "decimo segundo": 12, "decimosegundo": 12, "12o": 12, "12vo": 12,
     "treceavo": 13, "decimo tercero": 13, "decimotercero": 13, "decimo tercer": 13, "13o": 13, "13vo": 13,
-    "ultimo": 13, "ultima": 13,
+    "penultimo": 12, "penultima": 12,
 }
+
+LAST_WORDS: tuple[str, ...] = ("ultimo", "ultima")
 
 STEP_WORDS: tuple[str, ...] = ("paso", "etapa", "punto")
 PHASE_WORDS: tuple[str, ...] = ("fase",)
@@ -129,8 +169,8 @@ AMBIGUOUS_PLACES: dict[str, tuple[str, ...]] = {
 
 # Words that are never places even though they sit near one ("estados de mexico" is the country).
 NOT_A_PLACE: tuple[str, ...] = (
-    "estados de mexico", "estados mexicanos", "estados del pais", "gobierno de mexico", "de baja",
-    "dar de baja", "darme de baja", "me doy de baja", "la baja de",
+    "estados de mexico", "estados mexicanos", "estados del pais", "gobierno de mexico",
+    "dar de baja", "darme de baja", "me doy de baja", "doy de baja", "dame de baja", "la baja de",
 )
 
 # Common words one typo away from a state's name: never read as a state.
@@ -159,4 +199,12 @@ primero luego despues antes siguiente sigue falta faltan parte partes manera for
 hola gracias adios semana mes dia dias hora horas manana tarde noche lunes martes miercoles jueves
 viernes sabado domingo enero febrero marzo abril mayo junio julio agosto septiembre octubre
 noviembre diciembre paso pasos etapa etapas fase fases numero punto ultimo ultima primer primera
+""".split())
+
+# Words that carry no meaning of their own, for comparing a question with a step's description.
+STOPWORDS: frozenset[str] = frozenset("""
+algo alguna alguno algunos alla alli antes aqui asi aunque bien cada como con contra cual cuales
+cuando desde donde ella ellos entre esta este esto estos estas estan esos esas fueron haber habia
+hace hacen hacer nada nosotros otra otro para pero poco porque puede pueden puedo pues quien quiero
+saber sobre solo tambien tiene tienen todo todos usted paso pasos etapa etapas estrategia local
 """.split())

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from knowledge.lexicon import SHORTHAND
+
 MAX_QUESTION_CHARS = 500  # longer messages are read by their start; nobody asks in 10,000 characters
 
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
@@ -20,7 +22,8 @@ def fold(text: str) -> str:
 
 
 def normalize(text: str) -> str:
-    """fold() plus: 'holaaaa' -> 'hola', 'paso6' -> 'paso 6' ('6to' stays: it is an ordinal)."""
+    """fold() plus: 'holaaaa' -> 'hola', 'paso6' -> 'paso 6' ('6to' stays: it is an ordinal),
+    chat shorthand spelled out ('q' -> 'que')."""
     folded = fold(text[:MAX_QUESTION_CHARS])
-    folded = _REPEATS.sub(r"\1", folded)
-    return _LETTER_DIGIT.sub(" ", folded)
+    folded = _LETTER_DIGIT.sub(" ", _REPEATS.sub(r"\1", folded)).replace("q roo", "qroo")
+    return " ".join(SHORTHAND.get(word, word) for word in folded.split())
