@@ -92,13 +92,15 @@ class Answerer:
 
     def state_card(self, slug: str, lead_from: Understanding | None = None) -> Reply:
         state = self.kb.states[slug]
+        question = lead_from.text if lead_from else ""
+        highlighted = wording.matching_particularity(state, question)
         facts: list[Fact] = [state.declaratoria, state.exercise, state.stl, state.pal, *state.particularities]
-        lines = [f"<b>{esc(state.name)}</b> · {esc(wording.EXERCISE[state.exercise.status])}"]
-        lines.append(self._progress_line(state))
-        lead = wording.lead_sentence(state, lead_from.text if lead_from else "")
-        if lead:
-            lines += ["", lead]
-        lines += ["", *self._recent_documents(state.slug)]
+        lines = [f"<b>{esc(state.name)}</b> · {esc(wording.EXERCISE[state.exercise.status])}", self._progress_line(state), ""]
+        if highlighted:
+            lines += [f"<b>{esc(highlighted.title)}.</b> {esc(highlighted.text)}{self._source_tag(highlighted, state)}", ""]
+        elif lead := wording.lead_sentence(state, question):
+            lines += [lead, ""]
+        lines += self._recent_documents(state.slug)
         lines += [
             f"✍️ <b>Declaratoria:</b> {esc(wording.declaratoria(state))}",
             f"🤝 <b>STL:</b> {esc(wording.stl(state))}",
@@ -106,7 +108,7 @@ class Answerer:
         ]
         if state.exercise.note:
             lines.append(f"ℹ️ {esc(state.exercise.note)}")
-        lines += self._particularities(state, lead_from)
+        lines += self._particularities(state, skip=highlighted)
         lines += self._open_convocatorias_lines(state.slug)
         lines += ["", f"<i>{esc(wording.as_of_notice(self._date_of(state.exercise)))}</i>"]
         buttons = (
@@ -162,13 +164,20 @@ class Answerer:
         lines += [f"• {wording.document_line(d, self.kb)}" for d in documents]
         return lines + [""]
 
-    def _particularities(self, state: State, lead_from: Understanding | None) -> list[str]:
-        if not state.particularities:
+    def _particularities(self, state: State, skip=None) -> list[str]:
+        items = [p for p in state.particularities if p is not skip]
+        if not items:
             return []
-        lines = ["", "<b>Lo particular</b>"]
-        for item in state.particularities:
-            lines.append(f"• <b>{esc(item.title)}.</b> {esc(item.text)}")
+        title = "Más de lo particular" if skip else "Lo particular"
+        lines = ["", f"<b>{title}</b>"]
+        lines += [f"• <b>{esc(p.title)}.</b> {esc(p.text)}{self._source_tag(p, state)}" for p in items]
         return lines
+
+    def _source_tag(self, fact: Fact, state: State) -> str:
+        """Name the source where it is not the card's main one (the status report)."""
+        if fact.source == state.exercise.source:
+            return ""
+        return f" <i>({esc(self.kb.sources[fact.source].short_name)})</i>"
 
     def _open_convocatorias_lines(self, slug: str) -> list[str]:
         open_now = self.live.open_convocatorias(slug, self.clock())
@@ -315,29 +324,30 @@ class Answerer:
     # -- curated answers --------------------------------------------------------------------
 
     def how_to_participate(self, slug: str | None) -> Reply:
-        reply = self.curated("how_to_participate", intent="how_to_participate")
         if not slug:
-            return reply
+            return self.curated("how_to_participate", intent="how_to_participate")
         state = self.kb.states[slug]
-        extra = f"\n\nEn <b>{esc(state.name)}</b>: {esc(wording.participation_hint(state))}"
-        return Reply(
-            reply.html.replace("\n\n<i>Fuente", extra + "\n\n<i>Fuente", 1) if "<i>Fuente" in reply.html else reply.html + extra,
-            self._subscribe_buttons(slug) + ((Button(f"Ver {state.name}", Action("state", slug)),),),
-            reply.sources + self._citations([state.stl]),
+        return self.curated(
+            "how_to_participate",
             intent="how_to_participate",
-            state=state.name,
+            state=slug,
+            extra_buttons=self._subscribe_buttons(slug) + ((Button(f"Ver {state.name}", Action("state", slug)),),),
+            addition=f"\n\nEn <b>{esc(state.name)}</b>: {esc(wording.participation_hint(state))}",
+            more_sources=self._citations([state.stl]),
         )
 
     def help(self) -> Reply:
         return self.curated("help", intent="help", extra_buttons=self.menu_buttons())
 
     def out_of_scope(self, slug: str | None = None) -> Reply:
-        reply = self.curated("out_of_scope", intent="out_of_scope")
         if not slug:
-            return Reply(reply.html, self.menu_buttons(), intent="out_of_scope")
+            return self.curated("out_of_scope", intent="out_of_scope", extra_buttons=self.menu_buttons())
         name = self.kb.states[slug].name
-        text = reply.html + f"\n\nSobre {esc(name)} sí puedo contarte cómo va su ejercicio de gobierno abierto."
-        return Reply(text, ((Button(f"Ver {name}", Action("state", slug)),),), intent="out_of_scope", state=name)
+        return self.curated(
+            "out_of_scope", intent="out_of_scope", state=slug,
+            extra_buttons=((Button(f"Ver {name}", Action("state", slug)),),),
+            addition=f"\n\nSobre {esc(name)} sí puedo contarte cómo va su ejercicio de gobierno abierto.",
+        )
 
     def sources_list(self) -> Reply:
         lines = ["<b>Fuentes</b>", "Todo lo que digo viene de estos documentos; cada dato lleva su fecha.", ""]
@@ -350,30 +360,28 @@ class Answerer:
         text = "\n".join(_squeeze(lines))
         return Reply(text, intent="sources", sources=self._citations_from_ids(self.kb.sources))
 
-    def curated(self, answer_id: str, intent: str, state: str | None = None, extra_buttons=()) -> Reply:
+    def curated(self, answer_id: str, intent: str, state: str | None = None, extra_buttons=(), addition: str = "",
+                more_sources: tuple[Citation, ...] = ()) -> Reply:
         answer = self.kb.answers[answer_id]
-        citations = self._citations_from_ids(answer.sources)
-        text = answer.text.strip()
-        if citations:
-            text += "\n\n" + _sources_line(citations)
+        citations = self._citations_from_ids(answer.sources) + more_sources
         name = self.kb.states[state].name if state else None
-        return self._with_inai_notice(Reply(text, tuple(extra_buttons), citations, intent=intent, state=name))
+        return self._finish(answer.text.strip() + addition, citations, extra_buttons, intent=intent, state=name)
 
     # -- helpers ----------------------------------------------------------------------------
 
     def _factual(self, text: str, facts: list, buttons, **fields) -> Reply:
-        citations = self._citations(facts)
-        reply = Reply(f"{text}\n\n{_sources_line(citations)}", tuple(buttons), citations, **fields)
-        return self._with_inai_notice(reply)
+        return self._finish(text, self._citations(facts), buttons, **fields)
 
-    def _with_inai_notice(self, reply: Reply) -> Reply:
-        """Every reply that names INAI says that it no longer exists (CONTEXT-2025)."""
-        if "INAI" not in reply.text or any(c.source_id == INAI_NOTICE_SOURCE for c in reply.sources):
-            return reply
-        notice_source = self.kb.sources[INAI_NOTICE_SOURCE]
-        citation = self._citation(INAI_NOTICE_SOURCE, notice_source.date.human())
-        text = f"{reply.html}\n\nℹ️ <i>{esc(wording.INAI_NOTICE)}</i> <i>({esc(notice_source.short_name)}, {esc(notice_source.date.human())})</i>"
-        return Reply(text, reply.buttons, reply.sources + (citation,), reply.intent, reply.state, reply.step, reply.term)
+    def _finish(self, text: str, citations: tuple[Citation, ...], buttons=(), **fields) -> Reply:
+        """Add the INAI notice where INAI is named (CONTEXT-2025) and end with the sources."""
+        names_inai = "INAI" in text or any("INAI" in c.short_name for c in citations)
+        if names_inai and not any(c.source_id == INAI_NOTICE_SOURCE for c in citations):
+            text += f"\n\nℹ️ <i>{esc(wording.INAI_NOTICE)}</i>"
+            notice = self.kb.sources[INAI_NOTICE_SOURCE]
+            citations += (self._citation(INAI_NOTICE_SOURCE, notice.date.human()),)
+        if citations:
+            text += f"\n\n{_sources_line(citations)}"
+        return Reply(text, tuple(buttons), citations, **fields)
 
     def _date_of(self, fact: Fact):
         return fact.as_of or self.kb.sources[fact.source].date

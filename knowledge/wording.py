@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from knowledge.dates import PartialDate, human_date, human_time, human_weekday_date
 from knowledge.live import ConvocatoriaInfo, DocumentInfo
-from knowledge.models import STEP_COUNT, Figure, KnowledgeBase, State, Step
+from knowledge.models import STEP_COUNT, Figure, KnowledgeBase, Particularity, State, Step
 from knowledge.reply import esc
 from knowledge.text import fold
 
@@ -119,6 +119,17 @@ def lead_sentence(state: State, question: str) -> str:
     return ""
 
 
+def matching_particularity(state: State, question: str) -> Particularity | None:
+    """The particularity a question asks about ('¿qué hacen los monitores de Veracruz?')."""
+    padded = f" {question} "
+    best, best_weight = None, 0
+    for item in state.particularities:
+        weight = sum(len(k.split()) for k in map(fold, item.keywords) if k and f" {k} " in padded)
+        if weight > best_weight:
+            best, best_weight = item, weight
+    return best
+
+
 def short_name(name: str) -> str:
     return {"Ciudad de México": "CDMX", "Estado de México": "Edomex", "Baja California Sur": "BC Sur"}.get(name, name)
 
@@ -163,20 +174,21 @@ TOPIC_WORDS = {
 
 
 def pick_figures(figures: list[Figure], question: str, limit: int = 6) -> list[Figure]:
-    """The figures a question asks for: by keyword first, then by topic; headline ones otherwise."""
+    """The figures a question asks for, by their keywords (longer phrases weigh more) and topic;
+    the headline ones when nothing matches."""
+    padded = f" {question} "
     words = set(question.split())
-    scored = []
-    for figure in figures:
-        keyword_hits = sum(1 for k in figure.keywords if fold(k) in question)
-        topic_hit = bool(words & TOPIC_WORDS.get(figure.topic, set()))
-        score = keyword_hits * 2 + topic_hit
-        if score:
-            scored.append((score, figure))
-    if not scored:
-        headline = [f for f in figures if f.topic in ("entidades", "stl", "pal")]
-        return headline[:limit]
-    best = max(score for score, _ in scored)
-    return [f for score, f in sorted(scored, key=lambda p: -p[0]) if score >= max(1, best - 1)][:limit]
+
+    def score(figure: Figure) -> int:
+        phrases = (fold(k) for k in figure.keywords)
+        keyword_weight = sum(2 * len(k.split()) for k in phrases if k and f" {k} " in padded)
+        return keyword_weight + bool(words & TOPIC_WORDS.get(figure.topic, set()))
+
+    scored = [(score(f), f) for f in figures]
+    best = max((s for s, _ in scored), default=0)
+    if best == 0:
+        return [f for f in figures if f.topic in ("entidades", "stl", "pal")][:limit]
+    return [f for s, f in scored if s == best][:limit]
 
 
 # -- live items -----------------------------------------------------------------------------
