@@ -686,13 +686,13 @@ def get_chat_member(ctx: Context) -> dict:
         raise bad_request("user not found")
     if user_id in chat.admins:
         return administrator(user.to_api())
-    return {"status": "member" if user_id in chat.members else "left", "user": user.to_api()}
+    return {"status": "member" if chat.has_member(user_id) else "left", "user": user.to_api()}
 
 
 @api_method("getChatMemberCount")
 def get_chat_member_count(ctx: Context) -> int:
     chat = ctx.world.find_chat(ctx.bot, ctx.params.chat_id())
-    return len(chat.members) + len(chat.bot_ids)
+    return (1 if chat.type == "private" else len(chat.members)) + len(chat.bot_ids)
 
 
 @api_method("setChatMenuButton")

@@ -327,7 +327,7 @@ class BotApiEmulator:
                 raise EmulatorError(f"{user.first_name} blocked the bot; unblock_bot() first")
             if target.migrated_to is not None:
                 raise EmulatorError(f"chat {target.id} is now supergroup {target.migrated_to}")
-            if target.type != "private" and user.id not in target.members:
+            if not target.has_member(user.id):
                 raise EmulatorError(f"{user.first_name} is not a member of {target.title!r}")
             message = self._user_message(target, user, content)
             if reply_to is not None:
@@ -482,9 +482,10 @@ class BotApiEmulator:
         wanted_method = method.lower() if method else None
         wanted_bot = self._bot(bot).username if bot is not None else None
         with self.world.lock:
-            return [call for call in self.world.calls
-                    if (wanted_method is None or call.method.lower() == wanted_method)
-                    and (wanted_bot is None or call.bot == wanted_bot)
+            recorded = (self.world.calls if wanted_method is None
+                        else self.world.calls_by_method.get(wanted_method, ()))
+            return [call for call in recorded
+                    if (wanted_bot is None or call.bot == wanted_bot)
                     and (status is None or call.status == status)
                     and all(_same(call.params.get(name), self._ref_id(value))
                             for name, value in params.items())]

@@ -681,7 +681,9 @@ def format_text(
     else:
         formatted = FormattedText(text, sort_entities(list(entities or [])))
     formatted = strip_formatted(formatted)
-    automatic = find_automatic_entities(formatted.text, formatted.entities)
+    known = {(e["type"], e["offset"], e["length"]) for e in formatted.entities}
+    automatic = [e for e in find_automatic_entities(formatted.text, formatted.entities)
+                 if (e["type"], e["offset"], e["length"]) not in known]
     if automatic:
         formatted.entities = sort_entities(formatted.entities + automatic)
     return formatted

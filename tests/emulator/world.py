@@ -28,6 +28,7 @@ DEFAULT_UPDATE_KINDS = ALL_UPDATE_KINDS - {"chat_member", "message_reaction", "m
 GROUP_ID_BASE = 4_000_000_000
 SUPERGROUP_ID_BASE = 1_000_000_000_000 + 2_100_000_000
 USER_ID_BASE = 100_000_000
+_NO_IDS: frozenset[int] = frozenset()
 
 
 class ApiError(Exception):
@@ -118,10 +119,14 @@ class BotAccount:
     menu_buttons: dict = field(default_factory=dict, repr=False)  # chat_id|None -> dict
     profile_texts: dict = field(default_factory=dict, repr=False)  # (kind, lang) -> str
     poll: Any = field(default=None, repr=False)  # the server's in-flight getUpdates
+    _user: dict | None = field(default=None, repr=False)
 
     def to_api(self) -> dict:
-        return {"id": self.id, "is_bot": True, "first_name": self.first_name,
-                "username": self.username}
+        """The bot as a User object; one shared dict (treat it as read-only)."""
+        if self._user is None:
+            self._user = {"id": self.id, "is_bot": True, "first_name": self.first_name,
+                          "username": self.username}
+        return self._user
 
     def get_me(self) -> dict:
         return {**self.to_api(), "can_join_groups": self.can_join_groups,
@@ -230,7 +235,7 @@ class Chat:
     __slots__ = (
         "id", "type", "title", "peer", "bot_ids", "members", "admins", "messages",
         "last_message_id", "bot_log", "cursors", "blocked", "migrated_to", "actions",
-        "reply_keyboard",
+        "reply_keyboard", "_api",
     )
 
     def __init__(self, chat_id: int, chat_type: str, *, title: str | None = None,
@@ -239,9 +244,10 @@ class Chat:
         self.type = chat_type
         self.title = title
         self.peer = peer
-        self.bot_ids: set[int] = set()
-        self.members: dict[int, User] = {}
-        self.admins: set[int] = set()
+        # Private chats (there can be 100,000s) share empty containers where groups have sets.
+        self.bot_ids: set[int] | tuple[int, ...] = ()
+        self.members: dict[int, User] = {}  # for groups; a private chat's member is `peer`
+        self.admins: set[int] | frozenset[int] = _NO_IDS
         self.messages: dict[int, StoredMessage] = {}
         self.last_message_id = 0
         self.bot_log: list[tuple[int, int]] = []  # (bot_id, message_id) of bot messages
@@ -250,14 +256,22 @@ class Chat:
         self.migrated_to: int | None = None
         self.actions: list[tuple[float, str]] = []
         self.reply_keyboard: dict | None = None
+        self._api: dict | None = None
 
     def to_api(self) -> dict:
-        if self.type == "private":
-            data = self.peer.to_api()
-            data.pop("is_bot")
-            data.pop("language_code", None)
-            return {**data, "type": "private"}
-        return {"id": self.id, "type": self.type, "title": self.title}
+        """The Chat object; one shared dict per chat (treat it as read-only)."""
+        if self._api is None:
+            if self.type == "private":
+                data = self.peer.to_api()
+                data.pop("is_bot")
+                data.pop("language_code", None)
+                self._api = {**data, "type": "private"}
+            else:
+                self._api = {"id": self.id, "type": self.type, "title": self.title}
+        return self._api
+
+    def has_member(self, user_id: int) -> bool:
+        return user_id == self.peer.id if self.type == "private" else user_id in self.members
 
     def next_message_id(self) -> int:
         self.last_message_id += 1
@@ -282,6 +296,7 @@ class World:
         self.callback_queries: dict[str, CallbackQueryRecord] = {}
         self.callback_answers: list[CallbackAnswer] = []
         self.calls: deque[Call] = deque()
+        self.calls_by_method: dict[str, deque[Call]] = {}  # lower-case method -> its calls
         self.max_calls: int | None = None
         self.call_counts: dict[str, int] = {}
         self.status_counts: dict[int, int] = {}
@@ -339,8 +354,7 @@ class World:
         chat = self.private_chats.get(key)
         if chat is None and create:
             chat = self.private_chats[key] = Chat(user.id, "private", peer=user)
-            chat.bot_ids.add(bot.id)
-            chat.members[user.id] = user
+            chat.bot_ids = (bot.id,)
         return chat
 
     def find_chat(self, bot: BotAccount, chat_id: Any) -> Chat:
@@ -453,6 +467,8 @@ class World:
         self.status_counts[call.status] = self.status_counts.get(call.status, 0) + 1
         if self.max_calls != 0:
             self.calls.append(call)
+            self.calls_by_method.setdefault(call.method.lower(), deque()).append(call)
             if self.max_calls is not None and len(self.calls) > self.max_calls:
-                self.calls.popleft()
+                oldest = self.calls.popleft()
+                self.calls_by_method[oldest.method.lower()].popleft()
         self.touch()
