@@ -375,8 +375,9 @@ class Answerer:
     def _finish(self, text: str, citations: tuple[Citation, ...], buttons=(), **fields) -> Reply:
         """Add the INAI notice where INAI is named (CONTEXT-2025) and end with the sources."""
         names_inai = "INAI" in text or any("INAI" in c.short_name for c in citations)
-        if names_inai and not any(c.source_id == INAI_NOTICE_SOURCE for c in citations):
+        if names_inai and "dejó de existir" not in text:
             text += f"\n\nℹ️ <i>{esc(wording.INAI_NOTICE)}</i>"
+        if names_inai and not any(c.source_id == INAI_NOTICE_SOURCE for c in citations):
             notice = self.kb.sources[INAI_NOTICE_SOURCE]
             citations += (self._citation(INAI_NOTICE_SOURCE, notice.date.human()),)
         if citations:

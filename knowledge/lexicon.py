@@ -6,7 +6,7 @@ from __future__ import annotations
 
 INTENT_CUES: dict[str, tuple[str, ...]] = {
     "out_of_scope": (
-        "clima", "lluvia", "llover", "llovera", "temperatura", "pronostico", "huracan", "sismo", "temblor",
+        "clima", "que tiempo hace", "hace calor", "hace frio", "lluvia", "llover", "llovera", "temperatura", "pronostico", "huracan", "sismo", "temblor",
         "futbol", "partido de futbol", "quien gano", "gol", "goles", "liga mx", "chivas", "america",
         "mundial", "beisbol", "box", "telefono", "numero de telefono", "celular", "whatsapp del",
         "correo del", "correo de", "direccion de", "domicilio", "gobernador", "gobernadora", "presidente",

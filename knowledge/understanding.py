@@ -70,9 +70,11 @@ class Understander:
         text = normalize(question)
         tokens = text.split()
         blocked = {i for m in self._not_places.find(tokens) for i in range(m.start, m.end)}
+        term_match = self._term_match(tokens)
+        if term_match:  # "la Glosa Ciudadana (Quintana Roo)" names a term, not the state
+            blocked.update(range(term_match.start, term_match.end))
         states = _unique(m.value for m in self._states.find(tokens) if m.start not in blocked)
         ambiguous = () if states else self._ambiguous_states(tokens, blocked)
-        term_match = self._term_match(tokens)
         reference = self._step_reference(tokens, text)
         cues = self._cue_intents(tokens)
         u = Understanding(
