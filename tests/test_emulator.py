@@ -411,6 +411,36 @@ class TestChatsAndFaults:
         with pytest.raises(WaitTimeout):
             emu.wait_for_messages(user, timeout=0.05)
 
+    def test_artificial_latency_delays_the_response(self, emu, api):
+        emu.set_latency(0.05, "getMe")
+        api.get("getMe")
+        api.get("getChatMenuButton")
+        assert emu.calls("getMe")[0].duration >= 0.05
+        assert emu.calls("getChatMenuButton")[0].duration < 0.05
+
+    def test_reply_keyboard_and_unrecorded_mode(self):
+        with BotApiEmulator(max_recorded_calls=0) as quiet, \
+                httpx.Client(base_url=f"{quiet.api_base_url}{quiet.token}/") as client:
+            user = quiet.new_user()
+            keyboard = {"keyboard": [["Sí", {"text": "No"}]], "resize_keyboard": True}
+            assert call(client, "sendMessage", chat_id=user.id, text="¿Seguro?", reply_markup=keyboard).status_code == 200
+            assert quiet.reply_keyboard(user) == [["Sí", "No"]]
+            assert quiet.calls() == [] and quiet.call_count("sendMessage") == 1
+            call(client, "sendMessage", chat_id=user.id, text="ok", reply_markup={"remove_keyboard": True})
+            assert quiet.reply_keyboard(user) is None
+            assert "reply_markup" not in quiet.last_message(user).raw  # only inline keyboards are echoed
+
+    def test_url_buttons_and_driver_misuse(self, emu, api):
+        user, stranger = emu.new_user(), emu.new_user()
+        markup = {"inline_keyboard": [[{"text": "Sitio", "url": "https://gob.mx"}]]}
+        sent = call(api, "sendMessage", chat_id=user.id, text="ver", reply_markup=markup).json()["result"]
+        with pytest.raises(EmulatorError, match="sends no callback"):
+            emu.press_button(user, sent["message_id"], "Sitio")
+        with pytest.raises(EmulatorError, match="not a member"):
+            emu.send_text(stranger, "hola", chat=emu.new_group("G", [user]))
+        with pytest.raises(EmulatorError, match="starts with '/'"):
+            emu.send_command(user, "start")
+
     def test_many_users_are_cheap(self, emu):
         users = emu.new_users(20_000)
         assert len({user.id for user in users}) == 20_000
@@ -498,7 +528,7 @@ class TestWithPtb:
                 assert reply.buttons == ((("Fuentes", "sources"), ("Sitio", "https://gob.mx")),)
 
                 query = emu.press_button(ana, reply, "Fuentes")
-                answer = await asyncio.to_thread(emu.wait_for_callback_answer, query)
+                answer = await emu.wait_for_callback_answer_async(query)
                 assert (answer.text, answer.show_alert) == ("Listo", True)
                 edited = await emu.wait_for_async(lambda: emu.refresh(reply).edited and emu.refresh(reply))
                 assert edited.text == "Fuentes: ninguna" and edited.buttons == ()

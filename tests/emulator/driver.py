@@ -63,7 +63,6 @@ class BotApiEmulator:
         if webhook_max_attempts is not None:
             options.webhook_max_attempts = webhook_max_attempts
         self.server = EmulatorServer(self.world, self.flood, self.faults, options)
-        self._serials = itertools.count(1)
         self.bot = self.add_bot(token=token, username=username, first_name=first_name)
 
     # ---------------------------------------------------------------- lifecycle
@@ -448,6 +447,14 @@ class BotApiEmulator:
     async def wait_for_async(self, predicate: Callable[[], T], timeout: float = 10,
                              description: str | None = None) -> T:
         return await asyncio.to_thread(self.wait_for, predicate, timeout, description)
+
+    async def wait_for_callback_answer_async(self, query: dict | str,
+                                             timeout: float = 10) -> CallbackAnswer:
+        return await asyncio.to_thread(self.wait_for_callback_answer, query, timeout)
+
+    async def wait_for_call_async(self, method: str, count: int = 1, timeout: float = 10,
+                                  **filters: Any) -> list[Call]:
+        return await asyncio.to_thread(lambda: self.wait_for_call(method, count, timeout, **filters))
 
     def reply_keyboard(self, chat: ChatRef, bot: BotAccount | str | None = None) -> list[list[str]] | None:
         """The custom reply keyboard the user currently sees, as rows of button texts."""
