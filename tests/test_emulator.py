@@ -9,6 +9,8 @@ import struct
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from aiohttp import web
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, ChatMigrated, Conflict, Forbidden, InvalidToken, RetryAfter
@@ -27,6 +29,7 @@ PNG_2x3 = b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IHDR" + struct.pack("
 def emu():
     with BotApiEmulator() as emulator:
         yield emulator
+        assert not emulator.internal_errors
 
 
 @pytest.fixture
@@ -132,6 +135,15 @@ class TestHtml:
         assert result.entities == [{"type": "bold", "offset": 0, "length": 4}]
 
 
+@settings(max_examples=150, deadline=None)
+@given(st.text(), st.text(min_size=1))
+def test_escaped_html_round_trips_with_utf16_offsets(before, bold):
+    parsed = parse_html(f"{html.escape(before)}<b>{html.escape(bold)}</b>")
+    assert parsed.text == before + bold
+    assert parsed.entities == [{"type": "bold", "offset": len(before.encode("utf-16-le")) // 2,
+                                "length": len(bold.encode("utf-16-le")) // 2}]
+
+
 class TestMarkdownV2:
     def test_entities_and_escapes(self):
         parsed = parse_markdown_v2(r"*negrita* _it_ __sub__ ~tach~ ||spo|| `c` [liga](https://x.mx) 1\.5")
@@ -208,6 +220,12 @@ class TestValidation:
         assert error_of(response) == (
             400, 'Bad Request: can\'t parse entities: Unsupported start tag "" at byte offset 5')
 
+    def test_bad_markdown_v2(self, api, user):
+        response = self.send(api, user, text="Fin.", parse_mode="MarkdownV2")
+        assert error_of(response) == (400, "Bad Request: can't parse entities: Character '.' is "
+                                           "reserved and must be escaped with the preceding '\\'")
+        assert error_of(self.send(api, user, text="x", parse_mode="XML"))[1] == "Bad Request: unsupported parse_mode"
+
     def test_callback_data_limits(self, api, user):
         for data in ("x" * 65, "", "ñ" * 33):
             markup = {"inline_keyboard": [[{"text": "b", "callback_data": data}]]}
@@ -229,6 +247,11 @@ class TestValidation:
         changed = call(api, "editMessageText", chat_id=user.id, message_id=sent["message_id"],
                        text="hola")  # same text, bold removed: a real change
         assert changed.json()["result"]["edit_date"] > 0
+        markup = {"inline_keyboard": [[{"text": "b", "callback_data": "d"}]]}
+        call(api, "editMessageReplyMarkup", chat_id=user.id, message_id=sent["message_id"], reply_markup=markup)
+        again = call(api, "editMessageReplyMarkup", chat_id=user.id, message_id=sent["message_id"],
+                     reply_markup=markup)
+        assert error_of(again)[1].startswith("Bad Request: message is not modified")
         missing = call(api, "editMessageText", chat_id=user.id, message_id=999, text="x")
         assert error_of(missing) == (400, "Bad Request: message to edit not found")
 

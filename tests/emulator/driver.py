@@ -522,6 +522,12 @@ class BotApiEmulator:
         return self.flood.rejections
 
     @property
+    def internal_errors(self) -> list[str]:
+        """Emulator bugs hit so far (each was answered with HTTP 500); should stay empty."""
+        with self.world.lock:
+            return list(self.world.internal_errors)
+
+    @property
     def webhook_deliveries(self) -> list[dict]:
         with self.world.lock:
             return list(self.world.webhook_deliveries)

@@ -15,9 +15,10 @@ from .driver import BotApiEmulator
 
 @pytest.fixture
 def bot_api_emulator() -> Iterator[BotApiEmulator]:
-    """A fresh, running emulator per test."""
+    """A fresh, running emulator per test; fails the test if the emulator itself broke."""
     with BotApiEmulator() as emulator:
         yield emulator
+        assert not emulator.internal_errors, emulator.internal_errors
 
 
 @pytest.fixture(scope="session")

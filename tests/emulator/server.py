@@ -181,6 +181,8 @@ class EmulatorServer:
             status, body = error.code, error.envelope()
         except Exception as exc:  # a bug in the emulator must not look like a Telegram reply
             log.exception("emulator failure in %s", method_name)
+            with self.world.lock:
+                self.world.internal_errors.append(f"{method_name}: {exc!r}")
             status, body = 500, {"ok": False, "error_code": 500,
                                  "description": f"Internal Server Error: emulator bug: {exc!r}"}
         with self.world.lock:

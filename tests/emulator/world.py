@@ -301,6 +301,7 @@ class World:
         self.call_counts: dict[str, int] = {}
         self.status_counts: dict[int, int] = {}
         self.webhook_deliveries: list[dict] = []
+        self.internal_errors: list[str] = []  # emulator bugs, answered with HTTP 500
         self._ids = itertools.count(1)
         self._user_ids = itertools.count(USER_ID_BASE + 1)
         self._group_ids = itertools.count(1)
