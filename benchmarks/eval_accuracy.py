@@ -1,4 +1,6 @@
-"""Accuracy of question understanding on the labelled evaluation set, per intent.
+"""Accuracy of question understanding, per intent, on the labelled evaluation set the rules
+were tuned on (tests/eval/preguntas.yaml) and on a held-out set written by someone who never saw
+the rules (tests/eval/holdout.yaml).
 
     python benchmarks/eval_accuracy.py [--failures]
 """
@@ -11,11 +13,20 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from knowledge.engine import Engine  # noqa: E402
-from tests.eval.evaluate import accuracy_by_intent, evaluate  # noqa: E402
+from tests.eval.evaluate import QUESTIONS, accuracy_by_intent, evaluate, load_cases  # noqa: E402
+
+HOLDOUT = QUESTIONS.with_name("holdout.yaml")
 
 
 def main() -> int:
-    outcomes = evaluate(Engine.load())
+    engine = Engine.load()
+    for title, path in (("Labelled set (tuned on)", QUESTIONS), ("Held-out set", HOLDOUT)):
+        print(f"\n== {title}: {path.name}")
+        report(evaluate(engine, load_cases(path)))
+    return 0
+
+
+def report(outcomes) -> None:
     print(f"{'intent':<20} {'right':>5} {'total':>5} {'accuracy':>9}")
     for intent, (right, total) in accuracy_by_intent(outcomes).items():
         print(f"{intent:<20} {right:>5} {total:>5} {right / total:>9.1%}")
@@ -29,7 +40,6 @@ def main() -> int:
             if not o.ok:
                 c, g = o.case, o.got
                 print(f"- {c.question!r}\n    {c.intent} {c.state} {c.step} F{c.phase} {c.term} {c.ambiguous}\n  → {g.intent} {g.state} {g.step} F{g.phase} {g.term} {g.ambiguous}")
-    return 0
 
 
 if __name__ == "__main__":

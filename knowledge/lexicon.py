@@ -26,7 +26,9 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
         "queja", "solicitud de informacion", "solicitud de acceso", "se fundo", "fundacion", "historia de",
         "ley seca", "tren maya", "traduce", "traduceme", "traducir", "ingles", "servicio militar", "unam",
         "examen", "admision", "titular del", "comisionado", "comisionada", "desempleo", "tasa de",
-        "cuantos municipios tiene", "cuantos habitantes",
+        "cuantos municipios tiene", "cuantos habitantes", "recomiendame", "recomienda", "tacos", "ipn",
+        "politecnico", "prepa", "preparatoria", "licenciatura", "maestria", "doctorado", "universidad",
+        "escuela", "acta de nacimiento",
     ),
     "greeting": (
         "hola", "holi", "holis", "ola", "buenas", "buenos dias", "buen dia", "buenas tardes",
@@ -38,6 +40,7 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
         "como te uso", "como se usa", "como funciona el bot", "como funciona este bot", "comandos",
         "menu", "opciones", "instrucciones", "quien eres", "que eres", "para que sirves", "start",
         "que me puedes decir", "en que me ayudas", "que informacion tienes", "sabes hacer", "que sabes hacer",
+        "que le puedo preguntar", "tipo de preguntas", "que preguntas", "que puedo preguntar",
     ),
     "subscribe_help": (
         "suscribir", "suscribirme", "suscribo", "suscripcion", "suscripciones", "suscrito", "subscribir",
@@ -45,7 +48,8 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
         "notifiquen", "notificar", "alertas", "alerta", "boletin", "novedades", "dejar de recibir",
         "darme de baja", "dar de baja", "me doy de baja", "cancelar suscripcion", "desuscribir",
         "enterarme", "estar al pendiente", "seguir a", "seguir las novedades", "seguir las noticias",
-        "noticias", "mantenerme informado", "mantenerme informada", "que me avisen", "me avise",
+        "noticias", "mantenerme informado", "mantenerme informada", "darme de alta", "doy de alta",
+        "actualizaciones", "recibir", "que me avisen", "me avise",
     ),
     "convocatorias": (
         "convocatoria", "convocatorias", "convocan", "inscribir", "inscribirme", "inscribo",
@@ -58,14 +62,16 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
         "documento", "documentos", "link", "liga", "enlace", "pdf", "archivo", "archivos", "descargar",
         "leer", "consultar el", "pasame", "me pasas", "mandame", "donde veo", "donde encuentro",
         "donde esta el", "donde esta la", "ha subido", "han subido", "que ha publicado", "que han publicado",
-        "que publico", "que publicaron", "actas", "minutas", "evidencias",
+        "que publico", "que publicaron", "actas", "minutas", "evidencias", "donde la veo", "donde lo veo",
+        "donde los veo", "donde las veo",
     ),
     "how_to_participate": (
         "participar", "participo", "participe", "participacion ciudadana", "involucrarme", "involucrar",
         "involucro", "sumarme", "me sumo", "unirme", "me uno", "colaborar", "colaboro", "ser parte",
         "formar parte", "como le hago para", "como le hago", "como le hacemos", "quiero ayudar",
         "puedo ayudar", "meterme", "entrarle", "como ciudadano", "como ciudadana", "yo que puedo hacer",
-        "que puedo hacer", "que podemos hacer", "incidir", "incido", "empujar", "impulsar",
+        "que puedo hacer", "que podemos hacer", "incidir", "incido", "empujar", "impulsar", "sumarnos",
+        "integrarme", "integrarse", "integrarnos", "unirnos", "podemos entrar", "puedo entrar",
     ),
     "figures": (
         "cuantos", "cuantas", "cuanto", "numero de", "cifras", "cifra", "estadisticas", "porcentaje",
@@ -81,8 +87,8 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
     # The steps as a whole, said so plainly that it beats a glossary word in the same question.
     "steps_overview_strong": (
         "pasos", "los pasos", "los 13 pasos", "13 pasos", "trece pasos", "etapas", "fases", "las fases",
-        "de principio a fin", "todo el camino", "paso a paso", "cuantos pasos", "cuantas etapas",
-        "cuantas fases",
+        "de principio a fin", "todo el camino", "paso a paso", "paso por paso", "cuantos pasos",
+        "cuantas etapas", "cuantas fases", "metodologia completa",
     ),
     "glossary": (
         "que es", "que son", "q es", "k es", "ke es", "que significa", "significa", "significado",
@@ -118,7 +124,7 @@ SHORTHAND: dict[str, str] = {
     "x": "por", "xfa": "por favor", "porfa": "por favor", "pls": "por favor", "plis": "por favor",
     "tmb": "tambien", "tb": "tambien", "tmbn": "tambien", "pa": "para", "sta": "esta",
     "ta": "esta", "toy": "estoy", "nel": "no", "simon": "si", "ntp": "no te preocupes",
-    "dnd": "donde", "cmo": "como", "qe": "que", "xk": "porque",
+    "dnd": "donde", "cmo": "como", "qe": "que", "xk": "porque", "nvo": "nuevo"
 }
 
 # Past tense about a state's convocatoria is a question about its history, not a call to join.
@@ -156,6 +162,8 @@ LAST_WORDS: tuple[str, ...] = ("ultimo", "ultima")
 
 STEP_WORDS: tuple[str, ...] = ("paso", "etapa", "punto")
 PHASE_WORDS: tuple[str, ...] = ("fase",)
+# "…las mesas de cocreación, ¿qué sigue?": the step after the one named.
+AFTER_TRAILERS: tuple[str, ...] = ("que sigue", "que viene", "que toca", "y despues", "que hay despues", "siguiente")
 AFTER_WORDS: tuple[str, ...] = ("despues de", "despues del", "que sigue de", "que sigue del", "luego de", "luego del", "tras")
 BEFORE_WORDS: tuple[str, ...] = ("antes de", "antes del", "previo a", "previo al")
 

@@ -88,11 +88,19 @@ class PhraseMatcher(Generic[V]):
     @staticmethod
     def _closest(text: str, choices: list[str]) -> str | None:
         budget = allowed_edits(text)
+        if " " in text:  # a phrase tolerates one typo, and every word keeps its first letter
+            budget = min(budget, 1)
         if not budget:
             return None
         found = extractOne(text, choices, scorer=OSA.distance, score_cutoff=budget)
         if found is None:
             return None
         choice, distance, _ = found
-        # a typo must not change the first letter or turn into a different word of the same length class
-        return choice if distance <= allowed_edits(choice) and choice[0] == text[0] else None
+        if distance > allowed_edits(choice) or not _same_initials(text, choice):
+            return None
+        return choice
+
+
+def _same_initials(text: str, choice: str) -> bool:
+    words, choice_words = text.split(), choice.split()
+    return len(words) == len(choice_words) and all(a[0] == b[0] for a, b in zip(words, choice_words))

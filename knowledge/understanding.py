@@ -124,7 +124,8 @@ class Understander:
             return StepReference(phase=match.value, length=match.end - match.start)
         if named_step:
             match = max(named_step, key=lambda m: m.end - m.start)
-            return _checked(StepReference(step=_shifted(match.value, match.start, tokens), length=match.end - match.start), STEP_COUNT)
+            number = _shifted(match.value, match.start, tokens, match.end)
+            return _checked(StepReference(step=number, length=match.end - match.start), STEP_COUNT)
         if any(cue in text for cue in lexicon.WHICH_STEP_CUES):
             found = self._step_content.best(tokens)
             if found:
@@ -350,10 +351,12 @@ def _ordinal_before(tokens: list[str], index: int, last: int) -> int | None:
     return lexicon.ORDINALS.get(previous)
 
 
-def _shifted(number: int, start: int, tokens: list[str]) -> int:
-    """The step after or before the one named: 'después de instalar el secretariado' is 5."""
+def _shifted(number: int, start: int, tokens: list[str], end: int | None = None) -> int:
+    """The step after or before the one named: 'después de instalar el secretariado' is 5, and
+    so is 'instalado el secretariado, ¿qué sigue?'."""
     before = f" {' '.join(tokens[max(0, start - 3):start])} "
-    if any(f" {word} " in before for word in lexicon.AFTER_WORDS):
+    after = f" {' '.join(tokens[end:end + 3])} " if end is not None else ""
+    if any(f" {word} " in before for word in lexicon.AFTER_WORDS) or any(f" {word} " in after for word in lexicon.AFTER_TRAILERS):
         return number + 1
     if any(f" {word} " in before for word in lexicon.BEFORE_WORDS):
         return number - 1
