@@ -10,7 +10,7 @@ import json
 import re
 import struct
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable
 
 from .entities import PARSE_ERROR_PREFIX, EntityParseError, UnsupportedParseMode, format_text
@@ -141,7 +141,6 @@ class Context:
     bot: BotAccount
     params: Params
     allow_http_webhooks: bool = True
-    flags: dict = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------- registry

@@ -164,8 +164,7 @@ class BotApiEmulator:
         actor = by.to_api() if by else bot.to_api()
         self.world.push_update(bot, "my_chat_member", {
             "chat": chat.to_api(), "from": actor, "date": now(),
-            "old_chat_member": {"user": bot.to_api(), "status": "left"},
-            "new_chat_member": {"user": bot.to_api(), "status": "member"}})
+            "old_chat_member": _bot_member(bot, "left"), "new_chat_member": _bot_member(bot, "member")})
         if by is not None:
             message = self._user_message(chat, by, {"new_chat_members": [bot.to_api()]})
             self.world.store_message(chat, message, None)
@@ -216,15 +215,9 @@ class BotApiEmulator:
                 return
             chat.blocked = blocked
             old, new = ("member", "kicked") if blocked else ("kicked", "member")
-            new_member = {"user": bot.to_api(), "status": new}
-            if blocked:
-                new_member["until_date"] = 0
-            old_member = {"user": bot.to_api(), "status": old}
-            if not blocked:
-                old_member["until_date"] = 0
             self.world.push_update(bot, "my_chat_member", {
                 "chat": chat.to_api(), "from": user.to_api(), "date": now(),
-                "old_chat_member": old_member, "new_chat_member": new_member})
+                "old_chat_member": _bot_member(bot, old), "new_chat_member": _bot_member(bot, new)})
 
     # ---------------------------------------------------------------- users acting
 
@@ -648,3 +641,10 @@ class BotApiEmulator:
 def _same(actual: Any, expected: Any) -> bool:
     return actual == expected or (actual is not None and str(actual) == str(expected))
 
+
+def _bot_member(bot: BotAccount, status: str) -> dict:
+    """A ChatMember object for a bot; "kicked" needs until_date (0 = forever)."""
+    member = {"user": bot.to_api(), "status": status}
+    if status == "kicked":
+        member["until_date"] = 0
+    return member

@@ -300,7 +300,7 @@ class World:
         self.max_calls: int | None = None
         self.call_counts: dict[str, int] = {}
         self.status_counts: dict[int, int] = {}
-        self.webhook_deliveries: list[dict] = []
+        self.webhook_deliveries: deque[dict] = deque(maxlen=10_000)
         self.internal_errors: list[str] = []  # emulator bugs, answered with HTTP 500
         self._ids = itertools.count(1)
         self._user_ids = itertools.count(USER_ID_BASE + 1)
