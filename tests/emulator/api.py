@@ -778,29 +778,28 @@ def delete_my_commands(ctx: Context) -> bool:
     return True
 
 
-def _profile_text(kind: str, limit: int, default: Callable[[BotAccount], str]):
+def register_profile_text(suffix: str, kind: str, limit: int,
+                          default: Callable[[BotAccount], str]) -> None:
+    """setMy<suffix> / getMy<suffix>: a per-language bot text with a fallback."""
+
     def setter(ctx: Context) -> bool:
         value = ctx.params.text(kind) or ""
         if len(value) > limit:
             raise bad_request(f"{kind.upper()}_INVALID")
-        language = ctx.params.text("language_code") or ""
-        ctx.bot.profile_texts[(kind, language)] = value
+        ctx.bot.profile_texts[(kind, ctx.params.text("language_code") or "")] = value
         return True
 
     def getter(ctx: Context) -> dict:
-        language = ctx.params.text("language_code") or ""
-        texts = ctx.bot.profile_texts
-        value = texts.get((kind, language), texts.get((kind, ""), default(ctx.bot)))
-        return {kind: value}
-    return setter, getter
+        texts, language = ctx.bot.profile_texts, ctx.params.text("language_code") or ""
+        return {kind: texts.get((kind, language), texts.get((kind, ""), default(ctx.bot)))}
+
+    api_method(f"setMy{suffix}")(setter)
+    api_method(f"getMy{suffix}")(getter)
 
 
-for _kind, _limit, _suffix in (("description", 512, "Description"),
-                               ("short_description", 120, "ShortDescription"),
-                               ("name", 64, "Name")):
-    _set, _get = _profile_text(_kind, _limit, (lambda bot: bot.first_name) if _kind == "name" else (lambda bot: ""))
-    api_method(f"setMy{_suffix}")(_set)
-    api_method(f"getMy{_suffix}")(_get)
+register_profile_text("Description", "description", 512, lambda bot: "")
+register_profile_text("ShortDescription", "short_description", 120, lambda bot: "")
+register_profile_text("Name", "name", 64, lambda bot: bot.first_name)
 
 # getUpdates is served by the server's long polling; registered so lookups find it.
 METHODS["getupdates"] = Method("getUpdates", lambda ctx: None)
