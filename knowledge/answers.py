@@ -336,6 +336,12 @@ class Answerer:
             more_sources=self._citations([state.stl]),
         )
 
+    def welcome(self) -> Reply:
+        return self.curated(
+            "greeting", intent="greeting", extra_buttons=self.menu_buttons(),
+            addition="\n\n🔒 Solo guardo el id de este chat, su idioma y tus suscripciones. Más en /privacidad.",
+        )
+
     def help(self) -> Reply:
         return self.curated("help", intent="help", extra_buttons=self.menu_buttons())
 

@@ -76,7 +76,7 @@ def _start(engine: Engine, arg: str) -> Reply:
         return engine.answers.state_card(arg)
     if arg.startswith("paso-") and _in_range(arg[5:], STEP_COUNT):
         return engine.answers.step(int(arg[5:]))
-    return engine.answers.curated("greeting", intent="greeting", extra_buttons=engine.answers.menu_buttons())
+    return engine.answers.welcome()
 
 
 def _estado(engine: Engine, arg: str) -> Reply:

@@ -1,0 +1,468 @@
+"""The SQLite store (sqlite-utils): chats, subscriptions, roles, published documents and
+convocatorias, and the notification outbox. The database is the integration point: the CLI and
+the running bot share it, and a crash loses nothing that was committed.
+
+Schema changes are migrations, each run once in its own transaction (PRAGMA user_version)."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Iterator
+
+import sqlite_utils
+
+from knowledge.live import ConvocatoriaInfo, DocumentInfo
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: the first schema
+    """
+    CREATE TABLE chats (
+        id INTEGER PRIMARY KEY,
+        language TEXT NOT NULL DEFAULT 'es',
+        active INTEGER NOT NULL DEFAULT 1
+    );
+    CREATE TABLE subscriptions (
+        chat_id INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE ON UPDATE CASCADE,
+        state TEXT NOT NULL,
+        documents INTEGER NOT NULL DEFAULT 1,
+        convocatorias INTEGER NOT NULL DEFAULT 1,
+        reminders INTEGER NOT NULL DEFAULT 1,
+        PRIMARY KEY (chat_id, state)
+    );
+    CREATE INDEX subscriptions_by_state ON subscriptions(state);
+    CREATE TABLE facilitators (
+        user_id INTEGER NOT NULL,
+        state TEXT NOT NULL,
+        granted_by INTEGER,
+        granted_at TEXT NOT NULL,
+        PRIMARY KEY (user_id, state)
+    );
+    CREATE TABLE documents (
+        id INTEGER PRIMARY KEY,
+        state TEXT NOT NULL,
+        step INTEGER,
+        kind TEXT NOT NULL,
+        title TEXT NOT NULL,
+        url TEXT,
+        file_id TEXT,
+        file_unique_id TEXT,
+        file_name TEXT,
+        published_on TEXT NOT NULL,
+        published_by TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE UNIQUE INDEX documents_unique_url ON documents(state, url) WHERE url IS NOT NULL;
+    CREATE UNIQUE INDEX documents_unique_file ON documents(state, file_unique_id) WHERE file_unique_id IS NOT NULL;
+    CREATE INDEX documents_by_state ON documents(state, published_on);
+    CREATE TABLE convocatorias (
+        id INTEGER PRIMARY KEY,
+        state TEXT NOT NULL,
+        step INTEGER,
+        kind TEXT NOT NULL,
+        title TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        opens_at TEXT NOT NULL,
+        closes_at TEXT NOT NULL,
+        url TEXT,
+        how_to_apply TEXT,
+        contact TEXT,
+        published_by TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'open',
+        reminder_sent INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX convocatorias_by_state ON convocatorias(state, status, closes_at);
+    CREATE TABLE notices (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        ref_id INTEGER,
+        state TEXT NOT NULL,
+        html TEXT NOT NULL,
+        file_id TEXT,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE deliveries (
+        id INTEGER PRIMARY KEY,
+        notice_id INTEGER NOT NULL REFERENCES notices(id),
+        chat_id INTEGER NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending',
+        attempts INTEGER NOT NULL DEFAULT 0,
+        not_before REAL NOT NULL DEFAULT 0,
+        sent_at TEXT,
+        message_id INTEGER,
+        last_error TEXT,
+        UNIQUE (notice_id, chat_id)
+    );
+    CREATE INDEX deliveries_pending ON deliveries(status, not_before, id);
+    CREATE INDEX deliveries_by_chat ON deliveries(chat_id, status);
+    CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    """,
+)
+
+DOCUMENT_KINDS = {
+    "declaratoria": "Declaratoria",
+    "convocatoria": "Convocatoria",
+    "acta": "Acta",
+    "consulta": "Consulta o encuesta",
+    "arbol": "Árbol de problemas y soluciones",
+    "plan": "Plan de Acción Local",
+    "informe": "Informe",
+    "web": "Página web",
+    "otro": "Otro documento",
+}
+
+
+class DuplicateDocument(Exception):
+    """The state already has a document with this link or this file."""
+
+    def __init__(self, existing: DocumentInfo):
+        super().__init__(existing.title)
+        self.existing = existing
+
+
+@dataclass(frozen=True)
+class Delivery:
+    id: int
+    chat_id: int
+    notice_id: int
+    html: str
+    file_id: str | None
+    attempts: int
+    state: str
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
+def _parse_iso(text: str) -> datetime:
+    return datetime.fromisoformat(text).astimezone(timezone.utc)
+
+
+class Store:
+    """All reads and writes of the database. Thread-safe: one connection behind a lock, so the
+    bot can run a large fan-out in a worker thread while its handlers keep answering."""
+
+    def __init__(self, path: Path | str):
+        self.path = str(path)
+        connection = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
+        connection.execute("PRAGMA foreign_keys = ON")
+        connection.execute("PRAGMA busy_timeout = 30000")
+        if self.path != ":memory:":
+            connection.execute("PRAGMA journal_mode = WAL")
+            connection.execute("PRAGMA synchronous = NORMAL")
+        self.db = sqlite_utils.Database(connection)
+        self._lock = threading.RLock()
+        self._migrate()
+
+    @classmethod
+    def memory(cls) -> "Store":
+        return cls(":memory:")
+
+    def close(self) -> None:
+        with self._lock:
+            self.db.conn.close()
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any error."""
+        with self._lock:
+            conn = self.db.conn
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    def _query(self, sql: str, params=()) -> list[dict]:
+        with self._lock:
+            return list(self.db.query(sql, params))
+
+    def _migrate(self) -> None:
+        with self._lock:
+            version = self.db.conn.execute("PRAGMA user_version").fetchone()[0]
+            for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+                with self.transaction() as conn:
+                    for statement in filter(str.strip, script.split(";")):
+                        conn.execute(statement)
+                    conn.execute(f"PRAGMA user_version = {number}")
+
+    @property
+    def schema_version(self) -> int:
+        return self.db.conn.execute("PRAGMA user_version").fetchone()[0]
+
+    # -- settings (small persisted values, such as a flood wait) ----------------------------
+
+    def get_setting(self, key: str) -> str | None:
+        rows = self._query("SELECT value FROM settings WHERE key = ?", (key,))
+        return rows[0]["value"] if rows else None
+
+    def set_setting(self, key: str, value: str | None) -> None:
+        with self.transaction() as conn:
+            if value is None:
+                conn.execute("DELETE FROM settings WHERE key = ?", (key,))
+            else:
+                conn.execute("INSERT INTO settings(key, value) VALUES (?, ?) "
+                             "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
+
+    # -- chats ------------------------------------------------------------------------------
+
+    def ensure_chat(self, chat_id: int, language: str | None = None) -> None:
+        """Record a chat that talks to the bot (active again if it had blocked us)."""
+        language = (language or "")[:8] or None
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO chats(id, language, active) VALUES (?, COALESCE(?, 'es'), 1) "
+                "ON CONFLICT(id) DO UPDATE SET active = 1, language = COALESCE(?, language)",
+                (chat_id, language, language),
+            )
+
+    def chat(self, chat_id: int) -> dict | None:
+        rows = self._query("SELECT id, language, active FROM chats WHERE id = ?", (chat_id,))
+        return rows[0] if rows else None
+
+    def set_chat_active(self, chat_id: int, active: bool) -> int:
+        """Mark a chat (in)active; an inactive chat's pending deliveries are dropped. Returns how many."""
+        with self.transaction() as conn:
+            conn.execute("UPDATE chats SET active = ? WHERE id = ?", (int(active), chat_id))
+            if active:
+                return 0
+            return conn.execute(
+                "UPDATE deliveries SET status = 'dropped', last_error = 'chat inactive' "
+                "WHERE chat_id = ? AND status = 'pending'", (chat_id,)
+            ).rowcount
+
+    def migrate_chat(self, old_id: int, new_id: int) -> None:
+        """A group became a supergroup: its subscriptions and pending deliveries follow it."""
+        with self.transaction() as conn:
+            exists = conn.execute("SELECT 1 FROM chats WHERE id = ?", (new_id,)).fetchone()
+            if exists:
+                conn.execute("INSERT OR IGNORE INTO subscriptions(chat_id, state, documents, convocatorias, reminders) "
+                             "SELECT ?, state, documents, convocatorias, reminders FROM subscriptions WHERE chat_id = ?",
+                             (new_id, old_id))
+                conn.execute("DELETE FROM chats WHERE id = ?", (old_id,))
+            else:
+                conn.execute("UPDATE chats SET id = ? WHERE id = ?", (new_id, old_id))
+            conn.execute("UPDATE OR IGNORE deliveries SET chat_id = ? WHERE chat_id = ? AND status = 'pending'",
+                         (new_id, old_id))
+
+    def chat_data(self, chat_id: int) -> dict:
+        """Everything the bot keeps about a chat (for /mis_datos)."""
+        chat = self.chat(chat_id)
+        return {"chat": chat, "subscriptions": self.subscriptions(chat_id) if chat else []}
+
+    def delete_chat_data(self, chat_id: int) -> bool:
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM deliveries WHERE chat_id = ? AND status = 'pending'", (chat_id,))
+            conn.execute("DELETE FROM subscriptions WHERE chat_id = ?", (chat_id,))
+            return conn.execute("DELETE FROM chats WHERE id = ?", (chat_id,)).rowcount > 0
+
+    # -- subscriptions ----------------------------------------------------------------------
+
+    def subscribe(self, chat_id: int, state: str, documents: bool = True, convocatorias: bool = True) -> bool:
+        """Follow a state; True when it is new. Subscribing again keeps it (and re-enables both kinds)."""
+        self.ensure_chat(chat_id)
+        with self.transaction() as conn:
+            existed = conn.execute("SELECT 1 FROM subscriptions WHERE chat_id = ? AND state = ?",
+                                   (chat_id, state)).fetchone()
+            conn.execute(
+                "INSERT INTO subscriptions(chat_id, state, documents, convocatorias) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(chat_id, state) DO UPDATE SET documents = excluded.documents, "
+                "convocatorias = excluded.convocatorias",
+                (chat_id, state, int(documents), int(convocatorias)),
+            )
+            return existed is None
+
+    def set_subscription_options(self, chat_id: int, state: str, **options: bool) -> bool:
+        allowed = {"documents", "convocatorias", "reminders"}
+        fields = {k: int(v) for k, v in options.items() if k in allowed}
+        if not fields:
+            return False
+        assignments = ", ".join(f"{name} = ?" for name in fields)
+        with self.transaction() as conn:
+            return conn.execute(f"UPDATE subscriptions SET {assignments} WHERE chat_id = ? AND state = ?",
+                                (*fields.values(), chat_id, state)).rowcount > 0
+
+    def unsubscribe(self, chat_id: int, state: str | None = None) -> int:
+        """Stop following one state, or all (state None). Pending notices for them are dropped."""
+        with self.transaction() as conn:
+            if state is None:
+                removed = conn.execute("DELETE FROM subscriptions WHERE chat_id = ?", (chat_id,)).rowcount
+                conn.execute("UPDATE deliveries SET status = 'dropped', last_error = 'unsubscribed' "
+                             "WHERE chat_id = ? AND status = 'pending'", (chat_id,))
+                return removed
+            removed = conn.execute("DELETE FROM subscriptions WHERE chat_id = ? AND state = ?",
+                                   (chat_id, state)).rowcount
+            conn.execute("UPDATE deliveries SET status = 'dropped', last_error = 'unsubscribed' "
+                         "WHERE chat_id = ? AND status = 'pending' "
+                         "AND notice_id IN (SELECT id FROM notices WHERE state = ?)", (chat_id, state))
+            return removed
+
+    def subscriptions(self, chat_id: int) -> list[dict]:
+        return self._query("SELECT state, documents, convocatorias, reminders FROM subscriptions "
+                           "WHERE chat_id = ? ORDER BY state", (chat_id,))
+
+    def subscriber_count(self, state: str) -> int:
+        return self._query("SELECT count(*) AS n FROM subscriptions s JOIN chats c ON c.id = s.chat_id "
+                           "WHERE s.state = ? AND c.active = 1", (state,))[0]["n"]
+
+    # -- roles ------------------------------------------------------------------------------
+
+    def grant_facilitator(self, user_id: int, state: str, granted_by: int | None) -> bool:
+        with self.transaction() as conn:
+            return conn.execute(
+                "INSERT OR IGNORE INTO facilitators(user_id, state, granted_by, granted_at) VALUES (?, ?, ?, ?)",
+                (user_id, state, granted_by, _iso(utc_now())),
+            ).rowcount > 0
+
+    def revoke_facilitator(self, user_id: int, state: str | None = None) -> int:
+        with self.transaction() as conn:
+            if state is None:
+                return conn.execute("DELETE FROM facilitators WHERE user_id = ?", (user_id,)).rowcount
+            return conn.execute("DELETE FROM facilitators WHERE user_id = ? AND state = ?", (user_id, state)).rowcount
+
+    def facilitator_states(self, user_id: int) -> list[str]:
+        return [r["state"] for r in self._query("SELECT state FROM facilitators WHERE user_id = ? ORDER BY state", (user_id,))]
+
+    def facilitators(self) -> list[dict]:
+        return self._query("SELECT user_id, state, granted_by, granted_at FROM facilitators ORDER BY state, user_id")
+
+    # -- documents (also the LiveData read interface) ---------------------------------------
+
+    def find_duplicate_document(self, state: str, url: str | None, file_unique_id: str | None) -> DocumentInfo | None:
+        rows = self._query(
+            "SELECT * FROM documents WHERE state = ? AND ((url IS NOT NULL AND url = ?) "
+            "OR (file_unique_id IS NOT NULL AND file_unique_id = ?)) LIMIT 1",
+            (state, url, file_unique_id),
+        )
+        return _document(rows[0]) if rows else None
+
+    def add_document(self, *, state: str, step: int | None, kind: str, title: str, url: str | None,
+                     file_id: str | None, file_unique_id: str | None, file_name: str | None,
+                     published_on: date, published_by: str, notice_html: str) -> tuple[DocumentInfo, int]:
+        """Write the document and one delivery per subscriber in one transaction. Returns the
+        document and how many deliveries were queued. Raises DuplicateDocument."""
+        with self.transaction() as conn:
+            duplicate = self.find_duplicate_document(state, url, file_unique_id)
+            if duplicate:
+                raise DuplicateDocument(duplicate)
+            cursor = conn.execute(
+                "INSERT INTO documents(state, step, kind, title, url, file_id, file_unique_id, file_name, "
+                "published_on, published_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (state, step, kind, title, url, file_id, file_unique_id, file_name, published_on.isoformat(),
+                 published_by, _iso(utc_now())),
+            )
+            document_id = cursor.lastrowid
+            queued = self._fan_out(conn, "document", document_id, state, notice_html, file_id, "documents")
+        return self.document(document_id), queued
+
+    def _fan_out(self, conn: sqlite3.Connection, kind: str, ref_id: int, state: str, html: str,
+                 file_id: str | None, audience: str) -> int:
+        """One notice and one pending delivery per active subscriber who wants this kind."""
+        assert audience in ("documents", "convocatorias", "reminders")
+        notice_id = conn.execute(
+            "INSERT INTO notices(kind, ref_id, state, html, file_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (kind, ref_id, state, html, file_id, _iso(utc_now())),
+        ).lastrowid
+        condition = "s.convocatorias = 1 AND s.reminders = 1" if audience == "reminders" else f"s.{audience} = 1"
+        return conn.execute(
+            "INSERT INTO deliveries(notice_id, chat_id) SELECT ?, s.chat_id FROM subscriptions s "
+            f"JOIN chats c ON c.id = s.chat_id WHERE s.state = ? AND c.active = 1 AND {condition} ORDER BY s.chat_id",
+            (notice_id, state),
+        ).rowcount
+
+    def document(self, document_id: int) -> DocumentInfo:
+        return _document(self._query("SELECT * FROM documents WHERE id = ?", (document_id,))[0])
+
+    def documents(self, state: str | None, limit: int = 5) -> list[DocumentInfo]:
+        where, params = ("WHERE state = ?", (state,)) if state else ("", ())
+        rows = self._query(f"SELECT * FROM documents {where} ORDER BY published_on DESC, id DESC LIMIT ?", (*params, limit))
+        return [_document(r) for r in rows]
+
+    def progress(self, state: str) -> int | None:
+        rows = self._query("SELECT max(step) AS step FROM documents WHERE state = ?", (state,))
+        return rows[0]["step"]
+
+    # -- convocatorias (read side; writes live in bot/convocatorias.py) ---------------------
+
+    def open_convocatorias(self, state: str | None, now: datetime) -> list[ConvocatoriaInfo]:
+        where = "status = 'open' AND opens_at <= ? AND closes_at > ?"
+        params: tuple = (_iso(now), _iso(now))
+        if state:
+            where += " AND state = ?"
+            params += (state,)
+        rows = self._query(f"SELECT * FROM convocatorias WHERE {where} ORDER BY closes_at, id", params)
+        return [_convocatoria(r) for r in rows]
+
+    # -- outbox -----------------------------------------------------------------------------
+
+    def due_deliveries(self, now: float, limit: int, exclude: set[int] = frozenset()) -> list[Delivery]:
+        """Pending deliveries whose time has come, oldest first, skipping ids in flight."""
+        rows = self._query(
+            "SELECT d.id, d.chat_id, d.notice_id, d.attempts, n.html, n.file_id, n.state FROM deliveries d "
+            "JOIN notices n ON n.id = d.notice_id WHERE d.status = 'pending' AND d.not_before <= ? "
+            "ORDER BY d.not_before, d.id LIMIT ?",
+            (now, limit + len(exclude)),
+        )
+        deliveries = [Delivery(r["id"], r["chat_id"], r["notice_id"], r["html"], r["file_id"], r["attempts"], r["state"])
+                      for r in rows if r["id"] not in exclude]
+        return deliveries[:limit]
+
+    def mark_sent(self, delivery_id: int, message_id: int | None) -> None:
+        with self.transaction() as conn:
+            conn.execute("UPDATE deliveries SET status = 'sent', sent_at = ?, message_id = ?, attempts = attempts + 1 "
+                         "WHERE id = ?", (_iso(utc_now()), message_id, delivery_id))
+
+    def mark_retry(self, delivery_id: int, not_before: float, error: str, count_attempt: bool = True) -> None:
+        with self.transaction() as conn:
+            conn.execute("UPDATE deliveries SET not_before = ?, last_error = ?, attempts = attempts + ? WHERE id = ?",
+                         (not_before, error[:300], int(count_attempt), delivery_id))
+
+    def mark_failed(self, delivery_id: int, error: str) -> None:
+        with self.transaction() as conn:
+            conn.execute("UPDATE deliveries SET status = 'failed', last_error = ?, attempts = attempts + 1 WHERE id = ?",
+                         (error[:300], delivery_id))
+
+    def redirect_delivery(self, delivery_id: int, new_chat_id: int) -> None:
+        with self.transaction() as conn:
+            conn.execute("UPDATE OR IGNORE deliveries SET chat_id = ? WHERE id = ?", (new_chat_id, delivery_id))
+
+    def outbox_counts(self) -> dict[str, int]:
+        rows = self._query("SELECT status, count(*) AS n FROM deliveries GROUP BY status")
+        return {r["status"]: r["n"] for r in rows}
+
+    def next_due_time(self) -> float | None:
+        rows = self._query("SELECT min(not_before) AS t FROM deliveries WHERE status = 'pending'")
+        return rows[0]["t"]
+
+
+def _document(row: dict) -> DocumentInfo:
+    return DocumentInfo(
+        id=row["id"], state=row["state"], step=row["step"], kind=row["kind"], title=row["title"], url=row["url"],
+        has_file=bool(row["file_id"]), published_on=date.fromisoformat(row["published_on"]),
+    )
+
+
+def _convocatoria(row: dict) -> ConvocatoriaInfo:
+    return ConvocatoriaInfo(
+        id=row["id"], state=row["state"], step=row["step"], kind=row["kind"], title=row["title"],
+        description=row["description"], opens_at=_parse_iso(row["opens_at"]), closes_at=_parse_iso(row["closes_at"]),
+        url=row["url"], how_to_apply=row["how_to_apply"], contact=row["contact"],
+    )

@@ -1,0 +1,40 @@
+"""/start (with deep links), /ayuda, /help, /privacidad, /fuentes, /glosario."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import Application, CommandHandler, ContextTypes
+
+from handlers.common import command_argument, services
+from handlers.render import send_reply
+from knowledge.commands import command_reply
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Welcome; a deep link (t.me/<bot>?start=jalisco) opens that state's card directly."""
+    found = services(context)
+    found.store.ensure_chat(update.effective_chat.id, _language(update))
+    reply = command_reply(found.engine, "start", command_argument(context).lower())
+    await send_reply(update.effective_message, reply)
+
+
+async def read_only_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/ayuda, /help, /privacidad, /fuentes, /glosario, /estado, /pasos, /paso, /fases, /fase,
+    /convocatorias, /documentos: the same replies as the console."""
+    command = update.effective_message.text.split()[0].lstrip("/").split("@")[0].lower()
+    reply = command_reply(services(context).engine, command, command_argument(context))
+    await send_reply(update.effective_message, reply)
+
+
+def _language(update: Update) -> str | None:
+    user = update.effective_user
+    return user.language_code if user and update.effective_chat.type == "private" else None
+
+
+READ_ONLY = ("ayuda", "help", "privacidad", "fuentes", "glosario", "estado", "pasos", "paso", "fases", "fase",
+             "convocatorias", "documentos")
+
+
+def register(application: Application) -> None:
+    application.add_handler(CommandHandler("start", start))
+    application.add_handler(CommandHandler(list(READ_ONLY), read_only_command))

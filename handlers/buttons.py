@@ -1,0 +1,55 @@
+"""Every inline button lands here: the callback data is decoded and validated, the action runs,
+and the callback is always answered. Read-only actions come from knowledge/; the runtime ones
+(subscribing, privacy, publishing…) are registered by their handler modules."""
+
+from __future__ import annotations
+
+import logging
+from typing import Awaitable, Callable
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, ContextTypes
+
+from handlers.callbacks import BadCallback, decode_action
+from handlers.common import services
+from handlers.render import edit_or_send, send_reply
+from knowledge.commands import action_reply
+from knowledge.reply import ACTION_KINDS, Action
+
+log = logging.getLogger(__name__)
+
+STALE = "Ese botón ya no funciona. Escribe tu pregunta o toca /ayuda."
+NEW_MESSAGE_KINDS = {"docs", "convs", "sources", "help"}  # keep the message they were pressed on
+
+RuntimeAction = Callable[[Update, ContextTypes.DEFAULT_TYPE, str], Awaitable[None]]
+RUNTIME_ACTIONS: dict[str, RuntimeAction] = {}
+
+
+def register_action(kind: str, handler: RuntimeAction) -> None:
+    RUNTIME_ACTIONS[kind] = handler
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    try:
+        decoded = decode_action(query.data)
+    except BadCallback as problem:
+        log.info("stale or tampered callback %r: %s", query.data, problem)
+        await query.answer(STALE, show_alert=True)
+        return
+    if decoded.kind in RUNTIME_ACTIONS:
+        await RUNTIME_ACTIONS[decoded.kind](update, context, decoded.arg)  # answers the query itself
+        return
+    reply = action_reply(services(context).engine, Action(decoded.kind, decoded.arg)) if decoded.kind in ACTION_KINDS else None
+    if reply is None:
+        await query.answer(STALE, show_alert=True)
+        return
+    await query.answer()
+    if decoded.kind in NEW_MESSAGE_KINDS:
+        await send_reply(query.message, reply)
+    else:
+        await edit_or_send(update, reply)
+
+
+def register(application: Application) -> None:
+    application.add_handler(CallbackQueryHandler(on_button))

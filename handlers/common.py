@@ -1,0 +1,28 @@
+"""What every handler needs: the shared services, and a chat recorded as it talks to us."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.permissions import Permissions
+from bot.runtime import Services
+
+SERVICES_KEY = "services"
+
+
+def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
+    return context.application.bot_data[SERVICES_KEY]
+
+
+def permissions(context: ContextTypes.DEFAULT_TYPE) -> Permissions:
+    found = services(context)
+    return Permissions(found.settings.admin_ids, found.store)
+
+
+def user_id(update: Update) -> int | None:
+    return update.effective_user.id if update.effective_user else None
+
+
+def command_argument(context: ContextTypes.DEFAULT_TYPE) -> str:
+    return " ".join(context.args or []).strip()

@@ -1,0 +1,67 @@
+"""Free text goes to the answering engine. In groups the bot answers only messages that mention
+it or reply to it, never every message."""
+
+from __future__ import annotations
+
+import re
+
+from telegram import Message, MessageEntity, Update
+from telegram.ext import Application, ContextTypes, MessageHandler, filters
+
+from handlers.common import services
+from handlers.render import send_reply, typing_while_slow
+
+ONLY_TEXT = "Por ahora solo entiendo mensajes de texto. Escríbeme tu pregunta o toca /ayuda."
+UNKNOWN_COMMAND = "No conozco ese comando. Escribe /ayuda para ver lo que puedo hacer."
+
+
+class AddressedToBot(filters.MessageFilter):
+    """A group message that mentions the bot (@name) or replies to one of its messages."""
+
+    def filter(self, message: Message) -> bool:
+        bot = message.get_bot()
+        replied = message.reply_to_message
+        if replied and replied.from_user and replied.from_user.id == bot.id:
+            return True
+        return _mentions(message, bot.username)
+
+
+def _mentions(message: Message, username: str | None) -> bool:
+    if not username:
+        return False
+    handle = f"@{username}".lower()
+    mentions = message.parse_entities([MessageEntity.MENTION]) if message.text else {}
+    return any(value.lower() == handle for value in mentions.values())
+
+
+def _without_mention(text: str, username: str | None) -> str:
+    if not username:
+        return text
+    return re.sub(rf"@{re.escape(username)}\b", " ", text, flags=re.IGNORECASE).strip()
+
+
+async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    text = _without_mention(message.text or "", context.bot.username)
+    async with typing_while_slow(update, context):
+        reply = services(context).engine.ask(text)
+    in_group = update.effective_chat.type != "private"
+    await send_reply(message, reply, quote=in_group)
+
+
+async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await update.effective_message.reply_text(ONLY_TEXT)
+
+
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await update.effective_message.reply_text(UNKNOWN_COMMAND)
+
+
+def register(application: Application) -> None:
+    private = filters.ChatType.PRIVATE
+    groups = filters.ChatType.GROUPS
+    plain_text = filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE
+    application.add_handler(MessageHandler(plain_text & (private | (groups & AddressedToBot())), answer_question))
+    # unknown commands: always in private; in groups only when addressed to us (/cmd@ourbot)
+    application.add_handler(MessageHandler(filters.COMMAND & (private | (groups & AddressedToBot())), unknown_command))
+    application.add_handler(MessageHandler(private & filters.UpdateType.MESSAGE & ~filters.TEXT & ~filters.StatusUpdate.ALL, not_text))

@@ -1,0 +1,142 @@
+"""Turning Reply objects into Telegram messages: inline keyboards with versioned callback data,
+HTML split at paragraph boundaries under Telegram's 4,096-character limit, edits in place, and
+a "typing…" action when the work takes long."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+from contextlib import asynccontextmanager
+from typing import AsyncIterator
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatAction, MessageLimit
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes
+
+from handlers.callbacks import encode_action
+from knowledge.reply import Button, Reply, html_to_text
+
+log = logging.getLogger(__name__)
+
+TEXT_LIMIT = MessageLimit.MAX_TEXT_LENGTH  # 4096, counted on the text after HTML is parsed
+TYPING_AFTER_SECONDS = 0.4
+
+
+def keyboard(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup | None:
+    markup = [[_button(b) for b in row] for row in rows if row]
+    return InlineKeyboardMarkup(markup) if markup else None
+
+
+def _button(button: Button) -> InlineKeyboardButton:
+    if button.url:
+        return InlineKeyboardButton(button.text, url=button.url)
+    return InlineKeyboardButton(button.text, callback_data=encode_action(button.action.kind, button.action.arg))
+
+
+def visible_length(markup: str) -> int:
+    """Telegram counts the parsed text in UTF-16 code units."""
+    return len(html_to_text(markup).encode("utf-16-le")) // 2
+
+
+def split_html(markup: str, limit: int = TEXT_LIMIT) -> list[str]:
+    """Split at paragraph boundaries (then lines) so each part fits. Our HTML never opens a tag
+    on one line and closes it on another, so any line boundary is a safe place to cut; a single
+    line longer than the limit is sent as plain escaped text, cut at spaces."""
+    if visible_length(markup) <= limit:
+        return [markup]
+    parts: list[str] = []
+    current = ""
+    for piece in _pieces(markup, limit):
+        candidate = f"{current}\n\n{piece}" if current else piece
+        if visible_length(candidate) <= limit:
+            current = candidate
+        else:
+            if current:
+                parts.append(current)
+            current = piece
+    if current:
+        parts.append(current)
+    return parts
+
+
+def _pieces(markup: str, limit: int) -> list[str]:
+    pieces: list[str] = []
+    for paragraph in markup.split("\n\n"):
+        if visible_length(paragraph) <= limit:
+            pieces.append(paragraph)
+            continue
+        for line in paragraph.split("\n"):
+            if visible_length(line) <= limit:
+                pieces.append(line)
+            else:
+                pieces += _hard_split(html_to_text(line), limit)
+    return pieces
+
+
+def _hard_split(text: str, limit: int) -> list[str]:
+    chunks, current = [], ""
+    for word in text.split(" "):
+        while len(word) > limit:
+            chunks.append(html.escape(word[:limit], quote=False))
+            word = word[limit:]
+        candidate = f"{current} {word}" if current else word
+        if len(candidate) > limit:
+            chunks.append(html.escape(current, quote=False))
+            current = word
+        else:
+            current = candidate
+    if current:
+        chunks.append(html.escape(current, quote=False))
+    return chunks
+
+
+async def send_reply(message: Message, reply: Reply, quote: bool = False) -> list[Message]:
+    """Send a reply as one or more messages; the buttons go on the last one."""
+    parts = split_html(reply.html)
+    sent = []
+    for index, part in enumerate(parts):
+        last = index == len(parts) - 1
+        sent.append(await message.reply_html(
+            part,
+            reply_markup=keyboard(reply.buttons) if last else None,
+            do_quote=quote and index == 0,
+        ))
+    return sent
+
+
+async def edit_or_send(update: Update, reply: Reply) -> None:
+    """Replace the pressed message with the reply when it fits in one message; otherwise send it."""
+    query = update.callback_query
+    parts = split_html(reply.html)
+    if len(parts) == 1 and query.message is not None and getattr(query.message, "text", None) is not None:
+        try:
+            await query.edit_message_text(parts[0], reply_markup=keyboard(reply.buttons))
+            return
+        except BadRequest as error:
+            if "not modified" in str(error).lower():
+                return
+            log.info("could not edit message, sending instead: %s", error)
+    if query.message is not None:
+        await send_reply(query.message, reply)
+
+
+@asynccontextmanager
+async def typing_while_slow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> AsyncIterator[None]:
+    """Show "typing…" only if the work takes longer than a moment."""
+    chat = update.effective_chat
+
+    async def typing_later() -> None:
+        await asyncio.sleep(TYPING_AFTER_SECONDS)
+        try:
+            await context.bot.send_chat_action(chat.id, ChatAction.TYPING)
+        except Exception:  # a cosmetic action must never break the answer
+            log.debug("typing action failed", exc_info=True)
+
+    task = asyncio.create_task(typing_later()) if chat else None
+    try:
+        yield
+    finally:
+        if task:
+            task.cancel()
