@@ -1,37 +1,37 @@
 """The composition root: the one place that builds the python-telegram-bot Application, wires
-the handlers and the background jobs, and runs it (long polling or webhook)."""
+the handlers and the background work (the outbox dispatcher), and runs it (long polling or
+webhook). Only one copy may run per database."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import warnings
 from urllib.parse import urlsplit
 
-from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, LinkPreviewOptions
+from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+from telegram.warnings import PTBUserWarning
 
+from bot.dispatcher import Dispatcher, Pace
+from bot.lock import InstanceLock
 from bot.runtime import Services, build_services
-from bot.settings import Settings
-from handlers import basics, buttons, errors, questions
+from bot.settings import Settings, SettingsError
+from handlers import admin, basics, buttons, errors, members, menu, privacy, publishing, questions, subscriptions
 from handlers.common import SERVICES_KEY
 
 log = logging.getLogger("cocreabot")
 
-PRIVATE_COMMANDS = [
-    ("estado", "Cómo va una entidad"),
-    ("pasos", "Los 13 pasos de la estrategia local"),
-    ("paso", "Un paso: /paso 6"),
-    ("glosario", "Qué significa un término: /glosario STL"),
-    ("convocatorias", "Convocatorias abiertas"),
-    ("documentos", "Lo que publicó el STL de una entidad"),
-    ("fuentes", "De dónde sale la información"),
-    ("privacidad", "Qué datos guardo y cómo borrarlos"),
-    ("ayuda", "Qué puedo hacer"),
-]
-GROUP_COMMANDS = [c for c in PRIVATE_COMMANDS if c[0] not in ("privacidad",)]
+ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
+DISPATCHER_KEY = "dispatcher"
+
+# Our conversations mix buttons and text on purpose (per_message=False); PTB warns about it.
+warnings.filterwarnings("ignore", message=r".*per_message.*", category=PTBUserWarning)
 
 
-def build_application(settings: Settings, services: Services | None = None, *, rate_limit: bool = True) -> Application:
+def build_application(settings: Settings, services: Services | None = None, *, rate_limit: bool = True,
+                      pace: Pace = Pace()) -> Application:
     """Build the Application. rate_limit=False only for benchmarks that measure raw throughput."""
     services = services or build_services(settings)
     builder = (
@@ -41,55 +41,79 @@ def build_application(settings: Settings, services: Services | None = None, *, r
         .base_file_url(settings.file_api_url)
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .post_init(_post_init)
+        .post_stop(_post_stop)
     )
     if rate_limit:
-        # Telegram's limits: about 30 messages a second overall and 20 a minute per group.
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=2))
+        # Telegram's limits: about 30 messages a second overall and 20 a minute per group. No
+        # retries inside the limiter: the dispatcher handles 429 itself and persists the wait.
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=0))
     application = builder.build()
     application.bot_data[SERVICES_KEY] = services
-    # Order matters: specific commands and buttons before the free-text catch-alls.
-    basics.register(application)
-    buttons.register(application)
-    questions.register(application)
-    errors.register(application)
+    application.bot_data["pace"] = pace
+    _register_handlers(application)
     return application
 
 
+def _register_handlers(application: Application) -> None:
+    # Order matters: conversations first (they own their steps), then commands and buttons,
+    # then the free-text and catch-all handlers, which must come last.
+    publishing.register(application)
+    basics.register(application)
+    subscriptions.register(application)
+    privacy.register(application)
+    admin.register(application)
+    members.register(application)
+    buttons.register(application)
+    questions.register(application)
+    errors.register(application)
+
+
 async def _post_init(application: Application) -> None:
-    bot = application.bot
-    await bot.set_my_commands([_command(c) for c in PRIVATE_COMMANDS], scope=BotCommandScopeAllPrivateChats())
-    await bot.set_my_commands([_command(c) for c in GROUP_COMMANDS], scope=BotCommandScopeAllGroupChats())
-    log.info("CocreaBot @%s listo", bot.username)
+    services: Services = application.bot_data[SERVICES_KEY]
+    facilitator_ids = {row["user_id"] for row in services.store.facilitators()}
+    await menu.set_default_menus(application.bot, services.settings.admin_ids, facilitator_ids)
+    dispatcher = Dispatcher(application.bot, services.store, application.bot_data["pace"])
+    application.bot_data[DISPATCHER_KEY] = dispatcher
+    application.bot_data["dispatcher_task"] = asyncio.create_task(dispatcher.run(), name="outbox-dispatcher")
+    log.info("CocreaBot @%s listo", application.bot.username)
 
 
-def _command(pair: tuple[str, str]) -> BotCommand:
-    return BotCommand(*pair)
+async def _post_stop(application: Application) -> None:
+    dispatcher: Dispatcher | None = application.bot_data.get(DISPATCHER_KEY)
+    task = application.bot_data.get("dispatcher_task")
+    if dispatcher and task:
+        await dispatcher.stop()
+        await asyncio.wait([task], timeout=15)
 
 
 def run_bot(settings: Settings, webhook: bool = False) -> int:
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO)
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    application = build_application(settings)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    settings.require_token()
     if webhook:
-        _run_webhook(application, settings)
-    else:
-        application.run_polling(allowed_updates=["message", "callback_query", "my_chat_member"], drop_pending_updates=False)
+        _check_webhook_settings(settings)
+    lock = InstanceLock(settings.db_path).acquire()
+    try:
+        application = build_application(settings)
+        if webhook:
+            application.run_webhook(
+                listen="0.0.0.0",
+                port=settings.port,
+                url_path=urlsplit(settings.webhook_url).path.strip("/"),
+                webhook_url=settings.webhook_url,
+                secret_token=settings.webhook_secret,
+                allowed_updates=ALLOWED_UPDATES,
+            )
+        else:
+            application.run_polling(allowed_updates=ALLOWED_UPDATES)
+    finally:
+        lock.release()
     return 0
 
 
-def _run_webhook(application: Application, settings: Settings) -> None:
-    from bot.settings import SettingsError
-
+def _check_webhook_settings(settings: Settings) -> None:
     if not settings.webhook_url:
         raise SettingsError("Falta WEBHOOK_URL: la dirección pública https donde Telegram enviará las actualizaciones.")
     if not settings.webhook_secret:
         raise SettingsError("Falta WEBHOOK_SECRET: una clave para comprobar que las actualizaciones vienen de Telegram.")
-    url_path = urlsplit(settings.webhook_url).path.strip("/")
-    application.run_webhook(
-        listen="0.0.0.0",
-        port=settings.port,
-        url_path=url_path,
-        webhook_url=settings.webhook_url,
-        secret_token=settings.webhook_secret,
-        allowed_updates=["message", "callback_query", "my_chat_member"],
-    )

@@ -30,6 +30,18 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="imprime un objeto JSON: intent, state, step, term, text, sources")
 
     commands.add_parser("check-knowledge", help="valida knowledge/data/*.yaml e imprime un resumen")
+
+    publish = commands.add_parser("publicar", help="publica un documento del STL de una entidad y avisa a sus suscriptores")
+    publish.add_argument("--entidad", required=True, help="nombre, alias o slug: jalisco, edomex, \"San Luis Potosí\"")
+    publish.add_argument("--paso", required=True, help="el paso que evidencia (1 a 13) u «otro»")
+    publish.add_argument("--titulo", required=True)
+    publish.add_argument("--url", required=True, help="enlace al documento (http:// o https://)")
+    publish.add_argument("--tipo", help="acta, plan, informe, convocatoria, consulta, arbol, web, declaratoria u otro")
+    publish.add_argument("--fecha", help="fecha de publicación AAAA-MM-DD (hoy si no se da)")
+
+    import_ = commands.add_parser("importar", help="publica muchos documentos desde un CSV o YAML")
+    import_.add_argument("archivo", help="CSV con encabezado entidad,paso,tipo,titulo,url,fecha, o YAML con esos campos")
+    import_.add_argument("--revisar", action="store_true", help="solo valida; no publica nada")
     return parser
 
 
@@ -43,6 +55,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `python -m bot ask … | head`
+        return 0
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
@@ -50,6 +64,14 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return check_knowledge()
     if args.command == "ask":
         return ask(" ".join(args.text), as_json=args.json, settings=settings)
+    if args.command == "publicar":
+        from bot.cli_publishing import publish_one
+
+        return publish_one(args, settings)
+    if args.command == "importar":
+        from bot.cli_publishing import import_many
+
+        return import_many(args, settings)
     if args.command == "chat" or (args.command is None and not settings.token):
         if args.command is None:
             print(NO_TOKEN_HINT, file=sys.stderr)

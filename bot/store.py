@@ -370,10 +370,10 @@ class Store:
                  published_by, _iso(utc_now())),
             )
             document_id = cursor.lastrowid
-            queued = self._fan_out(conn, "document", document_id, state, notice_html, file_id, "documents")
+            queued = self.fan_out(conn, "document", document_id, state, notice_html, file_id, "documents")
         return self.document(document_id), queued
 
-    def _fan_out(self, conn: sqlite3.Connection, kind: str, ref_id: int, state: str, html: str,
+    def fan_out(self, conn: sqlite3.Connection, kind: str, ref_id: int, state: str, html: str,
                  file_id: str | None, audience: str) -> int:
         """One notice and one pending delivery per active subscriber who wants this kind."""
         assert audience in ("documents", "convocatorias", "reminders")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CommandHandler, ContextTypes
 
+from handlers import subscriptions
 from handlers.common import command_argument, services
 from handlers.render import send_reply
 from knowledge.commands import command_reply
@@ -14,7 +15,11 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Welcome; a deep link (t.me/<bot>?start=jalisco) opens that state's card directly."""
     found = services(context)
     found.store.ensure_chat(update.effective_chat.id, _language(update))
-    reply = command_reply(found.engine, "start", command_argument(context).lower())
+    payload = command_argument(context).lower()
+    if payload.startswith("suscribir-") and payload[10:] in found.engine.kb.states:
+        await subscriptions.subscribe_to(update, context, payload[10:])
+        return
+    reply = command_reply(found.engine, "start", payload)
     await send_reply(update.effective_message, reply)
 
 
@@ -35,6 +40,11 @@ READ_ONLY = ("ayuda", "help", "privacidad", "fuentes", "glosario", "estado", "pa
              "convocatorias", "documentos")
 
 
+async def nothing_to_cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await update.effective_message.reply_text("No había nada en curso que cancelar.")
+
+
 def register(application: Application) -> None:
     application.add_handler(CommandHandler("start", start))
+    application.add_handler(CommandHandler("cancelar", nothing_to_cancel))
     application.add_handler(CommandHandler(list(READ_ONLY), read_only_command))

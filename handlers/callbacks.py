@@ -22,7 +22,7 @@ CODES: dict[str, str] = {
     "pub": "pb", "conv": "cv",
 }
 KINDS = {code: kind for kind, code in CODES.items()}
-_ARG = re.compile(r"^[a-z0-9_.:\-]{0,48}$")
+_ARG = re.compile(r"[a-z0-9_.:\-]{0,48}")
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ class BadCallback(ValueError):
 
 def encode_action(kind: str, arg: str = "") -> str:
     data = f"{VERSION}|{CODES[kind]}|{arg}"
-    if len(data.encode()) > MAX_BYTES or not _ARG.match(arg):
+    if len(data.encode()) > MAX_BYTES or not _ARG.fullmatch(arg):
         raise ValueError(f"callback data too long or malformed: {data!r}")
     return data
 
@@ -49,6 +49,6 @@ def decode_action(data: str | None) -> Decoded:
     if len(parts) != 3 or parts[0] != VERSION:
         raise BadCallback("unknown version")
     code, arg = parts[1], parts[2]
-    if code not in KINDS or not _ARG.match(arg):
+    if code not in KINDS or not _ARG.fullmatch(arg):
         raise BadCallback("unknown action")
     return Decoded(KINDS[code], arg)

@@ -26,3 +26,16 @@ def user_id(update: Update) -> int | None:
 
 def command_argument(context: ContextTypes.DEFAULT_TYPE) -> str:
     return " ".join(context.args or []).strip()
+
+
+NOT_ADMIN = "Este comando es solo para quienes administran CocreaBot."
+NOT_FACILITATOR = ("Este comando es para las personas facilitadoras de un STL. Si lo eres, pide a quien "
+                   "administra el bot que te dé de alta (le sirve el id que ves en /mis_datos).")
+
+
+async def refuse(update: Update, text: str) -> None:
+    """A polite no, as a button answer or a message."""
+    if update.callback_query:
+        await update.callback_query.answer(text, show_alert=True)
+    elif update.effective_message:
+        await update.effective_message.reply_text(text)

@@ -16,7 +16,8 @@ UNKNOWN_COMMAND = "No conozco ese comando. Escribe /ayuda para ver lo que puedo 
 
 
 class AddressedToBot(filters.MessageFilter):
-    """A group message that mentions the bot (@name) or replies to one of its messages."""
+    """A group message that mentions the bot (@name), runs one of its commands (/cmd@name) or
+    replies to one of its messages."""
 
     def filter(self, message: Message) -> bool:
         bot = message.get_bot()
@@ -27,11 +28,17 @@ class AddressedToBot(filters.MessageFilter):
 
 
 def _mentions(message: Message, username: str | None) -> bool:
-    if not username:
+    if not username or not message.text:
         return False
     handle = f"@{username}".lower()
-    mentions = message.parse_entities([MessageEntity.MENTION]) if message.text else {}
-    return any(value.lower() == handle for value in mentions.values())
+    found = message.parse_entities([MessageEntity.MENTION, MessageEntity.BOT_COMMAND])
+    return any(_names_us(entity.type, value.lower(), handle) for entity, value in found.items())
+
+
+def _names_us(kind: str, value: str, handle: str) -> bool:
+    if kind == MessageEntity.BOT_COMMAND:
+        return value.endswith(handle)  # /cmd@ourbot
+    return value == handle
 
 
 def _without_mention(text: str, username: str | None) -> str:

@@ -1,0 +1,215 @@
+"""The outbox dispatcher: a background task in the running bot that drains pending deliveries
+within Telegram's limits and never loses one.
+
+- Pace: one send every 1/rate seconds overall (30 a second by default) and at most one a second
+  per chat; at most `concurrency` sends in flight, never thousands of tasks at once.
+- A delivery is marked sent only after Telegram accepted it. A crash re-sends what was in
+  flight: duplicates are bounded by `concurrency` (see README).
+- 429: everybody waits `retry_after`; the wait is persisted, so a restart keeps waiting.
+- Blocked, kicked or unknown chat: the chat becomes inactive and its pending deliveries are
+  dropped (never retried forever). A group that became a supergroup: follow the new id, resend.
+- Network errors: retry with exponential back-off, up to MAX_ATTEMPTS.
+- A message Telegram cannot parse is a bug: logged loudly, the delivery marked failed."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass
+
+from telegram import Bot, Message
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
+
+from bot.store import Delivery, Store
+from handlers.render import visible_length
+
+log = logging.getLogger("cocreabot.dispatcher")
+
+FLOOD_WAIT_KEY = "flood_wait_until"
+MAX_ATTEMPTS = 8
+MAX_BACKOFF_SECONDS = 600
+CAPTION_LIMIT = 1024
+GONE_CHAT_ERRORS = ("chat not found", "peer_id_invalid", "user is deactivated", "bot was kicked",
+                    "not enough rights", "have no rights", "chat_write_forbidden", "user not found")
+
+
+@dataclass(frozen=True)
+class Pace:
+    rate: float = 30.0  # sends per second, overall
+    per_chat_interval: float = 1.0  # seconds between two sends to one chat
+    concurrency: int = 8  # sends in flight at most
+    batch: int = 200  # deliveries read per query
+    idle_poll: float = 1.0  # seconds between looks at an empty outbox (the CLI writes there too)
+
+
+class Dispatcher:
+    def __init__(self, bot: Bot, store: Store, pace: Pace = Pace(), clock=time.time, sleep=asyncio.sleep):
+        self.bot = bot
+        self.store = store
+        self.pace = pace
+        self.clock = clock
+        self.sleep = sleep
+        self._in_flight: set[int] = set()
+        self._chat_ready_at: dict[int, float] = {}
+        self._next_send_at = 0.0
+        self._slots = asyncio.Semaphore(pace.concurrency)
+        self._stopping = asyncio.Event()
+        self._wake = asyncio.Event()
+        self._tasks: set[asyncio.Task] = set()
+        self.sent = 0
+
+    # -- lifecycle --------------------------------------------------------------------------
+
+    async def run(self) -> None:
+        log.info("dispatcher started (%.0f/s, %d in flight)", self.pace.rate, self.pace.concurrency)
+        while not self._stopping.is_set():
+            try:
+                await self._round()
+            except Exception:  # the loop must survive anything; the delivery stays pending
+                log.exception("dispatcher round failed")
+                await self._pause(1.0)
+        await self._drain()
+
+    async def stop(self) -> None:
+        self._stopping.set()
+        self._wake.set()
+
+    def wake(self) -> None:
+        """Look at the outbox now (after a publication in this process)."""
+        self._wake.set()
+
+    # -- one round --------------------------------------------------------------------------
+
+    async def _round(self) -> None:
+        await self._respect_flood_wait()
+        now = self.clock()
+        due = self.store.due_deliveries(now, self.pace.batch, exclude=self._in_flight)
+        if not due:
+            await self._pause(self._idle_seconds(now))
+            return
+        for delivery in due:
+            if self._stopping.is_set() or self._flood_wait_left() > 0:
+                return
+            ready_at = self._chat_ready_at.get(delivery.chat_id, 0.0)
+            if ready_at > self.clock():
+                self.store.mark_retry(delivery.id, ready_at, "paced", count_attempt=False)
+                continue
+            await self._start(delivery)
+
+    async def _start(self, delivery: Delivery) -> None:
+        await self._slots.acquire()
+        await self._wait_turn()
+        self._in_flight.add(delivery.id)
+        self._chat_ready_at[delivery.chat_id] = self.clock() + self.pace.per_chat_interval
+        task = asyncio.create_task(self._deliver(delivery))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _wait_turn(self) -> None:
+        """Space sends evenly at the overall rate (no bursts)."""
+        now = self.clock()
+        wait = self._next_send_at - now
+        if wait > 0:
+            await self.sleep(wait)
+        self._next_send_at = max(now, self._next_send_at) + 1.0 / self.pace.rate
+
+    async def _deliver(self, delivery: Delivery) -> None:
+        try:
+            message = await self._send(delivery)
+            self.store.mark_sent(delivery.id, message.message_id if message else None)
+            self.sent += 1
+        except RetryAfter as error:
+            self._flood_wait(_seconds(error.retry_after))
+            self.store.mark_retry(delivery.id, self._flood_until(), "flood wait", count_attempt=False)
+        except ChatMigrated as error:
+            log.info("chat %s became %s; following it", delivery.chat_id, error.new_chat_id)
+            self.store.migrate_chat(delivery.chat_id, error.new_chat_id)
+            self.store.redirect_delivery(delivery.id, error.new_chat_id)
+        except Forbidden as error:
+            self._chat_gone(delivery, error)
+        except BadRequest as error:
+            if any(reason in str(error).lower() for reason in GONE_CHAT_ERRORS):
+                self._chat_gone(delivery, error)
+            else:
+                log.error("Telegram refused delivery %s to %s (a bug to fix): %s", delivery.id, delivery.chat_id, error)
+                self.store.mark_failed(delivery.id, str(error))
+        except (TimedOut, NetworkError) as error:
+            self._retry_later(delivery, error)
+        except Exception as error:  # unknown: keep it, try later, say so loudly
+            log.exception("unexpected error delivering %s", delivery.id)
+            self._retry_later(delivery, error)
+        finally:
+            self._in_flight.discard(delivery.id)
+            self._slots.release()
+
+    async def _send(self, delivery: Delivery) -> Message | None:
+        # The application's rate limiter never retries (max_retries=0): this class decides.
+        if delivery.file_id and visible_length(delivery.html) <= CAPTION_LIMIT:
+            return await self.bot.send_document(delivery.chat_id, delivery.file_id, caption=delivery.html)
+        message = await self.bot.send_message(delivery.chat_id, delivery.html)
+        if delivery.file_id:
+            await self.bot.send_document(delivery.chat_id, delivery.file_id, reply_to_message_id=message.message_id)
+        return message
+
+    # -- outcomes ---------------------------------------------------------------------------
+
+    def _chat_gone(self, delivery: Delivery, error: Exception) -> None:
+        dropped = self.store.set_chat_active(delivery.chat_id, False)
+        log.info("chat %s is gone (%s); %d pending deliveries dropped", delivery.chat_id, error, dropped)
+
+    def _retry_later(self, delivery: Delivery, error: Exception) -> None:
+        attempts = delivery.attempts + 1
+        if attempts >= MAX_ATTEMPTS:
+            log.warning("giving up on delivery %s after %d attempts: %s", delivery.id, attempts, error)
+            self.store.mark_failed(delivery.id, f"{type(error).__name__}: {error}")
+            return
+        backoff = min(MAX_BACKOFF_SECONDS, 2 ** attempts)
+        self.store.mark_retry(delivery.id, self.clock() + backoff, f"{type(error).__name__}: {error}")
+
+    # -- flood wait (persisted) -------------------------------------------------------------
+
+    def _flood_wait(self, seconds: float) -> None:
+        until = self.clock() + seconds
+        if until > self._flood_until():
+            log.warning("Telegram asked to wait %.0f s; all sends paused", seconds)
+            self.store.set_setting(FLOOD_WAIT_KEY, f"{until:.3f}")
+
+    def _flood_until(self) -> float:
+        value = self.store.get_setting(FLOOD_WAIT_KEY)
+        return float(value) if value else 0.0
+
+    def _flood_wait_left(self) -> float:
+        return self._flood_until() - self.clock()
+
+    async def _respect_flood_wait(self) -> None:
+        left = self._flood_wait_left()
+        if left > 0:
+            await self._pause(left)
+        elif self.store.get_setting(FLOOD_WAIT_KEY):
+            self.store.set_setting(FLOOD_WAIT_KEY, None)
+
+    # -- waiting ----------------------------------------------------------------------------
+
+    def _idle_seconds(self, now: float) -> float:
+        next_due = self.store.next_due_time()
+        if next_due is None:
+            return self.pace.idle_poll
+        return max(0.01, min(self.pace.idle_poll, next_due - now))
+
+    async def _pause(self, seconds: float) -> None:
+        """Sleep, but wake up early on stop() or wake()."""
+        self._wake.clear()
+        try:
+            await asyncio.wait_for(self._wake.wait(), timeout=max(0.0, seconds))
+        except asyncio.TimeoutError:
+            pass
+
+    async def _drain(self, timeout: float = 10.0) -> None:
+        if self._tasks:
+            await asyncio.wait(set(self._tasks), timeout=timeout)
+        log.info("dispatcher stopped; %d sent in this run", self.sent)
+
+
+def _seconds(retry_after) -> float:
+    return retry_after.total_seconds() if hasattr(retry_after, "total_seconds") else float(retry_after)

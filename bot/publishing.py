@@ -1,0 +1,157 @@
+"""Publishing a document: validate, render the notice, write the document and one delivery per
+subscriber in one transaction. The Telegram flow, the CLI and the bulk import all call this."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+from bot.notices import document_notice
+from bot.store import DOCUMENT_KINDS, DocumentInfo, DuplicateDocument, Store
+from knowledge.dates import human_date
+from knowledge.models import KnowledgeBase
+
+TITLE_MIN, TITLE_MAX = 3, 200
+STEP_KINDS = {1: "declaratoria", 2: "convocatoria", 3: "convocatoria", 4: "acta", 5: "consulta", 6: "arbol",
+              7: "convocatoria", 8: "otro", 9: "otro", 10: "acta", 11: "plan", 12: "web", 13: "informe"}
+_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class DocumentDraft:
+    state: str | None = None  # slug
+    step: int | None = None  # 1..13, None for "otro"
+    kind: str | None = None
+    title: str = ""
+    url: str | None = None
+    file_id: str | None = None
+    file_unique_id: str | None = None
+    file_name: str | None = None
+    published_on: date = field(default_factory=date.today)
+
+    @property
+    def resolved_kind(self) -> str:
+        return self.kind or STEP_KINDS.get(self.step, "otro")
+
+
+@dataclass(frozen=True)
+class Published:
+    document: DocumentInfo
+    queued: int
+
+
+class PublishError(ValueError):
+    """What is wrong with a draft, worded for the person publishing."""
+
+
+def parse_step(text: str | int | None) -> int | None:
+    """'4', 4, 'paso 4' -> 4; 'otro', '' or None -> None. Raises PublishError for anything else."""
+    if text is None:
+        return None
+    value = str(text).strip().lower().removeprefix("paso").strip()
+    if value in ("", "otro", "otra", "ninguno"):
+        return None
+    if value.isdigit() and 1 <= int(value) <= 13:
+        return int(value)
+    raise PublishError(f"El paso debe ser un número del 1 al 13, u «otro»; recibí {str(text)[:20]!r}.")
+
+
+def validate(draft: DocumentDraft, kb: KnowledgeBase) -> DocumentDraft:
+    """The draft, cleaned; raises PublishError with a message for people."""
+    if draft.state not in kb.states:
+        raise PublishError("Falta la entidad, o no la reconozco.")
+    title = " ".join((draft.title or "").split())
+    if not TITLE_MIN <= len(title) <= TITLE_MAX:
+        raise PublishError(f"El título debe tener entre {TITLE_MIN} y {TITLE_MAX} caracteres.")
+    url = (draft.url or "").strip() or None
+    if url and not _URL.match(url):
+        raise PublishError("El enlace debe empezar con http:// o https:// y no llevar espacios.")
+    if not url and not draft.file_id:
+        raise PublishError("Hace falta un enlace o un archivo adjunto.")
+    if draft.kind and draft.kind not in DOCUMENT_KINDS:
+        raise PublishError(f"Tipo desconocido {draft.kind!r}; usa uno de: {', '.join(DOCUMENT_KINDS)}.")
+    if draft.published_on > date.today():
+        raise PublishError("La fecha de publicación no puede estar en el futuro.")
+    return replace(draft, title=title, url=url)
+
+
+def publish_document(store: Store, kb: KnowledgeBase, draft: DocumentDraft, published_by: str) -> Published:
+    """Raises PublishError (bad draft) or DuplicateDocument (already there)."""
+    draft = validate(draft, kb)
+    notice = document_notice(kb, draft.state, draft.step, draft.resolved_kind, draft.title, draft.url,
+                             draft.published_on, has_file=bool(draft.file_id))
+    document, queued = store.add_document(
+        state=draft.state, step=draft.step, kind=draft.resolved_kind, title=draft.title, url=draft.url,
+        file_id=draft.file_id, file_unique_id=draft.file_unique_id, file_name=draft.file_name,
+        published_on=draft.published_on, published_by=published_by, notice_html=notice,
+    )
+    return Published(document, queued)
+
+
+def duplicate_message(kb: KnowledgeBase, duplicate: DuplicateDocument) -> str:
+    existing = duplicate.existing
+    state = kb.states[existing.state].name
+    return (f"Ese documento ya estaba publicado para {state}: «{existing.title}», "
+            f"del {human_date(existing.published_on)}. No lo publiqué de nuevo.")
+
+
+# -- bulk import ----------------------------------------------------------------------------
+
+IMPORT_FIELDS = ("entidad", "paso", "tipo", "titulo", "url", "fecha")
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    line: int
+    draft: DocumentDraft | None
+    error: str | None = None
+
+
+def read_import(path: Path, resolve_state) -> list[ImportRow]:
+    """Rows of a CSV (header: entidad,paso,tipo,titulo,url,fecha) or YAML (a list of mappings with
+    those keys). `resolve_state(text)` turns a state name or alias into a slug (or None)."""
+    text = path.read_text(encoding="utf-8-sig")
+    if path.suffix.lower() in (".yaml", ".yml"):
+        records = yaml.safe_load(text) or []
+        if not isinstance(records, list):
+            raise PublishError(f"{path.name}: debe ser una lista de documentos.")
+        numbered = [(index + 1, r) for index, r in enumerate(records)]
+    else:
+        numbered = [(index + 2, r) for index, r in enumerate(csv.DictReader(io.StringIO(text)))]
+    return [_import_row(line, record, resolve_state) for line, record in numbered]
+
+
+def _import_row(line: int, record, resolve_state) -> ImportRow:
+    if not isinstance(record, dict):
+        return ImportRow(line, None, "no es un registro con campos")
+    unknown = set(record) - set(IMPORT_FIELDS)
+    if unknown:
+        return ImportRow(line, None, f"campos desconocidos: {', '.join(sorted(map(str, unknown)))}")
+    try:
+        state = resolve_state(str(record.get("entidad") or ""))
+        if state is None:
+            raise PublishError(f"entidad desconocida {record.get('entidad')!r}")
+        published_on = _parse_date(record.get("fecha"))
+        draft = DocumentDraft(state=state, step=parse_step(record.get("paso")), kind=(record.get("tipo") or None),
+                              title=str(record.get("titulo") or ""), url=(record.get("url") or None),
+                              published_on=published_on)
+        return ImportRow(line, draft)
+    except PublishError as problem:
+        return ImportRow(line, None, str(problem))
+
+
+def _parse_date(value) -> date:
+    if value in (None, ""):
+        return date.today()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise PublishError(f"fecha inválida {value!r}: usa AAAA-MM-DD") from None

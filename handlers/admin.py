@@ -1,0 +1,84 @@
+"""Admin commands: name and remove facilitators, list them. Only for COCREA_ADMIN_IDS."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import Application, CommandHandler, ContextTypes
+
+from handlers import menu
+from handlers.common import NOT_ADMIN, permissions, refuse, services, user_id
+from knowledge.reply import esc
+
+USAGE_NAME = "Uso: /nombrar_facilitador <id de Telegram> <entidad>, por ejemplo /nombrar_facilitador 123456789 jalisco"
+USAGE_REMOVE = "Uso: /quitar_facilitador <id de Telegram> [entidad]; sin entidad se le quitan todas."
+
+
+def _parse(context: ContextTypes.DEFAULT_TYPE) -> tuple[int | None, str]:
+    args = context.args or []
+    if not args or not args[0].lstrip("-").isdigit():
+        return None, ""
+    return int(args[0]), " ".join(args[1:]).strip()
+
+
+async def nombrar(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if not permissions(context).is_admin(user_id(update)):
+        await refuse(update, NOT_ADMIN)
+        return
+    target, place = _parse(context)
+    found = services(context)
+    slug = found.engine.understand(place).state if place else None
+    if target is None or slug is None:
+        await update.effective_message.reply_text(USAGE_NAME)
+        return
+    new = found.store.grant_facilitator(target, slug, user_id(update))
+    await _refresh_menu(context, target)
+    name = esc(found.engine.kb.states[slug].name)
+    verb = "Listo" if new else "Ya lo era"
+    await update.effective_message.reply_html(
+        f"{verb}: <code>{target}</code> es facilitador(a) de <b>{name}</b> y puede publicar con /publicar y /convocar.")
+
+
+async def quitar(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if not permissions(context).is_admin(user_id(update)):
+        await refuse(update, NOT_ADMIN)
+        return
+    target, place = _parse(context)
+    found = services(context)
+    if target is None:
+        await update.effective_message.reply_text(USAGE_REMOVE)
+        return
+    slug = found.engine.understand(place).state if place else None
+    if place and slug is None:
+        await update.effective_message.reply_text(f"No reconozco la entidad «{place[:60]}». {USAGE_REMOVE}")
+        return
+    removed = found.store.revoke_facilitator(target, slug)
+    await _refresh_menu(context, target)
+    where = f" de {found.engine.kb.states[slug].name}" if slug else ""
+    text = f"Listo: quité a {target} como facilitador(a){where}." if removed else f"{target} no era facilitador(a){where}."
+    await update.effective_message.reply_text(text)
+
+
+async def facilitadores(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if not permissions(context).is_admin(user_id(update)):
+        await refuse(update, NOT_ADMIN)
+        return
+    found = services(context)
+    rows = found.store.facilitators()
+    if not rows:
+        await update.effective_message.reply_text("Todavía no hay personas facilitadoras. Nombra una con /nombrar_facilitador.")
+        return
+    lines = ["<b>Personas facilitadoras</b>", ""]
+    for row in rows:
+        lines.append(f"• <code>{row['user_id']}</code> — {esc(found.engine.kb.states[row['state']].name)}")
+    await update.effective_message.reply_html("\n".join(lines))
+
+
+async def _refresh_menu(context: ContextTypes.DEFAULT_TYPE, target: int) -> None:
+    who = permissions(context)
+    await menu.set_personal_menu(context.bot, target, is_admin=who.is_admin(target), is_facilitator=who.is_facilitator(target))
+
+
+def register(application: Application) -> None:
+    application.add_handler(CommandHandler("nombrar_facilitador", nombrar))
+    application.add_handler(CommandHandler("quitar_facilitador", quitar))
+    application.add_handler(CommandHandler("facilitadores", facilitadores))

@@ -1,0 +1,71 @@
+"""/mis_datos shows everything the bot keeps about a chat (its id, its language and its
+subscriptions, nothing more); /borrar_mis_datos deletes it after a confirm button."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import Application, CommandHandler, ContextTypes
+
+from handlers.buttons import register_action
+from handlers.callbacks import encode_action
+from handlers.common import services
+from knowledge.reply import esc
+
+
+async def mis_datos(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    found = services(context)
+    chat_id = update.effective_chat.id
+    data = found.store.chat_data(chat_id)
+    if not data["chat"]:
+        await update.effective_message.reply_html(
+            f"No guardo nada de este chat. Su id es <code>{chat_id}</code> (lo ves aquí, pero no lo he guardado).")
+        return
+    names = found.engine.kb.states
+    followed = ", ".join(esc(names[s["state"]].name) for s in data["subscriptions"]) or "ninguna"
+    text = (
+        "🔒 <b>Esto es todo lo que guardo de este chat</b>\n\n"
+        f"• Id del chat: <code>{chat_id}</code>\n"
+        f"• Idioma: {esc(data['chat']['language'])}\n"
+        f"• Suscripciones: {followed}\n\n"
+        "No guardo nombres, teléfonos ni tus mensajes. Para borrarlo todo: /borrar_mis_datos"
+    )
+    await update.effective_message.reply_html(text)
+
+
+async def borrar_mis_datos(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    keyboard = InlineKeyboardMarkup([[
+        InlineKeyboardButton("Sí, borrar todo", callback_data=encode_action("erase", str(update.effective_chat.id))),
+        InlineKeyboardButton("No, cancelar", callback_data=encode_action("erase_no")),
+    ]])
+    await update.effective_message.reply_text(
+        "¿Borro todo lo que guardo de este chat (su id, su idioma y sus suscripciones)? Dejarás de recibir avisos.",
+        reply_markup=keyboard)
+
+
+async def on_erase(update: Update, context: ContextTypes.DEFAULT_TYPE, arg: str) -> None:
+    query = update.callback_query
+    chat_id = update.effective_chat.id
+    if arg != str(chat_id):  # a button from another chat, or tampered
+        await query.answer("Ese botón ya no funciona. Usa /borrar_mis_datos.", show_alert=True)
+        return
+    if update.effective_chat.type != "private":
+        member = await context.bot.get_chat_member(chat_id, update.effective_user.id)
+        if member.status not in ("administrator", "creator"):
+            await query.answer("En un grupo, solo quienes lo administran pueden borrar sus datos.", show_alert=True)
+            return
+    services(context).store.delete_chat_data(chat_id)
+    await query.answer("Datos borrados")
+    await query.edit_message_text("Listo: borré el id de este chat, su idioma y sus suscripciones. "
+                                  "Si vuelves a escribirme, empezamos de cero.")
+
+
+async def on_erase_cancelled(update: Update, context: ContextTypes.DEFAULT_TYPE, arg: str) -> None:
+    await update.callback_query.answer()
+    await update.callback_query.edit_message_text("De acuerdo, no borré nada.")
+
+
+def register(application: Application) -> None:
+    application.add_handler(CommandHandler("mis_datos", mis_datos))
+    application.add_handler(CommandHandler("borrar_mis_datos", borrar_mis_datos))
+    register_action("erase", on_erase)
+    register_action("erase_no", on_erase_cancelled)

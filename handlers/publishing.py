@@ -1,0 +1,224 @@
+"""/publicar: a facilitator publishes a document of their STL, step by step.
+
+    /publicar
+      └─ STATE   which state (buttons; skipped when the facilitator has only one)
+      └─ STEP    which of the 13 steps it evidences, or "otro" (buttons)
+      └─ TITLE   the title (text)
+      └─ SOURCE  a link (text) or the file itself (a PDF sent to the bot)
+      └─ PREVIEW the notice as subscribers will see it: [Publicar] or [Cancelar]
+    /cancelar at any point; 15 minutes of silence ends the flow without publishing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import date
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import (
+    Application, CallbackQueryHandler, CommandHandler, ContextTypes, ConversationHandler, MessageHandler, filters,
+)
+
+from bot.notices import document_notice
+from bot.publishing import DocumentDraft, PublishError, duplicate_message, publish_document, validate
+from bot.store import DuplicateDocument
+from handlers.callbacks import CODES, encode_action
+from handlers.common import NOT_FACILITATOR, permissions, refuse, services, user_id
+from knowledge.reply import esc
+
+log = logging.getLogger(__name__)
+
+STATE, STEP, TITLE, SOURCE, PREVIEW = range(5)
+DRAFT_KEY = "document_draft"
+TIMEOUT_SECONDS = 15 * 60
+CANCELLED = "Cancelado: no publiqué nada."
+
+
+def _button(text: str, arg: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text, callback_data=encode_action("pub", arg))
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    who = permissions(context)
+    uid = user_id(update)
+    states = sorted(services(context).engine.kb.states) if who.is_admin(uid) else who.publishable_states(uid)
+    if not states:
+        await refuse(update, NOT_FACILITATOR)
+        return ConversationHandler.END
+    context.user_data[DRAFT_KEY] = DocumentDraft()
+    if len(states) == 1:
+        return await _ask_step(update, context, states[0])
+    names = services(context).engine.kb.states
+    rows = [[_button(names[s].name, f"e:{s}")] for s in states[:40]]
+    await update.effective_message.reply_text("📄 Publicar un documento. ¿De qué entidad? (/cancelar para salir)",
+                                              reply_markup=InlineKeyboardMarkup(rows))
+    return STATE
+
+
+async def chose_state(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    query = update.callback_query
+    slug = query.data.split("|")[-1].removeprefix("e:")
+    if not permissions(context).can_publish(user_id(update), slug):
+        await refuse(update, "No puedes publicar para esa entidad.")
+        return STATE
+    await query.answer()
+    return await _ask_step(update, context, slug)
+
+
+async def _ask_step(update: Update, context: ContextTypes.DEFAULT_TYPE, slug: str) -> int:
+    context.user_data[DRAFT_KEY] = DocumentDraft(state=slug)
+    kb = services(context).engine.kb
+    numbers = [_button(str(n), f"p:{n}") for n in range(1, 14)]
+    rows = [numbers[i:i + 5] for i in range(0, 13, 5)] + [[_button("Otro (no es de un paso)", "p:otro")]]
+    steps = "\n".join(f"{n}. {esc(kb.steps[n].name)}" for n in range(1, 14))
+    text = f"<b>{esc(kb.states[slug].name)}</b>. ¿De qué paso es evidencia el documento?\n\n{steps}"
+    await update.effective_message.reply_html(text, reply_markup=InlineKeyboardMarkup(rows))
+    return STEP
+
+
+async def chose_step(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    query = update.callback_query
+    value = query.data.split("|")[-1].removeprefix("p:")
+    step = None if value == "otro" else int(value)
+    await query.answer()
+    draft: DocumentDraft = context.user_data[DRAFT_KEY]
+    context.user_data[DRAFT_KEY] = DocumentDraft(state=draft.state, step=step)
+    await update.effective_message.reply_text("¿Cuál es el título del documento? Escríbelo tal como debe aparecer.")
+    return TITLE
+
+
+async def got_title(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    title = " ".join(update.effective_message.text.split())
+    if not 3 <= len(title) <= 200:
+        await update.effective_message.reply_text("El título debe tener entre 3 y 200 caracteres. Escríbelo de nuevo.")
+        return TITLE
+    draft: DocumentDraft = context.user_data[DRAFT_KEY]
+    context.user_data[DRAFT_KEY] = DocumentDraft(state=draft.state, step=draft.step, title=title)
+    await update.effective_message.reply_text("Ahora mándame el enlace (https://…) o el archivo (PDF) del documento.")
+    return SOURCE
+
+
+async def got_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    draft: DocumentDraft = context.user_data[DRAFT_KEY]
+    return await _preview(update, context, DocumentDraft(state=draft.state, step=draft.step, title=draft.title,
+                                                         url=update.effective_message.text.strip()))
+
+
+async def got_file(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    draft: DocumentDraft = context.user_data[DRAFT_KEY]
+    document = update.effective_message.document
+    return await _preview(update, context, DocumentDraft(
+        state=draft.state, step=draft.step, title=draft.title, file_id=document.file_id,
+        file_unique_id=document.file_unique_id, file_name=document.file_name))
+
+
+async def _preview(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: DocumentDraft) -> int:
+    found = services(context)
+    try:
+        draft = validate(draft, found.engine.kb)
+    except PublishError as problem:
+        await update.effective_message.reply_text(f"{problem} Inténtalo de nuevo, o /cancelar.")
+        return SOURCE
+    duplicate = found.store.find_duplicate_document(draft.state, draft.url, draft.file_unique_id)
+    if duplicate:
+        await update.effective_message.reply_text(duplicate_message(found.engine.kb, DuplicateDocument(duplicate)))
+        context.user_data.pop(DRAFT_KEY, None)
+        return ConversationHandler.END
+    context.user_data[DRAFT_KEY] = draft
+    notice = document_notice(found.engine.kb, draft.state, draft.step, draft.resolved_kind, draft.title, draft.url,
+                             date.today(), has_file=bool(draft.file_id))
+    audience = found.store.subscriber_count(draft.state)
+    text = f"Así lo verán las {audience} personas y grupos suscritos:\n\n{notice}\n\n¿Lo publico?"
+    keyboard = InlineKeyboardMarkup([[_button("✅ Publicar", "ok"), _button("✖️ Cancelar", "no")]])
+    await update.effective_message.reply_html(text, reply_markup=keyboard)
+    return PREVIEW
+
+
+async def confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    query = update.callback_query
+    draft: DocumentDraft | None = context.user_data.pop(DRAFT_KEY, None)
+    found = services(context)
+    if draft is None or not permissions(context).can_publish(user_id(update), draft.state):
+        await refuse(update, "Ya no puedes publicar este documento. Empieza de nuevo con /publicar.")
+        return ConversationHandler.END
+    await query.answer("Publicando…")
+    try:
+        result = await asyncio.to_thread(publish_document, found.store, found.engine.kb, draft, f"telegram:{user_id(update)}")
+    except DuplicateDocument as duplicate:
+        await query.edit_message_text(esc(duplicate_message(found.engine.kb, duplicate)))
+        return ConversationHandler.END
+    except PublishError as problem:
+        await query.edit_message_text(esc(f"{problem} No publiqué nada; empieza de nuevo con /publicar."))
+        return ConversationHandler.END
+    wake_dispatcher(context)
+    await query.edit_message_reply_markup(None)
+    await query.message.reply_text(f"✅ Publicado. Avisos en camino a {result.queued} suscriptores.")
+    return ConversationHandler.END
+
+
+async def declined(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    context.user_data.pop(DRAFT_KEY, None)
+    if update.callback_query:
+        await update.callback_query.answer()
+        await update.callback_query.edit_message_reply_markup(None)
+    await update.effective_message.reply_text(CANCELLED)
+    return ConversationHandler.END
+
+
+async def timed_out(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    context.user_data.pop(DRAFT_KEY, None)
+    if update and update.effective_message:
+        await update.effective_message.reply_text("Pasó mucho tiempo sin respuesta: cancelé la publicación. Empieza de nuevo con /publicar.")
+
+
+async def expected_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await update.effective_message.reply_text("Elige una opción con los botones de arriba, o /cancelar.")
+
+
+async def expected_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await update.effective_message.reply_text("Escríbeme el título como texto, o /cancelar.")
+
+
+async def expected_source(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await update.effective_message.reply_text("Mándame un enlace (https://…) o el archivo como documento, o /cancelar.")
+
+
+def wake_dispatcher(context: ContextTypes.DEFAULT_TYPE) -> None:
+    dispatcher = context.application.bot_data.get("dispatcher")
+    if dispatcher:
+        dispatcher.wake()
+
+
+def _pattern(prefix: str) -> str:
+    return rf"^1\|{CODES['pub']}\|{prefix}"
+
+
+def conversation() -> ConversationHandler:
+    private = filters.ChatType.PRIVATE
+    return ConversationHandler(
+        name="publicar",
+        entry_points=[CommandHandler("publicar", start, filters=private)],
+        states={
+            STATE: [CallbackQueryHandler(chose_state, pattern=_pattern(r"e:[a-z\-]+$")),
+                    MessageHandler(private & ~filters.COMMAND, expected_button)],
+            STEP: [CallbackQueryHandler(chose_step, pattern=_pattern(r"p:(?:[1-9]|1[0-3]|otro)$")),
+                   MessageHandler(private & ~filters.COMMAND, expected_button)],
+            TITLE: [MessageHandler(private & filters.TEXT & ~filters.COMMAND, got_title),
+                    MessageHandler(private & ~filters.COMMAND, expected_text)],
+            SOURCE: [MessageHandler(private & filters.TEXT & ~filters.COMMAND, got_link),
+                     MessageHandler(private & filters.Document.ALL, got_file),
+                     MessageHandler(private & ~filters.COMMAND, expected_source)],
+            PREVIEW: [CallbackQueryHandler(confirmed, pattern=_pattern("ok$")),
+                      CallbackQueryHandler(declined, pattern=_pattern("no$")),
+                      MessageHandler(private & ~filters.COMMAND, expected_button)],
+            ConversationHandler.TIMEOUT: [MessageHandler(filters.ALL, timed_out), CallbackQueryHandler(timed_out)],
+        },
+        fallbacks=[CommandHandler("cancelar", declined)],
+        conversation_timeout=TIMEOUT_SECONDS,
+        allow_reentry=True,
+    )
+
+
+def register(application: Application) -> None:
+    application.add_handler(conversation())

@@ -1,0 +1,209 @@
+"""/suscribir [entidad], /baja [entidad|todo], /suscripciones, and their buttons. Subscribing
+is idempotent; in groups only the group's administrators may change what the group follows."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ChatMemberStatus
+from telegram.ext import Application, CommandHandler, ContextTypes
+
+from handlers.buttons import register_action
+from handlers.callbacks import encode_action
+from handlers.common import command_argument, services
+from handlers.render import send_reply
+from knowledge.commands import state_or_picker
+from knowledge.reply import esc
+
+ADMINS_ONLY = "En un grupo, solo quienes lo administran pueden cambiar sus suscripciones."
+NOTHING_FOLLOWED = "No sigues ninguna entidad. Con /suscribir eliges una y te aviso de lo que publique su STL."
+
+
+def _kinds_text(subscription: dict) -> str:
+    kinds = [name for key, name in (("documents", "documentos"), ("convocatorias", "convocatorias")) if subscription[key]]
+    text = " y ".join(kinds) if kinds else "nada (en pausa)"
+    if subscription["convocatorias"]:
+        text += ", con recordatorios antes del cierre" if subscription["reminders"] else ", sin recordatorios"
+    return text
+
+
+def _options_keyboard(slug: str, subscription: dict) -> InlineKeyboardMarkup:
+    reminders_on = bool(subscription["reminders"])
+    rows = [
+        [InlineKeyboardButton("Solo documentos", callback_data=encode_action("sub_only", f"{slug}:d")),
+         InlineKeyboardButton("Solo convocatorias", callback_data=encode_action("sub_only", f"{slug}:c"))],
+        [InlineKeyboardButton("Ambos", callback_data=encode_action("sub_only", f"{slug}:a")),
+         InlineKeyboardButton("🔕 Sin recordatorios" if reminders_on else "🔔 Con recordatorios",
+                              callback_data=encode_action("reminders", f"{slug}:{0 if reminders_on else 1}"))],
+        [InlineKeyboardButton("Darme de baja", callback_data=encode_action("unsub", slug))],
+    ]
+    return InlineKeyboardMarkup(rows)
+
+
+async def _may_manage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    chat = update.effective_chat
+    if chat.type == "private":
+        return True
+    member = await context.bot.get_chat_member(chat.id, update.effective_user.id)
+    return member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
+
+
+async def _refuse(update: Update) -> None:
+    if update.callback_query:
+        await update.callback_query.answer(ADMINS_ONLY, show_alert=True)
+    else:
+        await update.effective_message.reply_text(ADMINS_ONLY)
+
+
+async def subscribe_to(update: Update, context: ContextTypes.DEFAULT_TYPE, slug: str) -> None:
+    """Subscribe the chat to both documents and convocatorias of a state, and confirm."""
+    if not await _may_manage(update, context):
+        await _refuse(update)
+        return
+    found = services(context)
+    chat_id = update.effective_chat.id
+    found.store.ensure_chat(chat_id, update.effective_user.language_code if update.effective_chat.type == "private" else None)
+    is_new = found.store.subscribe(chat_id, slug)
+    subscription = next(s for s in found.store.subscriptions(chat_id) if s["state"] == slug)
+    name = esc(found.engine.kb.states[slug].name)
+    lead = "Listo" if is_new else "Ya seguías a esta entidad"
+    text = (f"🔔 {lead}: te aviso de los <b>documentos y convocatorias</b> que publique el STL de <b>{name}</b>, "
+            "una vez cada uno.\n\nPuedes quedarte solo con una de las dos cosas, o darte de baja cuando quieras "
+            f"con /baja {esc(slug)}.")
+    await update.effective_message.reply_html(text, reply_markup=_options_keyboard(slug, subscription))
+
+
+async def suscribir(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if not await _may_manage(update, context):
+        await _refuse(update)
+        return
+    slug, ask = state_or_picker(services(context).engine, command_argument(context), action="subscribe",
+                                intro="¿De qué entidad quieres recibir avisos? Elige una:")
+    if ask:
+        await send_reply(update.effective_message, ask)
+        return
+    await subscribe_to(update, context, slug)
+
+
+async def on_subscribe_button(update: Update, context: ContextTypes.DEFAULT_TYPE, arg: str) -> None:
+    query = update.callback_query
+    if arg not in services(context).engine.kb.states:
+        await query.answer("Ese botón ya no funciona. Usa /suscribir.", show_alert=True)
+        return
+    if not await _may_manage(update, context):
+        await _refuse(update)
+        return
+    await query.answer("Suscripción guardada")
+    await subscribe_to(update, context, arg)
+
+
+async def on_narrow_button(update: Update, context: ContextTypes.DEFAULT_TYPE, arg: str) -> None:
+    """Keep only documents (d), only convocatorias (c) or both (a)."""
+    slug, _, which = arg.partition(":")
+    options = {"d": (True, False), "c": (False, True), "a": (True, True)}.get(which)
+    await _update_options(update, context, slug, None if options is None else
+                          {"documents": options[0], "convocatorias": options[1]})
+
+
+async def on_reminders_button(update: Update, context: ContextTypes.DEFAULT_TYPE, arg: str) -> None:
+    slug, _, value = arg.partition(":")
+    await _update_options(update, context, slug, {"reminders": value == "1"} if value in ("0", "1") else None)
+
+
+async def _update_options(update: Update, context: ContextTypes.DEFAULT_TYPE, slug: str, options: dict | None) -> None:
+    query = update.callback_query
+    store = services(context).store
+    chat_id = update.effective_chat.id
+    if options is None or slug not in services(context).engine.kb.states:
+        await query.answer("Ese botón ya no funciona. Usa /suscripciones.", show_alert=True)
+        return
+    if not await _may_manage(update, context):
+        await _refuse(update)
+        return
+    if not store.set_subscription_options(chat_id, slug, **options):
+        await query.answer("Ya no sigues esta entidad. Usa /suscribir para volver.", show_alert=True)
+        return
+    subscription = next(s for s in store.subscriptions(chat_id) if s["state"] == slug)
+    name = services(context).engine.kb.states[slug].name
+    await query.answer(f"{name}: {_kinds_text(subscription)}")
+    await query.edit_message_reply_markup(_options_keyboard(slug, subscription))
+
+
+async def baja(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if not await _may_manage(update, context):
+        await _refuse(update)
+        return
+    found = services(context)
+    chat_id = update.effective_chat.id
+    followed = found.store.subscriptions(chat_id)
+    argument = command_argument(context).lower()
+    if not followed:
+        await update.effective_message.reply_text(NOTHING_FOLLOWED)
+        return
+    if argument in ("todo", "todas", "todos"):
+        removed = found.store.unsubscribe(chat_id)
+        await update.effective_message.reply_text(f"Listo: te di de baja de {removed} entidad(es). Ya no recibirás avisos.")
+        return
+    if not argument and len(followed) > 1:
+        await update.effective_message.reply_text("¿De cuál te doy de baja?", reply_markup=_followed_keyboard(found, followed))
+        return
+    slug = found.engine.understand(argument).state if argument else followed[0]["state"]
+    if slug is None or slug not in {s["state"] for s in followed}:
+        text = f"No encontré «{esc(argument[:60])}» entre las entidades que sigues. ¿De cuál te doy de baja?"
+        await update.effective_message.reply_html(text, reply_markup=_followed_keyboard(found, followed))
+        return
+    await update.effective_message.reply_html(_unsubscribe(found, chat_id, slug))
+
+
+def _followed_keyboard(found, followed: list[dict]) -> InlineKeyboardMarkup:
+    names = found.engine.kb.states
+    rows = [[InlineKeyboardButton(names[s["state"]].name, callback_data=encode_action("unsub", s["state"]))] for s in followed]
+    rows.append([InlineKeyboardButton("Todas", callback_data=encode_action("unsub", "todo"))])
+    return InlineKeyboardMarkup(rows)
+
+
+def _unsubscribe(found, chat_id: int, slug: str) -> str:
+    name = esc(found.engine.kb.states[slug].name)
+    if found.store.unsubscribe(chat_id, slug):
+        return f"Listo: ya no recibirás avisos de <b>{name}</b>. Si cambias de opinión: /suscribir {esc(slug)}"
+    return f"No seguías a <b>{name}</b>, así que no hay nada que dar de baja."
+
+
+async def on_unsubscribe_button(update: Update, context: ContextTypes.DEFAULT_TYPE, arg: str) -> None:
+    query = update.callback_query
+    found = services(context)
+    if arg != "todo" and arg not in found.engine.kb.states:
+        await query.answer("Ese botón ya no funciona. Usa /baja.", show_alert=True)
+        return
+    if not await _may_manage(update, context):
+        await _refuse(update)
+        return
+    await query.answer()
+    chat_id = update.effective_chat.id
+    if arg == "todo":
+        removed = found.store.unsubscribe(chat_id)
+        await query.edit_message_text(f"Listo: te di de baja de {removed} entidad(es). Ya no recibirás avisos.")
+        return
+    await query.edit_message_text(_unsubscribe(found, chat_id, arg))
+
+
+async def suscripciones(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    found = services(context)
+    followed = found.store.subscriptions(update.effective_chat.id)
+    if not followed:
+        await update.effective_message.reply_text(NOTHING_FOLLOWED)
+        return
+    lines = ["🔔 <b>Tus suscripciones</b>", ""]
+    for subscription in followed:
+        lines.append(f"• <b>{esc(found.engine.kb.states[subscription['state']].name)}</b>: {esc(_kinds_text(subscription))}")
+    lines += ["", "Para cambiar una, vuelve a /suscribir esa entidad; para dejarla, /baja."]
+    await update.effective_message.reply_html("\n".join(lines), reply_markup=_followed_keyboard(found, followed))
+
+
+def register(application: Application) -> None:
+    application.add_handler(CommandHandler(["suscribir", "suscribirme"], suscribir))
+    application.add_handler(CommandHandler(["baja", "desuscribir"], baja))
+    application.add_handler(CommandHandler("suscripciones", suscripciones))
+    register_action("subscribe", on_subscribe_button)
+    register_action("sub_only", on_narrow_button)
+    register_action("reminders", on_reminders_button)
+    register_action("unsub", on_unsubscribe_button)
