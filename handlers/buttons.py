@@ -41,7 +41,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await RUNTIME_ACTIONS[decoded.kind](update, context, decoded.arg)  # answers the query itself
         return
     reply = action_reply(services(context).engine, Action(decoded.kind, decoded.arg)) if decoded.kind in ACTION_KINDS else None
-    if reply is None:
+    if reply is None or query.message is None:  # no message: a button of an inline message
         await query.answer(STALE, show_alert=True)
         return
     await query.answer()

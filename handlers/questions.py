@@ -3,6 +3,7 @@ it or reply to it, never every message."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 from telegram import Message, MessageEntity, Update
@@ -51,7 +52,9 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     message = update.effective_message
     text = _without_mention(message.text or "", context.bot.username)
     async with typing_while_slow(update, context):
-        reply = services(context).engine.ask(text)
+        # In a thread, so the event loop is free to show "typing…" if the answer takes long
+        # (for instance while the database is busy with a publication).
+        reply = await asyncio.to_thread(services(context).engine.ask, text)
     in_group = update.effective_chat.type != "private"
     await send_reply(message, reply, quote=in_group)
 

@@ -10,7 +10,7 @@ import logging
 from contextlib import asynccontextmanager
 from typing import AsyncIterator
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, MaybeInaccessibleMessage, Message, Update
 from telegram.constants import ChatAction, MessageLimit
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
@@ -92,27 +92,35 @@ def _hard_split(text: str, limit: int) -> list[str]:
     return chunks
 
 
-async def send_reply(message: Message, reply: Reply, quote: bool = False) -> list[Message]:
+async def send_reply(message: MaybeInaccessibleMessage, reply: Reply, quote: bool = False) -> list[Message]:
     """Send a reply as one or more messages; the buttons go on the last one."""
     parts = split_html(reply.html)
     sent = []
     for index, part in enumerate(parts):
-        last = index == len(parts) - 1
-        sent.append(await message.reply_html(
-            part,
-            reply_markup=keyboard(reply.buttons) if last else None,
-            do_quote=quote and index == 0,
-        ))
+        markup = keyboard(reply.buttons) if index == len(parts) - 1 else None
+        sent.append(await _send_part(message, part, markup, quote=quote and index == 0))
     return sent
+
+
+async def _send_part(message: MaybeInaccessibleMessage, part: str, markup: InlineKeyboardMarkup | None,
+                     quote: bool) -> Message:
+    if isinstance(message, Message):
+        return await message.reply_html(part, reply_markup=markup, do_quote=quote)
+    # A button on a message too old for the bot to read: answer in the same chat.
+    return await message.get_bot().send_message(message.chat.id, part, reply_markup=markup)
 
 
 async def edit_or_send(update: Update, reply: Reply) -> None:
     """Replace the pressed message with the reply when it fits in one message; otherwise send it."""
     query = update.callback_query
     parts = split_html(reply.html)
-    if len(parts) == 1 and query.message is not None and getattr(query.message, "text", None) is not None:
+    shown = query.message if isinstance(query.message, Message) and query.message.text is not None else None
+    if len(parts) == 1 and shown is not None:
+        markup = keyboard(reply.buttons)
+        if _already_shows(shown, parts[0], markup):
+            return  # e.g. the "· 6 ·" button on step 6: nothing to change
         try:
-            await query.edit_message_text(parts[0], reply_markup=keyboard(reply.buttons))
+            await query.edit_message_text(parts[0], reply_markup=markup)
             return
         except BadRequest as error:
             if "not modified" in str(error).lower():
@@ -120,6 +128,10 @@ async def edit_or_send(update: Update, reply: Reply) -> None:
             log.info("could not edit message, sending instead: %s", error)
     if query.message is not None:
         await send_reply(query.message, reply)
+
+
+def _already_shows(message: Message, markup_text: str, markup: InlineKeyboardMarkup | None) -> bool:
+    return html_to_text(markup_text).strip() == (message.text or "").strip() and message.reply_markup == markup
 
 
 @asynccontextmanager

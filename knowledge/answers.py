@@ -362,7 +362,8 @@ class Answerer:
             if source.url:
                 line += f' <a href="{esc(source.url)}">Enlace</a>'
             lines.append(line)
-        lines += ["", esc(self.kb.answers["about_inai_today"].text) if "about_inai_today" in self.kb.answers else ""]
+        if "about_inai_today" in self.kb.answers:  # curated answers are already Telegram HTML
+            lines += ["", self.kb.answers["about_inai_today"].text.strip()]
         text = "\n".join(_squeeze(lines))
         return Reply(text, intent="sources", sources=self._citations_from_ids(self.kb.sources))
 
