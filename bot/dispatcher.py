@@ -95,16 +95,23 @@ class Dispatcher:
             if ready_at > self.clock():
                 self.store.mark_retry(delivery.id, ready_at, "paced", count_attempt=False)
                 continue
-            await self._start(delivery)
+            if not await self._start(delivery):
+                return
 
-    async def _start(self, delivery: Delivery) -> None:
+    async def _start(self, delivery: Delivery) -> bool:
+        """Send it in a task once a slot and the pace allow; False (nothing sent) when a flood
+        wait or stop() came meanwhile, e.g. from a send that was still in flight."""
         await self._slots.acquire()
         await self._wait_turn()
+        if self._stopping.is_set() or self._flood_wait_left() > 0:
+            self._slots.release()
+            return False
         self._in_flight.add(delivery.id)
         self._chat_ready_at[delivery.chat_id] = self.clock() + self.pace.per_chat_interval
         task = asyncio.create_task(self._deliver(delivery))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        return True
 
     async def _wait_turn(self) -> None:
         """Space sends evenly at the overall rate (no bursts)."""

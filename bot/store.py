@@ -10,7 +10,7 @@ import sqlite3
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Iterator
 
@@ -138,6 +138,16 @@ class Delivery:
     file_id: str | None
     attempts: int
     state: str
+
+
+@dataclass(frozen=True)
+class ConvocatoriaRecord:
+    """A convocatoria as stored: what answers show (info) plus its life cycle."""
+    info: ConvocatoriaInfo
+    status: str  # open, closed, cancelled
+    published_by: str
+    reminder_sent: bool
+    announced_at: datetime  # when subscribers were last told about it (creation or a correction)
 
 
 def utc_now() -> datetime:
@@ -269,8 +279,9 @@ class Store:
         return {"chat": chat, "subscriptions": self.subscriptions(chat_id) if chat else []}
 
     def delete_chat_data(self, chat_id: int) -> bool:
+        """Forget the chat: its row, its subscriptions and every delivery to it (sent ones too)."""
         with self.transaction() as conn:
-            conn.execute("DELETE FROM deliveries WHERE chat_id = ? AND status = 'pending'", (chat_id,))
+            conn.execute("DELETE FROM deliveries WHERE chat_id = ?", (chat_id,))
             conn.execute("DELETE FROM subscriptions WHERE chat_id = ?", (chat_id,))
             return conn.execute("DELETE FROM chats WHERE id = ?", (chat_id,)).rowcount > 0
 
@@ -441,8 +452,12 @@ class Store:
                          (error[:300], delivery_id))
 
     def redirect_delivery(self, delivery_id: int, new_chat_id: int) -> None:
+        """Send this delivery to the chat's new id; if that chat already has the same notice,
+        this copy is dropped (otherwise it would go to the old id again and again)."""
         with self.transaction() as conn:
             conn.execute("UPDATE OR IGNORE deliveries SET chat_id = ? WHERE id = ?", (new_chat_id, delivery_id))
+            conn.execute("UPDATE deliveries SET status = 'dropped', last_error = 'chat migrated' "
+                         "WHERE id = ? AND chat_id != ? AND status = 'pending'", (delivery_id, new_chat_id))
 
     def outbox_counts(self) -> dict[str, int]:
         rows = self._query("SELECT status, count(*) AS n FROM deliveries GROUP BY status")
@@ -451,6 +466,62 @@ class Store:
     def next_due_time(self) -> float | None:
         rows = self._query("SELECT min(not_before) AS t FROM deliveries WHERE status = 'pending'")
         return rows[0]["t"]
+
+    # -- convocatorias (writes; the rules live in bot/convocatorias.py) ----------------------
+
+    def insert_convocatoria(self, conn: sqlite3.Connection, fields: dict) -> int:
+        """Insert one convocatoria inside the caller's transaction (datetimes are stored as UTC
+        ISO text); returns its id."""
+        names = ", ".join(fields)
+        marks = ", ".join("?" for _ in fields)
+        values = tuple(map(_sql_value, fields.values()))
+        return conn.execute(f"INSERT INTO convocatorias({names}) VALUES ({marks})", values).lastrowid
+
+    def update_convocatoria(self, conn: sqlite3.Connection, convocatoria_id: int, fields: dict,
+                            only_if: str = "1") -> bool:
+        """Update one convocatoria inside the caller's transaction, when `only_if` (SQL over its
+        columns) still holds; True when it did."""
+        assignments = ", ".join(f"{name} = ?" for name in fields)
+        return conn.execute(f"UPDATE convocatorias SET {assignments} WHERE id = ? AND ({only_if})",
+                            (*map(_sql_value, fields.values()), convocatoria_id)).rowcount > 0
+
+    def convocatoria(self, convocatoria_id: int) -> ConvocatoriaRecord | None:
+        rows = self._query("SELECT * FROM convocatorias WHERE id = ?", (convocatoria_id,))
+        return _convocatoria_record(rows[0]) if rows else None
+
+    def current_convocatorias(self, states: list[str] | None, now: datetime, limit: int = 30) -> list[ConvocatoriaRecord]:
+        """Open or not yet open (status open, closing still ahead), of some states or of all
+        (None), soonest to close first."""
+        where, params = "status = 'open' AND closes_at > ?", [_iso(now)]
+        if states is not None:
+            where += f" AND state IN ({', '.join('?' for _ in states)})"
+            params += states
+        rows = self._query(f"SELECT * FROM convocatorias WHERE {where} ORDER BY closes_at, id LIMIT ?", (*params, limit))
+        return [_convocatoria_record(r) for r in rows]
+
+    def convocatorias_due_reminder(self, now: datetime, ahead: timedelta) -> list[ConvocatoriaRecord]:
+        """Open now, closing within `ahead`, no reminder sent, and nobody told about them
+        (announcement or correction) since the reminder window opened."""
+        rows = self._query(
+            "SELECT * FROM convocatorias WHERE status = 'open' AND reminder_sent = 0 AND opens_at <= ? "
+            "AND closes_at > ? ORDER BY closes_at, id", (_iso(now), _iso(now)))
+        return [record for record in map(_convocatoria_record, rows)
+                if record.info.closes_at - ahead <= now and record.announced_at < record.info.closes_at - ahead]
+
+    def close_past_convocatorias(self, now: datetime) -> list[int]:
+        """Status closed for every open convocatoria whose closing time has come; their ids."""
+        with self.transaction() as conn:
+            ids = [row[0] for row in conn.execute(
+                "SELECT id FROM convocatorias WHERE status = 'open' AND closes_at <= ? ORDER BY id", (_iso(now),))]
+            conn.execute("UPDATE convocatorias SET status = 'closed', updated_at = ? "
+                         "WHERE status = 'open' AND closes_at <= ?", (_iso(now), _iso(now)))
+        return ids
+
+    def convocatoria_audience(self, state: str, reminders: bool = False) -> int:
+        """How many active chats would get a convocatoria notice (or a reminder) of this state."""
+        condition = "s.convocatorias = 1" + (" AND s.reminders = 1" if reminders else "")
+        return self._query("SELECT count(*) AS n FROM subscriptions s JOIN chats c ON c.id = s.chat_id "
+                           f"WHERE s.state = ? AND c.active = 1 AND {condition}", (state,))[0]["n"]
 
 
 def _document(row: dict) -> DocumentInfo:
@@ -466,3 +537,12 @@ def _convocatoria(row: dict) -> ConvocatoriaInfo:
         description=row["description"], opens_at=_parse_iso(row["opens_at"]), closes_at=_parse_iso(row["closes_at"]),
         url=row["url"], how_to_apply=row["how_to_apply"], contact=row["contact"],
     )
+
+
+def _convocatoria_record(row: dict) -> ConvocatoriaRecord:
+    return ConvocatoriaRecord(info=_convocatoria(row), status=row["status"], published_by=row["published_by"],
+                              reminder_sent=bool(row["reminder_sent"]), announced_at=_parse_iso(row["updated_at"]))
+
+
+def _sql_value(value):
+    return _iso(value) if isinstance(value, datetime) else value
