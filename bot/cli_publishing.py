@@ -56,15 +56,15 @@ def import_many(args: argparse.Namespace, settings: Settings) -> int:
         print(f"Error: no existe el archivo {path}.", file=sys.stderr)
         return 2
     try:
-        rows = read_import(path, lambda text: resolve_state(engine, text))
+        rows = read_import(path, lambda text: resolve_state(engine, text), engine.kb)
     except (PublishError, ValueError) as problem:
         print(f"Error: {problem}", file=sys.stderr)
         return 2
     errors = [row for row in rows if row.error]
     for row in errors:
-        print(f"{path.name}, fila {row.line}: {row.error}", file=sys.stderr)
+        print(f"{path.name}, {row.where}: {row.error}", file=sys.stderr)
     if errors:
-        print(f"No publiqué nada: {len(errors)} fila(s) con errores de {len(rows)}.", file=sys.stderr)
+        print(f"No publiqué nada: {len(errors)} de {len(rows)} documento(s) con errores.", file=sys.stderr)
         return 2
     if args.revisar:
         print(f"{len(rows)} documento(s) válidos. No publiqué nada (--revisar).")
@@ -74,11 +74,11 @@ def import_many(args: argparse.Namespace, settings: Settings) -> int:
         try:
             result = publish_document(services.store, engine.kb, row.draft, published_by=f"import:{path.name}")
         except PublishError as problem:
-            print(f"{path.name}, fila {row.line}: {problem}", file=sys.stderr)
+            print(f"{path.name}, {row.where}: {problem}", file=sys.stderr)
             skipped += 1
             continue
         except DuplicateDocument as duplicate:
-            print(f"{path.name}, fila {row.line}: {duplicate_message(engine.kb, duplicate)}")
+            print(f"{path.name}, {row.where}: {duplicate_message(engine.kb, duplicate)}")
             skipped += 1
             continue
         published += 1

@@ -111,28 +111,53 @@ class ImportRow:
     line: int
     draft: DocumentDraft | None
     error: str | None = None
+    unit: str = "fila"  # "fila" of a CSV, "línea" of a YAML file
+
+    @property
+    def where(self) -> str:
+        return f"{self.unit} {self.line}"
 
 
-def read_import(path: Path, resolve_state) -> list[ImportRow]:
+def read_import(path: Path, resolve_state, kb: KnowledgeBase) -> list[ImportRow]:
     """Rows of a CSV (header: entidad,paso,tipo,titulo,url,fecha) or YAML (a list of mappings with
-    those keys). `resolve_state(text)` turns a state name or alias into a slug (or None)."""
+    those keys), each validated like a single publication, so a row that would fail is named before
+    anything is published. `resolve_state(text)` turns a state name or alias into a slug (or None)."""
     text = path.read_text(encoding="utf-8-sig")
     if path.suffix.lower() in (".yaml", ".yml"):
-        records = yaml.safe_load(text) or []
-        if not isinstance(records, list):
-            raise PublishError(f"{path.name}: debe ser una lista de documentos.")
-        numbered = [(index + 1, r) for index, r in enumerate(records)]
+        numbered, unit = _yaml_records(path.name, text), "línea"
     else:
-        numbered = [(index + 2, r) for index, r in enumerate(csv.DictReader(io.StringIO(text)))]
-    return [_import_row(line, record, resolve_state) for line, record in numbered]
+        numbered, unit = _csv_records(text), "fila"
+    return [_import_row(line, record, resolve_state, kb, unit) for line, record in numbered]
 
 
-def _import_row(line: int, record, resolve_state) -> ImportRow:
+def _csv_records(text: str) -> list[tuple[int, object]]:
+    reader = csv.DictReader(io.StringIO(text))
+    return [(reader.line_num, record) for record in reader]
+
+
+def _yaml_records(name: str, text: str) -> list[tuple[int, object]]:
+    """Each record with the line where it starts."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        records = loader.construct_document(node) if node is not None else []
+    except yaml.YAMLError as problem:
+        mark = getattr(problem, "problem_mark", None)
+        where = f", línea {mark.line + 1}" if mark else ""
+        raise PublishError(f"{name}{where}: no es un YAML válido.") from None
+    finally:
+        loader.dispose()
+    if not isinstance(records, list):
+        raise PublishError(f"{name}: debe ser una lista de documentos.")
+    return [(item.start_mark.line + 1, record) for item, record in zip(node.value, records)]
+
+
+def _import_row(line: int, record, resolve_state, kb: KnowledgeBase, unit: str) -> ImportRow:
     if not isinstance(record, dict):
-        return ImportRow(line, None, "no es un registro con campos")
+        return ImportRow(line, None, "no es un registro con campos", unit)
     unknown = set(record) - set(IMPORT_FIELDS)
     if unknown:
-        return ImportRow(line, None, f"campos desconocidos: {', '.join(sorted(map(str, unknown)))}")
+        return ImportRow(line, None, f"campos desconocidos: {', '.join(sorted(map(str, unknown)))}", unit)
     try:
         state = resolve_state(str(record.get("entidad") or ""))
         if state is None:
@@ -141,9 +166,9 @@ def _import_row(line: int, record, resolve_state) -> ImportRow:
         draft = DocumentDraft(state=state, step=parse_step(record.get("paso")), kind=(record.get("tipo") or None),
                               title=str(record.get("titulo") or ""), url=(record.get("url") or None),
                               published_on=published_on)
-        return ImportRow(line, draft)
+        return ImportRow(line, validate(draft, kb), unit=unit)
     except PublishError as problem:
-        return ImportRow(line, None, str(problem))
+        return ImportRow(line, None, str(problem), unit)
 
 
 def _parse_date(value) -> date:
