@@ -40,14 +40,19 @@ class BotProcess:
         self.process = subprocess.Popen([sys.executable, "-m", "bot", *self.args], cwd=ROOT, env=self.env(),
                                         stdout=self._log, stderr=subprocess.STDOUT)
         if wait_polling:
-            deadline = time.monotonic() + timeout
-            while not self.emulator.is_polling():
-                if self.process.poll() is not None:
-                    raise RuntimeError(f"bot exited with {self.process.returncode}:\n{self.log()}")
-                if time.monotonic() > deadline:
-                    raise TimeoutError(f"bot did not start polling:\n{self.log()}")
-                time.sleep(0.05)
+            self._wait_polling(timeout)
         return self
+
+    def _wait_polling(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while not self.emulator.is_polling():
+            if self.process.poll() is not None:
+                self._log.close()
+                raise RuntimeError(f"bot exited with {self.process.returncode}:\n{self.log()}")
+            if time.monotonic() > deadline:
+                self.kill()  # never leave a stray bot behind
+                raise TimeoutError(f"bot did not start polling:\n{self.log()}")
+            time.sleep(0.05)
 
     def stop(self, timeout: float = 15) -> int:
         if self.process and self.process.poll() is None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from tests.bot_process import BotProcess
+from tests.e2e.people import live_bot
 from tests.emulator import BotApiEmulator
 
 
@@ -21,3 +22,17 @@ def bot(emulator, tmp_path):
     code = process.stop()
     assert code == 0, process.log()
     assert "Traceback" not in process.log(), process.log()
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory):
+    """One emulator and one CocreaBot process (long polling) shared by a module's tests; each
+    test talks through its own new users, so chats never mix. At the end: clean exit, no
+    traceback, no call Telegram would reject, every button press answered exactly once."""
+    with live_bot(tmp_path_factory.mktemp("bot")) as shared:
+        yield shared
+
+
+@pytest.fixture
+def ana(live):
+    return live.person("Ana")

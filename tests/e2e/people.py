@@ -1,0 +1,143 @@
+"""Simulated people talking to CocreaBot through the Bot API emulator, and the checks every
+read-feature end-to-end run shares: clean exit, no traceback, no error reply, no call Telegram
+would reject, every button press answered exactly once."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from knowledge.reply import html_to_text
+from tests.bot_process import BotProcess
+from tests.emulator import BotApiEmulator
+from tests.emulator.views import MessageView
+
+SORRY = "Perdón, algo salió mal"  # the error handler's polite line (handlers/errors.py)
+ERROR_LOGGED = "error while handling update"
+HELP = "Esto puedo hacer por ti"  # how /ayuda starts
+
+
+@dataclass
+class Live:
+    """One emulator and one CocreaBot process; every press made through it is remembered so
+    the run can be checked at the end."""
+
+    emulator: BotApiEmulator
+    process: BotProcess
+    queries: list[dict] = field(default_factory=list)
+
+    def person(self, name: str = "Ana", chat=None) -> "Person":
+        return Person(self, self.emulator.new_user(name), chat)
+
+
+class Person:
+    """A user in a private chat with the bot (or in `chat`, a group)."""
+
+    def __init__(self, live: Live, user, chat=None):
+        self.live = live
+        self.emu = live.emulator
+        self.user = user
+        self.chat = chat if chat is not None else user
+
+    @property
+    def chat_id(self) -> int:
+        return self.chat.id
+
+    def send(self, text: str, reply_to: MessageView | int | None = None) -> dict:
+        """Write without waiting for an answer."""
+        return self.emu.send_text(self.user, text, chat=self.chat, reply_to=reply_to)
+
+    def says(self, text: str, reply_to: MessageView | None = None) -> MessageView:
+        """Write and wait for the one message the bot answers with."""
+        reply, = self.says_expecting(text, 1, reply_to=reply_to)
+        return reply
+
+    def says_expecting(self, text: str, count: int, reply_to: MessageView | None = None) -> list[MessageView]:
+        self.emu.mark_read(self.chat)
+        self.send(text, reply_to=reply_to)
+        return self.emu.wait_for_messages(self.chat, count, timeout=20)
+
+    def sent_here(self) -> list[str]:
+        """Every text the bot has sent to this chat (from the emulator's call log), as shown."""
+        calls = self.emu.calls("sendMessage", chat_id=self.chat_id, status=200)
+        return [html_to_text(call.params["text"]) for call in calls]
+
+    def barrier(self) -> list[str]:
+        """Send /ayuda and wait for its answer. The bot handles updates one at a time and in
+        order, so by then everything sent before was handled. Returns sent_here()."""
+        asked = self._help_count()
+        self.send("/ayuda")
+        self.emu.wait_for(lambda: self._help_count() > asked, timeout=20, description="the answer to /ayuda")
+        return self.sent_here()
+
+    def _help_count(self) -> int:
+        return len([text for text in self.sent_here() if text.startswith(HELP)])
+
+    def taps(self, message: MessageView, label: str, raw: bool = False):
+        """Press a button (raw=True: send `label` as the callback data) and wait for the answer."""
+        query = self.emu.press_button(self.user, message, label, raw=raw, chat=self.chat)
+        self.live.queries.append(query)
+        return self.emu.wait_for_callback_answer(query, timeout=20)
+
+    def taps_to_edit(self, message: MessageView, label: str) -> MessageView:
+        """Press a button that edits the message in place; return the message as it reads now."""
+        before = len(self._edits_of(message))
+        self.emu.mark_read(self.chat)
+        self.taps(message, label)
+        self.emu.wait_for(lambda: len(self._edits_of(message)) > before, timeout=20,
+                          description=f"an edit of message {message.message_id}")
+        assert self.emu.unread_messages(self.chat) == [], "the button sent a new message instead of editing"
+        return self.emu.refresh(message)
+
+    def taps_to_new(self, message: MessageView, label: str) -> MessageView:
+        """Press a button that answers with a new message; return it."""
+        self.emu.mark_read(self.chat)
+        self.taps(message, label)
+        reply, = self.emu.wait_for_messages(self.chat, 1, timeout=20)
+        return reply
+
+    def _edits_of(self, message: MessageView) -> list:
+        return self.emu.calls("editMessageText", chat_id=message.chat_id, message_id=message.message_id, status=200)
+
+
+@contextmanager
+def live_bot(directory: Path, *args: str, read_all_group_messages: bool = False,
+             env: dict[str, str] | None = None, wait_polling: bool = True,
+             emulator: BotApiEmulator | None = None) -> Iterator[Live]:
+    """An emulator and CocreaBot as its own process (`python -m bot run` unless `args`); on
+    the way out the bot gets SIGTERM and the whole run is checked (assert_clean_run).
+    read_all_group_messages=True turns the bot's privacy mode off (as for a group admin), so
+    the bot itself must decide which group messages to answer."""
+    with emulator or BotApiEmulator() as emu:
+        emu.bot.can_read_all_group_messages = read_all_group_messages
+        process = BotProcess(emu, directory / "cocrea.db", *args, env=env).start(wait_polling=wait_polling)
+        live = Live(emu, process)
+        try:
+            yield live
+        except BaseException:
+            process.stop()
+            raise
+        assert_clean_run(live, process.stop())
+
+
+def assert_clean_run(live: Live, exit_code: int) -> None:
+    """What every end-to-end run must end with."""
+    log = live.process.log()
+    assert exit_code == 0, log
+    assert "Traceback" not in log, log
+    assert ERROR_LOGGED not in log, log
+    emulator = live.emulator
+    assert not emulator.internal_errors, emulator.internal_errors
+    rejected = [(c.method, c.status, c.description) for c in emulator.calls() if c.status >= 400]
+    assert rejected == [], f"Telegram would have rejected these calls: {rejected}"
+    said_sorry = [text for text in sent_texts(emulator) if SORRY in text]
+    assert said_sorry == [], said_sorry
+    unanswered = [q["data"] for q in live.queries if len(emulator.callback_answers(q)) != 1]
+    assert unanswered == [], f"button presses not answered exactly once: {unanswered}"
+
+
+def sent_texts(emulator: BotApiEmulator) -> list[str]:
+    return [str(call.params.get("text")) for method in ("sendMessage", "editMessageText")
+            for call in emulator.calls(method)]
