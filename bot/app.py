@@ -14,11 +14,14 @@ from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 from telegram.warnings import PTBUserWarning
 
+from bot.convocatorias import Convocatorias, reminder_days_from_env
 from bot.dispatcher import Dispatcher, Pace
 from bot.lock import InstanceLock
 from bot.runtime import Services, build_services
 from bot.settings import Settings, SettingsError
-from handlers import admin, basics, buttons, errors, members, menu, privacy, publishing, questions, subscriptions
+from handlers import (
+    admin, basics, buttons, convocatorias, errors, members, menu, privacy, publishing, questions, subscriptions,
+)
 from handlers.common import SERVICES_KEY
 
 log = logging.getLogger("cocreabot")
@@ -51,6 +54,9 @@ def build_application(settings: Settings, services: Services | None = None, *, r
     application.bot_data[SERVICES_KEY] = services
     application.bot_data["pace"] = pace
     _register_handlers(application)
+    # Reminders and closings of convocatorias: checked every minute, the first time at start-up.
+    convocatorias.start_jobs(application, Convocatorias(services.store, services.engine.kb,
+                                                        reminder_days=reminder_days_from_env()))
     return application
 
 
@@ -58,6 +64,7 @@ def _register_handlers(application: Application) -> None:
     # Order matters: conversations first (they own their steps), then commands and buttons,
     # then the free-text and catch-all handlers, which must come last.
     publishing.register(application)
+    convocatorias.register(application)
     basics.register(application)
     subscriptions.register(application)
     privacy.register(application)

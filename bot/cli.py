@@ -42,6 +42,18 @@ def build_parser() -> argparse.ArgumentParser:
     import_ = commands.add_parser("importar", help="publica muchos documentos desde un CSV o YAML")
     import_.add_argument("archivo", help="CSV con encabezado entidad,paso,tipo,titulo,url,fecha, o YAML con esos campos")
     import_.add_argument("--revisar", action="store_true", help="solo valida; no publica nada")
+
+    convoke = commands.add_parser("convocar", help="publica una convocatoria y avisa a los suscriptores de la entidad")
+    convoke.add_argument("--entidad", required=True, help="nombre, alias o slug: oaxaca, edomex, \"San Luis Potosí\"")
+    convoke.add_argument("--paso", required=True, help="2 (STL), 3 (persona facilitadora), 5 (consulta), 7 (mesas) u «otra»")
+    convoke.add_argument("--titulo", required=True)
+    convoke.add_argument("--cierra", required=True, help="cierre, hora del centro de México: \"2026-12-15 18:00\", "
+                         "\"15 de diciembre\" (sin hora: 23:59)")
+    convoke.add_argument("--abre", help="apertura, hora del centro de México (si no se da: ya está abierta)")
+    convoke.add_argument("--url", help="enlace a la convocatoria (http:// o https://)")
+    convoke.add_argument("--descripcion", default="", help="quién puede participar y para qué")
+    convoke.add_argument("--como", help="cómo participar")
+    convoke.add_argument("--contacto", help="a quién escribir")
     return parser
 
 
@@ -72,6 +84,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         from bot.cli_publishing import import_many
 
         return import_many(args, settings)
+    if args.command == "convocar":
+        from bot.cli_convocatorias import convoke
+
+        return convoke(args, settings)
     if args.command == "chat" or (args.command is None and not settings.token):
         if args.command is None:
             print(NO_TOKEN_HINT, file=sys.stderr)

@@ -213,10 +213,35 @@ def relative_days(moment: datetime, now: datetime) -> str:
     return f"en {days} días"
 
 
+def local_day(moment: datetime, now: datetime | None = None, with_year: bool = False) -> str:
+    """'martes 15 de diciembre' in Mexico City, with ' de 2027' when asked or when it is not
+    the year of `now`."""
+    local = moment.astimezone(MEXICO_TZ)
+    day = human_weekday_date(local)
+    if with_year or (now is not None and local.year != now.astimezone(MEXICO_TZ).year):
+        day += f" de {local.year}"
+    return day
+
+
+def local_moment(moment: datetime, now: datetime | None = None, with_year: bool = False) -> str:
+    """'martes 15 de diciembre a las 18:00' (Mexico City's time)."""
+    return f"{local_day(moment, now, with_year)} a las {human_time(moment.astimezone(MEXICO_TZ))}"
+
+
 def closing_phrase(item: ConvocatoriaInfo, now: datetime) -> str:
-    """'cierra el martes 24 de noviembre a las 18:00, en 3 días'."""
-    local = item.closes_at.astimezone(MEXICO_TZ)
-    return f"cierra el {human_weekday_date(local)} a las {human_time(local)}, {relative_days(item.closes_at, now)}"
+    """'cierra el martes 24 de noviembre a las 18:00, en 3 días'; on the last two days
+    'cierra hoy a las 18:00' and 'cierra mañana, domingo 22 de noviembre, a las 18:00'."""
+    when = relative_days(item.closes_at, now)
+    hour = human_time(item.closes_at.astimezone(MEXICO_TZ))
+    if when == "hoy":
+        return f"cierra hoy a las {hour}"
+    if when == "mañana":
+        return f"cierra mañana, {local_day(item.closes_at, now)}, a las {hour}"
+    return f"cierra el {local_moment(item.closes_at, now)}, {when}"
+
+
+def _capitalized(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def convocatoria_line(item: ConvocatoriaInfo, now: datetime) -> str:
@@ -227,7 +252,7 @@ def convocatoria_block(item: ConvocatoriaInfo, now: datetime, kb: KnowledgeBase)
     """HTML: a convocatoria as a short card."""
     state = kb.states[item.state].name
     step = f" · paso {item.step}: {esc(kb.steps[item.step].name)}" if item.step else ""
-    lines = [f"<b>{esc(item.title)}</b>", f"{esc(state)}{step}", f"⏳ {esc(closing_phrase(item, now))}"]
+    lines = [f"<b>{esc(item.title)}</b>", f"{esc(state)}{step}", f"⏳ {esc(_capitalized(closing_phrase(item, now)))}"]
     if item.description:
         lines.append(esc(item.description))
     if item.how_to_apply:

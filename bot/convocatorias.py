@@ -1,0 +1,304 @@
+"""Convocatorias: calls to join the local exercise (to form the STL, to be its facilitator, to
+answer a consultation, to sit at the co-creation tables). Facilitators announce them; citizens
+find the open ones; subscribers get a reminder before they close.
+
+Every change is one transaction that writes the convocatoria and the notices of the outbox
+(announcement, correction, reminder), so nothing is lost or sent twice; the running bot's
+dispatcher delivers them. All times are stored in UTC and shown in Mexico City's time; the clock
+is injected, so tests can move it.
+
+Reminders: once per convocatoria, `reminder_days` before it closes, to subscribers who keep
+reminders on. It goes out when that window opens, or as soon as the bot runs again if it was
+down then, unless the convocatoria closed meanwhile, or subscribers were told about it inside
+the window already (it was announced or corrected then). Changing the closing date re-arms it.
+
+Closing: a convocatoria stops being open exactly at its closing time (the read side compares
+with the clock); the periodic job also marks it closed in the database."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Callable, Mapping
+
+from bot.notices import (
+    convocatoria_cancellation, convocatoria_correction, convocatoria_notice, convocatoria_reminder,
+)
+from bot.settings import SettingsError
+from bot.store import ConvocatoriaRecord, Store, utc_now
+from knowledge.live import ConvocatoriaInfo
+from knowledge.models import KnowledgeBase
+from knowledge.wording import local_moment
+
+Clock = Callable[[], datetime]
+
+DEFAULT_REMINDER_DAYS = 3
+REMINDER_DAYS_ENV = "COCREA_REMINDER_DAYS"
+MAX_REMINDER_DAYS = 30
+TITLE_MIN, TITLE_MAX = 3, 200
+DESCRIPTION_MAX = 1000
+DETAIL_MAX = 300  # how to apply, contact
+MAX_DAYS_AHEAD = 366
+_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Kind:
+    code: str
+    step: int | None
+    label: str
+
+
+KINDS: dict[str, Kind] = {kind.code: kind for kind in (
+    Kind("stl", 2, "Integrar el STL"),
+    Kind("facilitadora", 3, "Persona facilitadora"),
+    Kind("consulta", 5, "Consulta"),
+    Kind("mesas", 7, "Mesas de cocreación"),
+    Kind("otra", None, "Otra"),
+)}
+KIND_BY_STEP = {kind.step: kind.code for kind in KINDS.values() if kind.step is not None}
+
+
+class ConvocatoriaError(ValueError):
+    """What is wrong, worded for the person publishing."""
+
+
+@dataclass(frozen=True)
+class ConvocatoriaDraft:
+    state: str | None = None  # slug
+    kind: str | None = None  # a key of KINDS
+    title: str = ""
+    description: str = ""
+    closes_at: datetime | None = None  # aware
+    opens_at: datetime | None = None  # aware; None: open from publication
+    url: str | None = None
+    how_to_apply: str | None = None
+    contact: str | None = None
+
+    @property
+    def step(self) -> int | None:
+        return KINDS[self.kind].step if self.kind in KINDS else None
+
+
+@dataclass(frozen=True)
+class Created:
+    convocatoria: ConvocatoriaInfo
+    queued: int
+
+
+@dataclass(frozen=True)
+class Changed:
+    convocatoria: ConvocatoriaInfo
+    queued: int
+
+
+@dataclass(frozen=True)
+class DueWork:
+    reminded: list[int]  # convocatoria ids
+    queued: int  # reminder deliveries
+    closed: list[int]
+
+
+def kind_for_step(text: str | int | None) -> str:
+    """'7' or 7 -> 'mesas'; 'otra' -> 'otra'. Raises ConvocatoriaError for any other step."""
+    value = str(text if text is not None else "").strip().lower().removeprefix("paso").strip()
+    if value in ("otra", "otro", ""):
+        return "otra"
+    if value.isdigit() and int(value) in KIND_BY_STEP:
+        return KIND_BY_STEP[int(value)]
+    *first, last = sorted(KIND_BY_STEP)
+    steps = f"{', '.join(map(str, first))} o {last}"
+    raise ConvocatoriaError(f"El paso de una convocatoria es {steps}, u «otra»; recibí {str(text)[:20]!r}.")
+
+
+def reminder_days_from_env(env: Mapping[str, str] | None = None) -> int:
+    """COCREA_REMINDER_DAYS: days before closing for the reminder (0 turns reminders off)."""
+    value = (os.environ if env is None else env).get(REMINDER_DAYS_ENV, "").strip()
+    if not value:
+        return DEFAULT_REMINDER_DAYS
+    if not value.isdigit() or int(value) > MAX_REMINDER_DAYS:
+        raise SettingsError(f"{REMINDER_DAYS_ENV} debe ser un número de días entre 0 y {MAX_REMINDER_DAYS}; "
+                            f"se recibió {value!r}.")
+    return int(value)
+
+
+class Convocatorias:
+    """The convocatoria desk over one store: validate, create, correct, cancel, and the periodic
+    work (reminders and closing). Several desks over the same database file behave as one."""
+
+    def __init__(self, store: Store, kb: KnowledgeBase, clock: Clock = utc_now,
+                 reminder_days: int = DEFAULT_REMINDER_DAYS):
+        self.store = store
+        self.kb = kb
+        self.clock = clock
+        self.reminder_days = reminder_days
+
+    # -- validation and preview -------------------------------------------------------------
+
+    def validate(self, draft: ConvocatoriaDraft) -> ConvocatoriaDraft:
+        """The draft, cleaned; raises ConvocatoriaError with a message for people."""
+        if draft.state not in self.kb.states:
+            raise ConvocatoriaError("Falta la entidad, o no la reconozco.")
+        if draft.kind not in KINDS:
+            raise ConvocatoriaError(f"Elige el tipo de convocatoria: {', '.join(k.label for k in KINDS.values())}.")
+        title = _one_line(draft.title)
+        if not TITLE_MIN <= len(title) <= TITLE_MAX:
+            raise ConvocatoriaError(f"El título debe tener entre {TITLE_MIN} y {TITLE_MAX} caracteres.")
+        description = (draft.description or "").strip()
+        if len(description) > DESCRIPTION_MAX:
+            raise ConvocatoriaError(f"La descripción puede tener hasta {DESCRIPTION_MAX} caracteres; tiene {len(description)}.")
+        how_to_apply, contact = _detail(draft.how_to_apply, "«cómo participar»"), _detail(draft.contact, "el contacto")
+        url = checked_url(draft.url)
+        self.check_dates(draft.opens_at, draft.closes_at)
+        return replace(draft, title=title, description=description, url=url, how_to_apply=how_to_apply, contact=contact)
+
+    def check_dates(self, opens_at: datetime | None, closes_at: datetime | None) -> None:
+        now = self.clock()
+        if closes_at is None:
+            raise ConvocatoriaError("Falta la fecha de cierre.")
+        if closes_at <= now:
+            raise ConvocatoriaError(f"La fecha de cierre ya pasó: {local_moment(closes_at, with_year=True)}. "
+                                    "Escribe una fecha futura.")
+        if closes_at > now + timedelta(days=MAX_DAYS_AHEAD):
+            raise ConvocatoriaError(f"La fecha de cierre queda a más de un año: {local_moment(closes_at, with_year=True)}. "
+                                    "Revisa el año.")
+        if opens_at is not None and closes_at <= opens_at:
+            raise ConvocatoriaError(f"La convocatoria cerraría ({local_moment(closes_at, with_year=True)}) antes de abrir "
+                                    f"({local_moment(opens_at, with_year=True)}). Revisa las fechas.")
+
+    def preview(self, draft: ConvocatoriaDraft) -> str:
+        """The announcement exactly as subscribers will see it (the draft must be valid)."""
+        return convocatoria_notice(self.kb, self._as_info(draft, 0, self.clock()), self.clock())
+
+    # -- writes -----------------------------------------------------------------------------
+
+    def create(self, draft: ConvocatoriaDraft, published_by: str) -> Created:
+        """Write the convocatoria and announce it to the state's subscribers, in one transaction."""
+        draft = self.validate(draft)
+        now = self.clock()
+        info = self._as_info(draft, 0, now)
+        with self.store.transaction() as conn:
+            new_id = self.store.insert_convocatoria(conn, {
+                "state": info.state, "step": info.step, "kind": draft.kind, "title": info.title,
+                "description": info.description, "opens_at": info.opens_at, "closes_at": info.closes_at,
+                "url": info.url, "how_to_apply": info.how_to_apply, "contact": info.contact,
+                "published_by": published_by, "status": "open", "reminder_sent": 0,
+                "created_at": now, "updated_at": now,
+            })
+            info = replace(info, id=new_id)
+            queued = self.store.fan_out(conn, "convocatoria", new_id, info.state,
+                                        convocatoria_notice(self.kb, info, now), None, "convocatorias")
+        return Created(info, queued)
+
+    def change_closing(self, convocatoria_id: int, closes_at: datetime) -> Changed:
+        """A new closing date; subscribers get a correction and the reminder is re-armed."""
+        record = self.editable(convocatoria_id)
+        info = record.info
+        if closes_at == info.closes_at:
+            raise ConvocatoriaError("Es la misma fecha de cierre que ya tenía; no cambié nada.")
+        self.check_dates(info.opens_at, closes_at)
+        change = f"Nueva fecha de cierre (antes: {local_moment(info.closes_at, self.clock())})."
+        return self._correct(record, {"closes_at": closes_at, "reminder_sent": 0}, replace(info, closes_at=closes_at), change)
+
+    def change_link(self, convocatoria_id: int, url: str) -> Changed:
+        record = self.editable(convocatoria_id)
+        url = checked_url(url)
+        if not url:
+            raise ConvocatoriaError("Mándame el enlace nuevo (https://…).")
+        if url == record.info.url:
+            raise ConvocatoriaError("Es el mismo enlace que ya tenía; no cambié nada.")
+        return self._correct(record, {"url": url}, replace(record.info, url=url), "Tiene un enlace nuevo.")
+
+    def cancel(self, convocatoria_id: int) -> Changed:
+        """Status cancelled, and a short notice to the same subscribers."""
+        record = self.editable(convocatoria_id)
+        now = self.clock()
+        with self.store.transaction() as conn:
+            self._update_if_open(conn, record, {"status": "cancelled", "updated_at": now})
+            queued = self.store.fan_out(conn, "convocatoria_cancelled", record.info.id, record.info.state,
+                                        convocatoria_cancellation(self.kb, record.info, now), None, "convocatorias")
+        return Changed(record.info, queued)
+
+    def editable(self, convocatoria_id: int) -> ConvocatoriaRecord:
+        """The convocatoria, if it can still change; ConvocatoriaError otherwise."""
+        record = self.store.convocatoria(convocatoria_id)
+        if record is None:
+            raise ConvocatoriaError("No encontré esa convocatoria.")
+        if record.status == "cancelled":
+            raise ConvocatoriaError("Esa convocatoria ya estaba cancelada.")
+        if record.status == "closed" or record.info.closes_at <= self.clock():
+            raise ConvocatoriaError("Esa convocatoria ya cerró. Si se abre otra, publícala con /convocar.")
+        return record
+
+    def current(self, states: list[str] | None) -> list[ConvocatoriaRecord]:
+        """Open or upcoming convocatorias of these states (None: all), soonest to close first."""
+        return self.store.current_convocatorias(states, self.clock())
+
+    # -- the periodic work ------------------------------------------------------------------
+
+    def run_due_work(self) -> DueWork:
+        """Queue the reminders that are due and close what reached its closing time. Safe to
+        run at any moment and as often as wanted: each reminder is flagged in the same
+        transaction that queues it."""
+        now = self.clock()
+        reminded, queued = [], 0
+        if self.reminder_days > 0:
+            for record in self.store.convocatorias_due_reminder(now, timedelta(days=self.reminder_days)):
+                count = self._remind(record, now)
+                if count is not None:
+                    reminded.append(record.info.id)
+                    queued += count
+        return DueWork(reminded, queued, self.store.close_past_convocatorias(now))
+
+    def _remind(self, record: ConvocatoriaRecord, now: datetime) -> int | None:
+        with self.store.transaction() as conn:
+            flagged = self.store.update_convocatoria(conn, record.info.id, {"reminder_sent": 1},
+                                                     only_if="reminder_sent = 0 AND status = 'open'")
+            if not flagged:
+                return None
+            return self.store.fan_out(conn, "convocatoria_reminder", record.info.id, record.info.state,
+                                      convocatoria_reminder(self.kb, record.info, now), None, "reminders")
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def _correct(self, record: ConvocatoriaRecord, fields: dict, corrected: ConvocatoriaInfo, change: str) -> Changed:
+        now = self.clock()
+        with self.store.transaction() as conn:
+            self._update_if_open(conn, record, {**fields, "updated_at": now})
+            queued = self.store.fan_out(conn, "convocatoria_correction", corrected.id, corrected.state,
+                                        convocatoria_correction(self.kb, corrected, change, now), None, "convocatorias")
+        return Changed(corrected, queued)
+
+    def _update_if_open(self, conn, record: ConvocatoriaRecord, fields: dict) -> None:
+        """Guard against a change that raced with another (a cancellation, the closing job)."""
+        if not self.store.update_convocatoria(conn, record.info.id, fields, only_if="status = 'open'"):
+            raise ConvocatoriaError("Esa convocatoria cambió mientras tanto (cerró o se canceló); no hice nada.")
+
+    @staticmethod
+    def _as_info(draft: ConvocatoriaDraft, convocatoria_id: int, now: datetime) -> ConvocatoriaInfo:
+        return ConvocatoriaInfo(
+            id=convocatoria_id, state=draft.state, step=draft.step, kind=draft.kind, title=draft.title,
+            description=draft.description, opens_at=draft.opens_at or now, closes_at=draft.closes_at,
+            url=draft.url, how_to_apply=draft.how_to_apply, contact=draft.contact,
+        )
+
+
+def _one_line(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def _detail(text: str | None, what: str) -> str | None:
+    cleaned = _one_line(text)
+    if len(cleaned) > DETAIL_MAX:
+        raise ConvocatoriaError(f"El texto de {what} puede tener hasta {DETAIL_MAX} caracteres.")
+    return cleaned or None
+
+
+def checked_url(url: str | None) -> str | None:
+    """The link without spaces around, or None; ConvocatoriaError when it is not a web link."""
+    url = (url or "").strip() or None
+    if url and not _URL.match(url):
+        raise ConvocatoriaError("El enlace debe empezar con http:// o https:// y no llevar espacios.")
+    return url

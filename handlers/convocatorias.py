@@ -1,0 +1,572 @@
+"""/convocar and /mis_convocatorias: facilitators announce a convocatoria from their phone, and
+correct or cancel it later. Plus the periodic job that queues reminders and closes what ended.
+
+    /convocar
+      └─ STATE        which state (buttons; skipped when the facilitator has only one)
+      └─ KIND         STL (2), persona facilitadora (3), consulta (5), mesas (7) u otra (buttons)
+      └─ TITLE        the title (text)
+      └─ DESCRIPTION  a short description (text), or /saltar
+      └─ CLOSES       the closing date as people type it; echoed back in words
+      └─ OPENS        [Ya está abierta], or an opening date typed; [Corregir el cierre] goes back
+      └─ LINK         a link (text), or /saltar
+      └─ PREVIEW      the announcement as subscribers will see it: [Publicar] or [Cancelar]
+
+    /mis_convocatorias
+      └─ CHOOSE       the open and upcoming convocatorias of your states, a button each; then
+                      [Cambiar el cierre] [Cambiar el enlace] [Cancelar la convocatoria]
+      └─ NEW_CLOSING  a date typed  ─┐
+      └─ NEW_LINK     a link        ─┴─ CONFIRM: [Guardar y avisar] or [No cambiar]
+                      cancelling asks [Sí, cancelarla] or [No] first
+
+/cancelar at any point; 15 minutes of silence ends a flow without changing anything.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import replace
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import (
+    Application, CallbackQueryHandler, CommandHandler, ContextTypes, ConversationHandler, MessageHandler, filters,
+)
+
+from bot.convocatorias import KINDS, ConvocatoriaDraft, ConvocatoriaError, Convocatorias, checked_url
+from bot.date_input import START_OF_DAY, DateInputError, parse_moment
+from bot.notices import CENTRAL_TIME
+from bot.store import ConvocatoriaRecord
+from handlers.callbacks import CODES, encode_action
+from handlers.common import NOT_FACILITATOR, permissions, refuse, services, user_id
+from handlers.publishing import wake_dispatcher
+from knowledge.reply import esc
+from knowledge.wording import button_label, local_moment, relative_days, short_name
+
+log = logging.getLogger(__name__)
+
+DESK_KEY = "convocatorias"
+DRAFT_KEY = "convocatoria_draft"
+EDIT_KEY = "convocatoria_edit"
+TIMEOUT_SECONDS = 15 * 60
+JOB_INTERVAL_SECONDS = 60
+STATE, KIND, TITLE, DESCRIPTION, CLOSES, OPENS, LINK, PREVIEW = range(8)
+CHOOSE, NEW_CLOSING, NEW_LINK, CONFIRM = range(8, 12)
+CANCELLED = "Cancelado: no publiqué nada."
+NOTHING_CHANGED = "Listo, no cambié nada."
+PRIVATE_ONLY = "Las convocatorias se publican y corrigen en un chat privado conmigo: escríbeme directamente."
+CLOSING_QUESTION = ("¿Cuándo cierra? Escríbelo como quieras: «15 de diciembre», «15/12/2026 18:00», «el viernes», "
+                    "«mañana a las 18:00». Sin hora, cuenta todo ese día (hasta las 23:59).")
+
+
+def desk(context: ContextTypes.DEFAULT_TYPE) -> Convocatorias:
+    return context.application.bot_data[DESK_KEY]
+
+
+def _button(text: str, arg: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text, callback_data=encode_action("conv", arg))
+
+
+def _pattern(arg: str) -> str:
+    return rf"^1\|{CODES['conv']}\|{arg}$"
+
+
+def _allowed_states(update: Update, context: ContextTypes.DEFAULT_TYPE) -> list[str]:
+    who, uid = permissions(context), user_id(update)
+    return sorted(services(context).engine.kb.states) if who.is_admin(uid) else who.publishable_states(uid)
+
+
+def _draft(context: ContextTypes.DEFAULT_TYPE) -> ConvocatoriaDraft:
+    return context.user_data.get(DRAFT_KEY) or ConvocatoriaDraft()
+
+
+def _keep(context: ContextTypes.DEFAULT_TYPE, draft: ConvocatoriaDraft) -> None:
+    context.user_data[DRAFT_KEY] = draft
+
+
+def _arg(update: Update) -> str:
+    return update.callback_query.data.split("|")[-1]
+
+
+async def _typed_moment(context: ContextTypes.DEFAULT_TYPE, text: str, opening: bool = False):
+    """Parse a typed date off the event loop (the first parse loads dateparser)."""
+    now = desk(context).clock()
+    if opening:
+        return await asyncio.to_thread(parse_moment, text, now, default_time=START_OF_DAY)
+    return await asyncio.to_thread(parse_moment, text, now)
+
+
+def _in_words(moment, now) -> str:
+    """'martes 15 de diciembre de 2026 a las 18:00 (hora del centro de México), en 24 días'."""
+    return f"{local_moment(moment, with_year=True)} ({CENTRAL_TIME}), {relative_days(moment, now)}"
+
+
+# -- /convocar ------------------------------------------------------------------------------
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    states = _allowed_states(update, context)
+    if not states:
+        await refuse(update, NOT_FACILITATOR)
+        return ConversationHandler.END
+    _keep(context, ConvocatoriaDraft())
+    if len(states) == 1:
+        return await _ask_kind(update, context, states[0])
+    names = services(context).engine.kb.states
+    buttons = [_button(short_name(names[s].name), f"e:{s}") for s in states]
+    rows = [buttons[i:i + 3] for i in range(0, len(buttons), 3)]
+    await update.effective_message.reply_text("📣 Nueva convocatoria. ¿De qué entidad? (/cancelar para salir)",
+                                              reply_markup=InlineKeyboardMarkup(rows))
+    return STATE
+
+
+async def chose_state(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    slug = _arg(update).removeprefix("e:")
+    if not permissions(context).can_publish(user_id(update), slug):
+        await refuse(update, "No puedes publicar convocatorias de esa entidad.")
+        return STATE
+    await update.callback_query.answer()
+    return await _ask_kind(update, context, slug)
+
+
+async def _ask_kind(update: Update, context: ContextTypes.DEFAULT_TYPE, slug: str) -> int:
+    _keep(context, ConvocatoriaDraft(state=slug))
+    labels = [f"{kind.label} (paso {kind.step})" if kind.step else kind.label for kind in KINDS.values()]
+    buttons = [_button(label, f"k:{code}") for label, code in zip(labels, KINDS)]
+    rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
+    name = esc(services(context).engine.kb.states[slug].name)
+    await update.effective_message.reply_html(f"📣 <b>{name}</b>. ¿Qué tipo de convocatoria es? (/cancelar para salir)",
+                                              reply_markup=InlineKeyboardMarkup(rows))
+    return KIND
+
+
+async def chose_kind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    await update.callback_query.answer()
+    _keep(context, ConvocatoriaDraft(state=_draft(context).state, kind=_arg(update).removeprefix("k:")))
+    await update.effective_message.reply_text(
+        "¿Cuál es el título? Por ejemplo: «Convocatoria para las mesas de cocreación 2027».")
+    return TITLE
+
+
+async def got_title(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    title = " ".join(update.effective_message.text.split())
+    if not 3 <= len(title) <= 200:
+        await update.effective_message.reply_text("El título debe tener entre 3 y 200 caracteres. Escríbelo de nuevo.")
+        return TITLE
+    draft = _draft(context)
+    _keep(context, ConvocatoriaDraft(state=draft.state, kind=draft.kind, title=title))
+    await update.effective_message.reply_text(
+        "Describe la convocatoria en pocas palabras: quién puede participar y para qué. O /saltar.")
+    return DESCRIPTION
+
+
+async def got_description(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    text = update.effective_message.text.strip()
+    if len(text) > 1000:
+        await update.effective_message.reply_text(f"La descripción puede tener hasta 1000 caracteres; tiene {len(text)}. "
+                                                  "Acórtala, o /saltar.")
+        return DESCRIPTION
+    _keep(context, replace(_draft(context), description=text))
+    await update.effective_message.reply_text(CLOSING_QUESTION)
+    return CLOSES
+
+
+async def skip_description(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    await update.effective_message.reply_text(CLOSING_QUESTION)
+    return CLOSES
+
+
+async def got_closing(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    try:
+        typed = await _typed_moment(context, update.effective_message.text)
+        desk(context).check_dates(None, typed.at)
+    except (DateInputError, ConvocatoriaError) as problem:
+        await update.effective_message.reply_text(f"{problem} Escribe otra vez la fecha de cierre, o /cancelar.")
+        return CLOSES
+    _keep(context, replace(_draft(context), closes_at=typed.at))
+    note = "" if typed.has_time else " (no dijiste hora: cuenta todo ese día)"
+    text = (f"⏳ Cierra el <b>{esc(_in_words(typed.at, desk(context).clock()))}</b>{note}.\n\n"
+            "¿Desde cuándo está abierta? Toca «Ya está abierta» o escribe la fecha en que abre.")
+    keyboard = InlineKeyboardMarkup([[_button("🟢 Ya está abierta", "o:ya"), _button("✏️ Corregir el cierre", "o:fix")]])
+    await update.effective_message.reply_html(text, reply_markup=keyboard)
+    return OPENS
+
+
+async def fix_closing(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    await update.callback_query.answer()
+    await update.effective_message.reply_text(CLOSING_QUESTION)
+    return CLOSES
+
+
+async def open_now(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    await update.callback_query.answer()
+    _keep(context, replace(_draft(context), opens_at=None))
+    return await _ask_link(update)
+
+
+async def got_opening(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    draft = _draft(context)
+    try:
+        typed = await _typed_moment(context, update.effective_message.text, opening=True)
+        desk(context).check_dates(typed.at, draft.closes_at)
+    except (DateInputError, ConvocatoriaError) as problem:
+        await update.effective_message.reply_text(f"{problem} Escribe otra vez cuándo abre, o toca «Ya está abierta».")
+        return OPENS
+    _keep(context, replace(draft, opens_at=typed.at))
+    await update.effective_message.reply_html(f"🟢 Abre el <b>{esc(_in_words(typed.at, desk(context).clock()))}</b>.")
+    return await _ask_link(update)
+
+
+async def _ask_link(update: Update) -> int:
+    await update.effective_message.reply_text("Mándame el enlace de la convocatoria (https://…), o /saltar si no tiene.")
+    return LINK
+
+
+async def got_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    return await _preview(update, context, replace(_draft(context), url=update.effective_message.text.strip()))
+
+
+async def skip_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    return await _preview(update, context, replace(_draft(context), url=None))
+
+
+async def _preview(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: ConvocatoriaDraft) -> int:
+    try:
+        draft = desk(context).validate(draft)
+    except ConvocatoriaError as problem:
+        await update.effective_message.reply_text(f"{problem} Inténtalo de nuevo, o /cancelar.")
+        return LINK
+    _keep(context, draft)
+    audience = services(context).store.convocatoria_audience(draft.state)
+    text = (f"Así la verán las {audience} personas y grupos suscritos a las convocatorias de esta entidad:\n\n"
+            f"{desk(context).preview(draft)}\n\n¿La publico?")
+    keyboard = InlineKeyboardMarkup([[_button("✅ Publicar", "ok"), _button("✖️ Cancelar", "no")]])
+    await update.effective_message.reply_html(text, reply_markup=keyboard)
+    return PREVIEW
+
+
+async def confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    query = update.callback_query
+    draft: ConvocatoriaDraft | None = context.user_data.pop(DRAFT_KEY, None)
+    if draft is None or not permissions(context).can_publish(user_id(update), draft.state):
+        await refuse(update, "Ya no puedes publicar esta convocatoria. Empieza de nuevo con /convocar.")
+        return ConversationHandler.END
+    await query.answer("Publicando…")
+    try:
+        created = await asyncio.to_thread(desk(context).create, draft, f"telegram:{user_id(update)}")
+    except ConvocatoriaError as problem:
+        await query.edit_message_reply_markup(None)
+        await query.message.reply_text(f"{problem} No publiqué nada; empieza de nuevo con /convocar.")
+        return ConversationHandler.END
+    wake_dispatcher(context)
+    await query.edit_message_reply_markup(None)
+    await query.message.reply_text(f"✅ Publicada. Avisos en camino a {created.queued} suscriptores. "
+                                   "Para corregirla o cancelarla: /mis_convocatorias.")
+    return ConversationHandler.END
+
+
+async def declined(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    context.user_data.pop(DRAFT_KEY, None)
+    context.user_data.pop(EDIT_KEY, None)
+    if update.callback_query:
+        await update.callback_query.answer()
+        await update.callback_query.edit_message_reply_markup(None)
+    await update.effective_message.reply_text(CANCELLED)
+    return ConversationHandler.END
+
+
+async def timed_out(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    context.user_data.pop(DRAFT_KEY, None)
+    context.user_data.pop(EDIT_KEY, None)
+    if update and update.effective_message:
+        await update.effective_message.reply_text("Pasó mucho tiempo sin respuesta: lo dejé sin cambios. "
+                                                  "Empieza de nuevo con /convocar o /mis_convocatorias.")
+
+
+async def expected_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await update.effective_message.reply_text("Elige una opción con los botones de arriba, o /cancelar.")
+
+
+async def expected_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await update.effective_message.reply_text("Escríbemelo como texto, o /cancelar.")
+
+
+# -- /mis_convocatorias ---------------------------------------------------------------------
+
+
+async def my_convocatorias(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    who, uid = permissions(context), user_id(update)
+    if not who.is_admin(uid) and not who.is_facilitator(uid):
+        await refuse(update, NOT_FACILITATOR)
+        return ConversationHandler.END
+    states = None if who.is_admin(uid) else who.publishable_states(uid)
+    current = await asyncio.to_thread(desk(context).current, states)
+    if not current:
+        await update.effective_message.reply_text("No hay convocatorias abiertas ni por abrir de tus entidades. "
+                                                  "Para publicar una: /convocar.")
+        return ConversationHandler.END
+    now = desk(context).clock()
+    names = services(context).engine.kb.states
+    lines = ["📣 <b>Convocatorias abiertas o por abrir</b> (toca una para corregirla o cancelarla)", ""]
+    lines += [f"• {_summary(record, names, now)}" for record in current]
+    rows = [[_button(button_label(f"{short_name(names[r.info.state].name)}: {r.info.title}", 60), f"m:{r.info.id}")]
+            for r in current]
+    await update.effective_message.reply_html("\n".join(lines), reply_markup=InlineKeyboardMarkup(rows))
+    return CHOOSE
+
+
+def _summary(record: ConvocatoriaRecord, names, now) -> str:
+    info = record.info
+    pending = " (todavía no abre)" if info.opens_at > now else ""
+    return (f"<b>{esc(info.title)}</b> · {esc(names[info.state].name)}{pending}: "
+            f"cierra el {esc(local_moment(info.closes_at, now))}")
+
+
+async def chose_convocatoria(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    record = await _editable(update, context, _arg(update).removeprefix("m:"))
+    if record is None:
+        return ConversationHandler.END
+    await update.callback_query.answer()
+    number = record.info.id
+    keyboard = InlineKeyboardMarkup([
+        [_button("📅 Cambiar el cierre", f"c:{number}"), _button("🔗 Cambiar el enlace", f"u:{number}")],
+        [_button("❌ Cancelar la convocatoria", f"x:{number}")],
+    ])
+    now = desk(context).clock()
+    await update.effective_message.reply_html(
+        f"{_summary(record, services(context).engine.kb.states, now)}.\n\n¿Qué quieres hacer?", reply_markup=keyboard)
+    return CHOOSE
+
+
+async def _editable(update: Update, context: ContextTypes.DEFAULT_TYPE, number: str) -> ConvocatoriaRecord | None:
+    """The convocatoria behind a button, if this person may still change it; a polite no otherwise."""
+    try:
+        record = desk(context).editable(int(number))
+    except (ConvocatoriaError, ValueError) as problem:
+        await refuse(update, str(problem) if isinstance(problem, ConvocatoriaError) else "Ese botón ya no funciona.")
+        return None
+    if not permissions(context).can_publish(user_id(update), record.info.state):
+        await refuse(update, "Solo las personas facilitadoras de esa entidad pueden cambiar esta convocatoria.")
+        return None
+    return record
+
+
+async def ask_new_closing(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    record = await _editable(update, context, _arg(update).removeprefix("c:"))
+    if record is None:
+        return ConversationHandler.END
+    await update.callback_query.answer()
+    context.user_data[EDIT_KEY] = {"id": record.info.id}
+    await update.effective_message.reply_text(f"¿Cuál es la nueva fecha de cierre de «{record.info.title}»? "
+                                              "Escríbela como quieras (o /cancelar).")
+    return NEW_CLOSING
+
+
+async def got_new_closing(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    edit = context.user_data.get(EDIT_KEY) or {}
+    try:
+        record = desk(context).editable(edit.get("id", 0))
+        typed = await _typed_moment(context, update.effective_message.text)
+        desk(context).check_dates(record.info.opens_at, typed.at)
+    except (DateInputError, ConvocatoriaError) as problem:
+        await update.effective_message.reply_text(f"{problem} Escribe otra vez la fecha de cierre, o /cancelar.")
+        return NEW_CLOSING
+    context.user_data[EDIT_KEY] = {"id": record.info.id, "closes_at": typed.at}
+    note = "" if typed.has_time else " (no dijiste hora: cuenta todo ese día)"
+    change = f"Nuevo cierre: <b>{esc(_in_words(typed.at, desk(context).clock()))}</b>{note}."
+    return await _confirm_edit(update, context, record, change)
+
+
+async def ask_new_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    record = await _editable(update, context, _arg(update).removeprefix("u:"))
+    if record is None:
+        return ConversationHandler.END
+    await update.callback_query.answer()
+    context.user_data[EDIT_KEY] = {"id": record.info.id}
+    await update.effective_message.reply_text(f"Mándame el nuevo enlace de «{record.info.title}» (https://…), o /cancelar.")
+    return NEW_LINK
+
+
+async def got_new_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    edit = context.user_data.get(EDIT_KEY) or {}
+    url = update.effective_message.text.strip()
+    try:
+        record = desk(context).editable(edit.get("id", 0))
+        checked_url(url)
+    except ConvocatoriaError as problem:
+        await update.effective_message.reply_text(f"{problem} Mándalo otra vez, o /cancelar.")
+        return NEW_LINK
+    context.user_data[EDIT_KEY] = {"id": record.info.id, "url": url}
+    return await _confirm_edit(update, context, record, f"Nuevo enlace: {esc(url)}")
+
+
+async def _confirm_edit(update: Update, context: ContextTypes.DEFAULT_TYPE, record: ConvocatoriaRecord, change: str) -> int:
+    audience = services(context).store.convocatoria_audience(record.info.state)
+    text = (f"«{esc(record.info.title)}»\n{change}\n\n"
+            f"Mandaré una corrección a {audience} suscriptores. ¿Lo guardo?")
+    keyboard = InlineKeyboardMarkup([[_button("✅ Guardar y avisar", f"s:{record.info.id}"), _button("✖️ No cambiar", "n")]])
+    await update.effective_message.reply_html(text, reply_markup=keyboard)
+    return CONFIRM
+
+
+async def save_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    query = update.callback_query
+    edit = context.user_data.pop(EDIT_KEY, None) or {}
+    record = await _editable(update, context, _arg(update).removeprefix("s:"))
+    if record is None:
+        return ConversationHandler.END
+    if edit.get("id") != record.info.id or not {"closes_at", "url"} & edit.keys():
+        await refuse(update, "Ese botón ya no funciona. Empieza de nuevo con /mis_convocatorias.")
+        return ConversationHandler.END
+    await query.answer("Guardando…")
+    found = desk(context)
+    try:
+        if "closes_at" in edit:
+            changed = await asyncio.to_thread(found.change_closing, record.info.id, edit["closes_at"])
+        else:
+            changed = await asyncio.to_thread(found.change_link, record.info.id, edit["url"])
+    except ConvocatoriaError as problem:
+        await query.edit_message_reply_markup(None)
+        await query.message.reply_text(f"{problem}")
+        return ConversationHandler.END
+    wake_dispatcher(context)
+    await query.edit_message_reply_markup(None)
+    await query.message.reply_text(f"✅ Guardado. Corrección en camino a {changed.queued} suscriptores.")
+    return ConversationHandler.END
+
+
+async def ask_cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    record = await _editable(update, context, _arg(update).removeprefix("x:"))
+    if record is None:
+        return ConversationHandler.END
+    await update.callback_query.answer()
+    keyboard = InlineKeyboardMarkup([[_button("Sí, cancelarla", f"xy:{record.info.id}"), _button("No", "n")]])
+    await update.effective_message.reply_html(
+        f"¿Cancelo «{esc(record.info.title)}»? Dejará de aparecer en /convocatorias y avisaré a sus suscriptores.",
+        reply_markup=keyboard)
+    return CHOOSE
+
+
+async def cancel_confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    query = update.callback_query
+    record = await _editable(update, context, _arg(update).removeprefix("xy:"))
+    if record is None:
+        return ConversationHandler.END
+    await query.answer("Cancelando…")
+    try:
+        changed = await asyncio.to_thread(desk(context).cancel, record.info.id)
+    except ConvocatoriaError as problem:
+        await query.edit_message_reply_markup(None)
+        await query.message.reply_text(f"{problem}")
+        return ConversationHandler.END
+    wake_dispatcher(context)
+    await query.edit_message_reply_markup(None)
+    await query.message.reply_text(f"❌ Convocatoria cancelada. Aviso en camino a {changed.queued} suscriptores.")
+    return ConversationHandler.END
+
+
+async def keep_as_is(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    context.user_data.pop(EDIT_KEY, None)
+    await update.callback_query.answer()
+    await update.callback_query.edit_message_reply_markup(None)
+    await update.effective_message.reply_text(NOTHING_CHANGED)
+    return ConversationHandler.END
+
+
+async def private_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await update.effective_message.reply_text(PRIVATE_ONLY)
+
+
+# -- wiring ---------------------------------------------------------------------------------
+
+
+def _fallbacks() -> list:
+    return [CommandHandler("cancelar", declined)]
+
+
+def _timeout() -> list:
+    return [MessageHandler(filters.ALL, timed_out), CallbackQueryHandler(timed_out)]
+
+
+def convocar_conversation() -> ConversationHandler:
+    private = filters.ChatType.PRIVATE
+    text = private & filters.TEXT & ~filters.COMMAND
+    other = private & ~filters.COMMAND
+    kinds = "|".join(KINDS)
+    return ConversationHandler(
+        name="convocar",
+        entry_points=[CommandHandler("convocar", start, filters=private)],
+        states={
+            STATE: [CallbackQueryHandler(chose_state, pattern=_pattern(r"e:[a-z\-]+")),
+                    MessageHandler(other, expected_button)],
+            KIND: [CallbackQueryHandler(chose_kind, pattern=_pattern(rf"k:(?:{kinds})")),
+                   MessageHandler(other, expected_button)],
+            TITLE: [MessageHandler(text, got_title), MessageHandler(other, expected_text)],
+            DESCRIPTION: [MessageHandler(text, got_description), CommandHandler("saltar", skip_description),
+                          MessageHandler(other, expected_text)],
+            CLOSES: [MessageHandler(text, got_closing), MessageHandler(other, expected_text)],
+            OPENS: [CallbackQueryHandler(open_now, pattern=_pattern("o:ya")),
+                    CallbackQueryHandler(fix_closing, pattern=_pattern("o:fix")),
+                    MessageHandler(text, got_opening), MessageHandler(other, expected_text)],
+            LINK: [MessageHandler(text, got_link), CommandHandler("saltar", skip_link),
+                   MessageHandler(other, expected_text)],
+            PREVIEW: [CallbackQueryHandler(confirmed, pattern=_pattern("ok")),
+                      CallbackQueryHandler(declined, pattern=_pattern("no")),
+                      MessageHandler(other, expected_button)],
+            ConversationHandler.TIMEOUT: _timeout(),
+        },
+        fallbacks=_fallbacks(),
+        conversation_timeout=TIMEOUT_SECONDS,
+        allow_reentry=True,
+    )
+
+
+def my_convocatorias_conversation() -> ConversationHandler:
+    private = filters.ChatType.PRIVATE
+    text = private & filters.TEXT & ~filters.COMMAND
+    other = private & ~filters.COMMAND
+    buttons = [
+        CallbackQueryHandler(chose_convocatoria, pattern=_pattern(r"m:\d+")),
+        CallbackQueryHandler(ask_new_closing, pattern=_pattern(r"c:\d+")),
+        CallbackQueryHandler(ask_new_link, pattern=_pattern(r"u:\d+")),
+        CallbackQueryHandler(ask_cancel, pattern=_pattern(r"x:\d+")),
+        CallbackQueryHandler(cancel_confirmed, pattern=_pattern(r"xy:\d+")),
+        CallbackQueryHandler(keep_as_is, pattern=_pattern("n")),
+    ]
+    return ConversationHandler(
+        name="mis_convocatorias",
+        entry_points=[CommandHandler("mis_convocatorias", my_convocatorias, filters=private), *buttons],
+        states={
+            CHOOSE: [*buttons, MessageHandler(other, expected_button)],
+            NEW_CLOSING: [MessageHandler(text, got_new_closing), MessageHandler(other, expected_text)],
+            NEW_LINK: [MessageHandler(text, got_new_link), MessageHandler(other, expected_text)],
+            CONFIRM: [CallbackQueryHandler(save_edit, pattern=_pattern(r"s:\d+")), *buttons,
+                      MessageHandler(other, expected_button)],
+            ConversationHandler.TIMEOUT: _timeout(),
+        },
+        fallbacks=_fallbacks(),
+        conversation_timeout=TIMEOUT_SECONDS,
+        allow_reentry=True,
+    )
+
+
+async def due_work(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The periodic job: queue due reminders, close what ended, wake the dispatcher."""
+    work = await asyncio.to_thread(desk(context).run_due_work)
+    if work.queued:
+        wake_dispatcher(context)
+    if work.reminded or work.closed:
+        log.info("convocatorias: reminders for %s (%d deliveries), closed %s", work.reminded, work.queued, work.closed)
+
+
+def register(application: Application) -> None:
+    application.add_handler(convocar_conversation())
+    application.add_handler(my_convocatorias_conversation())
+    not_private = ~filters.ChatType.PRIVATE
+    application.add_handler(CommandHandler(["convocar", "mis_convocatorias"], private_only, filters=not_private))
+
+
+def start_jobs(application: Application, convocatorias: Convocatorias, interval: float = JOB_INTERVAL_SECONDS) -> None:
+    """Keep the desk for the handlers and check reminders and closings every `interval`
+    seconds, the first time at start-up (what fell due while the bot was down goes out then)."""
+    application.bot_data[DESK_KEY] = convocatorias
+    application.job_queue.run_repeating(due_work, interval=interval, first=0, name="convocatorias")
