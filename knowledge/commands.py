@@ -62,7 +62,7 @@ def state_or_picker(engine: Engine, arg: str, action: str = "state", intro: str 
         return understood.state, None
     if understood.ambiguous_states:
         return None, engine.answers.which_state(understood.ambiguous_states, _intent_for(action))
-    text = f"No encontré la entidad «{esc(arg[:60])}». {intro}"
+    text = f"No encontré la entidad «{arg[:60]}». {intro}"  # state_picker escapes it
     return None, engine.answers.state_picker(text, action=action)
 
 
