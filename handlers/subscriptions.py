@@ -28,10 +28,15 @@ def _kinds_text(subscription: dict) -> str:
 
 def _options_keyboard(slug: str, subscription: dict) -> InlineKeyboardMarkup:
     reminders_on = bool(subscription["reminders"])
+    current = {(1, 0): "d", (0, 1): "c", (1, 1): "a"}.get((subscription["documents"], subscription["convocatorias"]))
+
+    def choice(label: str, which: str) -> InlineKeyboardButton:
+        mark = "✓ " if which == current else ""
+        return InlineKeyboardButton(f"{mark}{label}", callback_data=encode_action("sub_only", f"{slug}:{which}"))
+
     rows = [
-        [InlineKeyboardButton("Solo documentos", callback_data=encode_action("sub_only", f"{slug}:d")),
-         InlineKeyboardButton("Solo convocatorias", callback_data=encode_action("sub_only", f"{slug}:c"))],
-        [InlineKeyboardButton("Ambos", callback_data=encode_action("sub_only", f"{slug}:a")),
+        [choice("Solo documentos", "d"), choice("Solo convocatorias", "c")],
+        [choice("Ambos", "a"),
          InlineKeyboardButton("🔕 Sin recordatorios" if reminders_on else "🔔 Con recordatorios",
                               callback_data=encode_action("reminders", f"{slug}:{0 if reminders_on else 1}"))],
         [InlineKeyboardButton("Darme de baja", callback_data=encode_action("unsub", slug))],
@@ -125,7 +130,10 @@ async def _update_options(update: Update, context: ContextTypes.DEFAULT_TYPE, sl
     subscription = next(s for s in store.subscriptions(chat_id) if s["state"] == slug)
     name = services(context).engine.kb.states[slug].name
     await query.answer(f"{name}: {_kinds_text(subscription)}")
-    await query.edit_message_reply_markup(_options_keyboard(slug, subscription))
+    keyboard = _options_keyboard(slug, subscription)
+    shown = getattr(query.message, "reply_markup", None)
+    if shown is not None and shown != keyboard:  # Telegram refuses an edit that changes nothing
+        await query.edit_message_reply_markup(keyboard)
 
 
 async def baja(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
