@@ -40,6 +40,8 @@ class Person:
         self.emu = live.emulator
         self.user = user
         self.chat = chat if chat is not None else user
+        self._barriers = 0
+        self._seen = 0
 
     @property
     def chat_id(self) -> int:
@@ -57,7 +59,9 @@ class Person:
     def says_expecting(self, text: str, count: int, reply_to: MessageView | None = None) -> list[MessageView]:
         self.emu.mark_read(self.chat)
         self.send(text, reply_to=reply_to)
-        return self.emu.wait_for_messages(self.chat, count, timeout=20)
+        replies = self.emu.wait_for_messages(self.chat, count, timeout=20)
+        self._seen = len(self.sent_here())
+        return replies
 
     def sent_here(self) -> list[str]:
         """Every text the bot has sent to this chat (from the emulator's call log), as shown."""
@@ -65,15 +69,19 @@ class Person:
         return [html_to_text(call.params["text"]) for call in calls]
 
     def barrier(self) -> list[str]:
-        """Send /ayuda and wait for its answer. The bot handles updates one at a time and in
-        order, so by then everything sent before was handled. Returns sent_here()."""
-        asked = self._help_count()
-        self.send("/ayuda")
-        self.emu.wait_for(lambda: self._help_count() > asked, timeout=20, description="the answer to /ayuda")
-        return self.sent_here()
+        """What the bot sent to this chat since the last barrier or says(), once it has handled
+        everything sent before now. The bot handles updates one at a time and in order, so it sends a
+        unique question and waits for the answer to it, which is not part of the result."""
+        self._barriers += 1
+        mark = f"zz-barrera-{self._barriers}"
+        self.send(f"/glosario {mark}")
+        texts = self.emu.wait_for(lambda: self._through(mark), timeout=20, description="the answer to the barrier")
+        new, self._seen = texts[self._seen:-1], len(texts)
+        return new
 
-    def _help_count(self) -> int:
-        return len([text for text in self.sent_here() if text.startswith(HELP)])
+    def _through(self, mark: str) -> list[str] | None:
+        texts = self.sent_here()
+        return texts if texts and f"«{mark}»" in texts[-1] else None
 
     def taps(self, message: MessageView, label: str, raw: bool = False):
         """Press a button (raw=True: send `label` as the callback data) and wait for the answer."""
@@ -96,6 +104,7 @@ class Person:
         self.emu.mark_read(self.chat)
         self.taps(message, label)
         reply, = self.emu.wait_for_messages(self.chat, 1, timeout=20)
+        self._seen = len(self.sent_here())
         return reply
 
     def _edits_of(self, message: MessageView) -> list:

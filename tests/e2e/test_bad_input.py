@@ -82,7 +82,7 @@ def test_stale_or_tampered_button_data_gets_a_friendly_answer(live, data):
     answer = person.taps(welcome, data, raw=True)
     assert answer.text.startswith(STALE_START) and answer.show_alert, answer.text
     assert person.emu.refresh(welcome).text == welcome.text
-    assert len(person.barrier()) == 2, "a tampered button sends nothing"
+    assert person.barrier() == [], "a tampered button sends nothing"
 
 
 @pytest.mark.parametrize("data", ["1|ts|999999999999999999999", "1|ts|0007", "1|es|whatever", "1|ps|x", "1|h|x"])

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.people import HELP, Person, live_bot
+from handlers.questions import UNKNOWN_COMMAND
+from tests.e2e.people import Person, live_bot
 
 BOT = "@cocreabot_test_bot"
 
@@ -24,10 +25,6 @@ def group(live):
     return Person(live, ana, chat), Person(live, beto, chat)
 
 
-def only_help(texts: list[str]) -> bool:
-    return len(texts) == 1 and texts[0].startswith(HELP)
-
-
 def test_the_bot_sees_what_others_say_and_answers_only_when_addressed(live, group):
     ana, beto = group
     ana.send("¿cómo va jalisco?")
@@ -35,7 +32,7 @@ def test_the_bot_sees_what_others_say_and_answers_only_when_addressed(live, grou
     ana.send("@beto ¿qué es un STL?")
     beto.send("/foo")
     beto.send("/estado@otro_bot jalisco")
-    assert only_help(ana.barrier()), ana.sent_here()
+    assert ana.barrier() == []
     assert not live.emulator.calls("sendChatAction", chat_id=ana.chat_id)
 
 
@@ -69,22 +66,21 @@ def test_a_reply_to_someone_else_is_not(group):
     ana, beto = group
     question = ana.send("¿alguien sabe cómo va puebla?")
     beto.send("ni idea", reply_to=question["message_id"])
-    assert only_help(ana.barrier()), ana.sent_here()
+    assert ana.barrier() == []
 
 
 def test_unknown_commands_only_when_addressed_to_the_bot(group):
     ana, _ = group
     ana.send("/comando_de_otro_bot")
     ana.send(f"/foo{BOT}")
-    assert ana.barrier()[0].startswith("No conozco ese comando"), ana.sent_here()
-    assert len(ana.sent_here()) == 2
+    assert ana.barrier() == [UNKNOWN_COMMAND]
 
 
 def test_photos_and_documents_in_a_group_are_ignored(live, group):
     ana, _ = group
     live.emulator.send_photo(ana.user, b"\x89PNG\r\n\x1a\n" + b"\0" * 30, caption="la foto de la mesa", chat=ana.chat)
     live.emulator.send_document(ana.user, "minuta.pdf", b"%PDF-1.4", "application/pdf", chat=ana.chat)
-    assert only_help(ana.barrier()), ana.sent_here()
+    assert ana.barrier() == []
 
 
 def test_buttons_work_in_a_group(group):

@@ -164,7 +164,7 @@ def test_the_current_step_button_changes_nothing_and_is_still_answered(ana: Pers
     step = ana.says("/paso 6")
     answer = ana.taps(step, "· 6 ·")
     assert answer.text is None or "no funciona" not in answer.text
-    assert len(ana.barrier()) == 2, "nothing sent for the press"
+    assert ana.barrier() == [], "nothing sent for the press"
     assert ana.emu.refresh(step).text == step.text
     assert not ana.emu.calls("editMessageText", message_id=step.message_id, chat_id=ana.chat_id)
 
@@ -273,3 +273,31 @@ def test_phases_of_inai(ana: Person):
     phase = ana.taps_to_edit(phases, "Fase 2")
     assert phase.text.startswith("Fase 2 de 6 (INAI)")
     assert "dejó de existir" in phase.text
+
+
+# -- the command menu ------------------------------------------------------------------------
+
+def test_the_private_menu_is_registered_in_spanish(live):
+    person = live.person()
+    menu = {c["command"]: c["description"] for c in live.emulator.visible_commands(person.user)}
+    assert {"estado", "pasos", "paso", "glosario", "fuentes", "privacidad", "ayuda"} <= set(menu)
+    assert menu["estado"] == "Cómo va una entidad"
+    assert menu["pasos"] == "Los 13 pasos de la estrategia local"
+    assert menu["ayuda"] == "Qué puedo hacer"
+    assert all(description.strip() for description in menu.values())
+
+
+def test_every_command_in_the_menu_or_in_the_bots_own_words_is_understood(live):
+    """A person taps any command the menu shows or the bot mentions, and the bot knows it."""
+    person = live.person()
+    menu = [c["command"] for c in live.emulator.visible_commands(person.user)]
+    said = " ".join(person.says(f"/{command}").text for command in ("start", "ayuda", "privacidad", "fuentes"))
+    mentioned = re.findall(r"(?<!\w)/([a-z_]+)", said)
+    commands = sorted(set(menu) | set(mentioned))
+    assert {"estado", "glosario", "privacidad"} <= set(commands)
+    person.barrier()
+    for command in commands:
+        person.send(f"/{command}")
+        answers = person.barrier()
+        assert answers, f"/{command} got no answer"
+        assert not answers[0].startswith("No conozco ese comando"), f"/{command} is shown or mentioned but unknown"
