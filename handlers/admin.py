@@ -9,8 +9,9 @@ from handlers import menu
 from handlers.common import NOT_ADMIN, permissions, refuse, services, user_id
 from knowledge.reply import esc
 
-USAGE_NAME = "Uso: /nombrar_facilitador <id de Telegram> <entidad>, por ejemplo /nombrar_facilitador 123456789 jalisco"
-USAGE_REMOVE = "Uso: /quitar_facilitador <id de Telegram> [entidad]; sin entidad se le quitan todas."
+# Replies are HTML (the application's default parse mode): angle brackets must be escaped.
+USAGE_NAME = esc("Uso: /nombrar_facilitador <id de Telegram> <entidad>, por ejemplo /nombrar_facilitador 123456789 jalisco")
+USAGE_REMOVE = esc("Uso: /quitar_facilitador <id de Telegram> [entidad]; sin entidad se le quitan todas.")
 
 
 def _parse(context: ContextTypes.DEFAULT_TYPE) -> tuple[int | None, str]:
@@ -49,7 +50,7 @@ async def quitar(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     slug = found.engine.understand(place).state if place else None
     if place and slug is None:
-        await update.effective_message.reply_text(f"No reconozco la entidad «{place[:60]}». {USAGE_REMOVE}")
+        await update.effective_message.reply_text(f"No reconozco la entidad «{esc(place[:60])}». {USAGE_REMOVE}")
         return
     removed = found.store.revoke_facilitator(target, slug)
     await _refresh_menu(context, target)

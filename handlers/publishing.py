@@ -118,11 +118,11 @@ async def _preview(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Do
     try:
         draft = validate(draft, found.engine.kb)
     except PublishError as problem:
-        await update.effective_message.reply_text(f"{problem} Inténtalo de nuevo, o /cancelar.")
+        await update.effective_message.reply_text(esc(f"{problem} Inténtalo de nuevo, o /cancelar."))
         return SOURCE
     duplicate = found.store.find_duplicate_document(draft.state, draft.url, draft.file_unique_id)
     if duplicate:
-        await update.effective_message.reply_text(duplicate_message(found.engine.kb, DuplicateDocument(duplicate)))
+        await update.effective_message.reply_text(esc(duplicate_message(found.engine.kb, DuplicateDocument(duplicate))))
         context.user_data.pop(DRAFT_KEY, None)
         return ConversationHandler.END
     context.user_data[DRAFT_KEY] = draft
