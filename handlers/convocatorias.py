@@ -569,4 +569,9 @@ def start_jobs(application: Application, convocatorias: Convocatorias, interval:
     """Keep the desk for the handlers and check reminders and closings every `interval`
     seconds, the first time at start-up (what fell due while the bot was down goes out then)."""
     application.bot_data[DESK_KEY] = convocatorias
-    application.job_queue.run_repeating(due_work, interval=interval, first=0, name="convocatorias")
+    jobs = application.job_queue
+    # A repeating job whose first run is "now" at build time would be pushed to the next
+    # interval (the scheduler starts later), so the start-up run is its own one-off job, which
+    # runs however late the scheduler starts (no misfire grace limit).
+    jobs.run_once(due_work, when=0, name="convocatorias-start", job_kwargs={"misfire_grace_time": None})
+    jobs.run_repeating(due_work, interval=interval, first=interval, name="convocatorias")
