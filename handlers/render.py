@@ -36,60 +36,77 @@ def _button(button: Button) -> InlineKeyboardButton:
 
 
 def visible_length(markup: str) -> int:
-    """Telegram counts the parsed text in UTF-16 code units."""
-    return len(html_to_text(markup).encode("utf-16-le")) // 2
+    """The length of what a person sees, in UTF-16 code units: never less than the code points
+    Telegram counts, so a part that fits by this measure fits for Telegram too."""
+    return _units(html_to_text(markup))
+
+
+def _units(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
 
 
 def split_html(markup: str, limit: int = TEXT_LIMIT) -> list[str]:
     """Split at paragraph boundaries (then lines) so each part fits. Our HTML never opens a tag
     on one line and closes it on another, so any line boundary is a safe place to cut; a single
-    line longer than the limit is sent as plain escaped text, cut at spaces."""
+    line longer than the limit is sent as plain escaped text, cut at spaces. Parts with nothing
+    to see are dropped (Telegram refuses empty messages)."""
     if visible_length(markup) <= limit:
         return [markup]
     parts: list[str] = []
     current = ""
-    for piece in _pieces(markup, limit):
-        candidate = f"{current}\n\n{piece}" if current else piece
+    for separator, piece in _pieces(markup, limit):
+        candidate = f"{current}{separator}{piece}" if current else piece
         if visible_length(candidate) <= limit:
             current = candidate
         else:
-            if current:
-                parts.append(current)
+            parts.append(current)
             current = piece
-    if current:
-        parts.append(current)
-    return parts
+    parts.append(current)
+    return [part for part in parts if html_to_text(part).strip()]
 
 
-def _pieces(markup: str, limit: int) -> list[str]:
-    pieces: list[str] = []
+def _pieces(markup: str, limit: int) -> list[tuple[str, str]]:
+    """(separator before it, piece) for every piece that fits and has something to see."""
+    pieces: list[tuple[str, str]] = []
     for paragraph in markup.split("\n\n"):
         if visible_length(paragraph) <= limit:
-            pieces.append(paragraph)
+            pieces.append(("\n\n", paragraph))
             continue
-        for line in paragraph.split("\n"):
+        for index, line in enumerate(paragraph.split("\n")):
+            separator = "\n\n" if index == 0 else "\n"
             if visible_length(line) <= limit:
-                pieces.append(line)
+                pieces.append((separator, line))
             else:
-                pieces += _hard_split(html_to_text(line), limit)
-    return pieces
+                pieces += [(separator, chunk) for chunk in _hard_split(html_to_text(line), limit)]
+    return [(separator, piece) for separator, piece in pieces if html_to_text(piece).strip()]
 
 
 def _hard_split(text: str, limit: int) -> list[str]:
-    chunks, current = [], ""
+    """Plain text cut at spaces, and inside a word only when the word alone does not fit."""
+    chunks: list[str] = []
+    current = ""
     for word in text.split(" "):
-        while len(word) > limit:
-            chunks.append(html.escape(word[:limit], quote=False))
-            word = word[limit:]
         candidate = f"{current} {word}" if current else word
-        if len(candidate) > limit:
-            chunks.append(html.escape(current, quote=False))
-            current = word
-        else:
+        if _units(candidate) <= limit:
             current = candidate
-    if current:
-        chunks.append(html.escape(current, quote=False))
-    return chunks
+            continue
+        chunks.append(current)
+        while _units(word) > limit:
+            head = _longest_prefix(word, limit) or word[0]  # a limit under 2 still moves on
+            chunks.append(head)
+            word = word[len(head):]
+        current = word
+    chunks.append(current)
+    return [html.escape(chunk, quote=False) for chunk in chunks if chunk.strip()]
+
+
+def _longest_prefix(word: str, limit: int) -> str:
+    used = 0
+    for index, char in enumerate(word):
+        used += 2 if ord(char) > 0xFFFF else 1
+        if used > limit:
+            return word[:index]
+    return word
 
 
 async def send_reply(message: MaybeInaccessibleMessage, reply: Reply, quote: bool = False) -> list[Message]:
