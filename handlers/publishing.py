@@ -33,6 +33,7 @@ STATE, STEP, TITLE, SOURCE, PREVIEW = range(5)
 DRAFT_KEY = "document_draft"
 TIMEOUT_SECONDS = 15 * 60
 CANCELLED = "Cancelado: no publiqué nada."
+IN_PRIVATE = "Los documentos se publican en un chat privado conmigo: escríbeme ahí /publicar."
 
 
 def _button(text: str, arg: str) -> InlineKeyboardButton:
@@ -220,5 +221,10 @@ def conversation() -> ConversationHandler:
     )
 
 
+async def only_in_private(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await update.effective_message.reply_text(IN_PRIVATE)
+
+
 def register(application: Application) -> None:
     application.add_handler(conversation())
+    application.add_handler(CommandHandler("publicar", only_in_private, filters=~filters.ChatType.PRIVATE))
