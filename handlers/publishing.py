@@ -199,7 +199,8 @@ def conversation() -> ConversationHandler:
     private = filters.ChatType.PRIVATE
     return ConversationHandler(
         name="publicar",
-        entry_points=[CommandHandler("publicar", start, filters=private)],
+        entry_points=[CommandHandler("publicar", start, filters=private),
+                      CommandHandler("publicar", only_in_private, filters=~private)],
         states={
             STATE: [CallbackQueryHandler(chose_state, pattern=_pattern(r"e:[a-z\-]+$")),
                     MessageHandler(private & ~filters.COMMAND, expected_button)],
@@ -221,10 +222,10 @@ def conversation() -> ConversationHandler:
     )
 
 
-async def only_in_private(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def only_in_private(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     await update.effective_message.reply_text(IN_PRIVATE)
+    return ConversationHandler.END
 
 
 def register(application: Application) -> None:
     application.add_handler(conversation())
-    application.add_handler(CommandHandler("publicar", only_in_private, filters=~filters.ChatType.PRIVATE))
