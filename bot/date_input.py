@@ -25,7 +25,7 @@ MAX_TEXT = 80
 _FILLER = re.compile(r"^(?:para |hasta |antes del? )?(?:el |este |esta )?(?:pr[oó]ximo )?(?=\w)")
 _BARE_NUMBER = re.compile(r"^\d{1,2}$")
 _RELATIVE = re.compile(r"^(?:en|dentro de)\s+(?:\d+|un|una|dos|tres|cuatro)\s+"
-                       r"(?:minutos?|horas?|d[ií]as?|semanas?|mes(?:es)?)$")
+                       r"(?:minutos?|horas?|d[ií]as?|semanas?|mes(?:es)?)(?:\s+a\s+las\s+\d{1,2}:\d\d)?$")
 _HAS_TIME = re.compile(r"\d:\d\d|\d\s*(?:am|pm)\b|\bhoras?\b|\bminutos?\b")
 _REWRITES: tuple[tuple[re.Pattern, object], ...] = (
     (re.compile(r"\bpasado\s+mañana\b"), "en 2 días"),

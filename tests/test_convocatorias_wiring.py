@@ -31,10 +31,12 @@ def test_conversations_come_before_the_plain_commands(application):
     handlers_in_order = application.handlers[0]
     names = [h.name for h in handlers_in_order if isinstance(h, ConversationHandler)]
     assert {"convocar", "mis_convocatorias"} <= set(names)
-    first_plain_command = next(i for i, h in enumerate(handlers_in_order) if isinstance(h, CommandHandler))
+    # basics' plain /cancelar ("nothing to cancel") must not take the flows' own /cancelar.
+    plain_cancel = next(i for i, h in enumerate(handlers_in_order)
+                        if isinstance(h, CommandHandler) and "cancelar" in h.commands)
     conversations = [i for i, h in enumerate(handlers_in_order)
                      if isinstance(h, ConversationHandler) and h.name in ("convocar", "mis_convocatorias")]
-    assert max(conversations) < first_plain_command
+    assert max(conversations) < plain_cancel
     for conversation in (h for h in handlers_in_order if isinstance(h, ConversationHandler)):
         if conversation.name in ("convocar", "mis_convocatorias"):
             assert conversation.conversation_timeout == handlers.TIMEOUT_SECONDS

@@ -145,6 +145,29 @@ def _announcement_as_previewed(preview: str) -> str:
     return preview[start:preview.rindex("\n\n¿La publico?")]
 
 
+def test_an_opening_date_skips_and_a_corrected_closing(live):
+    fer = live.person("Fer")
+    grant(live, fer, "oaxaca", "chiapas")
+    states = fer.says("/convocar")
+    assert set(states.button_texts) == {"Oaxaca", "Chiapas"}
+    kinds = fer.taps_to_new(states, "Chiapas")
+    fer.taps_to_new(kinds, "Integrar el STL (paso 2)")
+    fer.says("Convocatoria para integrar el STL de Chiapas")
+    assert "¿Cuándo cierra?" in fer.says("/saltar").text
+    echo = fer.says("en 2 semanas")
+    assert "a las 23:59 (hora del centro de México), en 14 días (no dijiste hora: cuenta todo ese día)" in echo.text
+    assert "¿Cuándo cierra?" in fer.taps_to_new(echo, "✏️ Corregir el cierre").text
+    fer.says("en 3 semanas a las 18:00")
+    assert "cerraría" in fer.says("en 4 semanas").text  # an opening after the closing
+    assert fer.says_expecting("en 1 semana", 2)[0].text.startswith("🟢 Abre el")
+    preview = fer.says("/saltar")
+    assert "Nueva convocatoria en Chiapas" in preview.text and "🟢 Abre el" in preview.text
+    assert "Paso 2 de 13" in preview.text and "Ver la convocatoria" not in preview.text
+    assert fer.taps_to_new(preview, "✖️ Cancelar").text == "Cancelado: no publiqué nada."
+    with opened(live.process.db_path) as store:
+        assert store.current_convocatorias(["chiapas"], utc_now()) == []
+
+
 def test_a_new_link_from_mis_convocatorias(live):
     emu = live.emulator
     fer, sofi = live.person("Fer"), live.person("Sofi")
