@@ -472,8 +472,9 @@ async def keep_as_is(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     return ConversationHandler.END
 
 
-async def private_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def private_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     await update.effective_message.reply_text(PRIVATE_ONLY)
+    return ConversationHandler.END
 
 
 # -- wiring ---------------------------------------------------------------------------------
@@ -494,7 +495,8 @@ def convocar_conversation() -> ConversationHandler:
     kinds = "|".join(KINDS)
     return ConversationHandler(
         name="convocar",
-        entry_points=[CommandHandler("convocar", start, filters=private)],
+        entry_points=[CommandHandler("convocar", start, filters=private),
+                      CommandHandler("convocar", private_only, filters=~private)],
         states={
             STATE: [CallbackQueryHandler(chose_state, pattern=_pattern(r"e:[a-z\-]+")),
                     MessageHandler(other, expected_button)],
@@ -534,7 +536,8 @@ def my_convocatorias_conversation() -> ConversationHandler:
     ]
     return ConversationHandler(
         name="mis_convocatorias",
-        entry_points=[CommandHandler("mis_convocatorias", my_convocatorias, filters=private), *buttons],
+        entry_points=[CommandHandler("mis_convocatorias", my_convocatorias, filters=private),
+                      CommandHandler("mis_convocatorias", private_only, filters=~private), *buttons],
         states={
             CHOOSE: [*buttons, MessageHandler(other, expected_button)],
             NEW_CLOSING: [MessageHandler(text, got_new_closing), MessageHandler(other, expected_text)],
@@ -561,8 +564,6 @@ async def due_work(context: ContextTypes.DEFAULT_TYPE) -> None:
 def register(application: Application) -> None:
     application.add_handler(convocar_conversation())
     application.add_handler(my_convocatorias_conversation())
-    not_private = ~filters.ChatType.PRIVATE
-    application.add_handler(CommandHandler(["convocar", "mis_convocatorias"], private_only, filters=not_private))
 
 
 def start_jobs(application: Application, convocatorias: Convocatorias, interval: float = JOB_INTERVAL_SECONDS) -> None:

@@ -231,6 +231,11 @@ def test_only_the_states_facilitators(live):
     with opened(live.process.db_path) as store:
         assert store.convocatoria(oaxaca_id).status == "open"
 
+    group = live.emulator.new_group("STL de Oaxaca", [fer.user])
+    in_group = Person(live, fer.user, group)
+    for command in ("/convocar", "/mis_convocatorias"):
+        assert in_group.says(command).text.startswith("Las convocatorias se publican y corrigen en un chat privado")
+
 
 # -- reminders: on time, after a restart, never twice -------------------------------------------
 
