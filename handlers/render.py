@@ -1,19 +1,14 @@
 """Turning Reply objects into Telegram messages: inline keyboards with versioned callback data,
-HTML split at paragraph boundaries under Telegram's 4,096-character limit, edits in place, and
-a "typing…" action when the work takes long."""
+HTML split at paragraph boundaries under Telegram's 4,096-character limit, and edits in place."""
 
 from __future__ import annotations
 
-import asyncio
 import html
 import logging
-from contextlib import asynccontextmanager
-from typing import AsyncIterator
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, MaybeInaccessibleMessage, Message, Update
-from telegram.constants import ChatAction, MessageLimit
+from telegram.constants import MessageLimit
 from telegram.error import BadRequest
-from telegram.ext import ContextTypes
 
 from handlers.callbacks import encode_action
 from knowledge.reply import Button, Reply, html_to_text
@@ -21,7 +16,6 @@ from knowledge.reply import Button, Reply, html_to_text
 log = logging.getLogger(__name__)
 
 TEXT_LIMIT = MessageLimit.MAX_TEXT_LENGTH  # 4096, counted on the text after HTML is parsed
-TYPING_AFTER_SECONDS = 0.4
 
 
 def keyboard(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup | None:
@@ -149,23 +143,3 @@ async def edit_or_send(update: Update, reply: Reply) -> None:
 
 def _already_shows(message: Message, markup_text: str, markup: InlineKeyboardMarkup | None) -> bool:
     return html_to_text(markup_text).strip() == (message.text or "").strip() and message.reply_markup == markup
-
-
-@asynccontextmanager
-async def typing_while_slow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> AsyncIterator[None]:
-    """Show "typing…" only if the work takes longer than a moment."""
-    chat = update.effective_chat
-
-    async def typing_later() -> None:
-        await asyncio.sleep(TYPING_AFTER_SECONDS)
-        try:
-            await context.bot.send_chat_action(chat.id, ChatAction.TYPING)
-        except Exception:  # a cosmetic action must never break the answer
-            log.debug("typing action failed", exc_info=True)
-
-    task = asyncio.create_task(typing_later()) if chat else None
-    try:
-        yield
-    finally:
-        if task:
-            task.cancel()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from functools import lru_cache
 
 from babel.dates import format_date, format_datetime, format_skeleton
 from pydantic import BaseModel, ConfigDict, model_validator
@@ -54,17 +55,22 @@ class PartialDate(BaseModel):
 
     def human(self) -> str:
         """'17 de mayo de 2022', 'noviembre de 2019', '2019', 'hacia 2019'."""
-        if self.day:
-            text = format_date(date(self.year, self.month, self.day), format="long", locale=LOCALE)
-        elif self.month:
-            text = format_skeleton("yMMMM", date(self.year, self.month, 1), locale=LOCALE)
-        else:
-            text = str(self.year)
-        return f"hacia {text}" if self.approx else text
+        return _human(self.year, self.month, self.day, self.approx)
 
     def __str__(self) -> str:
         parts = [f"{self.year:04d}"] + [f"{p:02d}" for p in (self.month, self.day) if p]
         return ("~" if self.approx else "") + "-".join(parts)
+
+
+@lru_cache(maxsize=1024)  # the sources' dates are few and babel is slow; every answer cites some
+def _human(year: int, month: int | None, day: int | None, approx: bool) -> str:
+    if day:
+        text = format_date(date(year, month, day), format="long", locale=LOCALE)
+    elif month:
+        text = format_skeleton("yMMMM", date(year, month, 1), locale=LOCALE)
+    else:
+        text = str(year)
+    return f"hacia {text}" if approx else text
 
 
 def human_date(value: date) -> str:

@@ -4,6 +4,7 @@ plain text unless their name ends in _html or they say so; callers escape plain 
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from knowledge.dates import PartialDate, human_date, human_time, human_weekday_date
@@ -173,6 +174,11 @@ TOPIC_WORDS = {
 }
 
 
+@lru_cache(maxsize=None)  # the figures' keywords: a fixed set, folded once
+def _folded(keywords: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(fold(k) for k in keywords)
+
+
 def pick_figures(figures: list[Figure], question: str, limit: int = 6) -> list[Figure]:
     """The figures a question asks for, by their keywords (longer phrases weigh more) and topic;
     the headline ones when nothing matches."""
@@ -180,7 +186,7 @@ def pick_figures(figures: list[Figure], question: str, limit: int = 6) -> list[F
     words = set(question.split())
 
     def score(figure: Figure) -> int:
-        phrases = (fold(k) for k in figure.keywords)
+        phrases = _folded(tuple(figure.keywords))
         keyword_weight = sum(2 * len(k.split()) for k in phrases if k and f" {k} " in padded)
         return keyword_weight + bool(words & TOPIC_WORDS.get(figure.topic, set()))
 

@@ -1,13 +1,12 @@
 """Fast in-process tests of the Telegram adapters: the callback codec over every button the
 engine can produce, splitting long HTML, the group filter, and the Application itself running
 on this test's event loop against the Bot API emulator (for what is easier to stage here: a
-20,000-character reply, a slow answer that shows "typing…")."""
+20,000-character reply, a button whose answer is too long to edit in)."""
 
 from __future__ import annotations
 
 import asyncio
 import re
-import threading
 from pathlib import Path
 
 import pytest
@@ -275,20 +274,6 @@ def test_the_mention_is_taken_out_of_the_question():
 
 # -- the Application on this test's loop, against the emulator -----------------------------------
 
-class SlowEngine:
-    """The real engine, except that answering a question waits until `go` is set."""
-
-    def __init__(self, engine: Engine, go: threading.Event):
-        self._engine, self._go = engine, go
-
-    def ask(self, question: str) -> Reply:
-        self._go.wait(timeout=20)
-        return self._engine.ask(question)
-
-    def __getattr__(self, name):
-        return getattr(self._engine, name)
-
-
 class Running:
     def __init__(self, emu: BotApiEmulator, app):
         self.emu, self.app = emu, app
@@ -348,18 +333,3 @@ async def test_a_button_whose_answer_is_too_long_to_edit_in_sends_it_instead(run
     parts = await emu.wait_for_messages_async(ana, len(split_html(long_reply(9000))), timeout=20)
     assert all(part.message_id != welcome.message_id for part in parts)
     assert emu.refresh(welcome).text == welcome.text
-
-
-async def test_typing_shows_while_an_answer_takes_long(running):
-    go = threading.Event()
-    services = running.app.bot_data["services"]
-    services.engine = SlowEngine(services.engine, go)
-    emu = running.emu
-    ana = emu.new_user("Ana")
-    emu.send_text(ana, "¿cómo va jalisco?")
-    typing, = await emu.wait_for_call_async("sendChatAction", timeout=20)  # the answer waits for it
-    go.set()
-    card, = await emu.wait_for_messages_async(ana, timeout=20)
-    assert typing.params["action"] == "typing" and typing.params["chat_id"] == ana.id
-    assert card.text.startswith("Jalisco · ")
-    assert emu.chat_actions(ana) == ["typing"]
