@@ -1,8 +1,9 @@
 """The outbox dispatcher: a background task in the running bot that drains pending deliveries
 within Telegram's limits and never loses one.
 
-- Pace: one send every 1/rate seconds overall (30 a second by default) and at most one a second
-  per chat; at most `concurrency` sends in flight, never thousands of tasks at once.
+- Pace: one send every 1/rate seconds overall (30 a second by default), at most one a second
+  per private chat and one every 3 seconds per group (Telegram allows a group 20 a minute); at
+  most `concurrency` sends in flight, never thousands of tasks at once.
 - A delivery is marked sent only after Telegram accepted it. A crash re-sends what was in
   flight: duplicates are bounded by `concurrency` (see README).
 - 429: everybody waits `retry_after`; the wait is persisted, so a restart keeps waiting.
@@ -48,7 +49,8 @@ GONE_CHAT_ERRORS = ("chat not found", "peer_id_invalid", "user is deactivated", 
 @dataclass(frozen=True)
 class Pace:
     rate: float = 30.0  # sends per second, overall
-    per_chat_interval: float = 1.0  # seconds between two sends to one chat
+    per_chat_interval: float = 1.0  # seconds between two sends to one private chat
+    per_group_interval: float = 3.0  # seconds between two sends to one group (20 a minute)
     concurrency: int = 8  # sends in flight at most
     batch: int = 200  # deliveries read per query
     idle_poll: float = 1.0  # seconds between looks at an empty outbox (the CLI writes there too)
@@ -97,6 +99,7 @@ class Dispatcher:
         now = self.clock()
         due = self.store.due_deliveries(now, self.pace.batch, exclude=self._in_flight)
         if not due:
+            self._forget_paced_chats(now)
             await self._pause(self._idle_seconds(now))
             return
         for delivery in due:
@@ -118,11 +121,18 @@ class Dispatcher:
             self._slots.release()
             return False
         self._in_flight.add(delivery.id)
-        self._chat_ready_at[delivery.chat_id] = self.clock() + self.pace.per_chat_interval
+        self._chat_ready_at[delivery.chat_id] = self.clock() + self._interval(delivery.chat_id)
         task = asyncio.create_task(self._deliver(delivery))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return True
+
+    def _interval(self, chat_id: int) -> float:
+        return self.pace.per_group_interval if chat_id < 0 else self.pace.per_chat_interval
+
+    def _forget_paced_chats(self, now: float) -> None:
+        """Keep the per-chat pace only for chats still waiting (not one entry per chat forever)."""
+        self._chat_ready_at = {chat: ready for chat, ready in self._chat_ready_at.items() if ready > now}
 
     async def _wait_turn(self) -> None:
         """Space sends evenly at the overall rate (no bursts)."""

@@ -180,6 +180,32 @@ async def test_overall_rate_and_per_chat_interval(store, clock):
         assert min(b - a for a, b in zip(chat_times, chat_times[1:])) >= 1.0 - 1e-6
 
 
+async def test_a_group_gets_at_most_one_send_every_three_seconds(store, clock):
+    subscribe(store, [-100, 1])
+    for n in range(1, 5):
+        publish(store, n=n)
+    bot = FakeBot(clock)
+    dispatcher = make(bot, store, clock, per_chat_interval=1.0, per_group_interval=3.0)
+    await drain(dispatcher, store)
+    group_times = [s.at for s in bot.received(-100)]
+    assert len(group_times) == 4
+    assert min(b - a for a, b in zip(group_times, group_times[1:])) >= 3.0 - 1e-6
+    private_times = [s.at for s in bot.received(1)]
+    assert min(b - a for a, b in zip(private_times, private_times[1:])) < 3.0  # private chats are not slowed
+
+
+async def test_the_pace_of_chats_is_forgotten_once_idle(store, clock):
+    """Otherwise the dispatcher would keep one entry for every chat it ever wrote to."""
+    subscribe(store, range(1, 6))
+    publish(store)
+    dispatcher = make(FakeBot(clock), store, clock)
+    await drain(dispatcher, store)
+    assert len(dispatcher._chat_ready_at) == 5
+    clock.now += 10
+    await dispatcher._round()
+    assert dispatcher._chat_ready_at == {}
+
+
 async def test_retry_after_pauses_every_send_and_everyone_gets_it_once(store, clock):
     subscribe(store, range(1, 21))
     publish(store)

@@ -12,7 +12,7 @@ from bot.dispatcher import Pace
 from tests.bot_process import BotProcess
 from tests.e2e.people import Person
 from tests.e2e.publishing_support import (
-    NOTICE_MARK, admin_env, notices_received, opened, poll, publish_cli, stop_cleanly, subscribe_directly,
+    NOTICE_MARK, admin_env, notices_received, opened, poll, publish_cli, run_cli, stop_cleanly, subscribe_directly,
     wait_for_notices, wait_for_outbox,
 )
 
@@ -164,3 +164,23 @@ def test_a_migration_the_bot_missed_is_followed_when_sending(emulator, db_path):
     with opened(db_path) as store:
         assert store.subscriptions(old_id) == [] and store.chat(old_id) is None
         assert [s["state"] for s in store.subscriptions(new_id)] == ["jalisco"]
+
+
+def test_several_notices_for_a_group_stay_within_its_limit(emulator, db_path, tmp_path):
+    """Telegram allows a group about 20 messages a minute: five documents published at once must
+    reach a subscribed group without a 429 (which would pause every send)."""
+    emulator.set_flood_control(True)
+    admin = emulator.new_user("Admin")
+    group = emulator.new_group("Fellows de Jalisco", [admin], admins=[admin], announce=True)
+    rows = "".join(f"jalisco,{step},,Documento {step},https://stl.example/j/{step}.pdf,\n" for step in range(1, 6))
+    import_file = tmp_path / "docs.csv"
+    import_file.write_text("entidad,paso,tipo,titulo,url,fecha\n" + rows, encoding="utf-8")
+    with running(emulator, db_path):
+        emulator.send_command(admin, "/suscribir jalisco", chat=group)
+        emulator.wait_for_messages(group, 1)
+        done = run_cli(emulator, db_path, "importar", str(import_file))
+        assert done.returncode == 0, done.stderr
+        counts = poll(lambda: (lambda c: c if c[group.id] >= 5 else None)(notices_received(emulator)), 60,
+                      "five notices in the group")
+    assert counts[group.id] == 5
+    assert emulator.status_count(429) == 0
