@@ -94,7 +94,8 @@ def test_well_formed_data_with_odd_arguments_still_leads_somewhere(live, data):
 
 
 def test_a_button_on_a_message_too_old_to_read_answers_in_the_chat(live, ana: Person):
-    """Telegram sends an InaccessibleMessage (date 0, no text) for buttons on old messages."""
+    """For a button on an old message Telegram sends the message without its content (date 0,
+    no text): the answer goes out as a new message in the chat."""
     welcome = ana.says("/start")
     emu = live.emulator
     query_id = f"old-{welcome.message_id}-{ana.user.id}"
