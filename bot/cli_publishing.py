@@ -8,7 +8,9 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from bot.publishing import DocumentDraft, PublishError, duplicate_message, parse_step, publish_document, read_import
+from bot.publishing import (
+    DocumentDraft, PublishError, duplicate_message, mexico_today, parse_step, publish_document, read_import,
+)
 from bot.runtime import build_services
 from bot.settings import Settings
 from bot.store import DuplicateDocument
@@ -33,7 +35,7 @@ def publish_one(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     try:
         draft = DocumentDraft(state=slug, step=parse_step(args.paso), kind=args.tipo, title=args.titulo, url=args.url,
-                              published_on=date.fromisoformat(args.fecha) if args.fecha else date.today())
+                              published_on=date.fromisoformat(args.fecha) if args.fecha else mexico_today())
         result = publish_document(services.store, engine.kb, draft, published_by="cli")
     except ValueError as problem:  # PublishError, or a bad --fecha
         message = str(problem) if isinstance(problem, PublishError) else f"fecha inválida {args.fecha!r}: usa AAAA-MM-DD"

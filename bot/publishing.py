@@ -7,7 +7,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import yaml
@@ -16,11 +16,18 @@ from bot.notices import document_notice
 from bot.store import DOCUMENT_KINDS, DocumentInfo, DuplicateDocument, Store
 from knowledge.dates import human_date
 from knowledge.models import KnowledgeBase
+from knowledge.wording import MEXICO_TZ
 
 TITLE_MIN, TITLE_MAX = 3, 200
 STEP_KINDS = {1: "declaratoria", 2: "convocatoria", 3: "convocatoria", 4: "acta", 5: "consulta", 6: "arbol",
               7: "convocatoria", 8: "otro", 9: "otro", 10: "acta", 11: "plan", 12: "web", 13: "informe"}
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+
+
+def mexico_today() -> date:
+    """Today's date in central Mexico: the server may run in UTC, six hours ahead, and a
+    document published at 19:00 must not say it was published tomorrow."""
+    return datetime.now(MEXICO_TZ).date()
 
 
 @dataclass(frozen=True)
@@ -33,7 +40,7 @@ class DocumentDraft:
     file_id: str | None = None
     file_unique_id: str | None = None
     file_name: str | None = None
-    published_on: date = field(default_factory=date.today)
+    published_on: date = field(default_factory=mexico_today)
 
     @property
     def resolved_kind(self) -> str:
@@ -76,7 +83,7 @@ def validate(draft: DocumentDraft, kb: KnowledgeBase) -> DocumentDraft:
         raise PublishError("Hace falta un enlace o un archivo adjunto.")
     if draft.kind and draft.kind not in DOCUMENT_KINDS:
         raise PublishError(f"Tipo desconocido {draft.kind!r}; usa uno de: {', '.join(DOCUMENT_KINDS)}.")
-    if draft.published_on > date.today():
+    if draft.published_on > mexico_today():
         raise PublishError("La fecha de publicación no puede estar en el futuro.")
     return replace(draft, title=title, url=url)
 
@@ -173,7 +180,7 @@ def _import_row(line: int, record, resolve_state, kb: KnowledgeBase, unit: str) 
 
 def _parse_date(value) -> date:
     if value in (None, ""):
-        return date.today()
+        return mexico_today()
     if isinstance(value, date):
         return value
     try:

@@ -330,9 +330,13 @@ class Store:
         return self._query("SELECT state, documents, convocatorias, reminders FROM subscriptions "
                            "WHERE chat_id = ? ORDER BY state", (chat_id,))
 
-    def subscriber_count(self, state: str) -> int:
+    def subscriber_count(self, state: str, audience: str | None = None) -> int:
+        """Active chats following the state; with an audience ("documents", "convocatorias"),
+        only those who want that kind, as fan_out counts them."""
+        assert audience in (None, "documents", "convocatorias")
+        wanted = f" AND s.{audience} = 1" if audience else ""
         return self._query("SELECT count(*) AS n FROM subscriptions s JOIN chats c ON c.id = s.chat_id "
-                           "WHERE s.state = ? AND c.active = 1", (state,))[0]["n"]
+                           f"WHERE s.state = ? AND c.active = 1{wanted}", (state,))[0]["n"]
 
     # -- roles ------------------------------------------------------------------------------
 

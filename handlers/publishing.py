@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import date
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (
@@ -128,9 +127,9 @@ async def _preview(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Do
         return ConversationHandler.END
     context.user_data[DRAFT_KEY] = draft
     notice = document_notice(found.engine.kb, draft.state, draft.step, draft.resolved_kind, draft.title, draft.url,
-                             date.today(), has_file=bool(draft.file_id))
-    audience = found.store.subscriber_count(draft.state)
-    text = f"Así lo verán las {audience} personas y grupos suscritos:\n\n{notice}\n\n¿Lo publico?"
+                             draft.published_on, has_file=bool(draft.file_id))
+    audience = found.store.subscriber_count(draft.state, "documents")
+    text = f"{_who_will_see(audience)}\n\n{notice}\n\n¿Lo publico?"
     keyboard = InlineKeyboardMarkup([[_button("✅ Publicar", "ok"), _button("✖️ Cancelar", "no")]])
     await update.effective_message.reply_html(text, reply_markup=keyboard)
     return PREVIEW
@@ -154,8 +153,24 @@ async def confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         return ConversationHandler.END
     wake_dispatcher(context)
     await query.edit_message_reply_markup(None)
-    await query.message.reply_text(f"✅ Publicado. Avisos en camino a {result.queued} suscriptores.")
+    await query.message.reply_text(_published(result.queued))
     return ConversationHandler.END
+
+
+def _who_will_see(audience: int) -> str:
+    if audience == 0:
+        return "Nadie sigue todavía los documentos de esta entidad; así se verá el aviso:"
+    if audience == 1:
+        return "Así lo verá la persona o grupo suscrito:"
+    return f"Así lo verán las {audience} personas y grupos suscritos:"
+
+
+def _published(queued: int) -> str:
+    if queued == 0:
+        return "✅ Publicado. Nadie sigue todavía sus documentos, así que no hubo avisos que enviar."
+    if queued == 1:
+        return "✅ Publicado. Aviso en camino a 1 suscriptor."
+    return f"✅ Publicado. Avisos en camino a {queued} suscriptores."
 
 
 async def declined(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
+import time_machine
 
 from bot import cli
 from bot.notices import document_notice
@@ -239,3 +240,24 @@ class TestCliImportar:
     def test_missing_file(self, store, capsys):
         assert cli.main(["importar", "/nonexistent/docs.csv"]) == 2
         assert "no existe el archivo" in capsys.readouterr().err
+
+
+class TestMexicoDate:
+    """The server runs in UTC; at 20:00 in Mexico City (02:00 UTC) it is still yesterday there."""
+
+    EVENING_IN_MEXICO = datetime(2026, 11, 21, 2, 0, tzinfo=timezone.utc)
+
+    def test_a_new_draft_is_dated_by_mexico_s_calendar(self):
+        with time_machine.travel(self.EVENING_IN_MEXICO, tick=False):
+            assert DocumentDraft().published_on == date(2026, 11, 20)
+
+    def test_the_utc_date_is_still_the_future_in_mexico(self, kb):
+        with time_machine.travel(self.EVENING_IN_MEXICO, tick=False):
+            with pytest.raises(PublishError, match="futuro"):
+                validate(draft(published_on=date(2026, 11, 21)), kb)
+
+    def test_the_cli_dates_by_mexico_s_calendar(self, store, capsys):
+        with time_machine.travel(self.EVENING_IN_MEXICO, tick=False):
+            assert cli.main(["publicar", "--entidad", "jalisco", "--paso", "4", "--titulo", "Acta",
+                             "--url", "https://stl.example/a.pdf"]) == 0
+        assert store.documents("jalisco")[0].published_on == date(2026, 11, 20)

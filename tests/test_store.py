@@ -110,6 +110,8 @@ class TestFanOut:
         document, queued = add_document(store)
         assert queued == 2 and pending_chats(store) == {1, 2}
         assert store.subscriber_count("jalisco") == 3  # 4 is inactive
+        assert store.subscriber_count("jalisco", "documents") == queued == 2
+        assert store.subscriber_count("jalisco", "convocatorias") == 3
         assert document.state == "jalisco" and document.step == 4
 
     def test_no_subscribers_still_publishes(self, store):

@@ -87,17 +87,19 @@ def test_publish_a_link_and_every_subscriber_gets_it_once(live):
     fer = facilitator(live, "jalisco")
     readers = subscribers(live, "jalisco", 3)
     outsider = subscribers(live, "oaxaca", 1)[0]
+    only_calls = live.person("Solo convocatorias")
+    only_calls.taps(only_calls.says("/suscribir jalisco"), "Solo convocatorias")
     url = "https://stl.example/jalisco/acta-de-instalacion.pdf"
     preview = walk_to_preview(fer, "Acta de instalación del STL de Jalisco", url)
-    assert preview.text.startswith("Así lo verán las")
+    assert preview.text.startswith("Así lo verán las 3 personas y grupos suscritos:")
     assert NOTICE_MARK in preview.text and preview.button_texts == ["✅ Publicar", "✖️ Cancelar"]
 
     done = fer.taps_to_new(preview, "✅ Publicar")
-    assert re.match(r"✅ Publicado\. Avisos en camino a \d+ suscriptores\.", done.text)
+    assert done.text == "✅ Publicado. Avisos en camino a 3 suscriptores."
 
     counts = wait_for_notices(live.emulator, [r.user for r in readers])
     assert [counts[r.chat_id] for r in readers] == [1, 1, 1]
-    assert counts[outsider.chat_id] == 0
+    assert counts[outsider.chat_id] == 0 and counts[only_calls.chat_id] == 0
     notice = notices_in(live.emulator, readers[0].user)[0]
     lines = notice.text.splitlines()
     assert lines[0] == "📄 Nuevo documento del STL de Jalisco"
@@ -114,8 +116,9 @@ def test_publish_an_uploaded_pdf_and_subscribers_receive_the_file(live):
     fer = facilitator(live, "puebla")
     reader, = subscribers(live, "puebla", 1)
     preview = walk_to_preview(fer, "Plan de Acción Local de Puebla", ("pal-puebla.pdf", b"%PDF-1.4 plan"), step="11")
+    assert preview.text.startswith("Así lo verá la persona o grupo suscrito:")
     assert "📎 El archivo va adjunto." in preview.text
-    fer.taps_to_new(preview, "✅ Publicar")
+    assert fer.taps_to_new(preview, "✅ Publicar").text == "✅ Publicado. Aviso en camino a 1 suscriptor."
     wait_for_notices(live.emulator, [reader.user])
     received = reader.emu.messages(reader.user)[-1]
     assert received.document and received.document["file_name"] == "pal-puebla.pdf"
@@ -136,6 +139,7 @@ def test_cancelar_mid_flow_publishes_nothing(live):
 def test_the_cancel_button_of_the_preview(live):
     fer = facilitator(live, "colima")
     preview = walk_to_preview(fer, "Acta de Colima", "https://stl.example/colima/acta.pdf")
+    assert preview.text.startswith("Nadie sigue todavía los documentos de esta entidad")
     assert fer.taps_to_new(preview, "✖️ Cancelar").text == "Cancelado: no publiqué nada."
     assert documents(live, "colima") == []
 
