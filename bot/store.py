@@ -272,6 +272,8 @@ class Store:
                 conn.execute("UPDATE chats SET id = ? WHERE id = ?", (new_id, old_id))
             conn.execute("UPDATE OR IGNORE deliveries SET chat_id = ? WHERE chat_id = ? AND status = 'pending'",
                          (new_id, old_id))
+            conn.execute("UPDATE deliveries SET status = 'dropped', last_error = 'chat migrated' "
+                         "WHERE chat_id = ? AND status = 'pending'", (old_id,))  # the new id has them already
 
     def chat_data(self, chat_id: int) -> dict:
         """Everything the bot keeps about a chat (for /mis_datos)."""

@@ -184,6 +184,14 @@ class TestChats:
         assert [s["state"] for s in store.subscriptions(-100500)] == ["jalisco", "puebla"]
         assert store.chat(-100) is None
 
+    def test_migrate_chat_leaves_no_copy_for_the_old_id_when_the_new_one_has_it(self, store):
+        store.subscribe(-100, "jalisco")
+        store.subscribe(-100500, "jalisco")
+        add_document(store)
+        store.migrate_chat(-100, -100500)
+        assert pending_chats(store) == {-100500}
+        assert store.outbox_counts() == {"pending": 1, "dropped": 1}
+
     def test_delete_chat_data_leaves_nothing_about_the_chat(self, store):
         store.ensure_chat(1, "es-MX")
         store.subscribe(1, "jalisco")

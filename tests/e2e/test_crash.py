@@ -91,3 +91,20 @@ def test_a_second_bot_on_the_same_database_refuses_to_start(emulator, tmp_path):
 
     third = BotProcess(emulator, db_path).start()  # once the first has stopped, a new one starts
     stop_cleanly(third)
+
+
+def test_sigterm_in_the_middle_of_a_fan_out_loses_nothing_and_repeats_nothing(emulator, tmp_path):
+    """A clean stop lets the sends in flight finish and records them: no duplicate at all."""
+    db_path = tmp_path / "cocrea.db"
+    people = emulator.new_users(150)
+    subscribe_directly(db_path, people, "puebla")
+    first = BotProcess(emulator, db_path).start()
+    publish_cli(emulator, db_path, "puebla")
+    poll(lambda: received_total(emulator) >= 30, 60, "the fan-out to begin")
+    stop_cleanly(first)
+    assert received_total(emulator) < 150, "the stop came too late to test anything"
+
+    second = BotProcess(emulator, db_path).start()
+    counts = wait_for_notices(emulator, people, timeout=60)
+    stop_cleanly(second)
+    assert sorted(set(counts[p.id] for p in people)) == [1]
