@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import logging
+from functools import lru_cache
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, MaybeInaccessibleMessage, Message, Update
 from telegram.constants import MessageLimit
@@ -18,7 +19,9 @@ log = logging.getLogger(__name__)
 TEXT_LIMIT = MessageLimit.MAX_TEXT_LENGTH  # 4096, counted on the text after HTML is parsed
 
 
+@lru_cache(maxsize=1024)
 def keyboard(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup | None:
+    """Keyboards are immutable and few (a state card's, the step navigator's…): build each once."""
     markup = [[_button(b) for b in row] for row in rows if row]
     return InlineKeyboardMarkup(markup) if markup else None
 

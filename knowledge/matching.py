@@ -40,6 +40,7 @@ class PhraseMatcher(Generic[V]):
         for phrase, value in phrases:
             self._exact.setdefault(tuple(phrase.split()), value)
         self._max_words = max((len(key) for key in self._exact), default=1)
+        self._first_words = frozenset(key[0] for key in self._exact)
         self._guard = guard
         self._fuzzy_by_words: dict[int, list[str]] = {}
         if fuzzy:
@@ -50,15 +51,19 @@ class PhraseMatcher(Generic[V]):
 
     def find(self, tokens: list[str], fuzzy: bool = True) -> list[Match[V]]:
         matches = self._find_exact(tokens)
-        if fuzzy and self._fuzzy_by_words:
+        unknown = [i for i, token in enumerate(tokens) if token not in self._guard] if fuzzy else []
+        if unknown and self._fuzzy_by_words:  # only words we do not know can be typos
             taken = {i for m in matches for i in range(m.start, m.end)}
-            matches += self._find_fuzzy(tokens, taken)
+            matches += self._find_fuzzy(tokens, taken, unknown)
         return sorted(matches, key=lambda m: m.start)
 
     def _find_exact(self, tokens: list[str]) -> list[Match[V]]:
         matches: list[Match[V]] = []
         i = 0
         while i < len(tokens):
+            if tokens[i] not in self._first_words:
+                i += 1
+                continue
             for n in range(min(self._max_words, len(tokens) - i), 0, -1):
                 key = tuple(tokens[i:i + n])
                 if key in self._exact:
@@ -69,17 +74,18 @@ class PhraseMatcher(Generic[V]):
                 i += 1
         return matches
 
-    def _find_fuzzy(self, tokens: list[str], taken: set[int]) -> list[Match[V]]:
+    def _find_fuzzy(self, tokens: list[str], taken: set[int], unknown: list[int]) -> list[Match[V]]:
+        """Phrases one or two edits away, among the spans that hold at least one unknown word."""
         matches: list[Match[V]] = []
-        for n in range(min(self._max_words, len(tokens)), 0, -1):
-            choices = self._fuzzy_by_words.get(n)
-            if not choices:
+        for n in sorted(self._fuzzy_by_words, reverse=True):
+            if n > len(tokens):
                 continue
-            for i in range(len(tokens) - n + 1):
+            starts = sorted({s for u in unknown for s in range(max(0, u - n + 1), min(u, len(tokens) - n) + 1)})
+            for i in starts:
                 span = range(i, i + n)
-                if any(j in taken for j in span) or all(tokens[j] in self._guard for j in span):
+                if any(j in taken for j in span):
                     continue
-                match = self._closest(" ".join(tokens[i:i + n]), choices)
+                match = self._closest(" ".join(tokens[i:i + n]), self._fuzzy_by_words[n])
                 if match:
                     matches.append(Match(i, i + n, self._exact[tuple(match.split())], match, False))
                     taken.update(span)
