@@ -17,7 +17,12 @@ class InstanceLock:
         self._file = None
 
     def acquire(self) -> "InstanceLock":
-        handle = open(self.path, "a+")
+        try:
+            handle = open(self.path, "a+")
+        except OSError:
+            raise SettingsError(
+                f"No puedo crear {self.path}: revisa COCREA_DB; su carpeta debe existir y poder escribirse."
+            ) from None
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

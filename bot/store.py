@@ -16,6 +16,7 @@ from typing import Iterator
 
 import sqlite_utils
 
+from bot.settings import SettingsError
 from knowledge.live import ConvocatoriaInfo, DocumentInfo
 
 MIGRATIONS: tuple[str, ...] = (
@@ -168,8 +169,7 @@ class Store:
 
     def __init__(self, path: Path | str):
         self.path = str(path)
-        connection = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
-        connection.execute("PRAGMA foreign_keys = ON")
+        connection = _connect(self.path)
         connection.execute("PRAGMA busy_timeout = 30000")
         if self.path != ":memory:":
             connection.execute("PRAGMA journal_mode = WAL")
@@ -528,6 +528,16 @@ class Store:
         condition = "s.convocatorias = 1" + (" AND s.reminders = 1" if reminders else "")
         return self._query("SELECT count(*) AS n FROM subscriptions s JOIN chats c ON c.id = s.chat_id "
                            f"WHERE s.state = ? AND c.active = 1 AND {condition}", (state,))[0]["n"]
+
+
+def _connect(path: str) -> sqlite3.Connection:
+    try:
+        connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
+        connection.execute("PRAGMA foreign_keys = ON")
+    except sqlite3.OperationalError:
+        raise SettingsError(f"No puedo abrir la base de datos {path}: revisa COCREA_DB; su carpeta debe existir "
+                            "y poder escribirse.") from None
+    return connection
 
 
 def _document(row: dict) -> DocumentInfo:
