@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
+from telegram.error import InvalidToken, NetworkError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 from telegram.warnings import PTBUserWarning
 
@@ -45,6 +46,8 @@ def build_application(settings: Settings, services: Services | None = None, *, r
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .post_init(_post_init)
         .post_stop(_post_stop)
+        # two connections for getUpdates: at shutdown PTB's last call must not wait for the one in use
+        .get_updates_connection_pool_size(2)
     )
     if rate_limit:
         # Telegram's limits: about 30 messages a second overall and 20 a minute per group. No
@@ -102,21 +105,34 @@ def run_bot(settings: Settings, webhook: bool = False) -> int:
         _check_webhook_settings(settings)
     lock = InstanceLock(settings.db_path).acquire()
     try:
-        application = build_application(settings)
-        if webhook:
-            application.run_webhook(
-                listen="0.0.0.0",
-                port=settings.port,
-                url_path=urlsplit(settings.webhook_url).path.strip("/"),
-                webhook_url=settings.webhook_url,
-                secret_token=settings.webhook_secret,
-                allowed_updates=ALLOWED_UPDATES,
-            )
-        else:
-            application.run_polling(allowed_updates=ALLOWED_UPDATES)
+        _run(build_application(settings), settings, webhook)
+    except InvalidToken as error:
+        raise SettingsError(f"El servidor rechazó TELEGRAM_BOT_TOKEN ({error}); revisa el token que te dio @BotFather.") from None
+    except NetworkError as error:
+        raise SettingsError(f"No pude conectar con la Bot API en TELEGRAM_API_BASE_URL ({settings.api_base_url}): {error}") from None
     finally:
         lock.release()
     return 0
+
+
+def _run(application: Application, settings: Settings, webhook: bool) -> None:
+    # Initialize on our own loop first: a rejected token or an unreachable server is then one
+    # clear line (raised to run_bot) instead of PTB's logged traceback. run_* reuses the loop and
+    # skips the initialization already done.
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    loop.run_until_complete(application.initialize())
+    if webhook:
+        application.run_webhook(
+            listen="0.0.0.0",
+            port=settings.port,
+            url_path=urlsplit(settings.webhook_url).path.strip("/"),
+            webhook_url=settings.webhook_url,
+            secret_token=settings.webhook_secret,
+            allowed_updates=ALLOWED_UPDATES,
+        )
+    else:
+        application.run_polling(allowed_updates=ALLOWED_UPDATES)
 
 
 def _check_webhook_settings(settings: Settings) -> None:

@@ -61,8 +61,6 @@ def test_webhook_mode_needs_its_url_and_secret(tmp_path, missing, mentions):
     assert_one_clear_line(result, mentions)
 
 
-@pytest.mark.xfail(strict=True, reason="bot/cli.py lets PTB's InvalidToken and NetworkError from the start-up "
-                                       "getMe escape as a traceback (exit 1); see the report of issue 3")
 @pytest.mark.parametrize("problem", ["token rejected by the server", "server unreachable"])
 def test_a_token_the_server_rejects_or_a_server_that_is_down_is_one_clear_line(tmp_path, problem):
     with BotApiEmulator() as emu:
