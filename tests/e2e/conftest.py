@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from tests.bot_process import BotProcess
-from tests.e2e.people import live_bot, without_shutdown_race
+from tests.e2e.people import live_bot
 from tests.emulator import BotApiEmulator
 
 
@@ -21,7 +21,7 @@ def bot(emulator, tmp_path):
     yield process
     code = process.stop()
     assert code == 0, process.log()
-    assert "Traceback" not in without_shutdown_race(process.log()), process.log()
+    assert "Traceback" not in process.log(), process.log()
 
 
 @pytest.fixture(scope="module")

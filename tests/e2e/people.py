@@ -4,8 +4,6 @@ would reject, every button press answered exactly once."""
 
 from __future__ import annotations
 
-import re
-import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,12 +14,6 @@ from tests.bot_process import BotProcess
 from tests.emulator import BotApiEmulator
 from tests.emulator.views import MessageView
 
-# PTB's getUpdates client has a single connection; when SIGTERM cancels a long poll, that
-# connection is sometimes not back in time for PTB's last getUpdates (the one that confirms what
-# was fetched), which then logs this error with a traceback. Needs, in bot/app.py:
-# ApplicationBuilder().get_updates_connection_pool_size(2). Tolerated here, with a warning, so
-# the suite is not flaky; everything else in the log must stay clean.
-SHUTDOWN_RACE = "Error while calling `get_updates` one more time to mark all fetched updates"
 SORRY = "Perdón, algo salió mal"  # the error handler's polite line (handlers/errors.py)
 ERROR_LOGGED = "error while handling update"
 HELP = "Esto puedo hacer por ti"  # how /ayuda starts
@@ -139,23 +131,9 @@ def live_bot(directory: Path, *args: str, read_all_group_messages: bool = False,
         assert_clean_run(live, process.stop())
 
 
-def without_shutdown_race(log: str) -> str:
-    """The log minus PTB's known shutdown race (see SHUTDOWN_RACE), reported as a warning."""
-    lines = log.splitlines()
-    for start, line in enumerate(lines):
-        if SHUTDOWN_RACE in line:
-            end = start + 1
-            while end < len(lines) and not re.match(r"\d{4}-\d{2}-\d{2} ", lines[end]):
-                end += 1
-            if "Pool timeout" in lines[end - 1]:
-                warnings.warn("PTB's shutdown race happened (bot/app.py needs get_updates_connection_pool_size(2))")
-                return without_shutdown_race("\n".join(lines[:start] + lines[end:]))
-    return log
-
-
 def assert_clean_run(live: Live, exit_code: int) -> None:
     """What every end-to-end run must end with."""
-    log = without_shutdown_race(live.process.log())
+    log = live.process.log()
     assert exit_code == 0, log
     assert "Traceback" not in log, log
     assert ERROR_LOGGED not in log, log
