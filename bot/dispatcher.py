@@ -23,7 +23,7 @@ from telegram import Bot, Message
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.store import Delivery, Store
-from handlers.render import visible_length
+from knowledge.reply import html_to_text
 
 log = logging.getLogger("cocreabot.dispatcher")
 
@@ -173,7 +173,7 @@ class Dispatcher:
 
     async def _send(self, delivery: Delivery) -> Message | None:
         # The application's rate limiter never retries (max_retries=0): this class decides.
-        if delivery.file_id and visible_length(delivery.html) <= CAPTION_LIMIT:
+        if delivery.file_id and _caption_fits(delivery.html):
             return await self.bot.send_document(delivery.chat_id, delivery.file_id, caption=delivery.html)
         message = await self.bot.send_message(delivery.chat_id, delivery.html)
         if delivery.file_id:
@@ -237,6 +237,11 @@ class Dispatcher:
         if self._tasks:
             await asyncio.wait(set(self._tasks), timeout=timeout)
         log.info("dispatcher stopped; %d sent in this run", self.sent)
+
+
+def _caption_fits(html: str) -> bool:
+    """Telegram counts a caption's visible text; UTF-16 units are never fewer than what it counts."""
+    return len(html_to_text(html).encode("utf-16-le")) // 2 <= CAPTION_LIMIT
 
 
 def _seconds(retry_after) -> float:
