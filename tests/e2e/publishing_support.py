@@ -57,13 +57,13 @@ def publish_cli(emulator: BotApiEmulator, db_path: Path, state: str = "jalisco",
     return done.stdout
 
 
-def subscribe_directly(db_path: Path, users, state: str = "jalisco") -> None:
-    """Many subscribers at once, the rows /suscribir writes (1,000 chats through Telegram would
-    take the bot half a minute of replies)."""
+def subscribe_directly(db_path: Path, chats, state: str = "jalisco") -> None:
+    """Many subscribers (users, groups or chat ids) at once, the rows /suscribir writes (1,000
+    chats through Telegram would take the bot half a minute of replies)."""
+    ids = [c if isinstance(c, int) else c.id for c in chats]
     with opened(db_path) as store, store.transaction() as conn:
-        conn.executemany("INSERT OR IGNORE INTO chats(id) VALUES (?)", [(u.id,) for u in users])
-        conn.executemany("INSERT OR IGNORE INTO subscriptions(chat_id, state) VALUES (?, ?)",
-                         [(u.id, state) for u in users])
+        conn.executemany("INSERT OR IGNORE INTO chats(id) VALUES (?)", [(i,) for i in ids])
+        conn.executemany("INSERT OR IGNORE INTO subscriptions(chat_id, state) VALUES (?, ?)", [(i, state) for i in ids])
 
 
 def outbox(db_path: Path) -> dict[str, int]:

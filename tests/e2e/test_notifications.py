@@ -10,9 +10,8 @@ import pytest
 
 from bot.dispatcher import Pace
 from tests.bot_process import BotProcess
-from tests.e2e.people import Person
 from tests.e2e.publishing_support import (
-    NOTICE_MARK, admin_env, notices_received, opened, poll, publish_cli, run_cli, stop_cleanly, subscribe_directly,
+    admin_env, notices_received, opened, poll, publish_cli, run_cli, stop_cleanly, subscribe_directly,
     wait_for_notices, wait_for_outbox,
 )
 
@@ -109,27 +108,27 @@ def test_a_block_told_by_my_chat_member_is_noticed_before_any_send(emulator, db_
 
 def test_a_user_who_unblocks_and_subscribes_again_gets_notices_again(emulator, db_path):
     ana = emulator.new_user("Ana")
-    with running(emulator, db_path) as process:
-        person = Person(type("Live", (), {"emulator": emulator, "queries": []})(), ana)
-        person.says("/suscribir sonora")
+    with running(emulator, db_path):
+        emulator.send_command(ana, "/suscribir sonora")
+        emulator.wait_for_messages(ana, 1)
         emulator.block_bot(ana)
         with opened(db_path) as store:
             poll(lambda: store.chat(ana.id)["active"] == 0, 20, "the bot to notice the block")
         emulator.unblock_bot(ana)
-        person.says("/suscribir sonora")
+        emulator.send_command(ana, "/suscribir sonora")
+        assert emulator.wait_for_messages(ana, 1)[0].text.startswith("🔔 Ya seguías")
         publish_cli(emulator, db_path, "sonora")
         assert wait_for_notices(emulator, [ana])[ana.id] == 1
-        assert process.process.poll() is None
 
 
-def migrated_group(emulator, db_path):
+def group_with_admin(emulator):
     admin = emulator.new_user("Admin")
     group = emulator.new_group("Fellows de Jalisco", [admin], admins=[admin], announce=True)
     return admin, group
 
 
 def test_a_group_migrated_to_a_supergroup_gets_the_notice_at_its_new_id(emulator, db_path):
-    admin, group = migrated_group(emulator, db_path)
+    admin, group = group_with_admin(emulator)
     old_id = group.id
     with running(emulator, db_path):
         emulator.send_command(admin, "/suscribir jalisco", chat=group)
@@ -147,13 +146,13 @@ def test_a_migration_the_bot_missed_is_followed_when_sending(emulator, db_path):
     """The database still has the group's old id (say its service message was lost), and the
     supergroup subscribed on its own too: the send to the old id gets 400 with
     migrate_to_chat_id, the bot follows it, and the supergroup still gets one notice."""
-    admin, group = migrated_group(emulator, db_path)
+    admin, group = group_with_admin(emulator)
     old_id = group.id
     with running(emulator, db_path):
         new_id = emulator.migrate_group(group, by=admin)
         emulator.send_command(admin, "/suscribir jalisco", chat=group)  # in the supergroup
         emulator.wait_for_messages(group, 1)  # and the service messages were handled before
-        subscribe_directly(db_path, [type("Chat", (), {"id": old_id})()], "jalisco")
+        subscribe_directly(db_path, [old_id], "jalisco")
         publish_cli(emulator, db_path, "jalisco")
         wait_for_notices(emulator, [new_id])
         wait_for_outbox(db_path, no_pending, 20, "the copy for the old id to be settled")
