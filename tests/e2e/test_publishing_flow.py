@@ -188,8 +188,12 @@ def test_unsubscribing_stops_delivery(live):
         assert store.outbox_counts().get("pending", 0) == 0
 
 
-def test_the_new_document_shows_in_documentos_and_the_state_card(live):
-    publish_cli(live.emulator, live.process.db_path, state="tlaxcala", step="11",
-                title="Plan de Acción Local de Tlaxcala", url="https://stl.example/tlaxcala/pal.pdf")
+def test_the_new_document_shows_in_documentos_and_moves_the_state_card(live):
     reader = live.person()
-    assert "Plan de Acción Local de Tlaxcala" in reader.says("/documentos tlaxcala").text
+    before = reader.says("/estado tamaulipas")
+    assert "Paso 4 de 13" not in before.text
+    publish_cli(live.emulator, live.process.db_path, state="tamaulipas", step="4",
+                title="Acta de instalación del STL de Tamaulipas", url="https://stl.example/tamaulipas/acta.pdf")
+    assert "Acta de instalación del STL de Tamaulipas" in reader.says("/documentos tamaulipas").text
+    after = reader.says("/estado tamaulipas")
+    assert "Paso 4 de 13: Acta de instalación del Secretariado Técnico Local" in after.text
