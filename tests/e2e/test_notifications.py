@@ -46,9 +46,14 @@ def test_a_thousand_subscribers_under_flood_control_each_get_it_once(emulator, d
     emulator.set_flood_control(True)
     people = emulator.new_users(1000)
     subscribe_directly(db_path, people, "jalisco")
+    talker = emulator.new_user("Ana")
     with running(emulator, db_path):
         out = publish_cli(emulator, db_path, "jalisco")
         assert "Avisos en cola: 1000" in out
+        poll(lambda: sum(notices_received(emulator).values()) >= 100, 60, "the fan-out to be under way")
+        emulator.send_command(talker, "/suscripciones")  # the bot keeps answering meanwhile
+        reply, = emulator.wait_for_messages(talker, 1, timeout=30)
+        assert reply.text.startswith("No sigues ninguna entidad")
         counts = wait_for_notices(emulator, people, timeout=150)
     assert sorted(set(counts[p.id] for p in people)) == [1]
     assert emulator.flood_rejections == 0 and emulator.status_count(429) == 0
