@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from html import escape
 
 from bot.store import DOCUMENT_KINDS
 from knowledge.dates import human_date
@@ -35,7 +36,7 @@ def document_notice(kb: KnowledgeBase, state: str, step: int | None, kind: str, 
         f"Publicado el {esc(human_date(published_on))}",
     ]
     if url:
-        lines.append(f'<a href="{esc(url)}">Ver el documento</a>')
+        lines.append(f'<a href="{escape(url, quote=True)}">Ver el documento</a>')  # a " must not end the href
     if has_file:
         lines.append("📎 El archivo va adjunto.")
     lines += ["", unsubscribe_line(kb, state)]

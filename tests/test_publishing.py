@@ -11,6 +11,7 @@ from bot import cli
 from bot.notices import document_notice
 from bot.publishing import DocumentDraft, PublishError, parse_step, publish_document, validate
 from bot.store import DuplicateDocument, Store
+from tests.emulator.entities import format_text
 
 
 @pytest.fixture
@@ -261,3 +262,20 @@ class TestMexicoDate:
             assert cli.main(["publicar", "--entidad", "jalisco", "--paso", "4", "--titulo", "Acta",
                              "--url", "https://stl.example/a.pdf"]) == 0
         assert store.documents("jalisco")[0].published_on == date(2026, 11, 20)
+
+
+class TestNoticeIsValidTelegramHtml:
+    """Whatever a facilitator types, the notice must parse as Telegram HTML: if it did not,
+    every subscriber's delivery would fail."""
+
+    @pytest.mark.parametrize("url", [
+        'https://stl.example/acta"final.pdf',
+        "https://stl.example/a'b.pdf",
+        "https://stl.example/acta.pdf?x=1&y=<2>",
+    ])
+    @pytest.mark.parametrize("title", ["Acta <final> & anexos", 'Plan "2026"', "Informe &amp; más"])
+    def test_links_and_titles_with_markup_characters(self, kb, url, title):
+        html = document_notice(kb, "jalisco", 4, "acta", title, url, date(2026, 11, 20), has_file=False)
+        parsed = format_text(html, "HTML")  # raises like Telegram's "can't parse entities"
+        assert title in parsed.text
+        assert [e["url"] for e in parsed.entities if e["type"] == "text_link"] == [url]
