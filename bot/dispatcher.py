@@ -10,7 +10,9 @@ within Telegram's limits and never loses one.
 - Blocked, kicked or unknown chat: the chat becomes inactive and its pending deliveries are
   dropped (never retried forever). A group that became a supergroup: follow the new id, resend.
 - Network errors: retry with exponential back-off, up to MAX_ATTEMPTS.
-- A message Telegram cannot parse is a bug: logged loudly, the delivery marked failed."""
+- A message Telegram cannot parse is a bug: logged loudly, and the notice marked failed for
+  everyone at once (every copy is the same HTML).
+- A delivery dropped while its batch is under way (unsubscribed, erased, blocked) is not sent."""
 
 from __future__ import annotations
 
@@ -42,6 +44,7 @@ FLOOD_WAIT_KEY = "flood_wait_until"
 MAX_ATTEMPTS = 8
 MAX_BACKOFF_SECONDS = 600
 CAPTION_LIMIT = 1024
+UNPARSABLE = "can't parse entities"
 GONE_CHAT_ERRORS = ("chat not found", "peer_id_invalid", "user is deactivated", "bot was kicked",
                     "not enough rights", "have no rights", "chat_write_forbidden", "user not found")
 
@@ -105,6 +108,8 @@ class Dispatcher:
         for delivery in due:
             if self._stopping.is_set() or self._flood_wait_left() > 0:
                 return
+            if not self.store.is_pending(delivery.id):  # dropped, failed or erased since the batch was read
+                continue
             ready_at = self._chat_ready_at.get(delivery.chat_id, 0.0)
             if ready_at > self.clock():
                 self.store.mark_retry(delivery.id, ready_at, "paced", count_attempt=False)
@@ -113,13 +118,17 @@ class Dispatcher:
                 return
 
     async def _start(self, delivery: Delivery) -> bool:
-        """Send it in a task once a slot and the pace allow; False (nothing sent) when a flood
-        wait or stop() came meanwhile, e.g. from a send that was still in flight."""
+        """Send it in a task once a slot and the pace allow. Nothing is sent if the delivery was
+        settled meanwhile, and False is returned (end the round) if a flood wait or stop() came,
+        e.g. from a send that was still in flight."""
         await self._slots.acquire()
         await self._wait_turn()
         if self._stopping.is_set() or self._flood_wait_left() > 0:
             self._slots.release()
             return False
+        if not self.store.is_pending(delivery.id):  # settled while waiting for a slot
+            self._slots.release()
+            return True
         self._in_flight.add(delivery.id)
         self._chat_ready_at[delivery.chat_id] = self.clock() + self._interval(delivery.chat_id)
         task = asyncio.create_task(self._deliver(delivery))
@@ -159,6 +168,8 @@ class Dispatcher:
         except BadRequest as error:
             if any(reason in str(error).lower() for reason in GONE_CHAT_ERRORS):
                 self._chat_gone(delivery, error)
+            elif UNPARSABLE in str(error).lower():
+                self._unparsable(delivery, error)
             else:
                 log.error("Telegram refused delivery %s to %s (a bug to fix): %s", delivery.id, delivery.chat_id, error)
                 self.store.mark_failed(delivery.id, str(error))
@@ -185,6 +196,12 @@ class Dispatcher:
     def _chat_gone(self, delivery: Delivery, error: Exception) -> None:
         dropped = self.store.set_chat_active(delivery.chat_id, False)
         log.info("chat %s is gone (%s); %d pending deliveries dropped", delivery.chat_id, error, dropped)
+
+    def _unparsable(self, delivery: Delivery, error: Exception) -> None:
+        """Every copy of a notice is the same HTML: fail them all at once, not one by one."""
+        failed = self.store.fail_notice(delivery.notice_id, str(error))
+        log.error("Telegram cannot parse notice %s (a bug to fix); %d deliveries failed: %s",
+                  delivery.notice_id, failed, error)
 
     def _retry_later(self, delivery: Delivery, error: Exception) -> None:
         attempts = delivery.attempts + 1

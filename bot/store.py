@@ -442,6 +442,10 @@ class Store:
                       for r in rows if r["id"] not in exclude]
         return deliveries[:limit]
 
+    def is_pending(self, delivery_id: int) -> bool:
+        rows = self._query("SELECT 1 FROM deliveries WHERE id = ? AND status = 'pending'", (delivery_id,))
+        return bool(rows)
+
     def mark_sent(self, delivery_id: int, message_id: int | None) -> None:
         with self.transaction() as conn:
             conn.execute("UPDATE deliveries SET status = 'sent', sent_at = ?, message_id = ?, attempts = attempts + 1 "
@@ -456,6 +460,12 @@ class Store:
         with self.transaction() as conn:
             conn.execute("UPDATE deliveries SET status = 'failed', last_error = ?, attempts = attempts + 1 WHERE id = ?",
                          (error[:300], delivery_id))
+
+    def fail_notice(self, notice_id: int, error: str) -> int:
+        """Mark every pending delivery of a notice failed (Telegram cannot take its text)."""
+        with self.transaction() as conn:
+            return conn.execute("UPDATE deliveries SET status = 'failed', last_error = ?, attempts = attempts + 1 "
+                                "WHERE notice_id = ? AND status = 'pending'", (error[:300], notice_id)).rowcount
 
     def redirect_delivery(self, delivery_id: int, new_chat_id: int) -> None:
         """Send this delivery to the chat's new id; if that chat already has the same notice,

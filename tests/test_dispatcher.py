@@ -58,6 +58,7 @@ class FakeBot:
     in_flight: int = 0
     max_in_flight: int = 0
     pending_seen_at_send: list[bool] = field(default_factory=list)
+    on_send: dict = field(default_factory=dict)  # chat_id -> a function run when a send to it begins
 
     async def send_message(self, chat_id, text, **kwargs):
         return await self._send(chat_id, "sendMessage", text)
@@ -68,6 +69,8 @@ class FakeBot:
     async def _send(self, chat_id, method, text):
         attempt = Send(self.clock(), chat_id, method, text)
         self.attempts.append(attempt)
+        if chat_id in self.on_send:
+            self.on_send.pop(chat_id)()
         self.in_flight += 1
         self.max_in_flight = max(self.max_in_flight, self.in_flight)
         try:
@@ -154,6 +157,20 @@ async def test_a_failed_send_is_not_marked_sent(store, clock):
     await drain(dispatcher, store, until=lambda: bot.attempts)
     row = store.db.conn.execute("SELECT status, attempts, last_error FROM deliveries").fetchone()
     assert row[0] == "pending" and row[1] == 1 and "connection reset" in row[2]
+
+
+@pytest.mark.parametrize("meanwhile", [
+    lambda store: store.unsubscribe(10, "jalisco"),
+    lambda store: store.delete_chat_data(10),
+    lambda store: store.set_chat_active(10, False),
+], ids=["unsubscribed", "erased", "blocked"])
+async def test_a_delivery_dropped_while_its_batch_is_under_way_is_not_sent(store, clock, meanwhile):
+    subscribe(store, range(1, 21))
+    publish(store)
+    bot = FakeBot(clock, on_send={3: lambda: meanwhile(store)})  # e.g. /baja arrives during the fan-out
+    await drain(make(bot, store, clock), store)
+    assert bot.received(10) == []
+    assert len(bot.sends) == 19
 
 
 async def test_never_more_than_concurrency_sends_in_flight(store, clock):
@@ -282,15 +299,33 @@ async def test_a_migration_into_a_chat_that_already_has_the_notice_ends(store, c
     assert [s.chat_id for s in bot.attempts].count(-100) == 1
 
 
-async def test_unparsable_message_is_failed_and_logged_loudly(store, clock, caplog):
+async def test_an_unparsable_notice_is_failed_for_everyone_at_once_and_logged_loudly(store, clock, caplog):
+    subscribe(store, range(1, 21))
+    publish(store, n=1, html="<b>broken")
+    publish(store, n=2)  # another notice to the same people is not affected
+    bot = TelegramParser(clock)
+    with caplog.at_level(logging.ERROR, logger="cocreabot.dispatcher"):
+        await drain(make(bot, store, clock, concurrency=1), store)
+    assert len([a for a in bot.attempts if a.text == "<b>broken"]) == 1
+    assert store.outbox_counts() == {"failed": 20, "sent": 20}
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 1 and "parse entities" in errors[0] and "20 deliveries failed" in errors[0]
+
+
+class TelegramParser(FakeBot):
+    async def send_message(self, chat_id, text, **kwargs):
+        if text.count("<b>") != text.count("</b>"):
+            self.failures.setdefault(chat_id, []).insert(
+                0, BadRequest("Can't parse entities: can't find end tag corresponding to start tag \"b\""))
+        return await super().send_message(chat_id, text, **kwargs)
+
+
+async def test_another_bad_request_fails_only_that_delivery(store, clock):
     subscribe(store, [1, 2])
     publish(store)
-    bot = FakeBot(clock, failures={1: [BadRequest("Can't parse entities: unsupported start tag \"br\"")]})
-    with caplog.at_level(logging.ERROR, logger="cocreabot.dispatcher"):
-        await drain(make(bot, store, clock), store)
+    bot = FakeBot(clock, failures={1: [BadRequest("Bad Request: message text is empty")]})
+    await drain(make(bot, store, clock), store)
     assert store.outbox_counts() == {"sent": 1, "failed": 1}
-    assert [s.chat_id for s in bot.attempts].count(1) == 1
-    assert any("parse entities" in r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR)
 
 
 async def test_timeouts_are_retried_with_growing_back_off_then_failed(store, clock):
