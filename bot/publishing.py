@@ -21,7 +21,9 @@ from knowledge.wording import MEXICO_TZ
 TITLE_MIN, TITLE_MAX = 3, 200
 STEP_KINDS = {1: "declaratoria", 2: "convocatoria", 3: "convocatoria", 4: "acta", 5: "consulta", 6: "arbol",
               7: "convocatoria", 8: "otro", 9: "otro", 10: "acta", 11: "plan", 12: "web", 13: "informe"}
-_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+# Quotes and angle brackets are not URL characters (they travel percent-encoded); letting them
+# in would also break the HTML of every message that shows the link.
+_URL = re.compile(r'^https?://[^\s/$.?#"<>][^\s"<>]*$', re.IGNORECASE)
 
 
 def mexico_today() -> date:
@@ -78,7 +80,7 @@ def validate(draft: DocumentDraft, kb: KnowledgeBase) -> DocumentDraft:
         raise PublishError(f"El título debe tener entre {TITLE_MIN} y {TITLE_MAX} caracteres.")
     url = (draft.url or "").strip() or None
     if url and not _URL.match(url):
-        raise PublishError("El enlace debe empezar con http:// o https:// y no llevar espacios.")
+        raise PublishError("El enlace debe empezar con http:// o https:// y no llevar espacios, comillas ni < >.")
     if not url and not draft.file_id:
         raise PublishError("Hace falta un enlace o un archivo adjunto.")
     if draft.kind and draft.kind not in DOCUMENT_KINDS:

@@ -44,6 +44,8 @@ class TestValidation:
         ({"title": "x" * 201}, "título"),
         ({"url": "ftp://stl.example/a.pdf"}, "enlace"),
         ({"url": "https://stl.example/con espacio.pdf"}, "enlace"),
+        ({"url": 'https://stl.example/acta"final.pdf'}, "comillas"),
+        ({"url": "https://stl.example/<acta>.pdf"}, "comillas"),
         ({"url": None}, "enlace o un archivo"),
         ({"kind": "memorandum"}, "Tipo desconocido"),
         ({"published_on": date.today() + timedelta(days=1)}, "futuro"),
