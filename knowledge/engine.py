@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from knowledge.answers import Answerer, Clock, utc_now
 from knowledge.live import LiveData
 from knowledge.loader import load_knowledge
@@ -24,4 +26,10 @@ class Engine:
         return self.understander.understand(question)
 
     def ask(self, question: str) -> Reply:
-        return self.answers.answer(self.understand(question))
+        """The reply, labelled with what was understood (the `ask --json` contract)."""
+        understood = self.understand(question)
+        reply = self.answers.answer(understood)
+        name = self.kb.states[understood.state].name if understood.state else None
+        options = tuple(self.kb.states[s].name for s in understood.ambiguous_states) if not understood.states else ()
+        return replace(reply, intent=understood.intent, state=name, step=understood.step,
+                       term=understood.term, phase=understood.phase, ambiguous=options)

@@ -60,6 +60,8 @@ class Reply:
     state: str | None = None  # canonical name
     step: int | None = None
     term: str | None = None
+    phase: int | None = None  # one of INAI's 6 phases
+    ambiguous: tuple[str, ...] = ()  # canonical names to choose from
     extra: dict = field(default_factory=dict, compare=False)
 
     @property
@@ -72,6 +74,8 @@ class Reply:
             "state": self.state,
             "step": self.step,
             "term": self.term,
+            "phase": self.phase,
+            "ambiguous": list(self.ambiguous),
             "text": self.text,
             "html": self.html,
             "sources": [
