@@ -18,7 +18,6 @@ with the clock); the periodic job also marks it closed in the database."""
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Callable, Mapping
@@ -27,6 +26,7 @@ from bot.notices import (
     convocatoria_cancellation, convocatoria_correction, convocatoria_notice, convocatoria_reminder,
 )
 from bot.settings import SettingsError
+from bot.links import LINK_RULE, is_link
 from bot.store import ConvocatoriaRecord, Store, utc_now
 from knowledge.live import ConvocatoriaInfo
 from knowledge.models import KnowledgeBase
@@ -41,7 +41,6 @@ TITLE_MIN, TITLE_MAX = 3, 200
 DESCRIPTION_MAX = 1000
 DETAIL_MAX = 300  # how to apply, contact
 MAX_DAYS_AHEAD = 366
-_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -299,6 +298,6 @@ def _detail(text: str | None, what: str) -> str | None:
 def checked_url(url: str | None) -> str | None:
     """The link without spaces around, or None; ConvocatoriaError when it is not a web link."""
     url = (url or "").strip() or None
-    if url and not _URL.match(url):
-        raise ConvocatoriaError("El enlace debe empezar con http:// o https:// y no llevar espacios.")
+    if url and not is_link(url):
+        raise ConvocatoriaError(LINK_RULE)
     return url

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from html import escape
 
 from bot.store import DOCUMENT_KINDS
 from knowledge.dates import human_date
@@ -36,7 +35,7 @@ def document_notice(kb: KnowledgeBase, state: str, step: int | None, kind: str, 
         f"Publicado el {esc(human_date(published_on))}",
     ]
     if url:
-        lines.append(f'<a href="{escape(url, quote=True)}">Ver el documento</a>')  # a " must not end the href
+        lines.append(f'<a href="{esc(url)}">Ver el documento</a>')
     if has_file:
         lines.append("📎 El archivo va adjunto.")
     lines += ["", unsubscribe_line(kb, state)]

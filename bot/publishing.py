@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 
 import yaml
 
+from bot.links import LINK_RULE, is_link
 from bot.notices import document_notice
 from bot.store import DOCUMENT_KINDS, DocumentInfo, DuplicateDocument, Store
 from knowledge.dates import human_date
@@ -23,7 +23,6 @@ STEP_KINDS = {1: "declaratoria", 2: "convocatoria", 3: "convocatoria", 4: "acta"
               7: "convocatoria", 8: "otro", 9: "otro", 10: "acta", 11: "plan", 12: "web", 13: "informe"}
 # Quotes and angle brackets are not URL characters (they travel percent-encoded); letting them
 # in would also break the HTML of every message that shows the link.
-_URL = re.compile(r'^https?://[^\s/$.?#"<>][^\s"<>]*$', re.IGNORECASE)
 
 
 def mexico_today() -> date:
@@ -79,8 +78,8 @@ def validate(draft: DocumentDraft, kb: KnowledgeBase) -> DocumentDraft:
     if not TITLE_MIN <= len(title) <= TITLE_MAX:
         raise PublishError(f"El título debe tener entre {TITLE_MIN} y {TITLE_MAX} caracteres.")
     url = (draft.url or "").strip() or None
-    if url and not _URL.match(url):
-        raise PublishError("El enlace debe empezar con http:// o https:// y no llevar espacios, comillas ni < >.")
+    if url and not is_link(url):
+        raise PublishError(LINK_RULE)
     if not url and not draft.file_id:
         raise PublishError("Hace falta un enlace o un archivo adjunto.")
     if draft.kind and draft.kind not in DOCUMENT_KINDS:

@@ -7,6 +7,7 @@ import json
 import logging
 
 from telegram import Update
+from telegram.error import BadRequest
 from telegram.ext import Application, ContextTypes
 
 log = logging.getLogger("cocreabot.errors")
@@ -21,12 +22,21 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not isinstance(update, Update):
         return
     try:
-        if update.callback_query:
-            await update.callback_query.answer(SORRY, show_alert=True)
-        elif update.effective_message:
-            await update.effective_message.reply_text(html.escape(SORRY))
+        if update.callback_query and await _answered(update.callback_query):
+            return
+        if update.effective_chat:
+            await context.bot.send_message(update.effective_chat.id, html.escape(SORRY))
     except Exception:  # the error handler must not raise; the first error is already logged
         log.warning("could not tell the user about the error", exc_info=True)
+
+
+async def _answered(query) -> bool:
+    """Say it on the button; False when the press was already answered (then say it in the chat)."""
+    try:
+        await query.answer(SORRY, show_alert=True)
+        return True
+    except BadRequest:
+        return False
 
 
 def register(application: Application) -> None:

@@ -86,8 +86,9 @@ class Reply:
 
 
 def esc(value: object) -> str:
-    """Escape anything that comes from data or from a user before it goes into HTML."""
-    return html.escape(str(value), quote=False)
+    """Escape anything that comes from data or from a user before it goes into HTML (quotes too:
+    the same helper serves text and href attributes)."""
+    return html.escape(str(value), quote=True)
 
 
 _TAG = re.compile(r"<[^>]+>")
