@@ -15,7 +15,7 @@ from telegram.error import InvalidToken, NetworkError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 from telegram.warnings import PTBUserWarning
 
-from bot.convocatorias import Convocatorias, reminder_days_from_env
+from bot.convocatorias import Convocatorias
 from bot.dispatcher import Dispatcher, Pace
 from bot.lock import InstanceLock
 from bot.runtime import Services, build_services
@@ -23,12 +23,11 @@ from bot.settings import Settings, SettingsError
 from handlers import (
     admin, basics, buttons, convocatorias, errors, members, menu, privacy, publishing, questions, subscriptions,
 )
-from handlers.common import SERVICES_KEY
+from handlers.common import DISPATCHER_KEY, SERVICES_KEY
 
 log = logging.getLogger("cocreabot")
 
 ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
-DISPATCHER_KEY = "dispatcher"
 
 # Our conversations mix buttons and text on purpose (per_message=False); PTB warns about it.
 warnings.filterwarnings("ignore", message=r".*per_message.*", category=PTBUserWarning)
@@ -59,7 +58,7 @@ def build_application(settings: Settings, services: Services | None = None, *, r
     _register_handlers(application)
     # Reminders and closings of convocatorias: checked every minute, the first time at start-up.
     convocatorias.start_jobs(application, Convocatorias(services.store, services.engine.kb,
-                                                        reminder_days=reminder_days_from_env()))
+                                                        reminder_days=settings.reminder_days))
     return application
 
 

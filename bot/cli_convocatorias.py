@@ -7,7 +7,7 @@ import argparse
 import sys
 
 from bot.cli_publishing import resolve_state
-from bot.convocatorias import ConvocatoriaDraft, ConvocatoriaError, Convocatorias, kind_for_step, reminder_days_from_env
+from bot.convocatorias import ConvocatoriaDraft, ConvocatoriaError, Convocatorias, kind_for_step
 from bot.date_input import START_OF_DAY, DateInputError, parse_moment
 from bot.notices import CENTRAL_TIME
 from bot.runtime import build_services
@@ -21,7 +21,7 @@ def convoke(args: argparse.Namespace, settings: Settings) -> int:
     slug = resolve_state(services.engine, args.entidad)
     if slug is None:
         return _fail(f"no reconozco la entidad {args.entidad!r}.")
-    desk = Convocatorias(services.store, kb, reminder_days=reminder_days_from_env())
+    desk = Convocatorias(services.store, kb, reminder_days=settings.reminder_days)
     now = desk.clock()
     try:
         closes = _moment("--cierra", args.cierra, now)

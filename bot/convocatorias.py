@@ -17,15 +17,14 @@ with the clock); the periodic job also marks it closed in the database."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Callable, Mapping
+from typing import Callable
 
 from bot.notices import (
     convocatoria_cancellation, convocatoria_correction, convocatoria_notice, convocatoria_reminder,
 )
-from bot.settings import SettingsError
+from bot.settings import DEFAULT_REMINDER_DAYS
 from bot.links import LINK_RULE, is_link
 from bot.store import ConvocatoriaRecord, Store, utc_now
 from knowledge.live import ConvocatoriaInfo
@@ -34,9 +33,6 @@ from knowledge.wording import local_moment
 
 Clock = Callable[[], datetime]
 
-DEFAULT_REMINDER_DAYS = 3
-REMINDER_DAYS_ENV = "COCREA_REMINDER_DAYS"
-MAX_REMINDER_DAYS = 30
 TITLE_MIN, TITLE_MAX = 3, 200
 DESCRIPTION_MAX = 1000
 DETAIL_MAX = 300  # how to apply, contact
@@ -110,17 +106,6 @@ def kind_for_step(text: str | int | None) -> str:
     *first, last = sorted(KIND_BY_STEP)
     steps = f"{', '.join(map(str, first))} o {last}"
     raise ConvocatoriaError(f"El paso de una convocatoria es {steps}, u «otra»; recibí {str(text)[:20]!r}.")
-
-
-def reminder_days_from_env(env: Mapping[str, str] | None = None) -> int:
-    """COCREA_REMINDER_DAYS: days before closing for the reminder (0 turns reminders off)."""
-    value = (os.environ if env is None else env).get(REMINDER_DAYS_ENV, "").strip()
-    if not value:
-        return DEFAULT_REMINDER_DAYS
-    if not value.isdigit() or int(value) > MAX_REMINDER_DAYS:
-        raise SettingsError(f"{REMINDER_DAYS_ENV} debe ser un número de días entre 0 y {MAX_REMINDER_DAYS}; "
-                            f"se recibió {value!r}.")
-    return int(value)
 
 
 class Convocatorias:

@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Mapping
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org"
+DEFAULT_REMINDER_DAYS = 3
+MAX_REMINDER_DAYS = 30
 _TOKEN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
 
 
@@ -26,6 +28,7 @@ class Settings:
     webhook_url: str | None = None
     port: int = 8443
     webhook_secret: str | None = None
+    reminder_days: int = DEFAULT_REMINDER_DAYS  # before a convocatoria closes; 0: no reminders
 
     @property
     def bot_api_url(self) -> str:
@@ -46,6 +49,7 @@ class Settings:
             webhook_url=env.get("WEBHOOK_URL", "").strip() or None,
             port=_port(env.get("PORT", "").strip() or "8443"),
             webhook_secret=_secret(env.get("WEBHOOK_SECRET", "").strip() or None),
+            reminder_days=_reminder_days(env.get("COCREA_REMINDER_DAYS", "").strip()),
         )
 
     def require_token(self) -> str:
@@ -92,3 +96,12 @@ def _secret(value: str | None) -> str | None:
     if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value):
         raise SettingsError("WEBHOOK_SECRET solo puede tener letras, números, _ y - (hasta 256).")
     return value
+
+
+def _reminder_days(value: str) -> int:
+    if not value:
+        return DEFAULT_REMINDER_DAYS
+    if not value.isdigit() or int(value) > MAX_REMINDER_DAYS:
+        raise SettingsError(f"COCREA_REMINDER_DAYS debe ser un número de días entre 0 y {MAX_REMINDER_DAYS}; "
+                            f"se recibió {value!r}.")
+    return int(value)

@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.ext import Application, CommandHandler, ContextTypes
 
 from handlers import menu
-from handlers.common import NOT_ADMIN, permissions, refuse, services, user_id
+from handlers.common import admin_only, permissions, services, user_id
 from knowledge.reply import esc
 
 # Replies are HTML (the application's default parse mode): angle brackets must be escaped.
@@ -21,10 +21,8 @@ def _parse(context: ContextTypes.DEFAULT_TYPE) -> tuple[int | None, str]:
     return int(args[0]), " ".join(args[1:]).strip()
 
 
+@admin_only
 async def nombrar(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if not permissions(context).is_admin(user_id(update)):
-        await refuse(update, NOT_ADMIN)
-        return
     target, place = _parse(context)
     found = services(context)
     slug = found.engine.understand(place).state if place else None
@@ -39,10 +37,8 @@ async def nombrar(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         f"{verb}: <code>{target}</code> es facilitador(a) de <b>{name}</b> y puede publicar con /publicar y /convocar.")
 
 
+@admin_only
 async def quitar(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if not permissions(context).is_admin(user_id(update)):
-        await refuse(update, NOT_ADMIN)
-        return
     target, place = _parse(context)
     found = services(context)
     if target is None:
@@ -59,10 +55,8 @@ async def quitar(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.effective_message.reply_text(text)
 
 
+@admin_only
 async def facilitadores(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if not permissions(context).is_admin(user_id(update)):
-        await refuse(update, NOT_ADMIN)
-        return
     found = services(context)
     rows = found.store.facilitators()
     if not rows:

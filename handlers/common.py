@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from telegram import Update
 from telegram.ext import ContextTypes
 
@@ -9,6 +11,7 @@ from bot.permissions import Permissions
 from bot.runtime import Services
 
 SERVICES_KEY = "services"
+DISPATCHER_KEY = "dispatcher"
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
@@ -33,9 +36,29 @@ NOT_FACILITATOR = ("Este comando es para las personas facilitadoras de un STL. S
                    "administra el bot que te dé de alta (le sirve el id que ves en /mis_datos).")
 
 
+def admin_only(handler):
+    """The command runs only for COCREA_ADMIN_IDS; anybody else gets a polite no."""
+
+    @functools.wraps(handler)
+    async def checked(update: Update, context: ContextTypes.DEFAULT_TYPE):
+        if not permissions(context).is_admin(user_id(update)):
+            await refuse(update, NOT_ADMIN)
+            return None
+        return await handler(update, context)
+
+    return checked
+
+
 async def refuse(update: Update, text: str) -> None:
     """A polite no, as a button answer or a message."""
     if update.callback_query:
         await update.callback_query.answer(text, show_alert=True)
     elif update.effective_message:
         await update.effective_message.reply_text(text)
+
+
+def wake_dispatcher(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Deliver now what was just queued, instead of at the dispatcher's next look."""
+    dispatcher = context.application.bot_data.get(DISPATCHER_KEY)
+    if dispatcher:
+        dispatcher.wake()

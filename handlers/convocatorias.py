@@ -37,8 +37,7 @@ from bot.date_input import START_OF_DAY, DateInputError, parse_moment
 from bot.notices import CENTRAL_TIME
 from bot.store import ConvocatoriaRecord
 from handlers.callbacks import CODES, encode_action
-from handlers.common import NOT_FACILITATOR, permissions, refuse, services, user_id
-from handlers.publishing import wake_dispatcher
+from handlers.common import NOT_FACILITATOR, permissions, refuse, services, user_id, wake_dispatcher
 from knowledge.reply import esc
 from knowledge.wording import button_label, local_moment, relative_days, short_name
 

@@ -23,7 +23,7 @@ from bot.notices import document_notice
 from bot.publishing import DocumentDraft, PublishError, duplicate_message, publish_document, validate
 from bot.store import DuplicateDocument
 from handlers.callbacks import CODES, encode_action
-from handlers.common import NOT_FACILITATOR, permissions, refuse, services, user_id
+from handlers.common import NOT_FACILITATOR, permissions, refuse, services, user_id, wake_dispatcher
 from knowledge.reply import esc
 
 log = logging.getLogger(__name__)
@@ -198,12 +198,6 @@ async def expected_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 async def expected_source(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.effective_message.reply_text("Mándame un enlace (https://…) o el archivo como documento, o /cancelar.")
-
-
-def wake_dispatcher(context: ContextTypes.DEFAULT_TYPE) -> None:
-    dispatcher = context.application.bot_data.get("dispatcher")
-    if dispatcher:
-        dispatcher.wake()
 
 
 def _pattern(prefix: str) -> str:

@@ -9,10 +9,10 @@ import pytest
 import time_machine
 
 from bot.convocatorias import (
-    ConvocatoriaDraft, ConvocatoriaError, Convocatorias, kind_for_step, reminder_days_from_env,
+    ConvocatoriaDraft, ConvocatoriaError, Convocatorias, kind_for_step,
 )
 from bot.date_input import parse_moment
-from bot.settings import SettingsError
+from bot.settings import Settings, SettingsError
 from bot.store import Store
 from knowledge.engine import Engine
 
@@ -119,13 +119,17 @@ def test_kind_from_step():
         kind_for_step("4")
 
 
+def reminder_days(value: str | None) -> int:
+    return Settings.from_env({} if value is None else {"COCREA_REMINDER_DAYS": value}).reminder_days
+
+
 def test_reminder_days_from_the_environment():
-    assert reminder_days_from_env({}) == 3
-    assert reminder_days_from_env({"COCREA_REMINDER_DAYS": " 5 "}) == 5
-    assert reminder_days_from_env({"COCREA_REMINDER_DAYS": "0"}) == 0
+    assert reminder_days(None) == 3
+    assert reminder_days(" 5 ") == 5
+    assert reminder_days("0") == 0
     for bad in ("tres", "-1", "2.5", "31"):
         with pytest.raises(SettingsError, match="COCREA_REMINDER_DAYS"):
-            reminder_days_from_env({"COCREA_REMINDER_DAYS": bad})
+            reminder_days(bad)
 
 
 # -- creating and announcing ----------------------------------------------------------------

@@ -22,9 +22,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
-def application(tmp_path, monkeypatch):
-    monkeypatch.setenv("COCREA_REMINDER_DAYS", "5")
-    return build_application(Settings(token=TOKEN, db_path=tmp_path / "cocrea.db"))
+def application(tmp_path):
+    return build_application(Settings(token=TOKEN, db_path=tmp_path / "cocrea.db", reminder_days=5))
 
 
 def test_conversations_come_before_the_plain_commands(application):
@@ -51,10 +50,10 @@ def test_the_job_runs_at_start_up_and_every_minute_with_the_configured_days(appl
     assert application.bot_data[handlers.DESK_KEY].reminder_days == 5
 
 
-def test_a_bad_reminder_setting_stops_the_start(tmp_path, monkeypatch):
-    monkeypatch.setenv("COCREA_REMINDER_DAYS", "tres")
+def test_a_bad_reminder_setting_stops_the_start(tmp_path):
+    env = {"TELEGRAM_BOT_TOKEN": TOKEN, "COCREA_DB": str(tmp_path / "cocrea.db"), "COCREA_REMINDER_DAYS": "tres"}
     with pytest.raises(SettingsError, match="COCREA_REMINDER_DAYS"):
-        build_application(Settings(token=TOKEN, db_path=tmp_path / "cocrea.db"))
+        Settings.from_env(env)
 
 
 def test_callback_data_fits_telegram_limit():
