@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import datetime, timedelta, timezone
 import warnings
 from urllib.parse import urlsplit
 
@@ -28,6 +29,18 @@ from handlers.common import DISPATCHER_KEY, SERVICES_KEY
 log = logging.getLogger("cocreabot")
 
 ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
+OUTBOX_KEEP_DAYS = 30
+OUTBOX_PRUNE_INTERVAL = 6 * 60 * 60  # seconds
+
+class _FloodHandledByTheDispatcher(logging.Filter):
+    """AIORateLimiter, told never to retry, logs every 429 as an error with a traceback before
+    raising it. A 429 is no error here: the dispatcher pauses everything and says so itself."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Rate limit hit after maximum of 0 retries")
+
+
+logging.getLogger("telegram.ext.AIORateLimiter").addFilter(_FloodHandledByTheDispatcher())
 
 # Our conversations mix buttons and text on purpose (per_message=False); PTB warns about it.
 warnings.filterwarnings("ignore", message=r".*per_message.*", category=PTBUserWarning)
@@ -56,10 +69,21 @@ def build_application(settings: Settings, services: Services | None = None, *, r
     application.bot_data[SERVICES_KEY] = services
     application.bot_data["pace"] = pace
     _register_handlers(application)
+    application.job_queue.run_repeating(_prune_outbox, interval=OUTBOX_PRUNE_INTERVAL, first=60, name="outbox-prune")
     # Reminders and closings of convocatorias: checked every minute, the first time at start-up.
     convocatorias.start_jobs(application, Convocatorias(services.store, services.engine.kb,
                                                         reminder_days=settings.reminder_days))
     return application
+
+
+async def _prune_outbox(context) -> None:
+    """The outbox keeps what was delivered for OUTBOX_KEEP_DAYS (enough to investigate a
+    complaint), then forgets it, so it does not grow by one row per subscriber per notice forever."""
+    services: Services = context.application.bot_data[SERVICES_KEY]
+    cutoff = datetime.now(timezone.utc) - timedelta(days=OUTBOX_KEEP_DAYS)
+    removed = await asyncio.to_thread(services.store.prune_outbox, cutoff)
+    if removed:
+        log.info("outbox: forgot %d settled deliveries older than %d days", removed, OUTBOX_KEEP_DAYS)
 
 
 def _register_handlers(application: Application) -> None:

@@ -30,16 +30,6 @@ from knowledge.reply import html_to_text
 log = logging.getLogger("cocreabot.dispatcher")
 
 
-class _FloodHandledHere(logging.Filter):
-    """PTB's AIORateLimiter, told never to retry, logs every 429 as an error with a traceback
-    before raising it. The 429 is no error here: the dispatcher pauses and says so itself."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not record.getMessage().startswith("Rate limit hit after maximum of 0 retries")
-
-
-logging.getLogger("telegram.ext.AIORateLimiter").addFilter(_FloodHandledHere())
-
 FLOOD_WAIT_KEY = "flood_wait_until"
 MAX_ATTEMPTS = 8
 MAX_BACKOFF_SECONDS = 600

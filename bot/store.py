@@ -475,6 +475,19 @@ class Store:
             conn.execute("UPDATE deliveries SET status = 'dropped', last_error = 'chat migrated' "
                          "WHERE id = ? AND chat_id != ? AND status = 'pending'", (delivery_id, new_chat_id))
 
+    def prune_outbox(self, older_than: datetime) -> int:
+        """Forget settled deliveries (sent, dropped, failed) of notices older than a date, and
+        the notices nobody waits for any more. Pending ones are never touched. Returns how many
+        deliveries were removed."""
+        cutoff = _iso(older_than)
+        with self.transaction() as conn:
+            removed = conn.execute(
+                "DELETE FROM deliveries WHERE status != 'pending' AND notice_id IN "
+                "(SELECT id FROM notices WHERE created_at < ?)", (cutoff,)).rowcount
+            conn.execute("DELETE FROM notices WHERE created_at < ? AND NOT EXISTS "
+                         "(SELECT 1 FROM deliveries d WHERE d.notice_id = notices.id)", (cutoff,))
+        return removed
+
     def outbox_counts(self) -> dict[str, int]:
         rows = self._query("SELECT status, count(*) AS n FROM deliveries GROUP BY status")
         return {r["status"]: r["n"] for r in rows}

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from bot.store import DuplicateDocument, Store
+from bot.store import DuplicateDocument, Store, utc_now
 
 
 @pytest.fixture
@@ -228,3 +228,21 @@ class TestOutbox:
         assert store.get_setting("flood_wait_until") == "123.5"
         store.set_setting("flood_wait_until", None)
         assert store.get_setting("flood_wait_until") is None
+
+
+def test_pruning_the_outbox_forgets_old_settled_deliveries_and_keeps_pending_ones(tmp_path):
+    from datetime import timedelta
+
+    store = Store(tmp_path / "prune.db")
+    for chat in (1, 2, 3):
+        store.subscribe(chat, "jalisco")
+    _, queued = store.add_document(state="jalisco", step=4, kind="acta", title="Acta", url="https://x.org/a",
+                                   file_id=None, file_unique_id=None, file_name=None,
+                                   published_on=date(2026, 11, 20), published_by="cli", notice_html="aviso")
+    first, second, _third = store.due_deliveries(now=10**10, limit=10)
+    store.mark_sent(first.id, 100)
+    store.mark_failed(second.id, "bad request")
+    assert store.prune_outbox(older_than=utc_now() - timedelta(days=30)) == 0  # nothing is old yet
+    assert store.prune_outbox(older_than=utc_now() + timedelta(seconds=5)) == 2
+    assert store.outbox_counts() == {"pending": 1}  # the pending one stays, and its notice with it
+    assert [d.html for d in store.due_deliveries(now=10**10, limit=10)] == ["aviso"]
