@@ -21,3 +21,27 @@ def test_the_outbox_is_pruned_periodically_and_the_limiter_never_retries(tmp_pat
 def test_benchmarks_can_build_it_without_the_limiter(tmp_path):
     application = build_application(Settings(token=TOKEN, db_path=tmp_path / "cocrea.db"), rate_limit=False)
     assert application.bot.rate_limiter is None
+
+
+def _imports(path) -> set[str]:
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+    names |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    return {name.split(".")[0] for name in names}
+
+
+def test_imports_point_one_way():
+    """knowledge imports nothing of ours; bot imports knowledge; handlers import both; only
+    bot/app.py (the composition root) imports handlers."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    for path in (root / "knowledge").rglob("*.py"):
+        assert not _imports(path) & {"bot", "handlers", "tests"}, path
+    for path in (root / "bot").rglob("*.py"):
+        if path.name != "app.py":
+            assert not _imports(path) & {"handlers", "tests"}, path
+    for path in (root / "handlers").rglob("*.py"):
+        assert "tests" not in _imports(path), path
