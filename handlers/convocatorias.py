@@ -179,7 +179,7 @@ async def got_closing(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
         typed = await _typed_moment(context, update.effective_message.text)
         desk(context).check_dates(None, typed.at)
     except (DateInputError, ConvocatoriaError) as problem:
-        await update.effective_message.reply_text(f"{problem} Escribe otra vez la fecha de cierre, o /cancelar.")
+        await update.effective_message.reply_text(esc(f"{problem} Escribe otra vez la fecha de cierre, o /cancelar."))
         return CLOSES
     _keep(context, replace(_draft(context), closes_at=typed.at))
     note = "" if typed.has_time else " (no dijiste hora: cuenta todo ese día)"
@@ -208,7 +208,7 @@ async def got_opening(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
         typed = await _typed_moment(context, update.effective_message.text, opening=True)
         desk(context).check_dates(typed.at, draft.closes_at)
     except (DateInputError, ConvocatoriaError) as problem:
-        await update.effective_message.reply_text(f"{problem} Escribe otra vez cuándo abre, o toca «Ya está abierta».")
+        await update.effective_message.reply_text(esc(f"{problem} Escribe otra vez cuándo abre, o toca «Ya está abierta»."))
         return OPENS
     _keep(context, replace(draft, opens_at=typed.at))
     await update.effective_message.reply_html(f"🟢 Abre el <b>{esc(_in_words(typed.at, desk(context).clock()))}</b>.")
@@ -232,7 +232,7 @@ async def _preview(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Co
     try:
         draft = desk(context).validate(draft)
     except ConvocatoriaError as problem:
-        await update.effective_message.reply_text(f"{problem} Inténtalo de nuevo, o /cancelar.")
+        await update.effective_message.reply_text(esc(f"{problem} Inténtalo de nuevo, o /cancelar."))
         return LINK
     _keep(context, draft)
     audience = services(context).store.convocatoria_audience(draft.state)
@@ -254,7 +254,7 @@ async def confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         created = await asyncio.to_thread(desk(context).create, draft, f"telegram:{user_id(update)}")
     except ConvocatoriaError as problem:
         await query.edit_message_reply_markup(None)
-        await query.message.reply_text(f"{problem} No publiqué nada; empieza de nuevo con /convocar.")
+        await query.message.reply_text(esc(f"{problem} No publiqué nada; empieza de nuevo con /convocar."))
         return ConversationHandler.END
     wake_dispatcher(context)
     await query.edit_message_reply_markup(None)
@@ -355,7 +355,7 @@ async def ask_new_closing(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         return ConversationHandler.END
     await update.callback_query.answer()
     context.user_data[EDIT_KEY] = {"id": record.info.id}
-    await update.effective_message.reply_text(f"¿Cuál es la nueva fecha de cierre de «{record.info.title}»? "
+    await update.effective_message.reply_text(f"¿Cuál es la nueva fecha de cierre de «{esc(record.info.title)}»? "
                                               "Escríbela como quieras (o /cancelar).")
     return NEW_CLOSING
 
@@ -367,7 +367,7 @@ async def got_new_closing(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         typed = await _typed_moment(context, update.effective_message.text)
         desk(context).check_dates(record.info.opens_at, typed.at)
     except (DateInputError, ConvocatoriaError) as problem:
-        await update.effective_message.reply_text(f"{problem} Escribe otra vez la fecha de cierre, o /cancelar.")
+        await update.effective_message.reply_text(esc(f"{problem} Escribe otra vez la fecha de cierre, o /cancelar."))
         return NEW_CLOSING
     context.user_data[EDIT_KEY] = {"id": record.info.id, "closes_at": typed.at}
     note = "" if typed.has_time else " (no dijiste hora: cuenta todo ese día)"
@@ -381,7 +381,7 @@ async def ask_new_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
         return ConversationHandler.END
     await update.callback_query.answer()
     context.user_data[EDIT_KEY] = {"id": record.info.id}
-    await update.effective_message.reply_text(f"Mándame el nuevo enlace de «{record.info.title}» (https://…), o /cancelar.")
+    await update.effective_message.reply_text(f"Mándame el nuevo enlace de «{esc(record.info.title)}» (https://…), o /cancelar.")
     return NEW_LINK
 
 
@@ -392,7 +392,7 @@ async def got_new_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
         record = desk(context).editable(edit.get("id", 0))
         checked_url(url)
     except ConvocatoriaError as problem:
-        await update.effective_message.reply_text(f"{problem} Mándalo otra vez, o /cancelar.")
+        await update.effective_message.reply_text(esc(f"{problem} Mándalo otra vez, o /cancelar."))
         return NEW_LINK
     context.user_data[EDIT_KEY] = {"id": record.info.id, "url": url}
     return await _confirm_edit(update, context, record, f"Nuevo enlace: {esc(url)}")
@@ -425,7 +425,7 @@ async def save_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
             changed = await asyncio.to_thread(found.change_link, record.info.id, edit["url"])
     except ConvocatoriaError as problem:
         await query.edit_message_reply_markup(None)
-        await query.message.reply_text(f"{problem}")
+        await query.message.reply_text(esc(f"{problem}"))
         return ConversationHandler.END
     wake_dispatcher(context)
     await query.edit_message_reply_markup(None)
@@ -455,7 +455,7 @@ async def cancel_confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         changed = await asyncio.to_thread(desk(context).cancel, record.info.id)
     except ConvocatoriaError as problem:
         await query.edit_message_reply_markup(None)
-        await query.message.reply_text(f"{problem}")
+        await query.message.reply_text(esc(f"{problem}"))
         return ConversationHandler.END
     wake_dispatcher(context)
     await query.edit_message_reply_markup(None)

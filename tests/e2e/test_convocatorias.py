@@ -288,3 +288,24 @@ def bot_stopped_cleanly(bot: BotProcess) -> None:
     code = bot.stop()
     assert code == 0, bot.log()
     assert "Traceback" not in bot.log(), bot.log()
+
+
+def test_markup_typed_at_every_step_is_shown_as_text(live):
+    """HTML and Markdown characters in what a facilitator types never break a reply or a notice."""
+    emu = live.emulator
+    fer, rosa = live.person("Fer"), live.person("Rosa")
+    grant(live, fer, "oaxaca")
+    subscribe(rosa)
+    kinds = fer.says("/convocar")
+    fer.taps_to_new(kinds, "Consulta (paso 5)")
+    fer.says("<b>Consulta</b> & *todo* _el_ `año` <3")
+    fer.says("Opina: ¿qué <problema> & qué [solución](x)?")
+    assert "No entendí «<i>pronto</i>»" in fer.says("<i>pronto</i>").text
+    echo = fer.says("en 20 días a las 18:00")
+    fer.taps_to_new(echo, "🟢 Ya está abierta")
+    assert "comillas" in fer.says('https://x.org/"<b>').text
+    preview = fer.says("https://stl.oaxaca.example/consulta?a=1&b=2")
+    assert "<b>Consulta</b> & *todo* _el_ `año` <3" in preview.text
+    fer.taps_to_new(preview, "✅ Publicar")
+    announcement, = wait_received(emu, rosa, ANNOUNCEMENT)
+    assert "<b>Consulta</b> & *todo* _el_ `año` <3" in announcement
