@@ -9,7 +9,7 @@ from knowledge.dates import human_date
 from knowledge.live import ConvocatoriaInfo
 from knowledge.models import STEP_COUNT, KnowledgeBase
 from knowledge.reply import esc
-from knowledge.wording import closing_phrase, local_moment
+from knowledge.wording import closing_phrase, convocatoria_details, local_moment
 
 CENTRAL_TIME = "hora del centro de México"
 
@@ -99,13 +99,7 @@ def convocatoria_cancellation(kb: KnowledgeBase, item: ConvocatoriaInfo, now: da
 
 
 def _how_to_take_part(item: ConvocatoriaInfo) -> list[str]:
-    lines = []
-    if item.how_to_apply:
-        lines.append(f"Cómo participar: {esc(item.how_to_apply)}")
-    if item.contact:
-        lines.append(f"Contacto: {esc(item.contact)}")
-    if item.url:
-        lines.append(f'<a href="{esc(item.url)}">Ver la convocatoria</a>')
+    lines = convocatoria_details(item)
     return [""] + lines if lines else []
 
 

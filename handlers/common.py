@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 
 from telegram import Update
-from telegram.ext import ContextTypes
+from telegram.ext import ContextTypes, ConversationHandler
 
 from bot.permissions import Permissions
 from bot.runtime import Services
@@ -62,3 +62,16 @@ def wake_dispatcher(context: ContextTypes.DEFAULT_TYPE) -> None:
     dispatcher = context.application.bot_data.get(DISPATCHER_KEY)
     if dispatcher:
         dispatcher.wake()
+
+
+async def end_flow(update: Update, context: ContextTypes.DEFAULT_TYPE, keys: tuple[str, ...], text: str) -> int:
+    """End a guided flow: forget its draft, take the buttons off the pressed message, say how it
+    ended. For /cancelar, [Cancelar] and the timeout of /publicar, /convocar, /mis_convocatorias."""
+    for key in keys:
+        context.user_data.pop(key, None)
+    if update and update.callback_query:
+        await update.callback_query.answer()
+        await update.callback_query.edit_message_reply_markup(None)
+    if update and update.effective_message:
+        await update.effective_message.reply_text(text)
+    return ConversationHandler.END

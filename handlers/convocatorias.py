@@ -24,6 +24,7 @@ correct or cancel it later. Plus the periodic job that queues reminders and clos
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from dataclasses import replace
 
@@ -37,7 +38,7 @@ from bot.date_input import START_OF_DAY, DateInputError, parse_moment
 from bot.notices import CENTRAL_TIME
 from bot.store import ConvocatoriaRecord
 from handlers.callbacks import CODES, encode_action
-from handlers.common import NOT_FACILITATOR, permissions, refuse, services, user_id, wake_dispatcher
+from handlers.common import NOT_FACILITATOR, end_flow, permissions, refuse, services, user_id, wake_dispatcher
 from knowledge.reply import esc
 from knowledge.wording import button_label, local_moment, relative_days, short_name
 
@@ -264,21 +265,12 @@ async def confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 
 
 async def declined(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    context.user_data.pop(DRAFT_KEY, None)
-    context.user_data.pop(EDIT_KEY, None)
-    if update.callback_query:
-        await update.callback_query.answer()
-        await update.callback_query.edit_message_reply_markup(None)
-    await update.effective_message.reply_text(CANCELLED)
-    return ConversationHandler.END
+    return await end_flow(update, context, (DRAFT_KEY, EDIT_KEY), CANCELLED)
 
 
 async def timed_out(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    context.user_data.pop(DRAFT_KEY, None)
-    context.user_data.pop(EDIT_KEY, None)
-    if update and update.effective_message:
-        await update.effective_message.reply_text("Pasó mucho tiempo sin respuesta: lo dejé sin cambios. "
-                                                  "Empieza de nuevo con /convocar o /mis_convocatorias.")
+    await end_flow(update, context, (DRAFT_KEY, EDIT_KEY), "Pasó mucho tiempo sin respuesta: lo dejé sin cambios. "
+                                                         "Empieza de nuevo con /convocar o /mis_convocatorias.")
 
 
 async def expected_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -418,18 +410,26 @@ async def save_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         return ConversationHandler.END
     await query.answer("Guardando…")
     found = desk(context)
+    if "closes_at" in edit:
+        change = functools.partial(found.change_closing, record.info.id, edit["closes_at"])
+    else:
+        change = functools.partial(found.change_link, record.info.id, edit["url"])
+    return await _apply(update, context, change, "✅ Guardado. Corrección en camino a {queued} suscriptores.")
+
+
+async def _apply(update: Update, context: ContextTypes.DEFAULT_TYPE, change, done: str) -> int:
+    """Run a change of the desk off the event loop, take the buttons off, and say how it went;
+    the subscribers' correction is delivered by the dispatcher, woken now."""
+    query = update.callback_query
     try:
-        if "closes_at" in edit:
-            changed = await asyncio.to_thread(found.change_closing, record.info.id, edit["closes_at"])
-        else:
-            changed = await asyncio.to_thread(found.change_link, record.info.id, edit["url"])
+        changed = await asyncio.to_thread(change)
     except ConvocatoriaError as problem:
         await query.edit_message_reply_markup(None)
-        await query.message.reply_text(esc(f"{problem}"))
+        await query.message.reply_text(esc(str(problem)))
         return ConversationHandler.END
     wake_dispatcher(context)
     await query.edit_message_reply_markup(None)
-    await query.message.reply_text(f"✅ Guardado. Corrección en camino a {changed.queued} suscriptores.")
+    await query.message.reply_text(done.format(queued=changed.queued))
     return ConversationHandler.END
 
 
@@ -451,24 +451,12 @@ async def cancel_confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if record is None:
         return ConversationHandler.END
     await query.answer("Cancelando…")
-    try:
-        changed = await asyncio.to_thread(desk(context).cancel, record.info.id)
-    except ConvocatoriaError as problem:
-        await query.edit_message_reply_markup(None)
-        await query.message.reply_text(esc(f"{problem}"))
-        return ConversationHandler.END
-    wake_dispatcher(context)
-    await query.edit_message_reply_markup(None)
-    await query.message.reply_text(f"❌ Convocatoria cancelada. Aviso en camino a {changed.queued} suscriptores.")
-    return ConversationHandler.END
+    change = functools.partial(desk(context).cancel, record.info.id)
+    return await _apply(update, context, change, "❌ Convocatoria cancelada. Aviso en camino a {queued} suscriptores.")
 
 
 async def keep_as_is(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    context.user_data.pop(EDIT_KEY, None)
-    await update.callback_query.answer()
-    await update.callback_query.edit_message_reply_markup(None)
-    await update.effective_message.reply_text(NOTHING_CHANGED)
-    return ConversationHandler.END
+    return await end_flow(update, context, (EDIT_KEY,), NOTHING_CHANGED)
 
 
 async def private_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:

@@ -23,7 +23,7 @@ from bot.notices import document_notice
 from bot.publishing import DocumentDraft, PublishError, duplicate_message, publish_document, validate
 from bot.store import DuplicateDocument
 from handlers.callbacks import CODES, encode_action
-from handlers.common import NOT_FACILITATOR, permissions, refuse, services, user_id, wake_dispatcher
+from handlers.common import NOT_FACILITATOR, end_flow, permissions, refuse, services, user_id, wake_dispatcher
 from knowledge.reply import esc
 
 log = logging.getLogger(__name__)
@@ -174,18 +174,12 @@ def _published(queued: int) -> str:
 
 
 async def declined(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    context.user_data.pop(DRAFT_KEY, None)
-    if update.callback_query:
-        await update.callback_query.answer()
-        await update.callback_query.edit_message_reply_markup(None)
-    await update.effective_message.reply_text(CANCELLED)
-    return ConversationHandler.END
+    return await end_flow(update, context, (DRAFT_KEY,), CANCELLED)
 
 
 async def timed_out(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    context.user_data.pop(DRAFT_KEY, None)
-    if update and update.effective_message:
-        await update.effective_message.reply_text("Pasó mucho tiempo sin respuesta: cancelé la publicación. Empieza de nuevo con /publicar.")
+    await end_flow(update, context, (DRAFT_KEY,),
+                   "Pasó mucho tiempo sin respuesta: cancelé la publicación. Empieza de nuevo con /publicar.")
 
 
 async def expected_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -261,13 +261,19 @@ def convocatoria_block(item: ConvocatoriaInfo, now: datetime, kb: KnowledgeBase)
     lines = [f"<b>{esc(item.title)}</b>", f"{esc(state)}{step}", f"⏳ {esc(_capitalized(closing_phrase(item, now)))}"]
     if item.description:
         lines.append(esc(item.description))
+    return "\n".join(lines + convocatoria_details(item))
+
+
+def convocatoria_details(item: ConvocatoriaInfo) -> list[str]:
+    """HTML lines: how to take part, the contact and the link, those that are known."""
+    lines = []
     if item.how_to_apply:
         lines.append(f"Cómo participar: {esc(item.how_to_apply)}")
     if item.contact:
         lines.append(f"Contacto: {esc(item.contact)}")
     if item.url:
         lines.append(f'<a href="{esc(item.url)}">Ver la convocatoria</a>')
-    return "\n".join(lines)
+    return lines
 
 
 def no_convocatorias(place: str, steps: dict[int, Step]) -> str:
