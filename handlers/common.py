@@ -75,3 +75,8 @@ async def end_flow(update: Update, context: ContextTypes.DEFAULT_TYPE, keys: tup
     if update and update.effective_message:
         await update.effective_message.reply_text(text)
     return ConversationHandler.END
+
+
+async def expected_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Text where a guided flow waits for a button."""
+    await update.effective_message.reply_text("Elige una opción con los botones de arriba, o /cancelar.")

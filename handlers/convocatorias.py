@@ -38,7 +38,10 @@ from bot.date_input import START_OF_DAY, DateInputError, parse_moment
 from bot.notices import CENTRAL_TIME
 from bot.store import ConvocatoriaRecord
 from handlers.callbacks import CODES, encode_action
-from handlers.common import NOT_FACILITATOR, end_flow, permissions, refuse, services, user_id, wake_dispatcher
+from handlers.common import (
+    NOT_FACILITATOR, end_flow, expected_button, permissions, refuse,
+    services, user_id, wake_dispatcher,
+)
 from knowledge.reply import esc
 from knowledge.wording import button_label, local_moment, relative_days, short_name
 
@@ -271,10 +274,6 @@ async def declined(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 async def timed_out(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await end_flow(update, context, (DRAFT_KEY, EDIT_KEY), "Pasó mucho tiempo sin respuesta: lo dejé sin cambios. "
                                                          "Empieza de nuevo con /convocar o /mis_convocatorias.")
-
-
-async def expected_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await update.effective_message.reply_text("Elige una opción con los botones de arriba, o /cancelar.")
 
 
 async def expected_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

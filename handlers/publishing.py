@@ -23,7 +23,10 @@ from bot.notices import document_notice
 from bot.publishing import DocumentDraft, PublishError, duplicate_message, publish_document, validate
 from bot.store import DuplicateDocument
 from handlers.callbacks import CODES, encode_action
-from handlers.common import NOT_FACILITATOR, end_flow, permissions, refuse, services, user_id, wake_dispatcher
+from handlers.common import (
+    NOT_FACILITATOR, end_flow, expected_button, permissions, refuse,
+    services, user_id, wake_dispatcher,
+)
 from knowledge.reply import esc
 
 log = logging.getLogger(__name__)
@@ -180,10 +183,6 @@ async def declined(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 async def timed_out(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await end_flow(update, context, (DRAFT_KEY,),
                    "Pasó mucho tiempo sin respuesta: cancelé la publicación. Empieza de nuevo con /publicar.")
-
-
-async def expected_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await update.effective_message.reply_text("Elige una opción con los botones de arriba, o /cancelar.")
 
 
 async def expected_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
