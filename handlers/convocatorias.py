@@ -37,6 +37,7 @@ from bot.convocatorias import KINDS, ConvocatoriaDraft, ConvocatoriaError, Convo
 from bot.date_input import START_OF_DAY, DateInputError, parse_moment
 from bot.notices import CENTRAL_TIME
 from bot.store import ConvocatoriaRecord
+from handlers.render import slow_work
 from handlers.callbacks import CODES, encode_action
 from handlers.common import (
     NOT_FACILITATOR, end_flow, expected_button, permissions, refuse,
@@ -255,7 +256,7 @@ async def confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         return ConversationHandler.END
     await query.answer("Publicando…")
     try:
-        created = await asyncio.to_thread(desk(context).create, draft, f"telegram:{user_id(update)}")
+        created = await slow_work(update, context, desk(context).create, draft, f"telegram:{user_id(update)}")
     except ConvocatoriaError as problem:
         await query.edit_message_reply_markup(None)
         await query.message.reply_text(esc(f"{problem} No publiqué nada; empieza de nuevo con /convocar."))
@@ -421,7 +422,7 @@ async def _apply(update: Update, context: ContextTypes.DEFAULT_TYPE, change, don
     the subscribers' correction is delivered by the dispatcher, woken now."""
     query = update.callback_query
     try:
-        changed = await asyncio.to_thread(change)
+        changed = await slow_work(update, context, change)
     except ConvocatoriaError as problem:
         await query.edit_message_reply_markup(None)
         await query.message.reply_text(esc(str(problem)))

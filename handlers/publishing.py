@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -22,6 +21,7 @@ from telegram.ext import (
 from bot.notices import document_notice
 from bot.publishing import DocumentDraft, PublishError, duplicate_message, publish_document, validate
 from bot.store import DuplicateDocument
+from handlers.render import slow_work
 from handlers.callbacks import CODES, encode_action
 from handlers.common import (
     NOT_FACILITATOR, end_flow, expected_button, permissions, refuse,
@@ -147,7 +147,8 @@ async def confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         return ConversationHandler.END
     await query.answer("Publicando…")
     try:
-        result = await asyncio.to_thread(publish_document, found.store, found.engine.kb, draft, f"telegram:{user_id(update)}")
+        result = await slow_work(update, context, publish_document, found.store, found.engine.kb, draft,
+                                 f"telegram:{user_id(update)}")
     except DuplicateDocument as duplicate:
         await query.edit_message_text(esc(duplicate_message(found.engine.kb, duplicate)))
         return ConversationHandler.END

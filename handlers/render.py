@@ -3,12 +3,13 @@ HTML split at paragraph boundaries under Telegram's 4,096-character limit, and e
 
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
 from functools import lru_cache
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, MaybeInaccessibleMessage, Message, Update
-from telegram.constants import MessageLimit
+from telegram.constants import ChatAction, MessageLimit
 from telegram.error import BadRequest
 
 from handlers.callbacks import encode_action
@@ -16,6 +17,7 @@ from knowledge.reply import Button, Reply, html_to_text
 
 log = logging.getLogger(__name__)
 
+TYPING_AFTER_SECONDS = 0.4  # show "typing…" only for work that takes longer than this
 TEXT_LIMIT = MessageLimit.MAX_TEXT_LENGTH  # 4096, counted on the text after HTML is parsed
 
 
@@ -146,3 +148,21 @@ async def edit_or_send(update: Update, reply: Reply) -> None:
 
 def _already_shows(message: Message, markup_text: str, markup: InlineKeyboardMarkup | None) -> bool:
     return html_to_text(markup_text).strip() == (message.text or "").strip() and message.reply_markup == markup
+
+
+async def slow_work(update: Update, context, work, *args):
+    """Run blocking work (a fan-out to thousands of subscribers, the first date parse) in a
+    thread, showing "typing…" if it takes longer than a moment."""
+    chat = update.effective_chat
+
+    async def typing_later() -> None:
+        await asyncio.sleep(TYPING_AFTER_SECONDS)
+        await context.bot.send_chat_action(chat.id, ChatAction.TYPING)
+
+    typing = asyncio.create_task(typing_later()) if chat else None
+    try:
+        return await asyncio.to_thread(work, *args)
+    finally:
+        if typing:
+            typing.cancel()
+            await asyncio.gather(typing, return_exceptions=True)  # a cosmetic action never breaks the work
