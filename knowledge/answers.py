@@ -276,17 +276,27 @@ class Answerer:
     # -- figures ----------------------------------------------------------------------------
 
     def figures(self, u: Understanding) -> Reply:
-        chosen = wording.pick_figures(self.kb.figures, u.text)
-        chosen.sort(key=lambda f: self._date_of(f).sort_key(), reverse=True)
-        lines = ["<b>Cifras</b> (cada una con su fecha; la más reciente va primero)", ""]
+        chosen = self._newest_first_by_measure(wording.pick_figures(self.kb.figures, u.text))
+        lines = ["<b>Cifras</b>, cada una con su fuente y su fecha", ""]
         for figure in chosen:
             source = self.kb.sources[figure.source]
             lines.append(f"• {esc(figure.text)} <i>({esc(source.short_name)}, {esc(self._date_of(figure).human())})</i>")
+        if len({f.source for f in chosen if f.measure}) > 1:
+            lines += ["", "Los documentos no coinciden porque se escribieron en fechas distintas; "
+                          "de cada cifra, la primera versión es la más reciente."]
         if u.state:
             lines += ["", f"No tengo cifras por entidad; sobre {esc(self.kb.states[u.state].name)} te cuento cómo va su ejercicio."]
         buttons = ((Button(f"Ver {self.kb.states[u.state].name}", Action("state", u.state)),),) if u.state else ()
         state = self.kb.states[u.state].name if u.state else None
         return self._factual("\n".join(lines), chosen, buttons, intent="figures", state=state)
+
+    def _newest_first_by_measure(self, figures: list) -> list:
+        """Keep the order of what was asked; versions of one count (same measure) newest first."""
+        groups: dict[str, list] = {}
+        for figure in figures:
+            groups.setdefault(figure.measure or figure.id, []).append(figure)
+        newest = lambda f: self._date_of(f).sort_key()  # noqa: E731
+        return [f for group in groups.values() for f in sorted(group, key=newest, reverse=True)]
 
     # -- live data: convocatorias and documents ---------------------------------------------
 

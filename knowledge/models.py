@@ -167,6 +167,7 @@ class Figure(Fact):
     text: str  # the sentence to show
     states: list[str] = []  # slugs the figure lists, when it lists them
     keywords: list[str] = []
+    measure: str | None = None  # the same count in other sources and dates shares this name
 
 
 class CuratedAnswer(Strict):

@@ -179,9 +179,10 @@ def _folded(keywords: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(fold(k) for k in keywords)
 
 
-def pick_figures(figures: list[Figure], question: str, limit: int = 6) -> list[Figure]:
-    """The figures a question asks for, by their keywords (longer phrases weigh more) and topic;
-    the headline ones when nothing matches."""
+def pick_figures(figures: list[Figure], question: str, limit: int = 8) -> list[Figure]:
+    """The figures a question asks for, by their keywords (longer phrases weigh more) and topic,
+    with every other source's version of the same count (its `measure`), since the documents
+    disagree by date; the headline ones when nothing matches."""
     padded = f" {question} "
     words = set(question.split())
 
@@ -193,8 +194,12 @@ def pick_figures(figures: list[Figure], question: str, limit: int = 6) -> list[F
     scored = [(score(f), f) for f in figures]
     best = max((s for s, _ in scored), default=0)
     if best == 0:
-        return [f for f in figures if f.topic in ("entidades", "stl", "pal")][:limit]
-    return [f for s, f in scored if s == best][:limit]
+        chosen = [f for f in figures if f.measure in ("entidades_sumadas", "stl", "pal")]
+    else:
+        chosen = [f for s, f in scored if s == best]
+        measures = {f.measure for f in chosen if f.measure}
+        chosen += [f for f in figures if f.measure in measures and f not in chosen]
+    return chosen[:limit]
 
 
 # -- live items -----------------------------------------------------------------------------

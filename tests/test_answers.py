@@ -135,3 +135,16 @@ def test_any_text_gets_a_valid_answer(engine, text):
     reply = engine.ask(text)
     assert_valid_telegram_html(reply.html)
     assert reply.intent
+
+
+def test_a_count_the_documents_disagree_on_shows_every_dated_version(engine):
+    text = engine.ask("¿cuántos estados firmaron?").text
+    for figure in ("30 entidades habían firmado", "28 entidades", "26 estados", "31 entidades"):
+        assert figure in text, figure
+    assert "no coinciden" in text
+    assert text.index("31 entidades") < text.index("30 entidades habían firmado") < text.index("26 estados")
+
+
+def test_a_specific_count_comes_before_related_ones(engine):
+    text = engine.ask("¿cuántos estados están activos?").text
+    assert text.index("16 ejercicios activos") < text.index("Fuente")
