@@ -164,8 +164,9 @@ async def baja(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def _followed_keyboard(found, followed: list[dict]) -> InlineKeyboardMarkup:
     names = found.engine.kb.states
-    rows = [[InlineKeyboardButton(names[s["state"]].name, callback_data=encode_action("unsub", s["state"]))] for s in followed]
-    rows.append([InlineKeyboardButton("Todas", callback_data=encode_action("unsub", "todo"))])
+    rows = [[InlineKeyboardButton(f"🔕 Baja de {names[s['state']].name}", callback_data=encode_action("unsub", s["state"]))]
+            for s in followed]
+    rows.append([InlineKeyboardButton("🔕 Baja de todas", callback_data=encode_action("unsub", "todo"))])
     return InlineKeyboardMarkup(rows)
 
 

@@ -259,10 +259,11 @@ class Answerer:
 
     def glossary_index(self, page: int = 0) -> Reply:
         terms = sorted(self.kb.terms.values(), key=lambda t: wording.sort_key(t.term))
+        labels = _distinct_labels(terms)
         pages = max(1, -(-len(terms) // TERMS_PER_PAGE))
         page = min(max(page, 0), pages - 1)
         chunk = terms[page * TERMS_PER_PAGE:(page + 1) * TERMS_PER_PAGE]
-        buttons = _rows([Button(wording.button_label(t.term), Action("term", t.id)) for t in chunk], 2)
+        buttons = _rows([Button(labels[t.id], Action("term", t.id)) for t in chunk], 2)
         nav = []
         if page > 0:
             nav.append(Button("◀ Anteriores", Action("terms", str(page - 1))))
@@ -431,6 +432,19 @@ class Answerer:
             (Button("🗺️ Cómo va mi estado", Action("states")), Button("🧭 Los 13 pasos", Action("steps"))),
             (Button("📖 Glosario", Action("terms")), Button("📚 Fuentes", Action("sources"))),
         )
+
+
+def _distinct_labels(terms) -> dict[str, str]:
+    """Short button labels; where two would read the same ('Gobierno abierto' and 'Gobierno
+    Abierto: Cocreación desde lo Local'), the one with a subtitle shows its subtitle."""
+    labels = {t.id: wording.term_label(t.term) for t in terms}
+    seen: dict[str, int] = {}
+    for label in labels.values():
+        seen[label.lower()] = seen.get(label.lower(), 0) + 1
+    for term in terms:
+        if seen[labels[term.id].lower()] > 1 and ":" in term.term:
+            labels[term.id] = wording.button_label(term.term.split(":", 1)[1].strip(), 32)
+    return labels
 
 
 def _sources_line(citations: tuple[Citation, ...]) -> str:

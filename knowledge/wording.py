@@ -136,7 +136,25 @@ def short_name(name: str) -> str:
 
 
 def button_label(text: str, limit: int = 30) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """Short enough for a phone: cut at a word, with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:(")
+    return cut + "…"
+
+
+def term_label(term: str) -> str:
+    """'Compromiso 13: Estrategia subnacional…' -> 'Compromiso 13'; 'Agentes Locales de Cambio
+    (fellows)' -> 'Agentes Locales de Cambio', unless the parenthesis is the common name ('STL')."""
+    head = term.split(":")[0].strip()
+    if "(" in head and ")" in head:
+        inside = head[head.index("(") + 1:head.rindex(")")]
+        short = head[:head.index("(")].strip()
+        if not inside.isupper():
+            head = short
+        elif len(f"{short} ({inside})") > 32:
+            head = f"{inside}: {short}"  # the acronym people know, then as much of the name as fits
+    return button_label(head, 32)
 
 
 def sort_key(text: str) -> str:
