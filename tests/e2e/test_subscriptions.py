@@ -138,8 +138,8 @@ def test_baja_without_argument_asks_which_with_buttons(live, ana):
     ana.says("/suscribir jalisco")
     ana.says("/suscribir oaxaca")
     question = ana.says("/baja")
-    assert question.button_texts == ["Jalisco", "Oaxaca", "Todas"]
-    done = ana.taps_to_edit(question, "Oaxaca")
+    assert question.button_texts == ["🔕 Baja de Jalisco", "🔕 Baja de Oaxaca", "🔕 Baja de todas"]
+    done = ana.taps_to_edit(question, "🔕 Baja de Oaxaca")
     assert done.text.startswith("Listo: ya no recibirás avisos de Oaxaca")
     assert set(followed(live, ana.chat_id)) == {"jalisco"}
 
@@ -153,8 +153,8 @@ def test_baja_of_a_state_not_followed_offers_the_ones_followed(live, ana):
     ana.says("/suscribir jalisco")
     reply = ana.says("/baja puebla")
     assert reply.text.startswith("No encontré «puebla» entre las entidades que sigues")
-    assert reply.button_texts == ["Jalisco", "Todas"]
-    done = ana.taps_to_edit(reply, "Todas")
+    assert reply.button_texts == ["🔕 Baja de Jalisco", "🔕 Baja de todas"]
+    done = ana.taps_to_edit(reply, "🔕 Baja de todas")
     assert done.text.startswith("Listo: te di de baja de 1 entidad(es)")
 
 
