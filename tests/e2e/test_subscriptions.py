@@ -115,7 +115,7 @@ def test_suscripciones_lists_what_is_followed(live, ana):
     listing = ana.says("/suscripciones")
     assert "• Jalisco: documentos y convocatorias" in listing.text
     assert "• Oaxaca: convocatorias" in listing.text
-    assert listing.button_texts == ["Jalisco", "Oaxaca", "Todas"]
+    assert listing.button_texts == ["🔕 Baja de Jalisco", "🔕 Baja de Oaxaca", "🔕 Baja de todas"]
 
 
 def test_baja_of_one_state(live, ana):
