@@ -24,6 +24,27 @@ def admin_env(*admins) -> dict[str, str]:
     return {"COCREA_ADMIN_IDS": ",".join(str(a.id) for a in admins)}
 
 
+@contextmanager
+def live_with_admin(directory: Path):
+    """A running bot whose admin (COCREA_ADMIN_IDS) is the simulated person `live.admin`."""
+    from tests.e2e.people import Person, live_bot
+
+    emulator = BotApiEmulator()
+    admin = emulator.new_user("Admin")
+    with live_bot(directory, env=admin_env(admin), emulator=emulator) as shared:
+        shared.admin = Person(shared, admin)
+        yield shared
+
+
+def facilitator(live, *states: str):
+    """A person named facilitator of these states by the admin, through Telegram."""
+    person = live.person("Fer")
+    for state in states:
+        reply = live.admin.says(f"/nombrar_facilitador {person.user.id} {state}")
+        assert reply.text.startswith("Listo"), reply.text
+    return person
+
+
 def stop_cleanly(process: BotProcess) -> None:
     """SIGTERM; the bot must exit 0 without a traceback."""
     code = process.stop()

@@ -9,19 +9,17 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
 from bot.convocatorias import ConvocatoriaDraft, Convocatorias
-from bot.store import Store
 from knowledge.loader import default_knowledge
 from knowledge.reply import html_to_text
 from tests.bot_process import BotProcess
 from tests.e2e.people import Person, live_bot
+from tests.e2e.publishing_support import opened
 from tests.emulator import BotApiEmulator
 
 ANNOUNCEMENT = "Nueva convocatoria en Oaxaca"
@@ -36,15 +34,6 @@ NONE_OPEN = "Ahora no hay convocatorias abiertas en Oaxaca"
 def live(tmp_path_factory):
     with live_bot(tmp_path_factory.mktemp("convocatorias")) as shared:
         yield shared
-
-
-@contextmanager
-def opened(db_path: Path) -> Iterator[Store]:
-    store = Store(db_path)
-    try:
-        yield store
-    finally:
-        store.close()
 
 
 def grant(live, person: Person, *states: str) -> None:

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.people import Person, live_bot
-from tests.e2e.publishing_support import admin_env, opened
-from tests.emulator import BotApiEmulator
+from tests.e2e.people import Person
+from tests.e2e.publishing_support import facilitator, live_with_admin, opened
 
 NOT_FACILITATOR = "Este comando es para las personas facilitadoras de un STL."
 NOT_ADMIN = "Este comando es solo para quienes administran CocreaBot."
@@ -15,18 +14,8 @@ NOT_ADMIN = "Este comando es solo para quienes administran CocreaBot."
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory):
-    emulator = BotApiEmulator()
-    admin = emulator.new_user("Admin")
-    with live_bot(tmp_path_factory.mktemp("permissions"), env=admin_env(admin), emulator=emulator) as shared:
-        shared.admin = Person(shared, admin)
+    with live_with_admin(tmp_path_factory.mktemp("permissions")) as shared:
         yield shared
-
-
-def facilitator(live, *states: str) -> Person:
-    person = live.person("Fer")
-    for state in states:
-        assert live.admin.says(f"/nombrar_facilitador {person.user.id} {state}").text.startswith("Listo")
-    return person
 
 
 def documents(live) -> list:

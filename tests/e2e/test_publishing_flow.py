@@ -8,30 +8,18 @@ import re
 
 import pytest
 
-from tests.e2e.people import Person, live_bot
+from tests.e2e.people import Person
 from tests.e2e.publishing_support import (
-    NOTICE_MARK, admin_env, notices_in, notices_received, opened, publish_cli, wait_for_notices,
+    NOTICE_MARK, facilitator, live_with_admin, notices_in, notices_received, opened, publish_cli, wait_for_notices,
 )
-from tests.emulator import BotApiEmulator
 
 SPANISH_DATE = r"\d{1,2} de (enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre) de \d{4}"
 
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory):
-    emulator = BotApiEmulator()
-    admin = emulator.new_user("Admin")
-    with live_bot(tmp_path_factory.mktemp("publishing"), env=admin_env(admin), emulator=emulator) as shared:
-        shared.admin = Person(shared, admin)
+    with live_with_admin(tmp_path_factory.mktemp("publishing")) as shared:
         yield shared
-
-
-def facilitator(live, *states: str) -> Person:
-    person = live.person("Fer")
-    for state in states:
-        reply = live.admin.says(f"/nombrar_facilitador {person.user.id} {state}")
-        assert reply.text.startswith("Listo:"), reply.text
-    return person
 
 
 def subscribers(live, state: str, n: int = 2) -> list[Person]:
