@@ -25,7 +25,7 @@ from bot.notices import (
     convocatoria_cancellation, convocatoria_correction, convocatoria_notice, convocatoria_reminder,
 )
 from bot.settings import DEFAULT_REMINDER_DAYS
-from bot.links import LINK_RULE, is_link
+from bot.rules import LINK_RULE, TITLE_RULE, clean_title, is_link
 from bot.store import ConvocatoriaRecord, Store, utc_now
 from knowledge.live import ConvocatoriaInfo
 from knowledge.models import KnowledgeBase
@@ -33,7 +33,6 @@ from knowledge.wording import local_moment
 
 Clock = Callable[[], datetime]
 
-TITLE_MIN, TITLE_MAX = 3, 200
 DESCRIPTION_MAX = 1000
 DETAIL_MAX = 300  # how to apply, contact
 MAX_DAYS_AHEAD = 366
@@ -127,9 +126,9 @@ class Convocatorias:
             raise ConvocatoriaError("Falta la entidad, o no la reconozco.")
         if draft.kind not in KINDS:
             raise ConvocatoriaError(f"Elige el tipo de convocatoria: {', '.join(k.label for k in KINDS.values())}.")
-        title = _one_line(draft.title)
-        if not TITLE_MIN <= len(title) <= TITLE_MAX:
-            raise ConvocatoriaError(f"El título debe tener entre {TITLE_MIN} y {TITLE_MAX} caracteres.")
+        title = clean_title(draft.title)
+        if title is None:
+            raise ConvocatoriaError(TITLE_RULE)
         description = (draft.description or "").strip()
         if len(description) > DESCRIPTION_MAX:
             raise ConvocatoriaError(f"La descripción puede tener hasta {DESCRIPTION_MAX} caracteres; tiene {len(description)}.")

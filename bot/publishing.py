@@ -11,14 +11,13 @@ from pathlib import Path
 
 import yaml
 
-from bot.links import LINK_RULE, is_link
+from bot.rules import LINK_RULE, TITLE_RULE, clean_title, is_link
 from bot.notices import document_notice
 from bot.store import DOCUMENT_KINDS, DocumentInfo, DuplicateDocument, Store
 from knowledge.dates import human_date
 from knowledge.models import KnowledgeBase
 from knowledge.wording import MEXICO_TZ
 
-TITLE_MIN, TITLE_MAX = 3, 200
 STEP_KINDS = {1: "declaratoria", 2: "convocatoria", 3: "convocatoria", 4: "acta", 5: "consulta", 6: "arbol",
               7: "convocatoria", 8: "otro", 9: "otro", 10: "acta", 11: "plan", 12: "web", 13: "informe"}
 # Quotes and angle brackets are not URL characters (they travel percent-encoded); letting them
@@ -74,9 +73,9 @@ def validate(draft: DocumentDraft, kb: KnowledgeBase) -> DocumentDraft:
     """The draft, cleaned; raises PublishError with a message for people."""
     if draft.state not in kb.states:
         raise PublishError("Falta la entidad, o no la reconozco.")
-    title = " ".join((draft.title or "").split())
-    if not TITLE_MIN <= len(title) <= TITLE_MAX:
-        raise PublishError(f"El título debe tener entre {TITLE_MIN} y {TITLE_MAX} caracteres.")
+    title = clean_title(draft.title)
+    if title is None:
+        raise PublishError(TITLE_RULE)
     url = (draft.url or "").strip() or None
     if url and not is_link(url):
         raise PublishError(LINK_RULE)

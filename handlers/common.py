@@ -8,6 +8,7 @@ from telegram import Update
 from telegram.ext import ContextTypes, ConversationHandler
 
 from bot.permissions import Permissions
+from bot.rules import TITLE_RULE, clean_title
 from bot.runtime import Services
 
 SERVICES_KEY = "services"
@@ -80,3 +81,11 @@ async def end_flow(update: Update, context: ContextTypes.DEFAULT_TYPE, keys: tup
 async def expected_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Text where a guided flow waits for a button."""
     await update.effective_message.reply_text("Elige una opción con los botones de arriba, o /cancelar.")
+
+
+async def typed_title(update: Update) -> str | None:
+    """The title a facilitator typed, tidied; None (after saying why) when it is too short or long."""
+    title = clean_title(update.effective_message.text)
+    if title is None:
+        await update.effective_message.reply_text(f"{TITLE_RULE} Escríbelo de nuevo.")
+    return title

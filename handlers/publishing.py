@@ -25,7 +25,7 @@ from handlers.render import slow_work
 from handlers.callbacks import CODES, encode_action
 from handlers.common import (
     NOT_FACILITATOR, end_flow, expected_button, permissions, refuse,
-    services, user_id, wake_dispatcher,
+    services, typed_title, user_id, wake_dispatcher,
 )
 from knowledge.reply import esc
 
@@ -92,9 +92,8 @@ async def chose_step(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 
 
 async def got_title(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    title = " ".join(update.effective_message.text.split())
-    if not 3 <= len(title) <= 200:
-        await update.effective_message.reply_text("El título debe tener entre 3 y 200 caracteres. Escríbelo de nuevo.")
+    title = await typed_title(update)
+    if title is None:
         return TITLE
     draft: DocumentDraft = context.user_data[DRAFT_KEY]
     context.user_data[DRAFT_KEY] = DocumentDraft(state=draft.state, step=draft.step, title=title)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.links import is_link
+from bot.rules import is_link
 from knowledge.reply import esc
 from tests.emulator.entities import parse_html
 
