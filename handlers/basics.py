@@ -8,7 +8,7 @@ from telegram.ext import Application, CommandHandler, ContextTypes
 from handlers import subscriptions
 from handlers.common import command_argument, services
 from handlers.render import send_reply
-from knowledge.commands import command_reply
+from knowledge.commands import READ_ONLY_COMMANDS, command_reply
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -36,8 +36,7 @@ def _language(update: Update) -> str | None:
     return user.language_code if user and update.effective_chat.type == "private" else None
 
 
-READ_ONLY = ("ayuda", "help", "privacidad", "fuentes", "glosario", "estado", "pasos", "paso", "fases", "fase",
-             "convocatorias", "documentos")
+READ_ONLY = [command for command in READ_ONLY_COMMANDS if command != "start"]  # /start has its own handler
 
 
 async def nothing_to_cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -47,4 +46,4 @@ async def nothing_to_cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 def register(application: Application) -> None:
     application.add_handler(CommandHandler("start", start))
     application.add_handler(CommandHandler("cancelar", nothing_to_cancel))
-    application.add_handler(CommandHandler(list(READ_ONLY), read_only_command))
+    application.add_handler(CommandHandler(READ_ONLY, read_only_command))

@@ -13,7 +13,6 @@ from knowledge.reply import Action, Button, Citation, Reply, esc
 from knowledge.understanding import Understanding
 
 INAI_NOTICE_SOURCE = "contexto-2025"
-STATES_PER_PAGE = 32  # all of them fit on one keyboard, 3 to a row
 TERMS_PER_PAGE = 24
 
 Clock = Callable[[], datetime]
@@ -370,8 +369,9 @@ class Answerer:
         lines = ["<b>Fuentes</b>", "Todo lo que digo viene de estos documentos; cada dato lleva su fecha.", ""]
         for source in sorted(self.kb.sources.values(), key=lambda s: s.date.sort_key()):
             line = f"• <b>{esc(source.short_name)}</b> ({esc(source.date.human())}): {esc(source.title)}. {esc(source.author)}."
-            if source.url:
-                line += f' <a href="{esc(source.url)}">Enlace</a>'
+            links = [source.url, *source.also_cite] if source.url else list(source.also_cite)
+            line += "".join(f' <a href="{esc(link)}">Enlace{f" {n}" if len(links) > 1 else ""}</a>'
+                            for n, link in enumerate(links, start=1))
             lines.append(line)
         if "about_inai_today" in self.kb.answers:  # curated answers are already Telegram HTML
             lines += ["", self.kb.answers["about_inai_today"].text.strip()]

@@ -110,8 +110,6 @@ IN_SCOPE_PHRASES: tuple[str, ...] = (
     "poder judicial", "justicia abierta", "servicio publico", "empleo sin discriminacion",
 )
 
-# Questions about a state's place in the 13 steps.
-STATE_PROGRESS_CUES: tuple[str, ...] = ("en que paso", "que paso va", "en que etapa", "que tan avanzad", "hasta que paso")
 
 # What a document-like glossary term is evidence of, when someone asks for the document.
 DOCUMENT_TERM_STEPS: dict[str, int] = {
@@ -130,8 +128,6 @@ SHORTHAND: dict[str, str] = {
 # Past tense about a state's convocatoria is a question about its history, not a call to join.
 PAST_TENSE: frozenset[str] = frozenset(("tuvo", "hubo", "fue", "hizo", "lanzo", "emitio", "publico", "tuvieron", "hicieron"))
 
-# Plural counts: "cuántos STL hay" asks for figures even when another intent's word is there.
-COUNT_WORDS: frozenset[str] = frozenset(("cuantos", "cuantas", "que estados", "cuales estados"))
 
 # A question that asks which step something happens in.
 WHICH_STEP_CUES: tuple[str, ...] = ("en que paso", "que paso es", "cual paso", "cual es el paso", "en que etapa", "que etapa es", "el paso de", "el paso en el que", "el paso donde", "en cual paso")

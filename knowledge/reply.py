@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 # Actions a button can ask for. Handlers encode them as versioned callback data.
 ACTION_KINDS = frozenset({
@@ -62,7 +62,6 @@ class Reply:
     term: str | None = None
     phase: int | None = None  # one of INAI's 6 phases
     ambiguous: tuple[str, ...] = ()  # canonical names to choose from
-    extra: dict = field(default_factory=dict, compare=False)
 
     @property
     def text(self) -> str:

@@ -148,3 +148,13 @@ def test_a_count_the_documents_disagree_on_shows_every_dated_version(engine):
 def test_a_specific_count_comes_before_related_ones(engine):
     text = engine.ask("¿cuántos estados están activos?").text
     assert text.index("16 ejercicios activos") < text.index("Fuente")
+
+
+def test_sources_list_every_document_and_the_2025_news_reports(engine):
+    reply = engine.answers.sources_list()
+    assert_valid_telegram_html(reply.html)
+    for source in KB.sources.values():
+        assert source.short_name in reply.text
+        for link in filter(None, [source.url, *source.also_cite]):
+            assert f'href="{link}"' in reply.html, link
+    assert "dejó de existir" in reply.text
