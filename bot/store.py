@@ -289,9 +289,10 @@ class Store:
 
     # -- subscriptions ----------------------------------------------------------------------
 
-    def subscribe(self, chat_id: int, state: str, documents: bool = True, convocatorias: bool = True) -> bool:
+    def subscribe(self, chat_id: int, state: str, documents: bool = True, convocatorias: bool = True,
+                  language: str | None = None) -> bool:
         """Follow a state; True when it is new. Subscribing again keeps it (and re-enables both kinds)."""
-        self.ensure_chat(chat_id)
+        self.ensure_chat(chat_id, language)
         with self.transaction() as conn:
             existed = conn.execute("SELECT 1 FROM subscriptions WHERE chat_id = ? AND state = ?",
                                    (chat_id, state)).fetchone()

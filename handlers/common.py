@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 
 from telegram import Update
+from telegram.constants import ChatMemberStatus
 from telegram.ext import ContextTypes, ConversationHandler
 
 from bot.permissions import Permissions
@@ -48,6 +49,16 @@ def admin_only(handler):
         return await handler(update, context)
 
     return checked
+
+
+async def manages_chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """In a private chat, the person; in a group, only its administrators, may change what the
+    chat follows or erase its data."""
+    chat = update.effective_chat
+    if chat.type == "private":
+        return True
+    member = await context.bot.get_chat_member(chat.id, update.effective_user.id)
+    return member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
 
 
 async def refuse(update: Update, text: str) -> None:

@@ -8,7 +8,7 @@ from telegram.ext import Application, CommandHandler, ContextTypes
 
 from handlers.buttons import register_action
 from handlers.callbacks import encode_action
-from handlers.common import services
+from handlers.common import manages_chat, services
 from knowledge.reply import esc
 
 
@@ -48,11 +48,9 @@ async def on_erase(update: Update, context: ContextTypes.DEFAULT_TYPE, arg: str)
     if arg != str(chat_id):  # a button from another chat, or tampered
         await query.answer("Ese botón ya no funciona. Usa /borrar_mis_datos.", show_alert=True)
         return
-    if update.effective_chat.type != "private":
-        member = await context.bot.get_chat_member(chat_id, update.effective_user.id)
-        if member.status not in ("administrator", "creator"):
-            await query.answer("En un grupo, solo quienes lo administran pueden borrar sus datos.", show_alert=True)
-            return
+    if not await manages_chat(update, context):
+        await query.answer("En un grupo, solo quienes lo administran pueden borrar sus datos.", show_alert=True)
+        return
     services(context).store.delete_chat_data(chat_id)
     await query.answer("Datos borrados")
     await query.edit_message_text("Listo: borré el id de este chat, su idioma y sus suscripciones. "

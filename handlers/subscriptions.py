@@ -4,12 +4,11 @@ is idempotent; in groups only the group's administrators may change what the gro
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ChatMemberStatus
 from telegram.ext import Application, CommandHandler, ContextTypes
 
 from handlers.buttons import register_action
 from handlers.callbacks import encode_action
-from handlers.common import command_argument, services
+from handlers.common import command_argument, manages_chat, refuse, services
 from handlers.render import send_reply
 from knowledge.commands import state_or_picker
 from knowledge.reply import esc
@@ -44,30 +43,15 @@ def _options_keyboard(slug: str, subscription: dict) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(rows)
 
 
-async def _may_manage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-    chat = update.effective_chat
-    if chat.type == "private":
-        return True
-    member = await context.bot.get_chat_member(chat.id, update.effective_user.id)
-    return member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
-
-
-async def _refuse(update: Update) -> None:
-    if update.callback_query:
-        await update.callback_query.answer(ADMINS_ONLY, show_alert=True)
-    else:
-        await update.effective_message.reply_text(ADMINS_ONLY)
-
-
 async def subscribe_to(update: Update, context: ContextTypes.DEFAULT_TYPE, slug: str) -> None:
     """Subscribe the chat to both documents and convocatorias of a state, and confirm."""
-    if not await _may_manage(update, context):
-        await _refuse(update)
+    if not await manages_chat(update, context):
+        await refuse(update, ADMINS_ONLY)
         return
     found = services(context)
     chat_id = update.effective_chat.id
-    found.store.ensure_chat(chat_id, update.effective_user.language_code if update.effective_chat.type == "private" else None)
-    is_new = found.store.subscribe(chat_id, slug)
+    language = update.effective_user.language_code if update.effective_chat.type == "private" else None
+    is_new = found.store.subscribe(chat_id, slug, language=language)
     subscription = next(s for s in found.store.subscriptions(chat_id) if s["state"] == slug)
     name = esc(found.engine.kb.states[slug].name)
     lead = "Listo" if is_new else "Ya seguías a esta entidad"
@@ -78,8 +62,8 @@ async def subscribe_to(update: Update, context: ContextTypes.DEFAULT_TYPE, slug:
 
 
 async def suscribir(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if not await _may_manage(update, context):
-        await _refuse(update)
+    if not await manages_chat(update, context):
+        await refuse(update, ADMINS_ONLY)
         return
     slug, ask = state_or_picker(services(context).engine, command_argument(context), action="subscribe",
                                 intro="¿De qué entidad quieres recibir avisos? Elige una:")
@@ -94,8 +78,8 @@ async def on_subscribe_button(update: Update, context: ContextTypes.DEFAULT_TYPE
     if arg not in services(context).engine.kb.states:
         await query.answer("Ese botón ya no funciona. Usa /suscribir.", show_alert=True)
         return
-    if not await _may_manage(update, context):
-        await _refuse(update)
+    if not await manages_chat(update, context):
+        await refuse(update, ADMINS_ONLY)
         return
     await query.answer("Suscripción guardada")
     await subscribe_to(update, context, arg)
@@ -121,8 +105,8 @@ async def _update_options(update: Update, context: ContextTypes.DEFAULT_TYPE, sl
     if options is None or slug not in services(context).engine.kb.states:
         await query.answer("Ese botón ya no funciona. Usa /suscripciones.", show_alert=True)
         return
-    if not await _may_manage(update, context):
-        await _refuse(update)
+    if not await manages_chat(update, context):
+        await refuse(update, ADMINS_ONLY)
         return
     if not store.set_subscription_options(chat_id, slug, **options):
         await query.answer("Ya no sigues esta entidad. Usa /suscribir para volver.", show_alert=True)
@@ -137,8 +121,8 @@ async def _update_options(update: Update, context: ContextTypes.DEFAULT_TYPE, sl
 
 
 async def baja(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if not await _may_manage(update, context):
-        await _refuse(update)
+    if not await manages_chat(update, context):
+        await refuse(update, ADMINS_ONLY)
         return
     found = services(context)
     chat_id = update.effective_chat.id
@@ -183,8 +167,8 @@ async def on_unsubscribe_button(update: Update, context: ContextTypes.DEFAULT_TY
     if arg != "todo" and arg not in found.engine.kb.states:
         await query.answer("Ese botón ya no funciona. Usa /baja.", show_alert=True)
         return
-    if not await _may_manage(update, context):
-        await _refuse(update)
+    if not await manages_chat(update, context):
+        await refuse(update, ADMINS_ONLY)
         return
     await query.answer()
     chat_id = update.effective_chat.id
