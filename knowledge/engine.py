@@ -1,35 +1,52 @@
-"""The answering engine: a question in, a Reply out. Built once; thread-safe to share."""
+"""The answering engine: a message in, a Reply out, with a short memory per chat so that
+follow-ups («¿y Zacatecas?», «¿y el que sigue?») are understood. Built once; share it."""
 
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Hashable
 
 from knowledge.answers import Answerer, Clock, utc_now
 from knowledge.live import LiveData
 from knowledge.loader import load_knowledge
 from knowledge.models import KnowledgeBase
 from knowledge.reply import Reply
-from knowledge.understanding import Understander, Understanding
+from knowledge.understanding import Memory, Request, Understander
 
 
 class Engine:
-    def __init__(self, kb: KnowledgeBase, live: LiveData | None = None, clock: Clock = utc_now):
+    def __init__(self, kb: KnowledgeBase, live: LiveData | None = None, clock: Clock = utc_now,
+                 memory: Memory | None = None):
         self.kb = kb
         self.understander = Understander(kb)
         self.answers = Answerer(kb, live, clock)
+        self.memory = memory or Memory()
 
     @classmethod
     def load(cls, live: LiveData | None = None, clock: Clock = utc_now) -> "Engine":
         return cls(load_knowledge(), live, clock)
 
-    def understand(self, question: str) -> Understanding:
-        return self.understander.understand(question)
+    def understand(self, message: str, chat: Hashable | None = None) -> Request:
+        context = self.memory.get(chat) if chat is not None else None
+        return self.understander.understand(message, context)
 
-    def ask(self, question: str) -> Reply:
-        """The reply, labelled with what was understood (the `ask --json` contract)."""
-        understood = self.understand(question)
-        reply = self.answers.answer(understood)
-        name = self.kb.states[understood.state].name if understood.state else None
-        options = tuple(self.kb.states[s].name for s in understood.ambiguous_states) if not understood.states else ()
-        return replace(reply, intent=understood.intent, state=name, step=understood.step,
-                       term=understood.term, phase=understood.phase, ambiguous=options)
+    def ask(self, message: str, chat: Hashable | None = None) -> Reply:
+        """The reply, labelled with what was understood (the `ask --json` contract). With a
+        `chat`, the message is read against that chat's last question and remembered."""
+        request = self.understand(message, chat)
+        if chat is not None:
+            self.memory.remember(chat, request)
+        return self.label(self.answers.answer(request), request)
+
+    def forget(self, chat: Hashable) -> None:
+        """Erase a chat's conversation memory (/borrar_mis_datos)."""
+        self.memory.forget(chat)
+
+    def label(self, reply: Reply, request: Request) -> Reply:
+        names = self.kb.states
+        options = tuple(names[s].name for s in request.ambiguous_states) if not request.states else ()
+        return replace(
+            reply, intent=request.intent, form=request.form, states=tuple(names[s].name for s in request.states),
+            state=names[request.state].name if request.state else None, attribute=request.attribute,
+            step=request.step, term=request.term, phase=request.phase, ambiguous=options,
+        )

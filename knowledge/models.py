@@ -3,7 +3,7 @@ source's date unless the fact says otherwise (`as_of`)."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -168,6 +168,9 @@ class Figure(Fact):
     states: list[str] = []  # slugs the figure lists, when it lists them
     keywords: list[str] = []
     measure: str | None = None  # the same count in other sources and dates shares this name
+    # The state filter this figure counts ("stl:installed", "declaratoria:2016"), so that a list
+    # computed from the states can be told next to the document's own count.
+    counts: str | None = None
 
 
 class CuratedAnswer(Strict):
@@ -185,3 +188,7 @@ class KnowledgeBase(Strict):
     terms: dict[str, Term]
     figures: list[Figure]
     answers: dict[str, CuratedAnswer]
+    # From vocabulario.yaml and ejemplos.yaml, parsed by knowledge.understanding.vocabulary (typed
+    # Any so that the models do not import the understanding package).
+    vocabulary: Any  # Vocabulary: folded cue phrases and maps, by id
+    examples: Any  # dict[form, tuple[question, ...]]: example questions of each question form

@@ -62,6 +62,9 @@ class Reply:
     term: str | None = None
     phase: int | None = None  # one of INAI's 6 phases
     ambiguous: tuple[str, ...] = ()  # canonical names to choose from
+    form: str = ""  # the question form understood (knowledge/understanding/request.py)
+    states: tuple[str, ...] = ()  # every state named, canonical names
+    attribute: str | None = None  # the fact of a state asked about
 
     @property
     def text(self) -> str:
@@ -70,7 +73,10 @@ class Reply:
     def as_json(self) -> dict:
         return {
             "intent": self.intent,
+            "form": self.form,
             "state": self.state,
+            "states": list(self.states),
+            "attribute": self.attribute,
             "step": self.step,
             "term": self.term,
             "phase": self.phase,

@@ -1,11 +1,11 @@
-"""Normalizing what people type: case, accents, ¿¡ and punctuation, repeated letters."""
+"""Normalizing what people type: case, accents, ¿¡ and punctuation, repeated letters, chat
+shorthand (from the vocabulary)."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-
-from knowledge.lexicon import SHORTHAND
+from typing import Mapping
 
 MAX_QUESTION_CHARS = 500  # longer messages are read by their start; nobody asks in 10,000 characters
 
@@ -21,9 +21,15 @@ def fold(text: str) -> str:
     return " ".join(_NOT_WORD.sub(" ", ascii_only).split())
 
 
-def normalize(text: str) -> str:
+def normalize(text: str, shorthand: Mapping[str, str] | None = None) -> str:
     """fold() plus: 'holaaaa' -> 'hola', 'paso6' -> 'paso 6' ('6to' stays: it is an ordinal),
-    chat shorthand spelled out ('q' -> 'que')."""
+    chat shorthand spelled out ('q' -> 'que'; phrases such as 'q roo' first)."""
     folded = fold(text[:MAX_QUESTION_CHARS])
-    folded = _LETTER_DIGIT.sub(" ", _REPEATS.sub(r"\1", folded)).replace("q roo", "qroo")
-    return " ".join(SHORTHAND.get(word, word) for word in folded.split())
+    folded = _LETTER_DIGIT.sub(" ", _REPEATS.sub(r"\1", folded))
+    if not shorthand:
+        return folded
+    padded = f" {folded} "
+    for phrase, replacement in shorthand.items():
+        if " " in phrase and f" {phrase} " in padded:
+            padded = padded.replace(f" {phrase} ", f" {replacement} ")
+    return " ".join(shorthand.get(word, word) for word in padded.split())

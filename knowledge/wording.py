@@ -307,3 +307,59 @@ def no_convocatorias(place: str, steps: dict[int, Step]) -> str:
         f"En la estrategia local las convocatorias son los pasos de entrada ({listed}). "
         "Suscríbete y te aviso en cuanto se publique una."
     )
+
+
+# -- lists of states --------------------------------------------------------------------------
+
+FILTER_LABELS = {
+    "signed": "firmaron la Declaratoria de Gobierno Abierto",
+    "not_signed": "no habían firmado la Declaratoria de Gobierno Abierto",
+    "active": "tenían su ejercicio activo",
+    "impasse": "tenían su ejercicio en impasse (detenido)",
+    "inactive": "tenían su ejercicio inactivo",
+    "outside_strategy": "trabajaban fuera de la estrategia del INAI",
+    "installed": "tenían un STL instalado",
+    "not_installed": "no tenían un STL instalado",
+    "installing": "estaban instalando su STL",
+    "open": "instalaron su STL de forma abierta, con convocatoria pública",
+    "closed": "instalaron su STL de forma cerrada",
+    "multiactor": "tenían un STL multiactor",
+    "plan_1": "iban en su primer Plan de Acción Local",
+    "plan_2": "iban en su segundo Plan de Acción Local",
+    "construction": "construían un Plan de Acción Local",
+    "implementation": "implementaban un Plan de Acción Local",
+    "has_pal": "habían puesto en marcha al menos un Plan de Acción Local",
+    "no_pal": "no habían puesto en marcha un Plan de Acción Local",
+    "ogp_local": "participaban en OGP Local",
+}
+
+
+STL_FILTER_LABELS = {
+    "active": "tenían un STL instalado y activo",
+    "impasse": "tenían un STL instalado pero en impasse",
+    "inactive": "tenían un STL instalado sin evidencia de trabajo",
+}
+
+
+def filter_label(attribute: str, value: str, year: int | None = None, also: tuple[str, ...] = ()) -> str:
+    label = STL_FILTER_LABELS[value] if attribute == "stl" and value in STL_FILTER_LABELS else FILTER_LABELS[value]
+    if also:
+        label += "".join(f" y {FILTER_LABELS[v]}" for v in also)
+    if year and attribute == "stl":
+        return f"{label}, instalado en {year}"
+    return f"{label} en {year}" if year else label
+
+
+def entities_word(count: int) -> str:
+    return "entidad" if count == 1 else "entidades"
+
+
+def join_names(names: list[str]) -> str:
+    """'Jalisco, Oaxaca y Puebla' ('e' before a word that sounds 'i': 'Oaxaca e Hidalgo')."""
+    if not names:
+        return "ninguna"
+    if len(names) == 1:
+        return names[0]
+    last = names[-1]
+    joiner = " e " if fold(last).startswith(("i", "hi")) and not fold(last).startswith(("hie", "ia", "io")) else " y "
+    return ", ".join(names[:-1]) + joiner + last

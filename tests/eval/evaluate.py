@@ -1,85 +1,198 @@
-"""Scoring the engine on the labelled evaluation set (tests/eval/preguntas.yaml). A question
-counts as right when the intent and every entity (state, step or phase, glossary term,
-ambiguous states) match its label."""
+"""Scoring the engine on the labelled evaluation corpus (tests/eval/tune/ and tests/eval/frozen/,
+format in tests/eval/README.md). A question is right when its intent and slots match the label:
+the contract intent, the states, the step (step questions), the phase (phase questions), the
+term (what-is questions) and the states to choose from. Answers are scored on their facts: the
+labelled facts found in the reply (recall), and wrong facts (a yes or no that contradicts the
+label, or a fact the label says must not appear)."""
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable
 
 import yaml
 
 from knowledge.engine import Engine
+from knowledge.text import fold
+from knowledge.understanding.request import FORM_INTENTS
 
-QUESTIONS = Path(__file__).with_name("preguntas.yaml")
+HERE = Path(__file__).parent
+TUNE = HERE / "tune"
+FROZEN = HERE / "frozen"
 
 
 @dataclass(frozen=True)
 class Case:
     question: str
+    form: str
+    states: tuple[str, ...]  # canonical names
+    step: int | None = None
+    phase: int | None = None
+    term: str | None = None
+    attribute: str | None = None
+    answer: str | None = None  # "si" / "no" for yes_no
+    facts: tuple[str, ...] = ()
+    not_facts: tuple[str, ...] = ()
+    ambiguous: tuple[str, ...] = ()
+    source: str = ""  # file (and dialogue) it comes from
+    previous_form: str | None = None  # in a dialogue, the form of the turn before
+
+    @property
+    def intent(self) -> str:
+        if self.form in ("clarify", "more") and self.previous_form:
+            return FORM_INTENTS.get(self.previous_form, "help")
+        return FORM_INTENTS[self.form]
+
+
+@dataclass
+class Outcome:
+    case: Case
+    form: str
     intent: str
-    state: str | None
+    states: tuple[str, ...]
     step: int | None
     phase: int | None
     term: str | None
     ambiguous: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Outcome:
-    case: Case
-    got: Case
+    attribute: str | None
+    text: str
+    facts_found: int = 0
+    wrong: list[str] = field(default_factory=list)
 
     @property
-    def intent_ok(self) -> bool:
-        return self.case.intent == self.got.intent
+    def slots_ok(self) -> bool:
+        c = self.case
+        if set(self.states) != set(c.states) or set(self.ambiguous) != set(c.ambiguous):
+            return False
+        if c.form == "step" and self.step != c.step:
+            return False
+        if c.form == "phase" and self.phase != c.phase:
+            return False
+        if c.form == "what_is" and self.term != c.term:
+            return False
+        return True
 
     @property
     def ok(self) -> bool:
-        return self.case == self.got
+        """Intent and slots right (the issue's first figure)."""
+        return self.intent == self.case.intent and self.slots_ok
+
+    @property
+    def form_ok(self) -> bool:
+        return self.form == self.case.form and self.slots_ok
 
 
-def load_cases(path: Path = QUESTIONS) -> list[Case]:
-    cases = []
-    for raw in yaml.safe_load(path.read_text(encoding="utf-8")):
-        step = raw.get("step")
-        phase = int(step[1:]) if isinstance(step, str) and step.startswith("F") else None
-        cases.append(Case(
-            question=str(raw["q"]),
-            intent=raw["intent"],
-            state=raw.get("state"),
-            step=None if phase else step,
-            phase=phase,
-            term=raw.get("term"),
-            ambiguous=tuple(sorted(raw.get("ambiguous") or ())),
-        ))
-    return cases
-
-
-def predict(engine: Engine, question: str) -> Case:
-    u = engine.understand(question)
-    names = {slug: state.name for slug, state in engine.kb.states.items()}
+def _case(raw: dict, source: str, previous_form: str | None = None) -> Case:
     return Case(
-        question=question,
-        intent=u.intent,
-        state=names[u.state] if u.state else None,
-        step=u.step,
-        phase=u.phase,
-        term=u.term if u.intent == "glossary" else None,
-        ambiguous=tuple(sorted(names[s] for s in u.ambiguous_states)) if not u.states else (),
+        question=str(raw["q"]),
+        form=raw["form"],
+        states=tuple(raw.get("states") or ()),
+        step=raw.get("step"),
+        phase=raw.get("phase"),
+        term=raw.get("term"),
+        attribute=raw.get("attribute"),
+        answer=raw.get("answer"),
+        facts=tuple(str(f) for f in raw.get("facts") or ()),
+        not_facts=tuple(str(f) for f in raw.get("not_facts") or ()),
+        ambiguous=tuple(raw.get("ambiguous") or ()),
+        source=source,
+        previous_form=previous_form,
     )
 
 
-def evaluate(engine: Engine, cases: list[Case] | None = None) -> list[Outcome]:
-    return [Outcome(case, predict(engine, case.question)) for case in (cases or load_cases())]
+def load(paths: Iterable[Path]) -> tuple[list[Case], list[list[Case]]]:
+    """(single questions, dialogues) from corpus files."""
+    questions: list[Case] = []
+    dialogues: list[list[Case]] = []
+    for path in paths:
+        for index, raw in enumerate(yaml.safe_load(path.read_text(encoding="utf-8")) or ()):
+            if "turns" in raw:
+                turns, previous = [], None
+                for turn in raw["turns"]:
+                    turns.append(_case(turn, f"{path.name}#{index + 1}", previous))
+                    if turn["form"] not in ("ack", "clarify", "more"):
+                        previous = turn["form"]
+                dialogues.append(turns)
+            else:
+                questions.append(_case(raw, path.name))
+    return questions, dialogues
 
 
-def accuracy_by_intent(outcomes: list[Outcome]) -> dict[str, tuple[int, int]]:
-    """intent -> (right, total), by the labelled intent."""
-    right: Counter = Counter()
-    total: Counter = Counter()
+def corpus(part: Path) -> list[Path]:
+    return sorted(part.glob("*.yaml"))
+
+
+def score(engine: Engine, case: Case, chat: object | None = None) -> Outcome:
+    reply = engine.ask(case.question, chat=chat)
+    outcome = Outcome(case, reply.form, reply.intent, reply.states, reply.step, reply.phase,
+                      reply.term if reply.form == "what_is" else None, reply.ambiguous, reply.attribute, reply.text)
+    text = f" {fold(reply.text)} "
+    outcome.facts_found = sum(1 for fact in case.facts if _contains(text, fact))
+    if case.answer is not None:
+        said = _yes_or_no(reply.text)
+        if said is not None and said != fold(case.answer):
+            outcome.wrong.append(f"dijo «{said}», la respuesta es «{case.answer}»")
+    outcome.wrong += [f"dice «{f}»" for f in case.not_facts if _contains(text, f)]
+    return outcome
+
+
+def _contains(folded_text: str, fact: str) -> bool:
+    needle = fold(fact)
+    return bool(needle) and f" {needle} " in folded_text
+
+
+def _yes_or_no(text: str) -> str | None:
+    first = fold(text.split("\n", 1)[0]).split()
+    if first[:1] == ["si"]:
+        return "si"
+    if first[:1] == ["no"] and first[1:3] != ["tengo", "ese"]:
+        return "no"
+    return None
+
+
+def evaluate(engine: Engine, paths: Iterable[Path]) -> list[Outcome]:
+    questions, dialogues = load(paths)
+    outcomes = [score(engine, case) for case in questions]
+    for number, turns in enumerate(dialogues):
+        chat = ("eval", number)
+        outcomes += [score(engine, turn, chat) for turn in turns]
+        engine.forget(chat)
+    return outcomes
+
+
+@dataclass
+class Tally:
+    right: int = 0
+    form_right: int = 0
+    total: int = 0
+    facts: int = 0
+    facts_found: int = 0
+    wrong: int = 0
+
+    def add(self, outcome: Outcome) -> None:
+        self.total += 1
+        self.right += outcome.ok
+        self.form_right += outcome.form_ok
+        self.facts += len(outcome.case.facts)
+        self.facts_found += outcome.facts_found
+        self.wrong += bool(outcome.wrong)
+
+
+def tallies(outcomes: list[Outcome]) -> dict[str, Tally]:
+    """Per labelled form, plus 'ALL'."""
+    by_form: dict[str, Tally] = defaultdict(Tally)
     for outcome in outcomes:
-        total[outcome.case.intent] += 1
-        right[outcome.case.intent] += outcome.ok
-    return {intent: (right[intent], total[intent]) for intent in sorted(total)}
+        by_form[outcome.case.form].add(outcome)
+        by_form["ALL"].add(outcome)
+    return dict(by_form)
+
+
+def scope_figures(outcomes: list[Outcome]) -> tuple[float, float]:
+    """(out-of-scope recall, share of in-scope questions refused as out of scope)."""
+    out = [o for o in outcomes if o.case.form == "out_of_scope"]
+    inside = [o for o in outcomes if o.case.form != "out_of_scope"]
+    recall = sum(o.intent == "out_of_scope" for o in out) / max(1, len(out))
+    refused = sum(o.intent == "out_of_scope" for o in inside) / max(1, len(inside))
+    return recall, refused

@@ -9,8 +9,9 @@ from typing import Callable, Iterable
 from knowledge import wording
 from knowledge.live import LiveData, NoLiveData
 from knowledge.models import PHASE_COUNT, STEP_COUNT, Fact, KnowledgeBase, State
+from knowledge.answers import facts, forms
 from knowledge.reply import Action, Button, Citation, Reply, esc
-from knowledge.understanding import Understanding
+from knowledge.understanding.request import Request
 
 INAI_NOTICE_SOURCE = "contexto-2025"
 TERMS_PER_PAGE = 24
@@ -23,82 +24,29 @@ def utc_now() -> datetime:
 
 
 class Answerer:
+    """The building blocks of every reply (a state's card, a step, a term, lists, figures), and
+    `answer`, which picks the one for a request's form (knowledge/answers/forms.py)."""
+
     def __init__(self, kb: KnowledgeBase, live: LiveData | None = None, clock: Clock = utc_now):
         self.kb = kb
         self.live = live or NoLiveData()
         self.clock = clock
 
-    # -- from an understood question ------------------------------------------------------
-
-    def answer(self, u: Understanding) -> Reply:
-        if u.ambiguous_states and not u.states:
-            return self.which_state(u.ambiguous_states, u.intent)
-        handler = getattr(self, f"_answer_{u.intent}")
-        return handler(u)
-
-    def _answer_state_status(self, u: Understanding) -> Reply:
-        if not u.states:
-            return self.state_picker(intro="¿De qué entidad quieres saber? Elige una:")
-        if len(u.states) > 1:
-            return self.compare_states(u.states)
-        return self.state_card(u.state, lead_from=u)
-
-    def _answer_step(self, u: Understanding) -> Reply:
-        if u.bad_number is not None:
-            return self.no_such_step(u.bad_number, phase="fase" in u.text.split())
-        if u.phase is not None:
-            return self.phase(u.phase)
-        return self.step(u.step)
-
-    def _answer_steps_overview(self, u: Understanding) -> Reply:
-        words = set(u.text.split())
-        if words & {"fase", "fases"} or ("inai" in words and "pasos" not in words):
-            return self.phases_overview()
-        return self.steps_overview()
-
-    def _answer_glossary(self, u: Understanding) -> Reply:
-        return self.term(u.term) if u.term else self.glossary_index()
-
-    def _answer_figures(self, u: Understanding) -> Reply:
-        return self.figures(u)
-
-    def _answer_convocatorias(self, u: Understanding) -> Reply:
-        return self.convocatorias(u.state)
-
-    def _answer_documents(self, u: Understanding) -> Reply:
-        if not u.state:
-            return self.state_picker(intro="¿De qué entidad quieres ver los documentos? Elige una:", action="docs")
-        return self.documents(u.state, step=u.step)
-
-    def _answer_subscribe_help(self, u: Understanding) -> Reply:
-        return self.curated("subscribe_help", intent="subscribe_help", state=u.state, extra_buttons=self._subscribe_buttons(u.state))
-
-    def _answer_how_to_participate(self, u: Understanding) -> Reply:
-        return self.how_to_participate(u.state)
-
-    def _answer_greeting(self, u: Understanding) -> Reply:
-        if u.cues and "gracias" in u.text.split() or "grax" in u.text.split():
-            return Reply(wording.YOU_ARE_WELCOME, intent="greeting", buttons=self.menu_buttons())
-        return self.curated("greeting", intent="greeting", extra_buttons=self.menu_buttons())
-
-    def _answer_help(self, u: Understanding) -> Reply:
-        return self.help()
-
-    def _answer_out_of_scope(self, u: Understanding) -> Reply:
-        return self.out_of_scope(u.state)
+    def answer(self, request: Request) -> Reply:
+        return forms.answer(self, request)
 
     # -- states -----------------------------------------------------------------------------
 
-    def state_card(self, slug: str, lead_from: Understanding | None = None) -> Reply:
+    def state_card(self, slug: str, lead: str = "", particularity: int | None = None) -> Reply:
+        """A state's card; `lead` (HTML) answers the question first, `particularity` (an index)
+        is shown first when the question was about it."""
         state = self.kb.states[slug]
-        question = lead_from.text if lead_from else ""
-        highlighted = wording.matching_particularity(state, question)
+        highlighted = state.particularities[particularity] if particularity is not None else None
         facts: list[Fact] = [state.declaratoria, state.exercise, state.stl, state.pal, *state.particularities]
-        lines = [f"<b>{esc(state.name)}</b> · {esc(wording.EXERCISE[state.exercise.status])}", self._progress_line(state), ""]
+        lines = [lead, ""] if lead else []
+        lines += [f"<b>{esc(state.name)}</b> · {esc(wording.EXERCISE[state.exercise.status])}", self._progress_line(state), ""]
         if highlighted:
             lines += [f"<b>{esc(highlighted.title)}.</b> {esc(highlighted.text)}{self._source_tag(highlighted, state)}", ""]
-        elif lead := wording.lead_sentence(state, question):
-            lines += [lead, ""]
         lines += self._recent_documents(state.slug)
         lines += [
             f"✍️ <b>Declaratoria:</b> {esc(wording.declaratoria(state))}",
@@ -115,6 +63,116 @@ class Answerer:
             (Button("📣 Convocatorias", Action("convs", slug)), Button("🧭 Los 13 pasos", Action("steps"))),
         )
         return self._factual("\n".join(_squeeze(lines)), facts, buttons, intent="state_status", state=state.name)
+
+    def short_state_answer(self, slug: str, lead: str, cited: Iterable[Fact]) -> Reply:
+        """A direct answer about one state (HTML `lead`), its progress and the as-of notice;
+        the full card is one button away."""
+        state = self.kb.states[slug]
+        lines = [lead, "", self._progress_line(state), "", f"<i>{esc(wording.as_of_notice(self._date_of(state.exercise)))}</i>"]
+        buttons = (
+            (Button(f"📋 Todo sobre {wording.short_name(state.name)}", Action("state", slug)),
+             Button("🔔 Suscribirme", Action("subscribe", slug))),
+        )
+        return self._factual("\n".join(lines), list(cited), buttons, intent="state_status", state=state.name)
+
+    def state_list(self, states: list[State], attribute: str, value: str, year: int | None, among: tuple[str, ...] = (),
+                   also: tuple[str, ...] = ()) -> Reply:
+        """«¿Qué estados …?»: how many and which, grouped, dated and cited; the document's own
+        count next to it when it differs."""
+        label = wording.filter_label(attribute, value, year, also)
+        scope = self._scope(among)
+        lines = [f"<b>{len(states)} {esc(wording.entities_word(len(states)))}{esc(scope)} {esc(label)}</b> "
+                 f"<i>(a {esc(self._date_of(self.kb.states[next(iter(self.kb.states))].exercise).human())})</i>", ""]
+        lines += self._grouped(states, attribute, value)
+        if among:
+            others = [self.kb.states[s].name for s in among if self.kb.states[s] not in states]
+            if others:
+                lines += ["", f"No: {esc(wording.join_names(others))}."]
+        lines += self._document_counts(len(states), attribute, value, year, among or also)
+        cited = [facts.fact_of(s, attribute) for s in states] or [self.kb.states[next(iter(self.kb.states))].exercise]
+        buttons = _rows([Button(wording.short_name(s.name), Action("state", s.slug)) for s in states[:12]], 3)
+        return self._factual("\n".join(_squeeze(lines)), cited + self._counting_figures(attribute, value, year), buttons, intent="figures")
+
+    def state_count(self, states: list[State], attribute: str, value: str, year: int | None, among: tuple[str, ...] = (),
+                    also: tuple[str, ...] = ()) -> Reply:
+        """«¿Cuántos estados …?»: the number first, the names after, then the other documents'
+        versions of the same count, newest first."""
+        label = wording.filter_label(attribute, value, year, also)
+        date = self._date_of(self.kb.states[next(iter(self.kb.states))].exercise).human()
+        lines = [f"<b>{len(states)}</b> {esc(wording.entities_word(len(states)))}{esc(self._scope(among))} {esc(label)}, a {esc(date)}.", ""]
+        if states:
+            lines.append(f"Son: {esc(wording.join_names([s.name for s in states]))}.")
+        lines += self._document_counts(len(states), attribute, value, year, among or also)
+        versions = self._other_versions(attribute, value, year)
+        if versions:
+            lines += ["", "<b>Otros documentos, de la más reciente a la más antigua:</b>"]
+            lines += [f"• {self.figure_line(f)}" for f in versions]
+            lines += ["Los documentos no coinciden porque se escribieron en fechas distintas."]
+        cited = [facts.fact_of(s, attribute) for s in states] + self._counting_figures(attribute, value, year) + versions
+        buttons = _rows([Button(wording.short_name(s.name), Action("state", s.slug)) for s in states[:12]], 3)
+        return self._factual("\n".join(_squeeze(lines)), cited or [self.kb.states[next(iter(self.kb.states))].exercise], buttons, intent="figures")
+
+    def unknown_per_state(self, value: str) -> Reply:
+        """A filter the documents count but never list state by state (multiactor STL, OGP Local)."""
+        figures = self._counting_figures(facts.FILTERS[value][0], value, None)
+        lines = ["<b>No tengo la lista por estado.</b> Los documentos dan el número, pero no dicen cuáles son:", ""]
+        lines += [f"• {self.figure_line(f)}" for f in figures]
+        mentioned = facts.mentioning(self.kb, value)
+        if mentioned:
+            lines += ["", f"Lo que sí sé: los documentos lo dicen de {esc(wording.join_names([s.name for s in mentioned]))}."]
+        return self._factual("\n".join(lines), figures or [next(iter(self.kb.states.values())).exercise], (), intent="figures")
+
+    def missing_data(self, what: str, slug: str | None) -> Reply:
+        """Data the store does not hold: say so, and what it does know about that state."""
+        lines = [f"<b>No tengo ese dato.</b> No guardo {esc(what)}."]
+        buttons: tuple = ()
+        cited: list[Fact] = []
+        if slug:
+            state = self.kb.states[slug]
+            lines += ["", f"Lo que sí sé de {esc(state.name)}:",
+                      f"🤝 {esc(facts.describe(state, 'stl'))}", f"📘 {esc(facts.describe(state, 'pal'))}",
+                      "", f"<i>{esc(wording.as_of_notice(self._date_of(state.exercise)))}</i>"]
+            cited = [state.stl, state.pal]
+            buttons = ((Button(f"Ver {state.name}", Action("state", slug)),) + self.subscribe_buttons(slug)[0],)
+        else:
+            lines += ["", "Sí puedo contarte cómo va cada estado, los 13 pasos, qué significan los términos y las cifras principales."]
+            buttons = self.menu_buttons()
+        return self._factual("\n".join(lines), cited, buttons, intent="out_of_scope",
+                             state=self.kb.states[slug].name if slug else None)
+
+    def _grouped(self, states: list[State], attribute: str, value: str) -> list[str]:
+        groups: dict[str, list[str]] = {}
+        for state in states:
+            groups.setdefault(facts.group_label(state, attribute, value), []).append(state.name)
+        if len(groups) == 1 and "" in groups or len(groups) == 1:
+            return [esc(wording.join_names(next(iter(groups.values())))) + "."] if states else []
+        return [f"• <b>{esc(label)}</b> ({len(names)}): {esc(wording.join_names(names))}." for label, names in groups.items()]
+
+    def _scope(self, among: tuple[str, ...]) -> str:
+        return f" de las {len(among)} que mencionas" if among else ""
+
+    def _counting_figures(self, attribute: str, value: str, year: int | None) -> list:
+        """The documents' own counts of a state filter (cifras.yaml `counts`)."""
+        key = f"{attribute}:{value}" + (f":{year}" if year else "")
+        return [f for f in self.kb.figures if f.counts == key]
+
+    def _document_counts(self, count: int, attribute: str, value: str, year: int | None, among: tuple[str, ...]) -> list[str]:
+        """The document's own count of the same thing, when it says another number."""
+        if among:
+            return []
+        lines = []
+        for figure in self._counting_figures(attribute, value, year):
+            if figure.value != count:
+                lines += ["", f"ℹ️ Contando estado por estado son {count}; el documento lo cuenta así: {self.figure_line(figure)}"]
+        return lines
+
+    def _other_versions(self, attribute: str, value: str, year: int | None) -> list:
+        """Other documents' versions of the same count (same `measure`), newest first."""
+        own_figures = self._counting_figures(attribute, value, year)
+        measures = {f.measure for f in own_figures if f.measure}
+        own = {f.id for f in own_figures}
+        versions = [f for f in self.kb.figures if f.measure in measures and f.id not in own]
+        return sorted(versions, key=lambda f: self._date_of(f).sort_key(), reverse=True)
 
     def compare_states(self, slugs: Iterable[str]) -> Reply:
         slugs = list(slugs)[:4]
@@ -275,20 +333,35 @@ class Answerer:
 
     # -- figures ----------------------------------------------------------------------------
 
-    def figures(self, u: Understanding) -> Reply:
-        chosen = self._newest_first_by_measure(wording.pick_figures(self.kb.figures, u.text))
-        lines = ["<b>Cifras</b>, cada una con su fuente y su fecha", ""]
+    def figures(self, figure_ids: tuple[str, ...] = (), state: str | None = None, lead: str = "") -> Reply:
+        """The figures asked for (ids, best first; the headline ones when none), each with every
+        other document's version of the same count, newest first."""
+        chosen = self._newest_first_by_measure(self._with_versions(figure_ids))
+        lines = [lead, ""] if lead else []
+        lines += ["<b>Cifras</b>, cada una con su fuente y su fecha", ""]
         for figure in chosen:
-            source = self.kb.sources[figure.source]
-            lines.append(f"• {esc(figure.text)} <i>({esc(source.short_name)}, {esc(self._date_of(figure).human())})</i>")
+            lines.append(f"• {self.figure_line(figure)}")
         if len({f.source for f in chosen if f.measure}) > 1:
             lines += ["", "Los documentos no coinciden porque se escribieron en fechas distintas; "
                           "de cada cifra, la primera versión es la más reciente."]
-        if u.state:
-            lines += ["", f"No tengo cifras por entidad; sobre {esc(self.kb.states[u.state].name)} te cuento cómo va su ejercicio."]
-        buttons = ((Button(f"Ver {self.kb.states[u.state].name}", Action("state", u.state)),),) if u.state else ()
-        state = self.kb.states[u.state].name if u.state else None
-        return self._factual("\n".join(lines), chosen, buttons, intent="figures", state=state)
+        if state:
+            lines += ["", f"No tengo cifras por entidad; sobre {esc(self.kb.states[state].name)} te cuento cómo va su ejercicio."]
+        buttons = ((Button(f"Ver {self.kb.states[state].name}", Action("state", state)),),) if state else ()
+        name = self.kb.states[state].name if state else None
+        return self._factual("\n".join(lines), chosen, buttons, intent="figures", state=name)
+
+    def figure_line(self, figure) -> str:
+        source = self.kb.sources[figure.source]
+        return f"{esc(figure.text)} <i>({esc(source.short_name)}, {esc(self._date_of(figure).human())})</i>"
+
+    def _with_versions(self, figure_ids: tuple[str, ...], limit: int = 8) -> list:
+        by_id = {f.id: f for f in self.kb.figures}
+        chosen = [by_id[i] for i in figure_ids if i in by_id]
+        if not chosen:
+            chosen = [f for f in self.kb.figures if f.measure in ("entidades_sumadas", "stl", "pal")]
+        measures = {f.measure for f in chosen if f.measure}
+        chosen += [f for f in self.kb.figures if f.measure in measures and f not in chosen]
+        return chosen[:limit]
 
     def _newest_first_by_measure(self, figures: list) -> list:
         """Keep the order of what was asked; versions of one count (same measure) newest first."""
@@ -307,13 +380,13 @@ class Answerer:
         state_name = self.kb.states[slug].name if slug else None
         if not open_now:
             text = wording.no_convocatorias(place, self.kb.steps)
-            return Reply(text, self._subscribe_buttons(slug), intent="convocatorias", state=state_name)
+            return Reply(text, self.subscribe_buttons(slug), intent="convocatorias", state=state_name)
         lines = [f"📣 <b>Convocatorias abiertas{esc(place)}</b> (la que cierra antes va primero)", ""]
         for item in open_now[:10]:
             lines += [wording.convocatoria_block(item, now, self.kb), ""]
         if len(open_now) > 10:
             lines.append(f"…y {len(open_now) - 10} más.")
-        return Reply("\n".join(lines).strip(), self._subscribe_buttons(slug), intent="convocatorias", state=state_name)
+        return Reply("\n".join(lines).strip(), self.subscribe_buttons(slug), intent="convocatorias", state=state_name)
 
     def documents(self, slug: str, step: int | None = None) -> Reply:
         state = self.kb.states[slug]
@@ -326,24 +399,29 @@ class Answerer:
                 f"Todavía no hay documentos {what} publicados en este bot por el STL de {esc(state.name)}. "
                 "Cuando su STL publique uno, te aviso si te suscribes."
             ).replace("  ", " ")
-            return Reply(text, self._subscribe_buttons(slug), intent="documents", state=state.name, step=step)
+            return Reply(text, self.subscribe_buttons(slug), intent="documents", state=state.name, step=step)
         lines = [f"📄 <b>Documentos publicados por el STL de {esc(state.name)}</b>", ""]
         lines += [f"• {wording.document_line(d, self.kb)}" for d in documents]
-        return Reply("\n".join(lines), self._subscribe_buttons(slug), intent="documents", state=state.name, step=step)
+        return Reply("\n".join(lines), self.subscribe_buttons(slug), intent="documents", state=state.name, step=step)
 
     # -- curated answers --------------------------------------------------------------------
 
-    def how_to_participate(self, slug: str | None) -> Reply:
+    def how_to_participate(self, slug: str | None, audience: str | None = None) -> Reply:
+        """The ways in, with the one for who asks first (a teacher, an OSC, a university…) and,
+        when a state is named, how its STL stood."""
+        tip = self.kb.answers.get(f"participate_{audience}") if audience else None
+        addition = f"\n\n{tip.text.strip()}" if tip else ""
+        sources = self._citations_from_ids(tip.sources) if tip else ()
         if not slug:
-            return self.curated("how_to_participate", intent="how_to_participate")
+            return self.curated("how_to_participate", intent="how_to_participate", addition=addition, more_sources=sources)
         state = self.kb.states[slug]
         return self.curated(
             "how_to_participate",
             intent="how_to_participate",
             state=slug,
-            extra_buttons=self._subscribe_buttons(slug) + ((Button(f"Ver {state.name}", Action("state", slug)),),),
-            addition=f"\n\nEn <b>{esc(state.name)}</b>: {esc(wording.participation_hint(state))}",
-            more_sources=self._citations([state.stl]),
+            extra_buttons=self.subscribe_buttons(slug) + ((Button(f"Ver {state.name}", Action("state", slug)),),),
+            addition=addition + f"\n\nEn <b>{esc(state.name)}</b>: {esc(wording.participation_hint(state))}",
+            more_sources=sources + self._citations([state.stl]),
         )
 
     def welcome(self) -> Reply:
@@ -420,7 +498,7 @@ class Answerer:
         source = self.kb.sources[source_id]
         return Citation(source_id, source.short_name, source.title, date)
 
-    def _subscribe_buttons(self, slug: str | None):
+    def subscribe_buttons(self, slug: str | None):
         if slug:
             name = wording.short_name(self.kb.states[slug].name)
             return ((Button(f"🔔 Suscribirme a {name}", Action("subscribe", slug)),),)

@@ -1,0 +1,207 @@
+"""One answer per question form, each starting with the direct answer to that form: the yes or
+no, the year, the list of states (count and names, grouped), the number asked first. A table
+maps forms to these functions; nothing here reads the message."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Callable
+
+from knowledge import wording
+from knowledge.answers import facts
+from knowledge.reply import Action, Button, Reply, esc
+from knowledge.understanding.request import Request
+
+if TYPE_CHECKING:
+    from knowledge.answers.cards import Answerer
+
+MISSING_WHAT = {
+    "contact": "datos de contacto (teléfonos, correos, direcciones)",
+    "people": "nombres de integrantes, titulares o personas funcionarias",
+    "money": "presupuestos, costos ni sueldos",
+    "meeting": "fechas de reuniones ni sesiones",
+    "today": "cómo están las cosas hoy: mis documentos van de 2018 a 2022",
+}
+
+
+def answer_status(a: "Answerer", r: Request) -> Reply:
+    if not r.states:
+        return a.state_picker(intro="¿De qué entidad quieres saber? Elige una:")
+    lead = ""
+    if r.attribute in ("declaratoria", "stl", "stl_installation", "pal", "exercise"):
+        lead = f"<b>{esc(facts.describe(a.kb.states[r.states[0]], r.attribute))}</b>"
+    return a.state_card(r.states[0], lead=lead, particularity=r.particularity)
+
+
+def answer_yes_no(a: "Answerer", r: Request) -> Reply:
+    state = a.kb.states[r.states[0]]
+    attribute = r.attribute or "exercise"
+    value = POSITIVE.get(r.value or "", r.value)
+    if r.particularity is not None and (attribute in ("particularities", "ogp_local", "stl_kind") or r.value is None):
+        return a.state_card(state.slug, particularity=r.particularity)  # what the documents say of it, first
+    verdict = facts.verdict(state, attribute, value, r.year, tuple(POSITIVE.get(v, v) for v in r.also))
+    if verdict.yes is None:
+        lead = f"<b>No tengo ese dato.</b> {esc(verdict.sentence)}"
+    else:
+        lead = f"<b>{'Sí' if verdict.yes else 'No'}.</b> {esc(verdict.sentence)}"
+    return a.short_state_answer(state.slug, lead, verdict.facts)
+
+
+def answer_when(a: "Answerer", r: Request) -> Reply:
+    if not r.states and r.term:
+        return a.term(r.term)
+    state = a.kb.states[r.states[0]]
+    year, sentence, fact = facts.when(state, r.attribute or "declaratoria")
+    lead = f"<b>{year}.</b> {esc(sentence)}" if year else f"<b>No tengo ese año.</b> {esc(sentence)}"
+    return a.short_state_answer(state.slug, lead, (fact,))
+
+
+def answer_compare(a: "Answerer", r: Request) -> Reply:
+    return a.compare_states(r.states)
+
+
+def answer_which_states(a: "Answerer", r: Request) -> Reply:
+    value = _filter_value(r)
+    if value is None:
+        return a.figures(r.figures, lead="¿Qué estados quieres ver? Por ejemplo: los que firmaron, los que tienen STL, los que tienen plan.")
+    listed = facts.matching(a.kb, r.attribute, value, r.year, among=r.states, also=r.also)
+    if listed is None:
+        return a.unknown_per_state(value)
+    return a.state_list(listed, facts.filter_attribute(r.attribute, value), value, r.year, among=r.states, also=r.also)
+
+
+def answer_how_many(a: "Answerer", r: Request) -> Reply:
+    value = _filter_value(r)
+    if value is None or r.states and len(r.states) == 1:
+        return a.figures(r.figures, state=r.state)
+    listed = facts.matching(a.kb, r.attribute, value, r.year, among=r.states, also=r.also)
+    if listed is None:
+        return a.unknown_per_state(value)
+    return a.state_count(listed, facts.filter_attribute(r.attribute, value), value, r.year, among=r.states, also=r.also)
+
+
+def answer_step(a: "Answerer", r: Request) -> Reply:
+    if r.bad_number is not None:
+        return a.no_such_step(r.bad_number)
+    return a.step(r.step)
+
+
+def answer_phase(a: "Answerer", r: Request) -> Reply:
+    if r.bad_number is not None:
+        return a.no_such_step(r.bad_number, phase=True)
+    return a.phase(r.phase)
+
+
+def answer_steps_overview(a: "Answerer", r: Request) -> Reply:
+    return a.phases_overview() if r.phases_asked else a.steps_overview()
+
+
+def answer_what_is(a: "Answerer", r: Request) -> Reply:
+    return a.term(r.term) if r.term else a.glossary_index()
+
+
+def answer_participate(a: "Answerer", r: Request) -> Reply:
+    return a.how_to_participate(r.state, r.audience)
+
+
+def answer_convocatorias(a: "Answerer", r: Request) -> Reply:
+    return a.convocatorias(r.state)
+
+
+def answer_documents(a: "Answerer", r: Request) -> Reply:
+    if not r.state:
+        return a.state_picker(intro="¿De qué entidad quieres ver los documentos? Elige una:", action="docs")
+    return a.documents(r.state, step=r.step)
+
+
+def answer_subscribe(a: "Answerer", r: Request) -> Reply:
+    return a.curated("subscribe_help", intent="subscribe_help", state=r.state, extra_buttons=a.subscribe_buttons(r.state))
+
+
+def answer_greeting(a: "Answerer", r: Request) -> Reply:
+    return a.curated("greeting", intent="greeting", extra_buttons=a.menu_buttons())
+
+
+def answer_help(a: "Answerer", r: Request) -> Reply:
+    return a.help()
+
+
+def answer_out_of_scope(a: "Answerer", r: Request) -> Reply:
+    if r.missing:
+        return a.missing_data(MISSING_WHAT[r.missing], r.state)
+    return a.out_of_scope(r.state)
+
+
+def answer_ack(a: "Answerer", r: Request) -> Reply:
+    return Reply(esc(wording.YOU_ARE_WELCOME), a.menu_buttons(), intent="greeting")
+
+
+def answer_clarify(a: "Answerer", r: Request) -> Reply:
+    """«No entendí»: the same answer, said shorter, with two or three ways to go on."""
+    if r.refers_to in (None, "greeting", "help", "ack", "out_of_scope"):
+        return a.help()
+    full = answer(a, _referred(r))
+    first = full.html.split("\n\n")[0]
+    text = f"Te lo digo más corto:\n\n{first}\n\nSi quieres, elige una opción o pregúntame de otra forma."
+    return Reply(text, full.buttons[:2] + a.menu_buttons()[:1], full.sources, intent=full.intent,
+                 state=full.state, step=full.step, term=full.term)
+
+
+def answer_more(a: "Answerer", r: Request) -> Reply:
+    """«Más»: the fuller answer about the same thing (the state's card, the glossary entry…)."""
+    referred = _referred(r)
+    if referred.form in ("yes_no", "when") and referred.states:
+        return a.state_card(referred.states[0], particularity=referred.particularity)
+    if referred.form == "step" and referred.step:
+        return a.step(referred.step)
+    if referred.form in ("which_states", "how_many"):
+        return a.figures(referred.figures)
+    if referred.form in (None, "greeting", "help", "out_of_scope"):
+        return a.help()
+    return answer(a, referred)
+
+
+POSITIVE = {"not_signed": "signed", "not_installed": "installed", "no_pal": "has_pal"}
+
+FORM_ANSWERS: dict[str, Callable[["Answerer", Request], Reply]] = {
+    "status": answer_status,
+    "yes_no": answer_yes_no,
+    "when": answer_when,
+    "compare": answer_compare,
+    "which_states": answer_which_states,
+    "how_many": answer_how_many,
+    "step": answer_step,
+    "phase": answer_phase,
+    "steps_overview": answer_steps_overview,
+    "what_is": answer_what_is,
+    "participate": answer_participate,
+    "convocatorias": answer_convocatorias,
+    "documents": answer_documents,
+    "subscribe": answer_subscribe,
+    "greeting": answer_greeting,
+    "help": answer_help,
+    "out_of_scope": answer_out_of_scope,
+    "ack": answer_ack,
+    "clarify": answer_clarify,
+    "more": answer_more,
+}
+
+
+def answer(a: "Answerer", r: Request) -> Reply:
+    if r.ambiguous_states and not r.states:
+        return a.which_state(r.ambiguous_states, r.intent)
+    return FORM_ANSWERS[r.form](a, r)
+
+
+def _referred(r: Request) -> Request:
+    """The request a «no entendí» or «más» refers to: the same slots, the earlier form."""
+    from dataclasses import replace
+
+    return replace(r, form=r.refers_to or "help", refers_to=None)
+
+
+def _filter_value(r: Request) -> str | None:
+    if r.value:
+        return r.value
+    if r.year is not None and r.attribute in (None, "declaratoria"):
+        return "signed"
+    return facts.DEFAULT_VALUE.get(r.attribute or "")

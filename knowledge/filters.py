@@ -1,0 +1,66 @@
+"""Filters over the states' facts: which states meet a value ('signed', 'impasse', 'plan_2'…),
+shared by understanding (which of several named values is the most specific) and answers
+(lists, counts, yes or no)."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from knowledge.models import KnowledgeBase, State
+
+
+def installed(state: State) -> bool:
+    return state.stl.status.startswith("installed")
+
+
+# value -> (attribute fact, predicate); a None predicate means the records hold no per-state answer.
+Predicate = Callable[[State], bool]
+FILTERS: dict[str, tuple[str, Predicate | None]] = {
+    "signed": ("declaratoria", lambda s: s.declaratoria.signed),
+    "not_signed": ("declaratoria", lambda s: not s.declaratoria.signed),
+    "active": ("exercise", lambda s: s.exercise.status == "active"),
+    "impasse": ("exercise", lambda s: s.exercise.status == "impasse"),
+    "inactive": ("exercise", lambda s: s.exercise.status == "inactive"),
+    "outside_strategy": ("exercise", lambda s: s.exercise.status == "outside_strategy"),
+    "installed": ("stl", installed),
+    "not_installed": ("stl", lambda s: not installed(s)),
+    "installing": ("stl", lambda s: s.stl.status == "installing"),
+    "open": ("stl_installation", lambda s: s.stl.installation == "open"),
+    "closed": ("stl_installation", lambda s: s.stl.installation == "closed"),
+    "multiactor": ("stl_kind", None),
+    "plan_1": ("pal", lambda s: s.pal.plan == 1),
+    "plan_2": ("pal", lambda s: s.pal.plan == 2),
+    "construction": ("pal", lambda s: s.pal.phase == "construction"),
+    "implementation": ("pal", lambda s: s.pal.phase == "implementation"),
+    "has_pal": ("pal", lambda s: s.pal.launched_any),
+    "no_pal": ("pal", lambda s: not s.pal.launched_any),
+    "ogp_local": ("ogp_local", None),
+}
+# An STL's own status, asked with the exercise's words ('¿el STL de Sonora está activo?').
+STL_STATUS = {"active": "installed_active", "impasse": "installed_impasse", "inactive": "installed_no_evidence"}
+
+
+def predicate(attribute: str | None, value: str) -> Predicate | None:
+    if attribute == "stl" and value in STL_STATUS:
+        return lambda s: s.stl.status == STL_STATUS[value]
+    return FILTERS[value][1]
+
+
+def filter_attribute(attribute: str | None, value: str) -> str:
+    return "stl" if attribute == "stl" and value in STL_STATUS else FILTERS[value][0]
+
+
+# Filters the documents count without listing the states: the states whose own texts say so.
+MENTIONED_AS = {"multiactor": "multiactor", "ogp_local": "ogp local"}
+# The value a yes/no question about an attribute asks when it names none ("¿Oaxaca tiene STL?").
+DEFAULT_VALUE = {
+    "declaratoria": "signed", "stl": "installed", "stl_installation": "open", "pal": "has_pal",
+    "exercise": "active", "stl_kind": "multiactor", "ogp_local": "ogp_local",
+}
+
+
+
+def count(kb: KnowledgeBase, attribute: str | None, value: str) -> int | None:
+    """How many states meet a value; None when the records cannot say."""
+    test = predicate(attribute, value)
+    return None if test is None else sum(1 for s in kb.states.values() if test(s))

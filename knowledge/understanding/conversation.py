@@ -1,0 +1,197 @@
+"""A chat's short memory and the follow-ups resolved against it: «¿y Zacatecas?», «¿y su plan?»,
+«¿y el que sigue?», «¿cuáles?» after a count, «¿y en 2019?», «no entendí», «más», «ok».
+The memory keeps what was understood (form, states, attribute, step…), never the message."""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, replace
+from typing import Callable, Hashable
+
+from knowledge.models import PHASE_COUNT, STEP_COUNT
+from knowledge.understanding.entities import EntityFinder, Found
+from knowledge.understanding.request import Request
+from knowledge.understanding.vocabulary import Vocabulary
+
+MEMORY_SECONDS = 600  # a conversation is over after 10 minutes of silence
+MAX_CHATS = 10_000  # the oldest conversations are forgotten first
+SHORT = 7  # words: a longer message is a question of its own
+LEADING_WORDS = ("y", "e", "entonces", "pues", "oye", "ok", "va", "aja", "a", "ah", "bueno", "ahora")
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the last question asked, to read the next message against."""
+
+    form: str
+    states: tuple[str, ...] = ()
+    attribute: str | None = None
+    value: str | None = None
+    year: int | None = None
+    step: int | None = None
+    phase: int | None = None
+    term: str | None = None
+
+    @classmethod
+    def of(cls, request: Request) -> "Context":
+        return cls(request.form, request.states, request.attribute, request.value, request.year,
+                   request.step, request.phase, request.term)
+
+    def as_request(self, form: str | None = None, **changes) -> Request:
+        fields = dict(states=self.states, attribute=self.attribute, value=self.value, year=self.year,
+                      step=self.step, phase=self.phase, term=self.term)
+        fields.update(changes)
+        return Request(form or self.form, follow_up=True, **fields)
+
+
+class Memory:
+    """The context of each chat, for MEMORY_SECONDS after its last question; thread-safe enough
+    for one event loop (plain dict operations)."""
+
+    def __init__(self, seconds: float = MEMORY_SECONDS, clock: Callable[[], float] = time.monotonic,
+                 max_chats: int = MAX_CHATS):
+        self._seconds = seconds
+        self._clock = clock
+        self._max = max_chats
+        self._chats: OrderedDict[Hashable, tuple[Context, float]] = OrderedDict()
+
+    def get(self, chat: Hashable) -> Context | None:
+        entry = self._chats.get(chat)
+        if entry is None:
+            return None
+        context, at = entry
+        if self._clock() - at > self._seconds:
+            del self._chats[chat]
+            return None
+        return context
+
+    def remember(self, chat: Hashable, request: Request) -> None:
+        if request.form in ("ack", "clarify", "more", "greeting", "help"):
+            current = self.get(chat)
+            if current is None:
+                return
+            context = current  # these turns refer to the last question; keep it, renew its time
+        else:
+            context = Context.of(request)
+        self._chats[chat] = (context, self._clock())
+        self._chats.move_to_end(chat)
+        while len(self._chats) > self._max:
+            self._chats.popitem(last=False)
+
+    def forget(self, chat: Hashable) -> None:
+        self._chats.pop(chat, None)
+
+    def __len__(self) -> int:
+        return len(self._chats)
+
+
+class FollowUps:
+    def __init__(self, vocabulary: Vocabulary, finder: EntityFinder):
+        self._phrases = {name: frozenset(p) for name, p in vocabulary.of("followup").items()}
+        self._finder = finder
+
+    def kind(self, words: str) -> str | None:
+        """The kind of conversation turn a whole message is ('ok' -> ack), if it is one."""
+        for kind in ("ack", "clarify", "more", "next", "previous", "list", "count"):
+            if words in self._phrases.get(kind, ()):
+                return kind
+        return None
+
+    def resolve(self, found: Found, context: Context, understand: Callable[[Found], Request]) -> Request | None:
+        """The request a message makes in this context, or None when it stands on its own."""
+        tokens = _without_leading(list(found.tokens))
+        words = " ".join(tokens)
+        kind = self.kind(words)
+        if kind in ("ack", "clarify", "more"):
+            return context.as_request(kind, refers_to=context.form) if kind != "ack" else Request("ack", refers_to=context.form, follow_up=True)
+        if len(tokens) > SHORT:
+            return None
+        correction = self._phrases.get("correction", frozenset())
+        if kind in ("next", "previous") or _is_bare_number(tokens, found):
+            moved = _moved(context, kind, found)
+            if moved is not None:
+                return moved
+        if kind == "list" and context.form == "how_many":
+            return context.as_request("which_states")
+        if kind == "count" and context.form == "which_states":
+            return context.as_request("how_many")
+        own_form = found.cue("form")
+        if found.states and not _asks_on_its_own(found, own_form):
+            return self._same_question_about(found.states, context, found)
+        if found.year and not found.states and context.form in ("which_states", "how_many"):
+            form = next((f for f in own_form if f in ("which_states", "how_many")), context.form)
+            return context.as_request(form, year=found.year, value=context.value or "signed")
+        if not found.states and context.states and (found.cue("attribute") or found.cue("value") or
+                                                     {"when", "yes_no", "status"} & set(own_form)):
+            standalone = understand(replace(found, states=context.states, state_spans=()))
+            if standalone.form in ("status", "yes_no", "when", "compare"):
+                return replace(standalone, follow_up=True)
+        if any(" ".join(tokens).startswith(c) for c in correction) and found.states:
+            return self._same_question_about(found.states, context, found)
+        return None
+
+    @staticmethod
+    def _same_question_about(states: tuple[str, ...], context: Context, found: Found) -> Request:
+        form = context.form
+        if form == "compare":
+            form = "status" if len(states) == 1 else "compare"
+        elif form in ("which_states", "how_many"):
+            form = "yes_no" if context.attribute else "status"
+        elif form not in ("status", "yes_no", "when", "participate", "convocatorias", "documents",
+                          "subscribe", "out_of_scope"):
+            form = "status"
+        if len(states) > 1 and form in ("status", "yes_no", "when"):
+            form = "compare"
+        return context.as_request(form, states=states, year=found.year or context.year)
+
+
+def _without_leading(tokens: list[str]) -> list[str]:
+    while len(tokens) > 1 and tokens[0] in LEADING_WORDS:
+        tokens = tokens[1:]
+    return tokens
+
+
+def _is_bare_number(tokens: list[str], found: Found) -> bool:
+    """«¿y el 9?», «el cuarto», «9»: a step or phase number with nothing else of substance."""
+    content = [t for t in tokens if t not in ("el", "la", "y", "del", "de", "que", "pasa", "en", "paso", "fase")]
+    return len(content) == 1 and (content[0].isdigit() or found.reference.explicit)
+
+
+def _moved(context: Context, kind: str | None, found: Found) -> Request | None:
+    reference = found.reference
+    if context.phase is not None and context.form in ("phase", "steps_overview") or (context.phase and not context.step):
+        if kind in ("next", "previous"):
+            target = context.phase + (1 if kind == "next" else -1)
+        else:
+            target = reference.phase or reference.step or _number(found)
+        if target is None:
+            return None
+        if 1 <= target <= PHASE_COUNT:
+            return Request("phase", phase=target, follow_up=True)
+        return Request("phase", bad_number=target, follow_up=True)
+    if context.step is not None or context.form in ("step", "steps_overview"):
+        if kind in ("next", "previous"):
+            if context.step is None:
+                return None
+            target = context.step + (1 if kind == "next" else -1)
+        else:
+            target = reference.step or reference.bad_number or _number(found)
+        if target is None:
+            return None
+        if 1 <= target <= STEP_COUNT:
+            return Request("step", step=target, follow_up=True)
+        return Request("step", bad_number=target, follow_up=True)
+    return None
+
+
+def _number(found: Found) -> int | None:
+    for token in found.tokens:
+        if token.isdigit() and len(token) <= 2:
+            return int(token)
+    return None
+
+
+def _asks_on_its_own(found: Found, own_form: tuple[str, ...]) -> bool:
+    """A message with a state and its own question words is a new question, not «¿y Zacatecas?»."""
+    return bool(set(own_form) - {"yes_no"}) or bool(found.cue("attribute")) and len(found.tokens) > 4

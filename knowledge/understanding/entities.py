@@ -1,0 +1,362 @@
+"""Finding what a message names: states (with typos and aliases), a step or phase (by number,
+ordinal, name, position or description), a glossary term, a year, and the vocabulary's cues
+(attributes, values, audiences, missing data, out-of-scope topics, forms). Pure and fast."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field, replace
+
+from knowledge.matching import Match, PhraseMatcher
+from knowledge.models import PHASE_COUNT, STEP_COUNT, KnowledgeBase
+from knowledge.text import fold, normalize
+from knowledge.understanding.vocabulary import Vocabulary
+
+_NUMBER = re.compile(r"^\d{1,3}$")
+_YEAR = re.compile(r"^(20[12]\d)$")
+_STEM_CHARS = 5
+# Namespaces whose phrases are found as cues, each a PhraseMatcher of its own (they overlap).
+CUE_NAMESPACES = ("form", "attribute", "value", "audience", "missing", "out_of_scope")
+
+
+@dataclass(frozen=True)
+class StepReference:
+    step: int | None = None
+    phase: int | None = None
+    bad_number: int | None = None
+    explicit: bool = False  # by number or ordinal, not by a name
+    described: bool = False  # found by its description, not by a name or number
+    start: int = -1  # token span of the reference
+    end: int = -1
+
+
+@dataclass(frozen=True)
+class Found:
+    """Everything a message names, with where (token spans) for masking."""
+
+    tokens: tuple[str, ...]
+    states: tuple[str, ...] = ()
+    state_spans: tuple[tuple[int, int], ...] = ()
+    ambiguous_states: tuple[str, ...] = ()
+    reference: StepReference = StepReference()
+    term: str | None = None
+    term_span: tuple[int, int] | None = None
+    year: int | None = None
+    described_step: int | None = None  # the step the words describe, when one stands out
+    cues: dict[str, tuple[str, ...]] = field(default_factory=dict)  # namespace -> names found, in order
+    spans: dict[str, tuple[tuple[str, int, int], ...]] = field(default_factory=dict)  # namespace -> (name, start, end)
+    negated: bool = False
+    phases_asked: bool = False
+
+    def cue(self, namespace: str) -> tuple[str, ...]:
+        return self.cues.get(namespace, ())
+
+
+class EntityFinder:
+    def __init__(self, kb: KnowledgeBase, vocabulary: Vocabulary):
+        self._kb = kb
+        self._v = vocabulary
+        guard = _known_words(kb, vocabulary)
+        shorthand = vocabulary.maps["words.shorthand"]
+        norm = lambda text: normalize(text, shorthand)  # noqa: E731  phrases read as messages are
+        self._states = PhraseMatcher(_state_phrases(kb, norm), guard)
+        self._ambiguous = PhraseMatcher(vocabulary.maps["place.ambiguous"].items(), fuzzy=False)
+        self._not_places = PhraseMatcher(((p, True) for p in vocabulary.phrases["place.never"]), fuzzy=False)
+        self._in_scope = PhraseMatcher(((p, True) for p in vocabulary.phrases["place.in_scope_phrases"]), fuzzy=False)
+        self._not_values = PhraseMatcher(((p, True) for p in vocabulary.phrases["words.not_values"]), fuzzy=False)
+        self._steps = PhraseMatcher(_step_phrases(kb, norm), guard)
+        self._phases = PhraseMatcher(_phase_phrases(kb, norm), guard)
+        self._terms = PhraseMatcher(_term_phrases(kb, norm), guard)
+        self._cues = {ns: PhraseMatcher(_namespace_phrases(vocabulary, ns), guard) for ns in CUE_NAMESPACES}
+        self._negation = vocabulary.words("negation.words")
+        self._step_words = vocabulary.words("step.words")
+        self._phase_words = vocabulary.words("step.phase_words")
+        self._about_phases = vocabulary.words("step.about_phases")
+        self._last_words = vocabulary.words("step.last_words")
+        self._ordinals: dict[str, int] = vocabulary.maps["step.ordinals"]
+        self._number_words: dict[str, int] = vocabulary.maps["step.number_words"]
+        self._after = vocabulary.phrases["step.after_words"]
+        self._after_trailers = vocabulary.phrases["step.after_trailers"]
+        self._before = vocabulary.phrases["step.before_words"]
+        self._step_content = StepContent(kb, vocabulary)
+        self.stopwords = vocabulary.words("words.stopwords")
+
+    def find(self, tokens: list[str]) -> Found:
+        blocked = {i for m in self._not_places.find(tokens) for i in range(m.start, m.end)}
+        term_match = self._term_match(tokens)
+        state_matches = [m for m in self._states.find(tokens) if m.start not in blocked]
+        states = _unique(m.value for m in state_matches)
+        ambiguous = () if states else self._ambiguous_states(tokens, blocked)
+        spans = self._find_cues(tokens)
+        cues = {namespace: _unique(name for name, _, _ in found) for namespace, found in spans.items()}
+        reference = self._step_reference(tokens, bool(cues.get("form") and "step" in cues["form"]))
+        return Found(
+            tokens=tuple(tokens),
+            states=states,
+            state_spans=tuple((m.start, m.end) for m in state_matches),
+            ambiguous_states=ambiguous,
+            reference=reference,
+            term=term_match.value if term_match else None,
+            term_span=(term_match.start, term_match.end) if term_match else None,
+            year=_year(tokens),
+            described_step=reference.step if reference.described else self._described(tokens),
+            cues=cues,
+            spans=spans,
+            negated=bool(self._negation & set(tokens)),
+            phases_asked=bool(self._about_phases & set(tokens)) and "pasos" not in tokens,
+        )
+
+    def _described(self, tokens: list[str]) -> int | None:
+        found = self._step_content.best(tokens)
+        if found is None:
+            return None
+        shifted = self.shifted_description(found, tokens)
+        return shifted if 1 <= shifted <= STEP_COUNT else None
+
+    def find_term(self, tokens: list[str]) -> str | None:
+        match = self._term_match(tokens)
+        return match.value if match else None
+
+    def step_by_description(self, tokens: list[str]) -> int | None:
+        return self._step_content.best(tokens)
+
+    # -- cues ---------------------------------------------------------------------------------
+
+    def _find_cues(self, tokens: list[str]) -> dict[str, tuple[tuple[str, int, int], ...]]:
+        """namespace -> (name, start, end) of each phrase found. Out-of-scope and missing-data
+        words inside an in-scope phrase ('presupuesto participativo') do not count, nor values
+        inside the phrases of words.not_values."""
+        in_scope = {i for m in self._in_scope.find(tokens, fuzzy=False) for i in range(m.start, m.end)}
+        not_values = {i for m in self._not_values.find(tokens, fuzzy=False) for i in range(m.start, m.end)}
+        found: dict[str, tuple[tuple[str, int, int], ...]] = {}
+        for namespace, matcher in self._cues.items():
+            fuzzy = namespace not in ("out_of_scope", "missing")  # short everyday words: exact only
+            matches = [(m.value, m.start, m.end) for m in matcher.find(tokens, fuzzy=fuzzy)]
+            if namespace in ("out_of_scope", "missing"):
+                matches = [m for m in matches if m[1] not in in_scope]
+            elif namespace == "value":  # 'gobierno abierto' says nothing about an open installation
+                matches = [m for m in matches if m[1] not in not_values]
+            if matches:
+                found[namespace] = tuple(matches)
+        return found
+
+    def negated_before(self, tokens: tuple[str, ...], start: int, reach: int = 2) -> bool:
+        """'no' or 'sin' right before a phrase ('no tienen plan', 'sin stl')."""
+        return any(t in self._negation for t in tokens[max(0, start - reach):start])
+
+    # -- states, terms ---------------------------------------------------------------------------
+
+    def _ambiguous_states(self, tokens: list[str], blocked: set[int]) -> tuple[str, ...]:
+        for match in self._ambiguous.find(tokens, fuzzy=False):
+            if match.start not in blocked:
+                return tuple(match.value)
+        return ()
+
+    def _term_match(self, tokens: list[str]) -> Match[str] | None:
+        matches = self._terms.find(tokens)
+        if not matches:
+            return None
+        return max(matches, key=lambda m: (m.exact, m.end - m.start))
+
+    # -- steps and phases ------------------------------------------------------------------------
+
+    def _step_reference(self, tokens: list[str], asks_which_step: bool) -> StepReference:
+        """A step or phase named by number, ordinal, name or content, or as after/before a step."""
+        about_phases = bool(self._about_phases & set(tokens))
+        phase_number = self._numbered(tokens, self._phase_words, PHASE_COUNT)
+        if phase_number is not None:
+            number, start = phase_number
+            return _checked(StepReference(phase=number, explicit=True, start=start, end=start + 2), PHASE_COUNT)
+        step_number = self._numbered(tokens, self._step_words, STEP_COUNT) or self._standalone_ordinal(tokens)
+        if step_number is not None:
+            number, start = step_number
+            shifted = self._shifted(number, start, tokens, start + 2)
+            return _checked(StepReference(step=shifted, explicit=True, start=start, end=start + 2), STEP_COUNT)
+        named_phase = self._phases.find(tokens)
+        named_step = self._steps.find(tokens)
+        if named_phase and (about_phases or not named_step):
+            match = named_phase[0]
+            return StepReference(phase=match.value, start=match.start, end=match.end)
+        if named_step:
+            match = max(named_step, key=lambda m: m.end - m.start)
+            number = self._shifted(match.value, match.start, tokens, match.end)
+            return _checked(StepReference(step=number, start=match.start, end=match.end), STEP_COUNT)
+        if asks_which_step or self._step_words & set(tokens):
+            found = self._step_content.best(tokens)
+            if found:
+                return _checked(StepReference(step=self.shifted_description(found, tokens), described=True), STEP_COUNT)
+        return StepReference()
+
+    def shifted_description(self, number: int, tokens: list[str]) -> int:
+        """'lo que va después del árbol': the step after the one described."""
+        padded = f" {' '.join(tokens)} "
+        if any(f" {w} " in padded for w in self._after) or any(f" {w} " in padded for w in self._after_trailers):
+            return number + 1
+        if any(f" {w} " in padded for w in self._before):
+            return number - 1
+        return number
+
+    def _numbered(self, tokens: list[str], words: frozenset[str], last: int) -> tuple[int, int] | None:
+        """(number, where the reference starts) for 'paso 6', 'paso numero seis', 'sexto paso',
+        '6to paso', 'el paso sexto', 'la última fase'."""
+        for i, token in enumerate(tokens):
+            if token not in words:
+                continue
+            after = tokens[i + 1:i + 3]
+            if after and after[0] in ("numero", "no", "n"):
+                after = after[1:]
+            value = self._number_value(after, last) if after else None
+            if value is not None:
+                return value, i
+            if i > 0 and (value := self._ordinal_before(tokens, i, last)) is not None:
+                return value, i - 1
+        return None
+
+    def _standalone_ordinal(self, tokens: list[str]) -> tuple[int, int] | None:
+        """'explícame el octavo', 'y el noveno?': an ordinal that ends a short question."""
+        if tokens and tokens[-1] in self._ordinals and tokens[-1] not in ("primer", "tercer") and len(tokens) <= 4:
+            return self._ordinals[tokens[-1]], len(tokens) - 1
+        return None
+
+    def _number_value(self, words: list[str], last: int) -> int | None:
+        first = words[0]
+        if _NUMBER.match(first):
+            return int(first)
+        if first in self._last_words:
+            return last
+        two = " ".join(words[:2])
+        if two in self._ordinals:
+            return self._ordinals[two]
+        return self._number_words.get(first, self._ordinals.get(first))
+
+    def _ordinal_before(self, tokens: list[str], index: int, last: int) -> int | None:
+        two = " ".join(tokens[max(0, index - 2):index])
+        if two in self._ordinals:
+            return self._ordinals[two]
+        previous = tokens[index - 1]
+        if previous in self._last_words:
+            return last
+        return self._ordinals.get(previous)
+
+    def _shifted(self, number: int, start: int, tokens: list[str], end: int) -> int:
+        """The step after or before the one named: 'después de instalar el secretariado' is 5, and
+        so is 'instalado el secretariado, ¿qué sigue?'."""
+        before = f" {' '.join(tokens[max(0, start - 3):start])} "
+        after = f" {' '.join(tokens[end:end + 3])} "
+        if any(f" {w} " in before for w in self._after) or any(f" {w} " in after for w in self._after_trailers):
+            return number + 1
+        if any(f" {w} " in before for w in self._before):
+            return number - 1
+        return number
+
+
+class StepContent:
+    """Which step a question describes ('en qué paso se le pregunta a la gente…'), by the words
+    it shares with each step's name, gloss, description and aliases: 5-letter stems, weighted by
+    how rare they are across steps and how often the step uses them."""
+
+    def __init__(self, kb: KnowledgeBase, vocabulary: Vocabulary):
+        self._stopwords = vocabulary.words("words.stopwords")
+        everyday = vocabulary.of("step_description")
+        self._counts: dict[int, Counter] = {}
+        described_by = {n: [t.definition for t in kb.terms.values() if t.steps == [n]] for n in kb.steps}
+        for number, step in kb.steps.items():
+            text = " ".join((step.name, step.gloss, step.what, *step.aliases, *step.evidence, *described_by[number],
+                             *everyday.get(str(number), ())))
+            self._counts[number] = Counter(self.stems(fold(text).split()))
+        frequency = Counter(stem for counts in self._counts.values() for stem in counts)
+        self._rarity = {stem: math.log(1 + len(self._counts) / n) for stem, n in frequency.items()}
+
+    def stems(self, tokens) -> list[str]:
+        return [t[:_STEM_CHARS] for t in tokens if len(t) > 3 and t not in self._stopwords]
+
+    def best(self, tokens: list[str]) -> int | None:
+        question = set(self.stems(tokens))
+        scores = {
+            number: sum(self._rarity[s] * (1 + math.log(counts[s])) for s in question if s in counts)
+            for number, counts in self._counts.items()
+        }
+        (best, top), (_, second) = sorted(scores.items(), key=lambda item: -item[1])[:2]
+        return best if top >= 1.5 and top > second * 1.15 else None
+
+
+# -- building the phrase tables --------------------------------------------------------------
+
+
+def _unique(values) -> tuple:
+    return tuple(dict.fromkeys(values))
+
+
+def _year(tokens: list[str]) -> int | None:
+    for token in tokens:
+        if _YEAR.match(token):
+            return int(token)
+    return None
+
+
+def _namespace_phrases(vocabulary: Vocabulary, namespace: str):
+    for name, phrases in vocabulary.of(namespace).items():
+        for phrase in phrases:
+            yield phrase, name
+
+
+def _state_phrases(kb: KnowledgeBase, norm):
+    for slug, state in kb.states.items():
+        names = [state.name, slug.replace("-", " "), *state.aliases]
+        if state.official_name:
+            names.append(state.official_name)
+        for name in names:
+            yield norm(name), slug
+            if " " in norm(name):  # 'quintanaroo', 'nuevoleon': typed without the space
+                yield norm(name).replace(" ", ""), slug
+            if norm(name).startswith("h"):  # the h is silent: 'idalgo'
+                yield norm(name)[1:], slug
+
+
+def _step_phrases(kb: KnowledgeBase, norm):
+    for number, step in kb.steps.items():
+        for phrase in (step.name, *step.aliases):
+            yield norm(phrase), number
+
+
+def _phase_phrases(kb: KnowledgeBase, norm):
+    for number, phase in kb.phases.items():
+        for phrase in (phase.name, *phase.aliases):
+            yield norm(phrase), number
+
+
+def _term_phrases(kb: KnowledgeBase, norm):
+    for term_id, term in kb.terms.items():
+        for phrase in (term.term, *term.aliases):
+            yield norm(phrase), term_id
+            without_parenthesis = norm(re.sub(r"\(.*?\)", "", phrase))
+            if without_parenthesis:
+                yield without_parenthesis, term_id
+
+
+def _known_words(kb: KnowledgeBase, vocabulary: Vocabulary) -> frozenset[str]:
+    """Words that are spelled right: never read as a typo of something else."""
+    words: set[str] = set(vocabulary.words("words.near_misses")) | set(vocabulary.words("words.common"))
+    texts: list[str] = []
+    for term in kb.terms.values():
+        texts += [term.term, term.definition, *term.aliases]
+    for state in kb.states.values():
+        texts += [state.name, *state.aliases, *(p.text for p in state.particularities)]
+    for step in kb.steps.values():
+        texts += [step.name, step.gloss, step.what, *step.aliases]
+    for phase in kb.phases.values():
+        texts += [phase.name, phase.what, *phase.aliases]
+    for namespace in CUE_NAMESPACES:
+        texts += [p for phrases in vocabulary.of(namespace).values() for p in phrases]
+    for text in texts:
+        words.update(fold(text).split())
+    return frozenset(words)
+
+
+def _checked(reference: StepReference, top: int) -> StepReference:
+    number = reference.step if reference.step is not None else reference.phase
+    if number is None or 1 <= number <= top:
+        return reference
+    return replace(reference, step=None, phase=None, bad_number=number)

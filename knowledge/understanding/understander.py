@@ -1,0 +1,299 @@
+"""Message (+ the chat's short memory) -> Request. Entities are found first; the form comes from
+the classifier, restricted to the forms the entities allow (a comparison needs two states, a
+yes/no question about a state needs a state); the slots come from the vocabulary."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from knowledge import filters
+from knowledge.models import KnowledgeBase
+from knowledge.text import normalize
+from knowledge.understanding.classifier import FormClassifier, features
+from knowledge.understanding.conversation import Context, FollowUps
+from knowledge.understanding.entities import EntityFinder, Found
+from knowledge.understanding.request import Request
+
+# The attribute a value belongs to, when the question names only the value ("¿qué estados están en impasse?").
+VALUE_ATTRIBUTE = {
+    "signed": "declaratoria", "not_signed": "declaratoria", "active": "exercise", "impasse": "exercise",
+    "inactive": "exercise", "outside_strategy": "exercise", "installed": "stl", "not_installed": "stl",
+    "installing": "stl",
+    "open": "stl_installation", "closed": "stl_installation", "multiactor": "stl_kind", "plan_1": "pal",
+    "plan_2": "pal", "construction": "pal", "implementation": "pal", "has_pal": "pal", "no_pal": "pal",
+    "ogp_local": "ogp_local",
+}
+# Which attribute wins when several are named: the most specific first.
+ATTRIBUTE_ORDER = ("stl_installation", "stl_kind", "ogp_local", "particularities", "pal", "stl", "declaratoria", "exercise")
+STATE_FORMS = ("status", "yes_no", "when", "compare")
+# The value a negated question asks for ("¿qué estados no tienen plan?").
+NEGATED_VALUE = {"signed": "not_signed", "installed": "not_installed", "has_pal": "no_pal"}
+
+
+class Understander:
+    def __init__(self, kb: KnowledgeBase):
+        self._kb = kb
+        self.finder = EntityFinder(kb, kb.vocabulary)
+        self._stopwords = self.finder.stopwords
+        self._shorthand = kb.vocabulary.maps["words.shorthand"]
+        self._newest_year = _newest_state_year(kb)
+        self._counts: dict[tuple[str | None, str], int] = {}
+        self.classifier = FormClassifier(self._training_examples(kb.examples))
+        self.follow_ups = FollowUps(kb.vocabulary, self.finder)
+
+    def tokens(self, message: str) -> list[str]:
+        return normalize(message, self._shorthand).split()
+
+    def _training_examples(self, examples: dict[str, tuple[str, ...]]):
+        for form, questions in examples.items():
+            for question in questions:
+                yield form, self._features(self.finder.find(self.tokens(question)), question)
+
+    def _features(self, found: Found, message: str):
+        """The message's features, and those of the question itself again when it comes after
+        some context ('Soy maestra en Puebla… ¿cómo va Puebla?'): the question weighs more."""
+        feats = features(found, self._stopwords, self._newest_year)
+        question = _question_part(message)
+        if question is not None:
+            for word in self.tokens(question):
+                feats[f"w:{word}"] += 1
+        return feats
+
+    def understand(self, message: str, context: Context | None = None) -> Request:
+        tokens = self.tokens(message)
+        if not tokens:
+            return Request("help", confidence=0.0) if not message.strip() else self._emoji(message, context)
+        found = self.finder.find(tokens)
+        classify = lambda f: self.from_found(f, message)  # noqa: E731
+        if context is not None:
+            follow_up = self.follow_ups.resolve(found, context, classify)
+            if follow_up is not None:
+                return follow_up
+        return classify(found)
+
+    def find_term(self, text: str) -> str | None:
+        """The glossary term a text names (/glosario STL)."""
+        return self.finder.find_term(self.tokens(text))
+
+    def _emoji(self, message: str, context: Context | None) -> Request:
+        """A message of emoji only: 👍 and its kind are an acknowledgement."""
+        return Request("ack", refers_to=context.form if context else None, follow_up=context is not None)
+
+    def from_found(self, found: Found, message: str = "") -> Request:
+        ranked = self.classifier.rank(self._features(found, message))
+        for candidate in ranked:
+            request = self._as(candidate.form, found)
+            if request is not None:
+                return replace(request, confidence=round(candidate.probability, 3))
+        return Request("out_of_scope", states=found.states, confidence=0.0)
+
+    # -- slots for a form -------------------------------------------------------------------------
+
+    def _as(self, form: str, found: Found) -> Request | None:
+        """The request of this form from what was found, or None when the form does not fit."""
+        states, reference = found.states, found.reference
+        attribute, value, also = self._attribute_and_value(found)
+        common = dict(states=states, ambiguous_states=found.ambiguous_states if not states else ())
+        asks_which = "which_states" in found.cue("form")
+        if form == "compare" or form == "which_states" and len(states) >= 2 and not asks_which:
+            return Request("compare", attribute=attribute, **common) if len(states) >= 2 else None
+        if form == "when" and not states and found.term:
+            return Request(form, term=found.term)  # 'when did INAI cease to exist': the term's card tells
+        if form in ("status", "yes_no", "when"):
+            if not states and not found.ambiguous_states:
+                return None
+            if len(states) >= 2 and form == "yes_no" and attribute and asks_which:
+                return Request("which_states", attribute=attribute, value=value, also=also, year=found.year, **common)
+            if len(states) >= 2 and form in ("status", "yes_no"):
+                form = "compare"
+            if form == "when" and attribute is None:
+                attribute = "declaratoria"
+            if form == "yes_no" and attribute is None:
+                return None
+            return Request(form, attribute=attribute, value=value, also=also, year=found.year,
+                           particularity=self._particularity(states, found), **common)
+        if form == "step":
+            if reference.bad_number is not None and reference.phase is None:
+                return Request(form, bad_number=reference.bad_number)
+            step = reference.step if reference.step is not None else found.described_step
+            return Request(form, step=step) if step is not None else None
+        if form == "phase":
+            if reference.bad_number is not None and reference.phase is None and found.phases_asked:
+                return Request(form, bad_number=reference.bad_number)
+            return Request(form, phase=reference.phase) if reference.phase is not None else None
+        if form == "what_is":
+            return Request(form, term=found.term) if found.term else None
+        if form in ("which_states", "how_many"):
+            return Request(form, attribute=attribute, value=value, also=also, year=found.year,
+                           figures=self._figures(found), **common)
+        if form == "steps_overview":
+            return Request(form, phases_asked=found.phases_asked)
+        if form == "participate":
+            audience = found.cue("audience")
+            return Request(form, audience=audience[0] if audience else None, **common)
+        if form == "convocatorias":
+            return Request(form, step=self._convocatoria_step(found), **common)
+        if form == "documents":
+            return Request(form, step=self._document_step(found), **common)
+        if form == "out_of_scope":
+            missing = found.cue("missing")
+            return Request(form, missing=missing[0] if missing else None, attribute=attribute, **common)
+        return Request(form, **common)
+
+    def _attribute_and_value(self, found: Found) -> tuple[str | None, str | None, tuple[str, ...]]:
+        """The fact asked about and the value asked for. A value right after 'no' or 'sin' turns
+        into its opposite; values that belong to a named attribute win, and of several, the most
+        specific one, met by the fewest states ('firmaron pero no hacen nada, o sea los inactivos')."""
+        attributes = found.cue("attribute")
+        attribute = next((a for a in ATTRIBUTE_ORDER if a in attributes), None)
+        candidates = [(self._negated(name, start, found), start) for name, start, _ in found.spans.get("value", ())]
+        fitting = [c for c in candidates if VALUE_ATTRIBUTE[c[0]] in attributes or _fits(attribute, c[0])]
+        chosen = min(fitting or candidates, key=lambda c: (self._specificity(attribute, c[0]), -c[1]), default=None)
+        value = chosen[0] if chosen is not None else None
+        if chosen is None and attribute in NEGATED_DEFAULT and _negated_attribute(self.finder, found):
+            value = NEGATED_DEFAULT[attribute]
+        if found.year and value is None and attribute in (None, "declaratoria"):
+            value = "signed"
+        if value is not None and not _fits(attribute, value):
+            owner = VALUE_ATTRIBUTE[value]
+            if attribute in (None, "exercise") or owner in attributes or REFINES.get(owner) == attribute:
+                attribute = owner  # the value says more: 'el STL se instaló de forma cerrada'
+            else:
+                value = None  # the value belongs to a fact that was not asked about
+        if attribute is None and found.term in TERM_ATTRIBUTE:
+            attribute = TERM_ATTRIBUTE[found.term]
+        return attribute, value, self._also(value, fitting or candidates)
+
+    def _also(self, value: str | None, candidates: list[tuple[str, int]]) -> tuple[str, ...]:
+        """The other values named that can hold at once with the chosen one (not its opposite,
+        not another status of the same fact)."""
+        if value is None:
+            return ()
+        others = []
+        for name, _ in candidates:
+            if name == value or name in others or OPPOSITE.get(name) == value or OPPOSITE.get(value) == name:
+                continue
+            if VALUE_ATTRIBUTE[name] == VALUE_ATTRIBUTE[value] and name in EXCLUSIVE_VALUES and value in EXCLUSIVE_VALUES:
+                continue
+            others.append(name)
+        return tuple(others)
+
+    def _negated(self, value: str, start: int, found: Found) -> str:
+        if value in NEGATED_VALUE and self.finder.negated_before(found.tokens, start):
+            return NEGATED_VALUE[value]
+        return value
+
+    def _specificity(self, attribute: str | None, value: str) -> int:
+        key = (attribute if _fits(attribute, value) else None, value)
+        if key not in self._counts:
+            self._counts[key] = filters.count(self._kb, *key) or len(self._kb.states) + 1
+        return self._counts[key]
+
+    def _particularity(self, states: tuple[str, ...], found: Found) -> int | None:
+        """The particularity of the first state that the words point to ('los monitores de Veracruz')."""
+        if not states:
+            return None
+        padded = f" {' '.join(found.tokens)} "
+        best, best_weight = None, 0
+        for index, item in enumerate(self._kb.states[states[0]].particularities):
+            weight = sum(len(k.split()) for k in self._folded_keywords(item.keywords) if f" {k} " in padded)
+            if weight > best_weight:
+                best, best_weight = index, weight
+        return best
+
+    def _figures(self, found: Found) -> tuple[str, ...]:
+        """The headline figures whose keywords the message contains best (ties kept)."""
+        padded = f" {' '.join(found.tokens)} "
+        scored = []
+        for figure in self._kb.figures:
+            weight = sum(2 * len(k.split()) for k in self._folded_keywords(figure.keywords) if f" {k} " in padded)
+            if weight:
+                scored.append((weight, figure.id))
+        best = max((weight for weight, _ in scored), default=0)
+        return tuple(figure_id for weight, figure_id in scored if weight == best)
+
+    def _folded_keywords(self, keywords: list[str]) -> tuple[str, ...]:
+        return _fold_all(tuple(keywords))
+
+    def _convocatoria_step(self, found: Found) -> int | None:
+        """Which call: to form the STL (2), for the facilitator (3), for the co-creation tables (7)."""
+        convocatoria_steps = {n for n, s in self._kb.steps.items() if s.is_convocatoria}
+        step = found.reference.step
+        if step in convocatoria_steps:
+            return step
+        if step in (9, 10):  # the tables themselves: their call is step 7
+            return 7
+        term = found.term
+        if term not in (None, "convocatoria"):
+            for number in self._kb.terms[term].steps:
+                if number in convocatoria_steps:
+                    return number
+        if "stl" in found.cue("attribute"):
+            return 2
+        return None
+
+    def _document_step(self, found: Found) -> int | None:
+        if found.reference.step is not None:
+            return found.reference.step
+        return self._kb.vocabulary.maps["step.document_terms"].get(found.term or "")
+
+
+def _newest_state_year(kb: KnowledgeBase) -> int:
+    """The year of the newest source of any state's fact: a question about a later year asks for
+    what the documents cannot know."""
+    facts = [f for s in kb.states.values() for f in (s.declaratoria, s.exercise, s.stl, s.pal, *s.particularities)]
+    return max((f.as_of or kb.sources[f.source].date).year for f in facts)
+
+
+_SENTENCE_END = re.compile(r"[.!:;\n]+")
+
+
+def _question_part(message: str) -> str | None:
+    """The sentence with the question mark, or the last sentence, when the message has several."""
+    sentences = [s for s in _SENTENCE_END.split(message) if s.strip()]
+    if len(sentences) < 2:
+        return None
+    asked = [s for s in sentences if "?" in s]
+    return (asked or sentences)[-1]
+
+
+TERM_ATTRIBUTE = {
+    "stl": "stl", "pal": "pal", "plan-accion": "pal", "declaratoria": "declaratoria", "ogp-local": "ogp_local",
+    "stl-multiactor": "stl_kind", "instalacion-abierta": "stl_installation", "impasse": "exercise",
+    "ejercicio-activo": "exercise", "ejercicio-inactivo": "exercise",
+}
+
+
+OPPOSITE = {**{k: v for k, v in NEGATED_VALUE.items()}, **{v: k for k, v in NEGATED_VALUE.items()},
+            "construction": "implementation", "implementation": "construction", "open": "closed", "closed": "open",
+            "plan_1": "plan_2", "plan_2": "plan_1"}
+# Statuses of one fact: a state has one of them, so two named together are alternatives, not both.
+EXCLUSIVE_VALUES = frozenset(("active", "impasse", "inactive", "outside_strategy", "installed", "not_installed", "installing"))
+# Attributes that refine another one: how an STL was installed and what kind it is.
+REFINES = {"stl_installation": "stl", "stl_kind": "stl"}
+# What «¿qué estados no tienen STL / plan?» asks, when no value phrase says it.
+NEGATED_DEFAULT = {"declaratoria": "not_signed", "stl": "not_installed", "pal": "no_pal"}
+# Values that also make sense for an STL: its own status ('¿el STL de Sonora está activo?').
+STL_STATUS_VALUES = frozenset(("active", "impasse", "inactive"))
+
+
+def _fits(attribute: str | None, value: str) -> bool:
+    return attribute is not None and (VALUE_ATTRIBUTE[value] == attribute or
+                                      attribute == "stl" and value in STL_STATUS_VALUES)
+
+
+def _negated_attribute(finder: EntityFinder, found: Found) -> bool:
+    """'¿qué estados no han suscrito la declaratoria?': a negation a few words before the fact."""
+    return any(finder.negated_before(found.tokens, start, reach=4) for _, start, _ in found.spans.get("attribute", ()))
+
+
+_FOLDED: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+
+def _fold_all(keywords: tuple[str, ...]) -> tuple[str, ...]:
+    from knowledge.text import fold
+
+    if keywords not in _FOLDED:
+        _FOLDED[keywords] = tuple(k for k in (fold(k) for k in keywords) if k)
+    return _FOLDED[keywords]
