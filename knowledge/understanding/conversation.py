@@ -16,7 +16,8 @@ from knowledge.understanding.vocabulary import Vocabulary
 
 MEMORY_SECONDS = 600  # a conversation is over after 10 minutes of silence
 MAX_CHATS = 10_000  # the oldest conversations are forgotten first
-SHORT = 7  # words: a longer message is a question of its own
+SHORT = 7  # words: a message this short may be a follow-up even when it names something
+LONG = 14  # words: a longer message is a question of its own
 LEADING_WORDS = ("y", "e", "entonces", "pues", "oye", "ok", "va", "aja", "a", "ah", "bueno", "ahora")
 
 
@@ -89,6 +90,7 @@ class Memory:
 class FollowUps:
     def __init__(self, vocabulary: Vocabulary, finder: EntityFinder):
         self._phrases = {name: frozenset(p) for name, p in vocabulary.of("followup").items()}
+        self._last_words = vocabulary.words("step.last_words")
         self._finder = finder
 
     def kind(self, words: str) -> str | None:
@@ -101,15 +103,15 @@ class FollowUps:
     def resolve(self, found: Found, context: Context, understand: Callable[[Found], Request]) -> Request | None:
         """The request a message makes in this context, or None when it stands on its own."""
         tokens = _without_leading(list(found.tokens))
-        words = " ".join(tokens)
-        kind = self.kind(words)
+        kind = self._kind_of(tokens)
         if kind in ("ack", "clarify", "more"):
-            return context.as_request(kind, refers_to=context.form) if kind != "ack" else Request("ack", refers_to=context.form, follow_up=True)
-        if len(tokens) > SHORT:
+            if kind == "ack":
+                return Request("ack", refers_to=context.form, follow_up=True)
+            return context.as_request(kind, refers_to=context.form)
+        if len(tokens) > LONG:
             return None
-        correction = self._phrases.get("correction", frozenset())
-        if kind in ("next", "previous") or _is_bare_number(tokens, found):
-            moved = _moved(context, kind, found)
+        if kind in ("next", "previous") or self._names_a_number(tokens, found):
+            moved = _moved(context, kind, found, self._last_words)
             if moved is not None:
                 return moved
         if kind == "list" and context.form == "how_many":
@@ -117,18 +119,43 @@ class FollowUps:
         if kind == "count" and context.form == "which_states":
             return context.as_request("how_many")
         own_form = found.cue("form")
-        if found.states and not _asks_on_its_own(found, own_form):
+        if found.states and len(tokens) <= SHORT and not _asks_on_its_own(found, own_form):
             return self._same_question_about(found.states, context, found)
-        if found.year and not found.states and context.form in ("which_states", "how_many"):
+        if found.year and not found.states and context.form in ("which_states", "how_many") and len(tokens) <= SHORT:
             form = next((f for f in own_form if f in ("which_states", "how_many")), context.form)
             return context.as_request(form, year=found.year, value=context.value or "signed")
-        if not found.states and context.states and (found.cue("attribute") or found.cue("value") or
-                                                     {"when", "yes_no", "status"} & set(own_form)):
-            standalone = understand(replace(found, states=context.states, state_spans=()))
-            if standalone.form in ("status", "yes_no", "when", "compare"):
-                return replace(standalone, follow_up=True)
-        if any(" ".join(tokens).startswith(c) for c in correction) and found.states:
-            return self._same_question_about(found.states, context, found)
+        if not found.states and context.states:
+            return self._about_the_same_states(found, context, understand)
+        if context.step is not None and not found.reference.step and self._finder.names_steps(tokens) and len(tokens) <= SHORT:
+            return Request("step", step=context.step, follow_up=True)  # «¿y eso en qué paso va?»
+        return None
+
+    def _kind_of(self, tokens: list[str]) -> str | None:
+        """What kind of conversation turn a whole message is: 'ok', 'no entendí nada', 'ok ya'."""
+        words = " ".join(tokens)
+        kind = self.kind(words)
+        if kind is not None:
+            return kind
+        for size in range(len(tokens) - 1, 0, -1):  # 'no entendi nada', 'ok ya', 'gracias bot'
+            head = self.kind(" ".join(tokens[:size]))
+            if head in ("ack", "clarify") and len(tokens) - size <= 2:
+                return head
+        return None
+
+    def _names_a_number(self, tokens: list[str], found: Found) -> bool:
+        return _is_bare_number(tokens, found) or (len(tokens) <= 3 and tokens[-1] in self._last_words)
+
+    def _about_the_same_states(self, found: Found, context: Context, understand: Callable[[Found], Request]) -> Request | None:
+        """«¿Y cuándo la presentaron?», «¿y su plan?»: the states of the last question, with what
+        this message asks about them."""
+        request = understand(replace(found, states=context.states, state_spans=()))
+        if request.form in ("out_of_scope", "greeting", "help") and request.missing is None:
+            return None
+        if request.form in ("what_is", "steps_overview", "step", "phase"):
+            return None  # a question of its own that needs no state
+        if request.form in ("status", "yes_no", "when", "compare", "participate", "convocatorias",
+                            "documents", "subscribe", "how_many", "out_of_scope"):
+            return replace(request, follow_up=True)
         return None
 
     @staticmethod
@@ -158,11 +185,15 @@ def _is_bare_number(tokens: list[str], found: Found) -> bool:
     return len(content) == 1 and (content[0].isdigit() or found.reference.explicit)
 
 
-def _moved(context: Context, kind: str | None, found: Found) -> Request | None:
+def _moved(context: Context, kind: str | None, found: Found, last_words: frozenset[str]) -> Request | None:
     reference = found.reference
+    if found.tokens and found.tokens[-1] in last_words and kind is None:
+        kind = "last"
     if context.phase is not None and context.form in ("phase", "steps_overview") or (context.phase and not context.step):
         if kind in ("next", "previous"):
             target = context.phase + (1 if kind == "next" else -1)
+        elif kind == "last":
+            target = PHASE_COUNT
         else:
             target = reference.phase or reference.step or _number(found)
         if target is None:
@@ -175,6 +206,8 @@ def _moved(context: Context, kind: str | None, found: Found) -> Request | None:
             if context.step is None:
                 return None
             target = context.step + (1 if kind == "next" else -1)
+        elif kind == "last":
+            target = STEP_COUNT
         else:
             target = reference.step or reference.bad_number or _number(found)
         if target is None:

@@ -74,13 +74,15 @@ class EntityFinder:
         self._step_words = vocabulary.words("step.words")
         self._phase_words = vocabulary.words("step.phase_words")
         self._about_phases = vocabulary.words("step.about_phases")
+        self._inai_step_phrases = vocabulary.phrases["step.inai_steps"]
         self._last_words = vocabulary.words("step.last_words")
         self._ordinals: dict[str, int] = vocabulary.maps["step.ordinals"]
         self._number_words: dict[str, int] = vocabulary.maps["step.number_words"]
         self._after = vocabulary.phrases["step.after_words"]
         self._after_trailers = vocabulary.phrases["step.after_trailers"]
         self._before = vocabulary.phrases["step.before_words"]
-        self._step_content = StepContent(kb, vocabulary)
+        self._step_content = step_descriptions(kb, vocabulary)
+        self._phase_content = phase_descriptions(kb, vocabulary)
         self.stopwords = vocabulary.words("words.stopwords")
 
     def find(self, tokens: list[str]) -> Found:
@@ -170,6 +172,9 @@ class EntityFinder:
             number, start = phase_number
             return _checked(StepReference(phase=number, explicit=True, start=start, end=start + 2), PHASE_COUNT)
         step_number = self._numbered(tokens, self._step_words, STEP_COUNT) or self._standalone_ordinal(tokens)
+        if step_number is not None and about_phases and step_number[0] <= PHASE_COUNT and self._inai_steps(tokens):
+            number, start = step_number  # 'el paso 3 de los 6 pasos básicos del INAI' is a phase
+            return StepReference(phase=number, explicit=True, start=start, end=start + 2)
         if step_number is not None:
             number, start = step_number
             shifted = self._shifted(number, start, tokens, start + 2)
@@ -183,6 +188,11 @@ class EntityFinder:
             match = max(named_step, key=lambda m: m.end - m.start)
             number = self._shifted(match.value, match.start, tokens, match.end)
             return _checked(StepReference(step=number, start=match.start, end=match.end), STEP_COUNT)
+        if self._phase_words & set(tokens) or about_phases and self._inai_steps(tokens):
+            found = self._phase_content.best(tokens)
+            if found:
+                shifted = self.shifted_description(found, tokens)
+                return _checked(StepReference(phase=shifted, described=True), PHASE_COUNT)
         if asks_which_step or self._step_words & set(tokens):
             found = self._step_content.best(tokens)
             if found:
@@ -197,6 +207,14 @@ class EntityFinder:
         if any(f" {w} " in padded for w in self._before):
             return number - 1
         return number
+
+    def names_steps(self, tokens: list[str]) -> bool:
+        return bool(self._step_words & set(tokens))
+
+    def _inai_steps(self, tokens: list[str]) -> bool:
+        """INAI called its phases 'pasos básicos': the question is about them, not the 13 steps."""
+        padded = f" {' '.join(tokens)} "
+        return "inai" in tokens or any(f" {p} " in padded for p in self._inai_step_phrases)
 
     def _numbered(self, tokens: list[str], words: frozenset[str], last: int) -> tuple[int, int] | None:
         """(number, where the reference starts) for 'paso 6', 'paso numero seis', 'sexto paso',
@@ -252,20 +270,14 @@ class EntityFinder:
         return number
 
 
-class StepContent:
-    """Which step a question describes ('en qué paso se le pregunta a la gente…'), by the words
-    it shares with each step's name, gloss, description and aliases: 5-letter stems, weighted by
-    how rare they are across steps and how often the step uses them."""
+class Descriptions:
+    """Which step (or phase) a question describes ('en qué paso se le pregunta a la gente…'), by
+    the words it shares with each one's texts: 5-letter stems, weighted by how rare they are
+    across them and how often each uses them."""
 
-    def __init__(self, kb: KnowledgeBase, vocabulary: Vocabulary):
-        self._stopwords = vocabulary.words("words.stopwords")
-        everyday = vocabulary.of("step_description")
-        self._counts: dict[int, Counter] = {}
-        described_by = {n: [t.definition for t in kb.terms.values() if t.steps == [n]] for n in kb.steps}
-        for number, step in kb.steps.items():
-            text = " ".join((step.name, step.gloss, step.what, *step.aliases, *step.evidence, *described_by[number],
-                             *everyday.get(str(number), ())))
-            self._counts[number] = Counter(self.stems(fold(text).split()))
+    def __init__(self, texts: dict[int, str], stopwords: frozenset[str]):
+        self._stopwords = stopwords
+        self._counts = {number: Counter(self.stems(fold(text).split())) for number, text in texts.items()}
         frequency = Counter(stem for counts in self._counts.values() for stem in counts)
         self._rarity = {stem: math.log(1 + len(self._counts) / n) for stem, n in frequency.items()}
 
@@ -280,6 +292,23 @@ class StepContent:
         }
         (best, top), (_, second) = sorted(scores.items(), key=lambda item: -item[1])[:2]
         return best if top >= 1.5 and top > second * 1.15 else None
+
+
+def step_descriptions(kb: KnowledgeBase, vocabulary: Vocabulary) -> Descriptions:
+    """Each step's name, gloss, description, aliases, evidence, the definitions of the glossary
+    terms that belong to it alone, and the vocabulary's everyday words for it."""
+    everyday = vocabulary.of("step_description")
+    texts = {}
+    for number, step in kb.steps.items():
+        own_terms = [t.definition for t in kb.terms.values() if t.steps == [number]]
+        texts[number] = " ".join((step.name, step.gloss, step.what, *step.aliases, *step.evidence, *own_terms,
+                                  *everyday.get(str(number), ())))
+    return Descriptions(texts, vocabulary.words("words.stopwords"))
+
+
+def phase_descriptions(kb: KnowledgeBase, vocabulary: Vocabulary) -> Descriptions:
+    texts = {number: " ".join((phase.name, phase.what, *phase.aliases)) for number, phase in kb.phases.items()}
+    return Descriptions(texts, vocabulary.words("words.stopwords"))
 
 
 # -- building the phrase tables --------------------------------------------------------------

@@ -27,6 +27,8 @@ VALUE_ATTRIBUTE = {
 # Which attribute wins when several are named: the most specific first.
 ATTRIBUTE_ORDER = ("stl_installation", "stl_kind", "ogp_local", "particularities", "pal", "stl", "declaratoria", "exercise")
 STATE_FORMS = ("status", "yes_no", "when", "compare")
+# Forms whose answer is built from the states' records (so a date after them cannot be answered).
+ASKS_ABOUT_STATES = ("status", "yes_no", "when", "compare", "which_states", "how_many", "what_is")
 # The value a negated question asks for ("¿qué estados no tienen plan?").
 NEGATED_VALUE = {"signed": "not_signed", "installed": "not_installed", "has_pal": "no_pal"}
 
@@ -85,8 +87,20 @@ class Understander:
         for candidate in ranked:
             request = self._as(candidate.form, found)
             if request is not None:
-                return replace(request, confidence=round(candidate.probability, 3))
+                return self._unknowable(replace(request, confidence=round(candidate.probability, 3)), found)
         return Request("out_of_scope", states=found.states, confidence=0.0)
+
+    def _unknowable(self, request: Request, found: Found) -> Request:
+        """A question about a state that asks for what the store does not hold (a contact, a
+        budget, members' names, a meeting) or for a year after the documents is answered as such."""
+        if request.form not in ASKS_ABOUT_STATES or not request.states and request.form != "how_many":
+            return request
+        missing = [name for name, start, _ in found.spans.get("missing", ()) if _in_the_question(start, found)]
+        if found.year is not None and found.year > self._newest_year:
+            return Request("out_of_scope", states=request.states, missing="today", confidence=request.confidence)
+        if request.states and missing and missing[0] != "today":
+            return Request("out_of_scope", states=request.states, missing=missing[0], confidence=request.confidence)
+        return request
 
     # -- slots for a form -------------------------------------------------------------------------
 
@@ -123,7 +137,7 @@ class Understander:
                 return Request(form, bad_number=reference.bad_number)
             return Request(form, phase=reference.phase) if reference.phase is not None else None
         if form == "what_is":
-            return Request(form, term=found.term) if found.term else None
+            return Request(form, term=found.term, states=states) if found.term else None
         if form in ("which_states", "how_many"):
             return Request(form, attribute=attribute, value=value, also=also, year=found.year,
                            figures=self._figures(found), **common)
@@ -237,6 +251,11 @@ class Understander:
         if found.reference.step is not None:
             return found.reference.step
         return self._kb.vocabulary.maps["step.document_terms"].get(found.term or "")
+
+
+def _in_the_question(start: int, found: Found) -> bool:
+    """A word in a short message, or near the end of a long one (where the question is)."""
+    return len(found.tokens) <= 12 or start >= len(found.tokens) * 0.6
 
 
 def _newest_state_year(kb: KnowledgeBase) -> int:

@@ -24,7 +24,7 @@ NAMESPACES: dict[str, frozenset[str] | None] = {
     "negation": frozenset(("words",)),
     "step": frozenset((
         "words", "phase_words", "about_phases", "last_words", "after_trailers", "after_words",
-        "before_words", "number_words", "ordinals", "document_terms",
+        "before_words", "number_words", "ordinals", "document_terms", "inai_steps",
     )),
     "place": frozenset(("ambiguous", "never", "in_scope_phrases")),
     "words": frozenset(("shorthand", "near_misses", "common", "stopwords", "not_values")),
