@@ -89,10 +89,10 @@ def test_answers_that_name_inai_say_it_no_longer_exists(engine):
             assert any(c.source_id == "contexto-2025" for c in reply.sources)
 
 
-def test_figures_keep_every_dated_version(engine):
+def test_a_count_starts_with_the_records_then_every_other_dated_version_newest_first(engine):
     text = engine.ask("¿cuántos STL hay?").text
-    assert "18" in text and "22" in text and "16" in text  # 2019, 2022 and c. 2018 counts, each dated
-    assert text.index("22") < text.index("18")  # newest first
+    assert text.startswith("18 entidades tenían un STL instalado, a noviembre de 2019.")  # counted from the states
+    assert text.index("22 entidades") < text.index("18 Secretariados") < text.index("16 Secretariados")
 
 
 def test_factual_answers_end_with_sources(engine):
@@ -106,8 +106,10 @@ def test_factual_answers_end_with_sources(engine):
 def test_out_of_scope_is_honest(engine):
     reply = engine.ask("¿Cuál es el teléfono del gobernador de Oaxaca?")
     assert reply.intent == "out_of_scope"
-    assert "No tengo esa información" in reply.text
-    assert not re.search(r"\d{4}", reply.text.replace("2019", ""))  # no invented numbers
+    assert reply.text.startswith("No tengo ese dato.")
+    oaxaca = KB.states["oaxaca"]
+    known_years = {str(oaxaca.declaratoria.year), str(oaxaca.stl.year), "2019"}  # its record and the report's date
+    assert set(re.findall(r"\b\d{4}\b", reply.text)) <= known_years  # no invented numbers
 
 
 BAD_INPUTS = [
@@ -139,15 +141,16 @@ def test_any_text_gets_a_valid_answer(engine, text):
 
 def test_a_count_the_documents_disagree_on_shows_every_dated_version(engine):
     text = engine.ask("¿cuántos estados firmaron?").text
-    for figure in ("30 entidades habían firmado", "28 entidades", "26 estados", "31 entidades"):
+    assert text.startswith("30 entidades firmaron")
+    for figure in ("28 entidades", "26 estados", "31 entidades"):
         assert figure in text, figure
     assert "no coinciden" in text
-    assert text.index("31 entidades") < text.index("30 entidades habían firmado") < text.index("26 estados")
+    assert text.index("31 entidades") < text.index("28 entidades") < text.index("26 estados")
 
 
-def test_a_specific_count_comes_before_related_ones(engine):
+def test_the_count_asked_comes_first(engine):
     text = engine.ask("¿cuántos estados están activos?").text
-    assert text.index("16 ejercicios activos") < text.index("Fuente")
+    assert text.startswith("16 entidades tenían su ejercicio activo")
 
 
 def test_sources_list_every_document_and_the_2025_news_reports(engine):

@@ -58,7 +58,8 @@ def verdict(state: State, attribute: str, value: str | None, year: int | None = 
         return Verdict(state.stl.year == year, describe(state, "stl"), facts)
     test = predicate(attribute, value) if value else None
     if test is None:
-        return Verdict(None, describe(state, attribute), facts)
+        said = state in mentioning_states(state, value)
+        return Verdict(True if said else None, describe(state, attribute), facts)
     if attribute == "stl" and value == "installed" and state.stl.status == "installing":
         return Verdict(False, f"Todavía no: {describe(state, 'stl')}", facts)
     further = [predicate(FILTERS[v][0], v) for v in also]
@@ -81,13 +82,21 @@ def matching(kb: KnowledgeBase, attribute: str | None, value: str, year: int | N
     return sorted(chosen, key=lambda s: wording.sort_key(s.name))
 
 
-def mentioning(kb: KnowledgeBase, value: str) -> list[State]:
+def mentioning(kb: KnowledgeBase, value: str | None) -> list[State]:
     """States whose STL note or particularities name the value ('un STL multiactor')."""
-    word = MENTIONED_AS.get(value)
+    return [s for s in kb.states.values() if _mentions(s, value)]
+
+
+def mentioning_states(state: State, value: str | None) -> list[State]:
+    return [state] if _mentions(state, value) else []
+
+
+def _mentions(state: State, value: str | None) -> bool:
+    word = MENTIONED_AS.get(value or "")
     if word is None:
-        return []
-    texts = lambda s: " ".join([s.stl.note or "", *(p.text for p in s.particularities), *(k for p in s.particularities for k in p.keywords)])  # noqa: E731
-    return [s for s in kb.states.values() if word in fold(texts(s))]
+        return False
+    text = " ".join([state.stl.note or "", *(p.text for p in state.particularities), *(k for p in state.particularities for k in p.keywords)])
+    return word in fold(text)
 
 
 def _year_of(state: State, attribute: str) -> int | None:
@@ -121,6 +130,4 @@ def when(state: State, attribute: str) -> tuple[int | None, str, Fact]:
         return None, describe(state, "stl"), state.stl
     if attribute == "pal":
         return None, describe(state, "pal"), state.pal
-    if state.declaratoria.signed:
-        return state.declaratoria.year, f"{state.name} firmó la Declaratoria de Gobierno Abierto en {state.declaratoria.year}.", state.declaratoria
-    return None, describe(state, "declaratoria"), state.declaratoria
+    return state.declaratoria.year, describe(state, "declaratoria"), state.declaratoria

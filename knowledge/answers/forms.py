@@ -33,16 +33,20 @@ def answer_status(a: "Answerer", r: Request) -> Reply:
 
 
 def answer_yes_no(a: "Answerer", r: Request) -> Reply:
+    """Sí or No from the attribute and value asked; «No tengo ese dato» when the records do not
+    say. When the question is about one of the state's particularities, its card shows it first."""
     state = a.kb.states[r.states[0]]
     attribute = r.attribute or "exercise"
     value = POSITIVE.get(r.value or "", r.value)
-    if r.particularity is not None and (attribute in ("particularities", "ogp_local", "stl_kind") or r.value is None):
-        return a.state_card(state.slug, particularity=r.particularity)  # what the documents say of it, first
     verdict = facts.verdict(state, attribute, value, r.year, tuple(POSITIVE.get(v, v) for v in r.also))
+    if verdict.yes is None and r.particularity is not None:
+        return a.state_card(state.slug, particularity=r.particularity)
     if verdict.yes is None:
         lead = f"<b>No tengo ese dato.</b> {esc(verdict.sentence)}"
     else:
         lead = f"<b>{'Sí' if verdict.yes else 'No'}.</b> {esc(verdict.sentence)}"
+    if r.particularity is not None:
+        return a.state_card(state.slug, lead=lead, particularity=r.particularity)
     return a.short_state_answer(state.slug, lead, verdict.facts)
 
 
@@ -50,8 +54,14 @@ def answer_when(a: "Answerer", r: Request) -> Reply:
     if not r.states and r.term:
         return a.term(r.term)
     state = a.kb.states[r.states[0]]
-    year, sentence, fact = facts.when(state, r.attribute or "declaratoria")
-    lead = f"<b>{year}.</b> {esc(sentence)}" if year else f"<b>No tengo ese año.</b> {esc(sentence)}"
+    attribute = r.attribute or "declaratoria"
+    year, sentence, fact = facts.when(state, attribute)
+    if year:
+        lead = f"<b>En {year}.</b> {esc(sentence)}"
+    elif attribute == "declaratoria":
+        lead = f"<b>No había firmado.</b> {esc(sentence)}"
+    else:
+        lead = f"<b>No tengo ese año.</b> {esc(sentence)}"
     return a.short_state_answer(state.slug, lead, (fact,))
 
 

@@ -83,7 +83,7 @@ class Understander:
         return Request("ack", refers_to=context.form if context else None, follow_up=context is not None)
 
     def from_found(self, found: Found, message: str = "") -> Request:
-        ranked = self.classifier.rank(self._features(found, message))
+        ranked = _siblings_by_their_cue(self.classifier.rank(self._features(found, message)), found)
         for candidate in ranked:
             request = self._as(candidate.form, found)
             if request is not None:
@@ -188,6 +188,8 @@ class Understander:
         for name, _ in candidates:
             if name == value or name in others or OPPOSITE.get(name) == value or OPPOSITE.get(value) == name:
                 continue
+            if name in IMPLIED.get(value, ()) or name == "signed" and value != "not_signed":
+                continue  # a closed installation is an installed STL; every STL or plan comes after signing
             if VALUE_ATTRIBUTE[name] == VALUE_ATTRIBUTE[value] and name in EXCLUSIVE_VALUES and value in EXCLUSIVE_VALUES:
                 continue
             others.append(name)
@@ -253,6 +255,20 @@ class Understander:
         return self._kb.vocabulary.maps["step.document_terms"].get(found.term or "")
 
 
+# Forms that differ by one question word: «¿cuántos…?» counts, «¿qué / cuáles…?» lists.
+SIBLINGS = ("which_states", "how_many")
+
+
+def _siblings_by_their_cue(ranked: list, found: Found) -> list:
+    """When a list and a count are the two likeliest forms, the question word decides."""
+    if len(ranked) < 2 or {ranked[0].form, ranked[1].form} != set(SIBLINGS):
+        return ranked
+    cues = set(found.cue("form")) & set(SIBLINGS)
+    if len(cues) == 1 and ranked[0].form not in cues:
+        return [ranked[1], ranked[0], *ranked[2:]]
+    return ranked
+
+
 def _in_the_question(start: int, found: Found) -> bool:
     """A word in a short message, or near the end of a long one (where the question is)."""
     return len(found.tokens) <= 12 or start >= len(found.tokens) * 0.6
@@ -287,6 +303,9 @@ TERM_ATTRIBUTE = {
 OPPOSITE = {**{k: v for k, v in NEGATED_VALUE.items()}, **{v: k for k, v in NEGATED_VALUE.items()},
             "construction": "implementation", "implementation": "construction", "open": "closed", "closed": "open",
             "plan_1": "plan_2", "plan_2": "plan_1"}
+# Values that another one already implies.
+IMPLIED = {"open": ("installed",), "closed": ("installed",), "multiactor": ("installed",),
+           "plan_1": ("has_pal",), "plan_2": ("has_pal",), "implementation": ("has_pal",)}
 # Statuses of one fact: a state has one of them, so two named together are alternatives, not both.
 EXCLUSIVE_VALUES = frozenset(("active", "impasse", "inactive", "outside_strategy", "installed", "not_installed", "installing"))
 # Attributes that refine another one: how an STL was installed and what kind it is.
