@@ -6,9 +6,10 @@ import argparse
 import json
 import sys
 import time
+from pathlib import Path
 
 from bot.settings import Settings, SettingsError
-from knowledge.loader import KnowledgeError, load_knowledge
+from knowledge.loader import DATA_DIR, KnowledgeError, KnowledgeErrors, load_knowledge
 
 NO_TOKEN_HINT = (
     "Sin TELEGRAM_BOT_TOKEN: abro la consola con el mismo motor y la misma base de datos.\n"
@@ -29,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("text", nargs="+", help="la pregunta, o - para leer una por línea de stdin")
     ask.add_argument("--json", action="store_true", help="imprime un objeto JSON: intent, state, step, term, text, sources")
 
-    commands.add_parser("check-knowledge", help="valida knowledge/data/*.yaml e imprime un resumen")
+    commands.add_parser("check-knowledge", help="valida knowledge/data/*.yaml: un resumen, o todos los problemas")
 
     publish = commands.add_parser("publicar", help="publica un documento del STL de una entidad y avisa a sus suscriptores")
     publish.add_argument("--entidad", required=True, help="nombre, alias o slug: jalisco, edomex, \"San Luis Potosí\"")
@@ -62,8 +63,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = Settings.from_env()
         return _dispatch(args, settings)
-    except (SettingsError, KnowledgeError) as problem:
+    except SettingsError as problem:
         print(f"Error: {problem}", file=sys.stderr)
+        return 2
+    except KnowledgeError as error:
+        _print_knowledge_problems(error)
         return 2
     except KeyboardInterrupt:
         return 130
@@ -129,9 +133,29 @@ def chat(settings: Settings) -> int:
     return 0
 
 
-def check_knowledge() -> int:
+def knowledge_problems(error: KnowledgeError) -> list[str]:
+    """One line per problem: every problem of a KnowledgeErrors, or the one of a KnowledgeError."""
+    errors = error.errors if isinstance(error, KnowledgeErrors) else (error,)
+    return [str(problem) for problem in errors]
+
+
+def _print_knowledge_problems(error: KnowledgeError) -> int:
+    """Prints each problem on its own line to stderr; returns how many there were."""
+    lines = knowledge_problems(error)
+    for line in lines:
+        print(f"Error: {line}", file=sys.stderr)
+    return len(lines)
+
+
+def check_knowledge(data_dir: Path = DATA_DIR) -> int:
+    """Validates knowledge/data (or `data_dir`): a summary and 0, or every problem and 1."""
     started = time.perf_counter()
-    kb = load_knowledge()
+    try:
+        kb = load_knowledge(data_dir)
+    except KnowledgeError as error:  # every problem, one per line, and no traceback
+        count = _print_knowledge_problems(error)
+        print(f"La base de conocimiento no es válida: {count} problema{'s' if count != 1 else ''}.", file=sys.stderr)
+        return 1
     elapsed_ms = (time.perf_counter() - started) * 1000
     statuses: dict[str, int] = {}
     for state in kb.states.values():
@@ -142,5 +166,9 @@ def check_knowledge() -> int:
     print(f"  Particularidades: {sum(len(s.particularities) for s in kb.states.values())}")
     print(f"  Pasos: {len(kb.steps)} · Fases del INAI: {len(kb.phases)}")
     print(f"  Glosario: {len(kb.terms)} términos · Cifras: {len(kb.figures)} · Respuestas: {len(kb.answers)}")
+    print(f"  Vocabulario: {len(kb.vocabulary.phrases) + len(kb.vocabulary.maps)} entradas")
+    examples = sum(len(questions) for questions in kb.examples.values())
+    per_form = ", ".join(f"{form}: {len(questions)}" for form, questions in sorted(kb.examples.items()))
+    print(f"  Ejemplos: {examples} ({per_form})")
     print(f"  Cargada en {elapsed_ms:.0f} ms")
     return 0

@@ -1,6 +1,7 @@
 """Loads knowledge/data/*.yaml into the models and checks what one file cannot check alone
-(sources exist, all 32 states, all 13 steps). Any problem stops start-up with a
-KnowledgeError that names the file, the entry and the field."""
+(sources exist, all 32 states, all 13 steps, references). Every problem of every file is
+collected, each a KnowledgeError that names the file, the entry and the field; if there is any,
+start-up stops with one KnowledgeErrors that lists them all, one per line."""
 
 from __future__ import annotations
 
@@ -16,6 +17,9 @@ from knowledge.models import (
     CANONICAL_STATES, PHASE_COUNT, STEP_COUNT, CuratedAnswer, Figure, KnowledgeBase, Phase, Source,
     State, Step, Term,
 )
+from knowledge.text import fold
+from knowledge.understanding.vocabulary import FILE as VOCABULARY_FILE
+from knowledge.understanding.vocabulary import EXAMPLES_FILE, Problem, parse_examples, parse_vocabulary
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -29,6 +33,9 @@ FILES: dict[str, tuple[type[BaseModel], str]] = {
     "cifras.yaml": (Figure, "id"),
     "respuestas.yaml": (CuratedAnswer, "id"),
 }
+
+# libyaml's loader when PyYAML was built with it: the same safe subset, about eight times faster.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _PYDANTIC_MESSAGES_ES = {
     "missing": "falta este campo",
@@ -62,20 +69,75 @@ class KnowledgeError(Exception):
             where.append(f"entrada {self.entry}")
         if self.field:
             where.append(f"campo '{self.field}'")
-        return f"{', '.join(where)}: {self.problem}"
+        return f"{', '.join(where)}: {' '.join(self.problem.split())}"  # always one line
 
 
-def _read_entries(path: Path) -> list[Any]:
+class KnowledgeErrors(KnowledgeError):
+    """Every problem found while loading, not just the first. A KnowledgeError, so that
+    `except KnowledgeError` still catches it; its own file, entry, field and problem are those
+    of the first problem, and str() lists them all, one per line."""
+
+    def __init__(self, errors: Iterable[KnowledgeError]) -> None:
+        self.errors: tuple[KnowledgeError, ...] = tuple(errors)
+        if not self.errors:
+            raise ValueError("KnowledgeErrors needs at least one problem")
+        first = self.errors[0]
+        super().__init__(first.file, first.entry, first.field, first.problem)
+
+    def __str__(self) -> str:
+        return "\n".join(str(error) for error in self.errors)
+
+    def __repr__(self) -> str:
+        return f"KnowledgeErrors({list(self.errors)!r})"
+
+
+class _Problems:
+    """Collects KnowledgeErrors and remembers which files have any."""
+
+    def __init__(self) -> None:
+        self.errors: list[KnowledgeError] = []
+        self.files: set[str] = set()
+
+    def add(self, file: str, entry: str | None, field: str | None, problem: str) -> None:
+        self.errors.append(KnowledgeError(file, entry, field, problem))
+        self.files.add(file)
+
+
+_UNREADABLE = object()
+
+
+def _read(path: Path, problems: _Problems) -> Any:
+    """The file's YAML, or _UNREADABLE (with the problem recorded) when it is missing or broken."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise KnowledgeError(path.name, None, None, "no existe el archivo") from None
+        problems.add(path.name, None, None, "no existe el archivo")
+        return _UNREADABLE
+    try:
+        return yaml.load(text, Loader=_YAML_LOADER)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f" (línea {mark.line + 1})" if mark else ""
-        raise KnowledgeError(path.name, None, None, f"YAML inválido{line}: {exc}") from None
+        problems.add(path.name, None, None, _yaml_problem(exc))
+        return _UNREADABLE
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    """'YAML inválido (línea 3): did not find expected ',' or ']' (while parsing a flow sequence, línea 2)'."""
+    mark, context_mark = getattr(exc, "problem_mark", None), getattr(exc, "context_mark", None)
+    line = f" (línea {mark.line + 1})" if mark else ""
+    what = getattr(exc, "problem", None) or str(exc)
+    context = getattr(exc, "context", None)
+    if context:
+        what += f" ({context}" + (f", línea {context_mark.line + 1})" if context_mark else ")")
+    return f"YAML inválido{line}: {what}"
+
+
+def _read_entries(path: Path, problems: _Problems) -> list[Any]:
+    data = _read(path, problems)
+    if data is _UNREADABLE:
+        return []
     if not isinstance(data, list):
-        raise KnowledgeError(path.name, None, None, "debe ser una lista de entradas")
+        problems.add(path.name, None, None, "debe ser una lista de entradas")
+        return []
     return data
 
 
@@ -98,26 +160,28 @@ def _translate(error: dict) -> str:
     return f"{message} (se recibió {error.get('input')!r})"
 
 
-def _parse_file(name: str, model: type[BaseModel], key: str, data_dir: Path) -> list[Any]:
+def _parse_file(name: str, model: type[BaseModel], key: str, data_dir: Path, problems: _Problems) -> list[Any]:
+    """The entries that are valid; every field error of every other entry goes to `problems`."""
     entries = []
-    for index, raw in enumerate(_read_entries(data_dir / name)):
+    for index, raw in enumerate(_read_entries(data_dir / name, problems)):
         label = _entry_label(raw, key, index)
         try:
             entries.append(model.model_validate(raw))
         except ValidationError as exc:
-            first = exc.errors()[0]
-            field = ".".join(str(part) for part in first["loc"]) or None
-            raise KnowledgeError(name, label, field, _translate(first)) from None
+            for error in exc.errors():
+                field = ".".join(str(part) for part in error["loc"]) or None
+                problems.add(name, label, field, _translate(error))
     return entries
 
 
-def _index(name: str, entries: Iterable[Any], key: str) -> dict:
+def _index(name: str, entries: Iterable[Any], key: str, problems: _Problems) -> dict:
     indexed: dict = {}
     for entry in entries:
         value = getattr(entry, key)
         if value in indexed:
-            raise KnowledgeError(name, f"'{value}'", key, "repetido")
-        indexed[value] = entry
+            problems.add(name, f"'{value}'", key, "repetido")
+        else:
+            indexed[value] = entry
     return indexed
 
 
@@ -134,78 +198,115 @@ def _facts(model: BaseModel, path: str = ""):
                 yield from _facts(child, f"{path}.{suffix}" if path else suffix)
 
 
-def _check_sources(kb: KnowledgeBase) -> None:
+def _check_sources(kb: dict[str, Any], broken: set[str], problems: _Problems) -> None:
+    if "fuentes.yaml" in broken:
+        return  # an invalid source would be reported again by every fact that cites it
+    sources = kb["sources"]
     collections = {
-        "entidades.yaml": kb.states, "pasos.yaml": kb.steps, "fases.yaml": kb.phases,
-        "glosario.yaml": kb.terms, "cifras.yaml": {f.id: f for f in kb.figures},
+        "entidades.yaml": kb["states"], "pasos.yaml": kb["steps"], "fases.yaml": kb["phases"],
+        "glosario.yaml": kb["terms"], "cifras.yaml": kb["figures"],
     }
     for file, entries in collections.items():
         for key, entry in entries.items():
             for path, fact in _facts(entry):
                 prefix = f"{path}." if path else ""
-                if fact.source not in kb.sources:
-                    raise KnowledgeError(file, f"'{key}'", f"{prefix}source", f"fuente desconocida {fact.source!r}")
+                if fact.source not in sources:
+                    problems.add(file, f"'{key}'", f"{prefix}source", f"fuente desconocida {fact.source!r}")
                 for other in fact.also_from:
-                    if other not in kb.sources:
-                        raise KnowledgeError(file, f"'{key}'", f"{prefix}also_from", f"fuente desconocida {other!r}")
-    for answer in kb.answers.values():
+                    if other not in sources:
+                        problems.add(file, f"'{key}'", f"{prefix}also_from", f"fuente desconocida {other!r}")
+    for answer in kb["answers"].values():
         for source in answer.sources:
-            if source not in kb.sources:
-                raise KnowledgeError("respuestas.yaml", f"'{answer.id}'", "sources", f"fuente desconocida {source!r}")
+            if source not in sources:
+                problems.add("respuestas.yaml", f"'{answer.id}'", "sources", f"fuente desconocida {source!r}")
 
 
-def _check_completeness(kb: KnowledgeBase) -> None:
-    names = {state.name for state in kb.states.values()}
-    missing = [name for name in CANONICAL_STATES if name not in names]
-    if missing:
-        raise KnowledgeError("entidades.yaml", None, None, f"faltan entidades: {', '.join(missing)}")
-    if len(names) != len(kb.states):
-        raise KnowledgeError("entidades.yaml", None, "name", "hay nombres de entidad repetidos")
-    for slug, state in kb.states.items():
-        if slug != slugify(state.name):
-            raise KnowledgeError("entidades.yaml", f"'{slug}'", "slug", f"debe ser {slugify(state.name)!r}")
-    if sorted(kb.steps) != list(range(1, STEP_COUNT + 1)):
-        raise KnowledgeError("pasos.yaml", None, "number", f"deben ser los pasos 1 a {STEP_COUNT}, uno cada uno")
-    if sorted(kb.phases) != list(range(1, PHASE_COUNT + 1)):
-        raise KnowledgeError("fases.yaml", None, "number", f"deben ser las fases 1 a {PHASE_COUNT}, una cada una")
+def _check_completeness(kb: dict[str, Any], broken: set[str], problems: _Problems) -> None:
+    """All 32 states, steps 1..13, phases 1..6; only for files without problems of their own
+    (an invalid entry would otherwise be reported again as a missing one)."""
+    if "entidades.yaml" not in broken:
+        states = kb["states"]
+        names = {state.name for state in states.values()}
+        missing = [name for name in CANONICAL_STATES if name not in names]
+        if missing:
+            problems.add("entidades.yaml", None, None, f"faltan entidades: {', '.join(missing)}")
+        if len(names) != len(states):
+            problems.add("entidades.yaml", None, "name", "hay nombres de entidad repetidos")
+        for slug, state in states.items():
+            if slug != slugify(state.name):
+                problems.add("entidades.yaml", f"'{slug}'", "slug", f"debe ser {slugify(state.name)!r}")
+    if "pasos.yaml" not in broken and sorted(kb["steps"]) != list(range(1, STEP_COUNT + 1)):
+        problems.add("pasos.yaml", None, "number", f"deben ser los pasos 1 a {STEP_COUNT}, uno cada uno")
+    if "fases.yaml" not in broken and sorted(kb["phases"]) != list(range(1, PHASE_COUNT + 1)):
+        problems.add("fases.yaml", None, "number", f"deben ser las fases 1 a {PHASE_COUNT}, una cada una")
 
 
-def _check_references(kb: KnowledgeBase) -> None:
-    for term in kb.terms.values():
-        for related in term.related:
-            if related not in kb.terms:
-                raise KnowledgeError("glosario.yaml", f"'{term.id}'", "related", f"término desconocido {related!r}")
-    for figure in kb.figures:
-        for slug in figure.states:
-            if slug not in kb.states:
-                raise KnowledgeError("cifras.yaml", f"'{figure.id}'", "states", f"entidad desconocida {slug!r}")
-    for phase in kb.phases.values():
-        for number in phase.steps:
-            if number not in kb.steps:
-                raise KnowledgeError("fases.yaml", f"'{phase.number}'", "steps", f"paso desconocido {number}")
+def _check_references(kb: dict[str, Any], broken: set[str], problems: _Problems) -> None:
+    """Ids that point into another collection; skipped when that collection is broken."""
+    if "glosario.yaml" not in broken:
+        for term in kb["terms"].values():
+            for related in term.related:
+                if related not in kb["terms"]:
+                    problems.add("glosario.yaml", f"'{term.id}'", "related", f"término desconocido {related!r}")
+    if "entidades.yaml" not in broken:
+        for figure in kb["figures"].values():
+            for slug in figure.states:
+                if slug not in kb["states"]:
+                    problems.add("cifras.yaml", f"'{figure.id}'", "states", f"entidad desconocida {slug!r}")
+    if "pasos.yaml" not in broken:
+        for phase in kb["phases"].values():
+            for number in phase.steps:
+                if number not in kb["steps"]:
+                    problems.add("fases.yaml", f"'{phase.number}'", "steps", f"paso desconocido {number}")
+
+
+def _parse_understanding(kb: dict[str, Any], data_dir: Path, problems: _Problems) -> tuple[Any, Any]:
+    """vocabulario.yaml and ejemplos.yaml, through their own parsers; each of their problems
+    becomes a KnowledgeError of that file. State slugs are the canonical ones (the states file
+    must hold exactly those), so a problem in entidades.yaml is not reported here again."""
+    def read(file: str) -> Any:
+        raw = _read(data_dir / file, problems)
+        return [] if raw is _UNREADABLE else raw  # already reported; parses to nothing
+
+    def report(file: str, found: list[Problem]) -> None:
+        for problem in found:
+            problems.add(file, problem.entry, problem.field, problem.message)
+
+    known = {"slugs": {slugify(name) for name in CANONICAL_STATES}, "terms": set(kb["terms"])}
+    vocabulary, found = parse_vocabulary(read(VOCABULARY_FILE), fold, known)
+    report(VOCABULARY_FILE, found)
+    examples, found = parse_examples(read(EXAMPLES_FILE), fold)
+    report(EXAMPLES_FILE, found)
+    return vocabulary, examples
 
 
 def slugify(name: str) -> str:
-    from knowledge.text import fold
-
     return "-".join(fold(name).split())
 
 
 def load_knowledge(data_dir: Path = DATA_DIR) -> KnowledgeBase:
-    parsed = {name: _parse_file(name, model, key, data_dir) for name, (model, key) in FILES.items()}
-    kb = KnowledgeBase(
-        sources=_index("fuentes.yaml", parsed["fuentes.yaml"], "id"),
-        states=_index("entidades.yaml", parsed["entidades.yaml"], "slug"),
-        steps=_index("pasos.yaml", parsed["pasos.yaml"], "number"),
-        phases=_index("fases.yaml", parsed["fases.yaml"], "number"),
-        terms=_index("glosario.yaml", parsed["glosario.yaml"], "id"),
-        figures=list(_index("cifras.yaml", parsed["cifras.yaml"], "id").values()),
-        answers=_index("respuestas.yaml", parsed["respuestas.yaml"], "id"),
+    """The knowledge base, or KnowledgeErrors listing every problem of every file."""
+    problems = _Problems()
+    parsed = {name: _parse_file(name, model, key, data_dir, problems) for name, (model, key) in FILES.items()}
+    kb: dict[str, Any] = {
+        "sources": _index("fuentes.yaml", parsed["fuentes.yaml"], "id", problems),
+        "states": _index("entidades.yaml", parsed["entidades.yaml"], "slug", problems),
+        "steps": _index("pasos.yaml", parsed["pasos.yaml"], "number", problems),
+        "phases": _index("fases.yaml", parsed["fases.yaml"], "number", problems),
+        "terms": _index("glosario.yaml", parsed["glosario.yaml"], "id", problems),
+        "figures": _index("cifras.yaml", parsed["cifras.yaml"], "id", problems),
+        "answers": _index("respuestas.yaml", parsed["respuestas.yaml"], "id", problems),
+    }
+    _check_completeness(kb, set(problems.files), problems)
+    broken = set(problems.files)  # a collection with problems: what points into it is not checked
+    _check_references(kb, broken, problems)
+    _check_sources(kb, broken, problems)
+    vocabulary, examples = _parse_understanding(kb, data_dir, problems)
+    if problems.errors:
+        raise KnowledgeErrors(problems.errors)
+    return KnowledgeBase(
+        **{**kb, "figures": list(kb["figures"].values())}, vocabulary=vocabulary, examples=examples,
     )
-    _check_completeness(kb)
-    _check_sources(kb)
-    _check_references(kb)
-    return kb
 
 
 @lru_cache(maxsize=1)

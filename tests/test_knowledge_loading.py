@@ -1,5 +1,5 @@
-"""The knowledge store loads, is complete, and a malformed file stops start-up with an error
-that names the file, the entry and the field."""
+"""The knowledge store loads, is complete, and malformed files stop start-up with one error that
+lists every problem of every file, each naming the file, the entry and the field."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from knowledge.loader import DATA_DIR, KnowledgeError, load_knowledge
+from bot.cli import check_knowledge
+from knowledge.loader import DATA_DIR, KnowledgeError, KnowledgeErrors, load_knowledge
 from knowledge.models import CANONICAL_STATES
 
 
@@ -43,10 +44,22 @@ def _edit(data_dir: Path, file: str, change) -> None:
     path.write_text(yaml.safe_dump(entries, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
-def _error(data_dir: Path) -> KnowledgeError:
-    with pytest.raises(KnowledgeError) as caught:
+def _errors(data_dir: Path) -> tuple[KnowledgeError, ...]:
+    with pytest.raises(KnowledgeErrors) as caught:
         load_knowledge(data_dir)
-    return caught.value
+    assert str(caught.value).splitlines() == [str(error) for error in caught.value.errors]
+    return caught.value.errors
+
+
+def _error(data_dir: Path) -> KnowledgeError:
+    """The one problem a single mistake causes (not also its consequences in other checks)."""
+    errors = _errors(data_dir)
+    assert len(errors) == 1, [str(error) for error in errors]
+    return errors[0]
+
+
+def _by_id(entries: list[dict], entry_id: str, key: str = "id") -> dict:
+    return next(entry for entry in entries if entry.get(key) == entry_id)
 
 
 def test_the_copy_loads(data_copy):
@@ -83,8 +96,8 @@ def test_typo_in_a_field_name_is_refused(data_copy):
         entries[0]["exercise"]["stauts"] = entries[0]["exercise"].pop("status")
 
     _edit(data_copy, "entidades.yaml", typo)
-    error = _error(data_copy)
-    assert error.field in ("exercise.stauts", "exercise.status")
+    errors = _errors(data_copy)  # both: the unknown field and the one it should have been
+    assert {(e.field, e.file) for e in errors} == {("exercise.stauts", "entidades.yaml"), ("exercise.status", "entidades.yaml")}
 
 
 def test_unknown_status_value_is_refused(data_copy):
@@ -133,3 +146,78 @@ def test_unknown_also_from_source_is_refused(data_copy):
     _edit(data_copy, "pasos.yaml", lambda e: e[0].update(also_from=["rumor"]))
     error = _error(data_copy)
     assert error.file == "pasos.yaml" and error.field == "also_from" and "rumor" in error.problem
+
+
+def test_every_problem_of_every_file_is_reported_at_once(data_copy):
+    _edit(data_copy, "entidades.yaml", lambda e: e[0].update(name="Atlántida"))
+    _edit(data_copy, "glosario.yaml", lambda e: e[0].update(source="wikipedia"))
+    errors = _errors(data_copy)
+    assert [(e.file, e.field) for e in errors] == [("entidades.yaml", "name"), ("glosario.yaml", "source")]
+    assert isinstance(errors[0], KnowledgeError)
+
+
+def test_a_broken_file_does_not_hide_the_next_one(data_copy):
+    (data_copy / "fases.yaml").write_text("- number: 1\n  name: [sin cerrar\n", encoding="utf-8")
+    _edit(data_copy, "vocabulario.yaml", lambda e: _by_id(e, "value.signed").update(id="value.foo"))
+    assert {e.file for e in _errors(data_copy)} == {"fases.yaml", "vocabulario.yaml"}
+
+
+def test_a_vocabulary_phrase_in_two_values_is_refused(data_copy):
+    def repeat(entries):
+        _by_id(entries, "value.not_signed")["phrases"].append(_by_id(entries, "value.signed")["phrases"][0])
+
+    _edit(data_copy, "vocabulario.yaml", repeat)
+    error = _error(data_copy)
+    assert error.file == "vocabulario.yaml" and "value.not_signed" in error.entry
+    assert error.field.startswith("phrases.") and "value.signed" in error.problem
+
+
+def test_a_vocabulary_phrase_that_shorthand_rewrites_is_refused(data_copy):
+    _edit(data_copy, "vocabulario.yaml", lambda e: _by_id(e, "form.what_is")["phrases"].append("q onda"))
+    error = _error(data_copy)
+    assert (error.file, error.field.split(".")[0]) == ("vocabulario.yaml", "phrases")
+    assert "form.what_is" in error.entry and "q onda" in error.problem and "nunca coincide" in error.problem
+
+
+def test_an_unknown_vocabulary_id_is_refused(data_copy):
+    _edit(data_copy, "vocabulario.yaml", lambda e: e.append({"id": "value.foo", "phrases": ["algo"]}))
+    error = _error(data_copy)
+    assert (error.file, error.field) == ("vocabulario.yaml", "id") and "value.foo" in error.entry
+    assert "value.foo" in str(error)
+
+
+def test_an_example_under_an_unknown_form_is_refused(data_copy):
+    _edit(data_copy, "ejemplos.yaml", lambda e: e.append({"form": "horoscope", "questions": ["qué dice mi signo"]}))
+    error = _error(data_copy)
+    assert (error.file, error.field) == ("ejemplos.yaml", "form") and "horoscope" in error.entry
+    assert "horoscope" in error.problem
+
+
+def test_the_same_example_under_two_forms_is_refused(data_copy):
+    def repeat(entries):
+        _by_id(entries, "status", "form")["questions"].append(_by_id(entries, "what_is", "form")["questions"][0])
+
+    _edit(data_copy, "ejemplos.yaml", repeat)
+    error = _error(data_copy)
+    assert error.file == "ejemplos.yaml" and "status" in error.entry
+    assert error.field.startswith("questions.") and "what_is" in error.problem
+
+
+def test_the_vocabulary_and_the_examples_are_loaded(kb):
+    assert kb.vocabulary.of("value") and kb.vocabulary.words("form.what_is")
+    assert {"what_is", "status", "step"} <= set(kb.examples)
+    assert all(kb.examples.values())
+
+
+def test_check_knowledge_prints_every_problem(data_copy, capsys):
+    _edit(data_copy, "pasos.yaml", lambda e: e[-1].update(number=14))
+    _edit(data_copy, "vocabulario.yaml", lambda e: e.append({"id": "value.foo", "phrases": ["algo"]}))
+    _edit(data_copy, "ejemplos.yaml", lambda e: e.append({"form": "horoscope", "questions": ["mi signo"]}))
+    assert check_knowledge(data_copy) == 1
+    out, err = capsys.readouterr()
+    problems = [line for line in err.splitlines() if line.startswith("Error: ")]
+    assert len(problems) == 3 and "Traceback" not in err and out == ""
+    assert [p.split(",")[0] for p in problems] == [
+        "Error: knowledge/data/pasos.yaml", "Error: knowledge/data/vocabulario.yaml", "Error: knowledge/data/ejemplos.yaml",
+    ]
+    assert "3 problemas" in err
