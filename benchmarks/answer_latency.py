@@ -21,7 +21,7 @@ from rapidfuzz import process  # noqa: E402
 from knowledge.engine import Engine  # noqa: E402
 from knowledge.loader import load_knowledge  # noqa: E402
 from knowledge.text import normalize  # noqa: E402
-from tests.eval.evaluate import load_cases  # noqa: E402
+from tests.eval.evaluate import TUNE, corpus, load  # noqa: E402
 
 
 def percentile(samples: list[float], fraction: float) -> float:
@@ -51,7 +51,7 @@ def main() -> int:
         engine = Engine(kb)
         loads.append((time.perf_counter() - started) * 1000)
 
-    questions = [case.question for case in load_cases()]
+    questions = [case.question for case in load(corpus(TUNE))[0]]
     names = [state.name for state in kb.states.values()]
     for question in questions:  # warm up
         engine.ask(question)

@@ -5,7 +5,7 @@ the same Bot API emulator, in the same run.
 
 Each bot runs as its own process (this script with --serve), built with the same PTB settings
 (HTML defaults, long polling, updates handled one at a time), and gets the same questions from
-tests/eval/preguntas.yaml, each update from a different user. CocreaBot is measured without a
+tests/eval/tune/, each update from a different user. CocreaBot is measured without a
 rate limiter (rate_limit=False): AIORateLimiter caps every bot at 30 messages a second, which
 is Telegram's broadcast limit, not a property of our code. The figure with the limiter on is
 printed too, for the record. Shared machines are noisy: compare the ratio, not absolutes; this
@@ -85,9 +85,9 @@ def cocrea_application(settings, kind: str):
 # -- the measurement -----------------------------------------------------------------------------
 
 def questions() -> list[str]:
-    from tests.eval.evaluate import load_cases
+    from tests.eval.evaluate import TUNE, corpus, load
 
-    return [case.question for case in load_cases()]
+    return [case.question for case in load(corpus(TUNE))[0]]
 
 
 class Run:
@@ -170,7 +170,7 @@ def main() -> int:
 
     echo, rich, cocrea, limited = (max(results[k], key=lambda r: r.per_second) for k in results)
     print(f"Updates answered per second over the Bot API emulator ({args.updates} updates from "
-          f"{args.updates} users, questions from tests/eval/preguntas.yaml; best of {args.rounds} rounds)")
+          f"{args.updates} users, questions from tests/eval/tune/; best of {args.rounds} rounds)")
     print(f"{'bot':<44}{'updates/s':>10}{'bot CPU ms/update':>19}   all rounds (updates/s)")
     print(f"{'minimal PTB echo bot':<44}{echo.per_second:>10.0f}{_cpu(echo):>19}   {_samples(results['echo'])}")
     print(f"{'echo bot sending CocreaBot replies':<44}{rich.per_second:>10.0f}{_cpu(rich):>19}   {_samples(results['echo-rich'])}")

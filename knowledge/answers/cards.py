@@ -410,17 +410,18 @@ class Answerer:
         """The ways in, with the one for who asks first (a teacher, an OSC, a university…) and,
         when a state is named, how its STL stood."""
         tip = self.kb.answers.get(f"participate_{audience}") if audience else None
-        addition = f"\n\n{tip.text.strip()}" if tip else ""
+        lead = f"{tip.text.strip()}\n\n" if tip else ""
         sources = self._citations_from_ids(tip.sources) if tip else ()
         if not slug:
-            return self.curated("how_to_participate", intent="how_to_participate", addition=addition, more_sources=sources)
+            return self.curated("how_to_participate", intent="how_to_participate", lead=lead, more_sources=sources)
         state = self.kb.states[slug]
         return self.curated(
             "how_to_participate",
             intent="how_to_participate",
             state=slug,
             extra_buttons=self.subscribe_buttons(slug) + ((Button(f"Ver {state.name}", Action("state", slug)),),),
-            addition=addition + f"\n\nEn <b>{esc(state.name)}</b>: {esc(wording.participation_hint(state))}",
+            lead=lead,
+            addition=f"\n\nEn <b>{esc(state.name)}</b>: {esc(wording.participation_hint(state))}",
             more_sources=sources + self._citations([state.stl]),
         )
 
@@ -457,11 +458,13 @@ class Answerer:
         return Reply(text, intent="sources", sources=self._citations_from_ids(self.kb.sources))
 
     def curated(self, answer_id: str, intent: str, state: str | None = None, extra_buttons=(), addition: str = "",
-                more_sources: tuple[Citation, ...] = ()) -> Reply:
+                more_sources: tuple[Citation, ...] = (), lead: str = "") -> Reply:
+        """A curated answer (respuestas.yaml, already Telegram HTML), with an HTML `lead` before
+        it and an `addition` after it."""
         answer = self.kb.answers[answer_id]
         citations = self._citations_from_ids(answer.sources) + more_sources
         name = self.kb.states[state].name if state else None
-        return self._finish(answer.text.strip() + addition, citations, extra_buttons, intent=intent, state=name)
+        return self._finish(lead + answer.text.strip() + addition, citations, extra_buttons, intent=intent, state=name)
 
     # -- helpers ----------------------------------------------------------------------------
 
@@ -476,6 +479,7 @@ class Answerer:
         if names_inai and not any(c.source_id == INAI_NOTICE_SOURCE for c in citations):
             notice = self.kb.sources[INAI_NOTICE_SOURCE]
             citations += (self._citation(INAI_NOTICE_SOURCE, notice.date.human()),)
+        citations = tuple(dict.fromkeys(citations))  # one mention of each source and date
         if citations:
             text += f"\n\n{_sources_line(citations)}"
         return Reply(text, tuple(buttons), citations, **fields)

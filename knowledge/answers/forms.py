@@ -18,7 +18,8 @@ MISSING_WHAT = {
     "contact": "datos de contacto (teléfonos, correos, direcciones)",
     "people": "nombres de integrantes, titulares o personas funcionarias",
     "money": "presupuestos, costos ni sueldos",
-    "meeting": "fechas de reuniones ni sesiones",
+    "meeting": "fechas ni horarios de reuniones, sesiones o talleres",
+    "progress": "el avance de cada compromiso ni cifras por municipio",
     "today": "cómo están las cosas hoy: mis documentos van de 2018 a 2022",
 }
 

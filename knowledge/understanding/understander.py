@@ -83,7 +83,7 @@ class Understander:
         return Request("ack", refers_to=context.form if context else None, follow_up=context is not None)
 
     def from_found(self, found: Found, message: str = "") -> Request:
-        ranked = _siblings_by_their_cue(self.classifier.rank(self._features(found, message)), found)
+        ranked = _out_of_scope_last(_siblings_by_their_cue(self.classifier.rank(self._features(found, message)), found), found)
         for candidate in ranked:
             request = self._as(candidate.form, found)
             if request is not None:
@@ -267,6 +267,16 @@ def _siblings_by_their_cue(ranked: list, found: Found) -> list:
     if len(cues) == 1 and ranked[0].form not in cues:
         return [ranked[1], ranked[0], *ranked[2:]]
     return ranked
+
+
+def _out_of_scope_last(ranked: list, found: Found) -> list:
+    """Out of scope is the fallback, not a veto: a message that names something the store knows
+    (a state, a term, a step, a fact of a state) and no out-of-scope topic is answered from the store."""
+    if ranked[0].form != "out_of_scope" or found.cue("out_of_scope") or found.cue("missing"):
+        return ranked
+    names_known = (found.states or found.ambiguous_states or found.term or found.cue("attribute") or found.cue("value")
+                   or found.reference.step is not None or found.reference.phase is not None)
+    return [*ranked[1:], ranked[0]] if names_known else ranked
 
 
 def _in_the_question(start: int, found: Found) -> bool:
