@@ -9,7 +9,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
-from knowledge.matching import Match, PhraseMatcher
+from knowledge.matching import Match, PhraseMatcher, Speller
 from knowledge.models import PHASE_COUNT, STEP_COUNT, KnowledgeBase
 from knowledge.text import fold, normalize
 from knowledge.understanding.vocabulary import Vocabulary
@@ -19,6 +19,7 @@ _YEAR = re.compile(r"^(20[12]\d)$")
 _STEM_CHARS = 5
 # Namespaces whose phrases are found as cues, each a PhraseMatcher of its own (they overlap).
 CUE_NAMESPACES = ("form", "attribute", "value", "audience", "missing", "out_of_scope")
+SPELLED = ("form", "attribute", "value", "audience")
 
 
 @dataclass(frozen=True)
@@ -61,15 +62,19 @@ class EntityFinder:
         guard = _known_words(kb, vocabulary)
         shorthand = vocabulary.maps["words.shorthand"]
         norm = lambda text: normalize(text, shorthand)  # noqa: E731  phrases read as messages are
-        self._states = PhraseMatcher(_state_phrases(kb, norm), guard)
-        self._ambiguous = PhraseMatcher(vocabulary.maps["place.ambiguous"].items(), fuzzy=False)
-        self._not_places = PhraseMatcher(((p, True) for p in vocabulary.phrases["place.never"]), fuzzy=False)
-        self._in_scope = PhraseMatcher(((p, True) for p in vocabulary.phrases["place.in_scope_phrases"]), fuzzy=False)
-        self._not_values = PhraseMatcher(((p, True) for p in vocabulary.phrases["words.not_values"]), fuzzy=False)
-        self._steps = PhraseMatcher(_step_phrases(kb, norm), guard)
-        self._phases = PhraseMatcher(_phase_phrases(kb, norm), guard)
-        self._terms = PhraseMatcher(_term_phrases(kb, norm), guard)
-        self._cues = {ns: PhraseMatcher(_namespace_phrases(vocabulary, ns), guard) for ns in CUE_NAMESPACES}
+        self._states = PhraseMatcher(_state_phrases(kb, norm))
+        self._ambiguous = PhraseMatcher(vocabulary.maps["place.ambiguous"].items())
+        self._not_places = PhraseMatcher((p, True) for p in vocabulary.phrases["place.never"])
+        self._in_scope = PhraseMatcher((p, True) for p in vocabulary.phrases["place.in_scope_phrases"])
+        self._not_values = PhraseMatcher((p, True) for p in vocabulary.phrases["words.not_values"])
+        self._steps = PhraseMatcher(_step_phrases(kb, norm))
+        self._phases = PhraseMatcher(_phase_phrases(kb, norm))
+        self._terms = PhraseMatcher(_term_phrases(kb, norm))
+        self._cues = {ns: PhraseMatcher(_namespace_phrases(vocabulary, ns)) for ns in CUE_NAMESPACES}
+        # Typos are mended toward the words of states, steps, phases, terms and the forms' and
+        # facts' cues; out-of-scope and missing-data words are read as typed.
+        findable = [self._states, self._steps, self._phases, self._terms, *(self._cues[ns] for ns in SPELLED)]
+        self.speller = Speller(set().union(*(m.phrases() for m in findable)), guard)
         self._negation = vocabulary.words("negation.words")
         self._step_words = vocabulary.words("step.words")
         self._phase_words = vocabulary.words("step.phase_words")
@@ -85,7 +90,8 @@ class EntityFinder:
         self._phase_content = phase_descriptions(kb, vocabulary)
         self.stopwords = vocabulary.words("words.stopwords")
 
-    def find(self, tokens: list[str]) -> Found:
+    def find(self, typed: list[str]) -> Found:
+        tokens = self.speller.correct(typed)
         blocked = {i for m in self._not_places.find(tokens) for i in range(m.start, m.end)}
         term_match = self._term_match(tokens)
         state_matches = [m for m in self._states.find(tokens) if m.start not in blocked]
@@ -118,7 +124,7 @@ class EntityFinder:
         return shifted if 1 <= shifted <= STEP_COUNT else None
 
     def find_term(self, tokens: list[str]) -> str | None:
-        match = self._term_match(tokens)
+        match = self._term_match(self.speller.correct(tokens))
         return match.value if match else None
 
     def step_by_description(self, tokens: list[str]) -> int | None:
@@ -130,12 +136,11 @@ class EntityFinder:
         """namespace -> (name, start, end) of each phrase found. Out-of-scope and missing-data
         words inside an in-scope phrase ('presupuesto participativo') do not count, nor values
         inside the phrases of words.not_values."""
-        in_scope = {i for m in self._in_scope.find(tokens, fuzzy=False) for i in range(m.start, m.end)}
-        not_values = {i for m in self._not_values.find(tokens, fuzzy=False) for i in range(m.start, m.end)}
+        in_scope = {i for m in self._in_scope.find(tokens) for i in range(m.start, m.end)}
+        not_values = {i for m in self._not_values.find(tokens) for i in range(m.start, m.end)}
         found: dict[str, tuple[tuple[str, int, int], ...]] = {}
         for namespace, matcher in self._cues.items():
-            fuzzy = namespace not in ("out_of_scope", "missing")  # short everyday words: exact only
-            matches = [(m.value, m.start, m.end) for m in matcher.find(tokens, fuzzy=fuzzy)]
+            matches = [(m.value, m.start, m.end) for m in matcher.find(tokens)]
             if namespace in ("out_of_scope", "missing"):
                 matches = [m for m in matches if m[1] not in in_scope]
             elif namespace == "value":  # 'gobierno abierto' says nothing about an open installation
@@ -151,7 +156,7 @@ class EntityFinder:
     # -- states, terms ---------------------------------------------------------------------------
 
     def _ambiguous_states(self, tokens: list[str], blocked: set[int]) -> tuple[str, ...]:
-        for match in self._ambiguous.find(tokens, fuzzy=False):
+        for match in self._ambiguous.find(tokens):
             if match.start not in blocked:
                 return tuple(match.value)
         return ()
@@ -160,7 +165,7 @@ class EntityFinder:
         matches = self._terms.find(tokens)
         if not matches:
             return None
-        return max(matches, key=lambda m: (m.exact, m.end - m.start))
+        return max(matches, key=lambda m: m.end - m.start)
 
     # -- steps and phases ------------------------------------------------------------------------
 
