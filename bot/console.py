@@ -1,11 +1,13 @@
 """The console chat: the same engine and replies as the Telegram bot, in a terminal. Buttons are
-numbered; typing the number presses it."""
+numbered; typing the number presses it. It is one conversation, so follow-ups («¿y Zacatecas?»,
+«¿y el siguiente?» after a step's button) are read against what came before, as in Telegram."""
 
 from __future__ import annotations
 
 import sys
-from typing import Callable, TextIO
+from typing import Callable, Hashable, TextIO
 
+from bot.topic import remember_pressed
 from knowledge.commands import action_reply, command_reply
 from knowledge.engine import Engine
 from knowledge.reply import Action, Button, Reply
@@ -19,8 +21,9 @@ EXIT_WORDS = {"/salir", "/exit", "/quit", "salir", "exit", "quit"}
 
 class Console:
     def __init__(self, engine: Engine, out: TextIO = sys.stdout,
-                 special_action: Callable[[Action], str] | None = None):
+                 special_action: Callable[[Action], str] | None = None, chat: Hashable = "console"):
         self.engine = engine
+        self.chat = chat  # the conversation's key in the engine's memory
         self.out = out
         self.buttons: list[Button] = []
         self.special_action = special_action or (lambda action: "Eso funciona en Telegram: conecta un token para usarlo.")
@@ -35,7 +38,7 @@ class Console:
             if reply is not None:
                 return reply
             return "No conozco ese comando. Escribe /ayuda para ver lo que puedo hacer."
-        return self.engine.ask(line)
+        return self.engine.ask(line, chat=self.chat)
 
     def show(self, reply: Reply | str) -> None:
         if isinstance(reply, str):
@@ -55,7 +58,10 @@ class Console:
         if button.url:
             return button.url
         reply = action_reply(self.engine, button.action)
-        return reply if reply is not None else self.special_action(button.action)
+        if reply is None:
+            return self.special_action(button.action)
+        remember_pressed(self.engine, self.chat, button.action)
+        return reply
 
     def loop(self, source: TextIO = sys.stdin, prompt: str = "› ") -> None:
         print(WELCOME, file=self.out)

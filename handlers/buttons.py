@@ -10,6 +10,7 @@ from typing import Awaitable, Callable
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 
+from bot.topic import remember_pressed
 from handlers.callbacks import BadCallback, decode_action
 from handlers.common import services
 from handlers.render import edit_or_send, send_reply
@@ -40,11 +41,14 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if decoded.kind in RUNTIME_ACTIONS:
         await RUNTIME_ACTIONS[decoded.kind](update, context, decoded.arg)  # answers the query itself
         return
-    reply = action_reply(services(context).engine, Action(decoded.kind, decoded.arg)) if decoded.kind in ACTION_KINDS else None
+    engine = services(context).engine
+    action = Action(decoded.kind, decoded.arg) if decoded.kind in ACTION_KINDS else None
+    reply = action_reply(engine, action) if action else None
     if reply is None or query.message is None:  # no message: a button of an inline message
         await query.answer(STALE, show_alert=True)
         return
     await query.answer()
+    remember_pressed(engine, update.effective_chat.id, action)  # [Paso 6], then «¿y el siguiente?»
     if decoded.kind in NEW_MESSAGE_KINDS:
         await send_reply(query.message, reply)
     else:

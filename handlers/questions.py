@@ -1,5 +1,6 @@
-"""Free text goes to the answering engine. In groups the bot answers only messages that mention
-it or reply to it, never every message."""
+"""Free text goes to the answering engine, read against the chat's last question («¿y
+Zacatecas?»). In groups the bot answers only messages that mention it or reply to it, never every
+message; a group shares one conversation, keyed by the chat like a private one."""
 
 from __future__ import annotations
 
@@ -53,7 +54,7 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     # Inline: answers take well under 2 ms (p99 1.4 ms in benchmarks/answer_latency.py) and the
     # store's reads never wait for a writer (WAL), so a "typing…" action would never show; the
     # thread hop it needs cost about a third of the bot's throughput.
-    reply = services(context).engine.ask(text)
+    reply = services(context).engine.ask(text, chat=update.effective_chat.id)
     in_group = update.effective_chat.type != "private"
     await send_reply(message, reply, quote=in_group)
 

@@ -27,7 +27,7 @@ from knowledge.models import PHASE_COUNT, STEP_COUNT
 from knowledge.reply import ACTION_KINDS, Action, Button, Reply, esc, html_to_text
 from tests.emulator import BotApiEmulator
 from tests.emulator.entities import parse_html
-from tests.eval.evaluate import load_cases
+from tests.eval.evaluate import FROZEN, TUNE, corpus, load
 
 RUNTIME_KINDS = {"subscribe"}  # read-only replies may offer it; handlers/subscriptions.py answers it
 
@@ -36,7 +36,10 @@ RUNTIME_KINDS = {"subscribe"}  # read-only replies may offer it; handlers/subscr
 
 def every_reply(engine: Engine) -> list[Reply]:
     kb = engine.kb
-    replies = [engine.ask(case.question) for case in load_cases()]
+    questions, dialogues = load(corpus(TUNE) + corpus(FROZEN))
+    replies = [engine.ask(case.question) for case in questions]
+    replies += [engine.ask(turn.question, chat=("every_reply", number))  # follow-ups, as in a chat
+                for number, turns in enumerate(dialogues) for turn in turns]
     arguments = ["", "baja", "atlantida", "0", "14", "abc", *kb.states, *(s.name for s in kb.states.values()),
                  *map(str, range(1, STEP_COUNT + 1)), *kb.terms, *(t.term for t in kb.terms.values())]
     replies += [command_reply(engine, command, arg) for command in READ_ONLY_COMMANDS for arg in arguments]

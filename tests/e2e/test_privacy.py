@@ -1,12 +1,16 @@
 """A chat's data is its id, its language and its subscriptions: /mis_datos shows exactly that,
-/borrar_mis_datos deletes it after a confirm button."""
+and says the bot remembers the topic of the conversation for a few minutes; /borrar_mis_datos
+deletes it all after a confirm button (forgetting the conversation: tests/e2e/test_conversation.py)."""
 
 from __future__ import annotations
 
 import pytest
 
+from knowledge.understanding.conversation import MEMORY_SECONDS
 from tests.e2e.people import Person, live_bot
 from tests.e2e.publishing_support import opened, publish_cli, wait_for_notices
+
+REMEMBERS = f"Durante {MEMORY_SECONDS // 60} minutos recuerdo de qué hablamos (el tema, no tus mensajes)"
 
 
 @pytest.fixture(scope="module")
@@ -34,12 +38,14 @@ def test_mis_datos_shows_id_language_and_subscriptions_only(live):
     lines = [line for line in data.text.splitlines() if line.startswith("•")]
     assert lines == [f"• Id del chat: {ana.chat_id}", "• Idioma: es", "• Suscripciones: Jalisco, Oaxaca"]
     assert "Ana" not in data.text and "/borrar_mis_datos" in data.text
+    assert REMEMBERS in data.text
 
 
 def test_mis_datos_of_a_chat_the_bot_does_not_keep(live):
     nobody = live.person("Nadie")
     data = nobody.says("/mis_datos")
     assert data.text.startswith("No guardo nada de este chat") and str(nobody.chat_id) in data.text
+    assert REMEMBERS in data.text and "/borrar_mis_datos lo borra" in data.text
     assert rows_about(live, nobody.chat_id) == {"chats": 0, "subscriptions": 0, "deliveries": 0}
 
 

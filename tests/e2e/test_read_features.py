@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from knowledge.understanding.conversation import MEMORY_SECONDS
 from tests.e2e.people import Person
 
 STATES = 32
@@ -70,6 +71,8 @@ def test_privacidad_says_what_is_stored(ana: Person):
     privacy = ana.says("/privacidad")
     assert privacy.text.startswith("Privacidad")
     assert "identificador" in privacy.text and "No guardo tu nombre" in privacy.text
+    minutes = MEMORY_SECONDS // 60  # the text in respuestas.yaml must follow the memory's length
+    assert f"Durante {minutes} minutos recuerdo de qué hablamos (el tema, no tus mensajes)" in privacy.text
 
 
 # -- states ----------------------------------------------------------------------------------
