@@ -7,7 +7,6 @@ from __future__ import annotations
 import sys
 from typing import Callable, Hashable, TextIO
 
-from bot.topic import remember_pressed
 from knowledge.commands import action_reply, command_reply
 from knowledge.engine import Engine
 from knowledge.reply import Action, Button, Reply
@@ -36,6 +35,7 @@ class Console:
             command, _, arg = line[1:].partition(" ")
             reply = command_reply(self.engine, command.split("@")[0], arg)
             if reply is not None:
+                self.engine.remember_shown(self.chat, reply)
                 return reply
             return "No conozco ese comando. Escribe /ayuda para ver lo que puedo hacer."
         return self.engine.ask(line, chat=self.chat)
@@ -60,7 +60,7 @@ class Console:
         reply = action_reply(self.engine, button.action)
         if reply is None:
             return self.special_action(button.action)
-        remember_pressed(self.engine, self.chat, button.action)
+        self.engine.remember_shown(self.chat, reply)
         return reply
 
     def loop(self, source: TextIO = sys.stdin, prompt: str = "› ") -> None:

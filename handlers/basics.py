@@ -20,6 +20,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await subscriptions.subscribe_to(update, context, payload[10:])
         return
     reply = command_reply(found.engine, "start", payload)
+    found.engine.remember_shown(update.effective_chat.id, reply)  # ?start=jalisco, then «¿y su plan?»
     await send_reply(update.effective_message, reply)
 
 
@@ -27,7 +28,9 @@ async def read_only_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     """/ayuda, /help, /privacidad, /fuentes, /glosario, /estado, /pasos, /paso, /fases, /fase,
     /convocatorias, /documentos: the same replies as the console."""
     command = update.effective_message.text.split()[0].lstrip("/").split("@")[0].lower()
-    reply = command_reply(services(context).engine, command, command_argument(context))
+    engine = services(context).engine
+    reply = command_reply(engine, command, command_argument(context))
+    engine.remember_shown(update.effective_chat.id, reply)  # /paso 6, then «¿y el siguiente?»
     await send_reply(update.effective_message, reply)
 
 

@@ -10,7 +10,6 @@ from typing import Awaitable, Callable
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 
-from bot.topic import remember_pressed
 from handlers.callbacks import BadCallback, decode_action
 from handlers.common import services
 from handlers.render import edit_or_send, send_reply
@@ -48,7 +47,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.answer(STALE, show_alert=True)
         return
     await query.answer()
-    remember_pressed(engine, update.effective_chat.id, action)  # [Paso 6], then «¿y el siguiente?»
+    engine.remember_shown(update.effective_chat.id, reply)  # [Paso 6], then «¿y el siguiente?»
     if decoded.kind in NEW_MESSAGE_KINDS:
         await send_reply(query.message, reply)
     else:

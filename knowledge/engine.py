@@ -21,6 +21,7 @@ class Engine:
         self.understander = Understander(kb)
         self.answers = Answerer(kb, live, clock)
         self.memory = memory or Memory()
+        self._slugs = {state.name: slug for slug, state in kb.states.items()}
 
     @classmethod
     def load(cls, live: LiveData | None = None, clock: Clock = utc_now) -> "Engine":
@@ -37,6 +38,24 @@ class Engine:
         if chat is not None:
             self.memory.remember(chat, request)
         return self.label(self.answers.answer(request), request)
+
+    def remember_shown(self, chat: Hashable, reply: Reply) -> None:
+        """A reply shown by a command or a button (/paso 6, [Jalisco]) sets the chat's topic as
+        if it had been asked for, so «¿y el siguiente?» or «¿y su plan?» follow it."""
+        topic = self._topic_of(reply)
+        if topic is not None:
+            self.memory.remember(chat, topic)
+
+    def _topic_of(self, reply: Reply) -> Request | None:
+        if reply.step is not None and reply.intent == "step":
+            return Request("step", step=reply.step)
+        if reply.phase is not None:
+            return Request("phase", phase=reply.phase)
+        if reply.term is not None and reply.intent == "glossary":
+            return Request("what_is", term=reply.term)
+        if reply.state is not None and reply.intent == "state_status":
+            return Request("status", states=(self._slugs[reply.state],))
+        return None
 
     def forget(self, chat: Hashable) -> None:
         """Erase a chat's conversation memory (/borrar_mis_datos)."""

@@ -4,12 +4,11 @@ plain text unless their name ends in _html or they say so; callers escape plain 
 from __future__ import annotations
 
 from datetime import datetime
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from knowledge.dates import PartialDate, human_date, human_time, human_weekday_date
 from knowledge.live import ConvocatoriaInfo, DocumentInfo
-from knowledge.models import STEP_COUNT, Figure, KnowledgeBase, Particularity, State, Step
+from knowledge.models import STEP_COUNT, KnowledgeBase, State, Step
 from knowledge.reply import esc
 from knowledge.text import fold
 
@@ -103,34 +102,6 @@ def as_of_notice(date: PartialDate) -> str:
     )
 
 
-def lead_sentence(state: State, question: str) -> str:
-    """A first line that answers the question asked ('¿Puebla firmó?') before the full card."""
-    words = set(question.split())
-    name = esc(state.name)
-    if words & {"firmo", "firmaron", "firma", "firmado", "declaratoria"}:
-        if state.declaratoria.signed:
-            return f"<b>Sí.</b> {name} firmó la Declaratoria de Gobierno Abierto en {state.declaratoria.year}."
-        return f"<b>No.</b> {name} no había firmado la Declaratoria de Gobierno Abierto."
-    if words & {"stl", "secretariado"}:
-        has = state.stl.status.startswith("installed")
-        return f"<b>{'Sí' if has else 'No'}.</b> STL de {name}: {esc(stl(state))}"
-    if words & {"pal", "plan", "planes"}:
-        has = state.pal.launched_any or state.pal.plan is not None
-        return f"<b>{'Sí' if has else 'No'}.</b> Plan de Acción Local de {name}: {esc(pal(state))}"
-    return ""
-
-
-def matching_particularity(state: State, question: str) -> Particularity | None:
-    """The particularity a question asks about ('¿qué hacen los monitores de Veracruz?')."""
-    padded = f" {question} "
-    best, best_weight = None, 0
-    for item in state.particularities:
-        weight = sum(len(k.split()) for k in map(fold, item.keywords) if k and f" {k} " in padded)
-        if weight > best_weight:
-            best, best_weight = item, weight
-    return best
-
-
 def short_name(name: str) -> str:
     return {"Ciudad de México": "CDMX", "Estado de México": "Edomex", "Baja California Sur": "BC Sur"}.get(name, name)
 
@@ -177,47 +148,6 @@ def participation_hint(state: State) -> str:
     if status == "not_applicable":
         return "la entidad no había firmado la Declaratoria, así que no tenía STL."
     return "no tenía un STL en funciones a la fecha del informe; suscríbete para saber si publica algo nuevo."
-
-
-# -- figures --------------------------------------------------------------------------------
-
-TOPIC_WORDS = {
-    "stl": {"stl", "secretariado", "secretariados", "stls"},
-    "pal": {"pal", "plan", "planes", "pals"},
-    "compromisos": {"compromiso", "compromisos"},
-    "participantes": {"osc", "organizaciones", "instituciones", "personas", "facilitadoras", "facilitadores", "participan", "participaron"},
-    "metrica": {"metrica", "calificacion", "sujetos"},
-    "entidades": {"firmaron", "firmado", "firma", "entidades", "estados", "declaratoria"},
-    "ejercicios": {"activos", "activas", "activo", "impasse", "inactivos", "inactivo", "ejercicios"},
-}
-
-
-@lru_cache(maxsize=None)  # the figures' keywords: a fixed set, folded once
-def _folded(keywords: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(fold(k) for k in keywords)
-
-
-def pick_figures(figures: list[Figure], question: str, limit: int = 8) -> list[Figure]:
-    """The figures a question asks for, by their keywords (longer phrases weigh more) and topic,
-    with every other source's version of the same count (its `measure`), since the documents
-    disagree by date; the headline ones when nothing matches."""
-    padded = f" {question} "
-    words = set(question.split())
-
-    def score(figure: Figure) -> int:
-        phrases = _folded(tuple(figure.keywords))
-        keyword_weight = sum(2 * len(k.split()) for k in phrases if k and f" {k} " in padded)
-        return keyword_weight + bool(words & TOPIC_WORDS.get(figure.topic, set()))
-
-    scored = [(score(f), f) for f in figures]
-    best = max((s for s, _ in scored), default=0)
-    if best == 0:
-        chosen = [f for f in figures if f.measure in ("entidades_sumadas", "stl", "pal")]
-    else:
-        chosen = [f for s, f in scored if s == best]
-        measures = {f.measure for f in chosen if f.measure}
-        chosen += [f for f in figures if f.measure in measures and f not in chosen]
-    return chosen[:limit]
 
 
 # -- live items -----------------------------------------------------------------------------

@@ -5,7 +5,6 @@ verdict carries the plain sentence that explains it and the facts it comes from.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
 
 from knowledge import wording
 from knowledge.models import Fact, KnowledgeBase, State

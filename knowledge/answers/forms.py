@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Callable
 
 from knowledge import wording
 from knowledge.answers import facts
-from knowledge.reply import Action, Button, Reply, esc
+from knowledge.reply import Reply, esc
 from knowledge.understanding.request import Request
 
 if TYPE_CHECKING:
@@ -40,9 +40,11 @@ def answer_yes_no(a: "Answerer", r: Request) -> Reply:
     attribute = r.attribute or "exercise"
     value = POSITIVE.get(r.value or "", r.value)
     verdict = facts.verdict(state, attribute, value, r.year, tuple(POSITIVE.get(v, v) for v in r.also))
-    if verdict.yes is None and r.particularity is not None:
-        return a.state_card(state.slug, particularity=r.particularity)
-    if verdict.yes is None:
+    if r.particularity is not None and (verdict.yes is None or r.value is None):
+        return a.state_card(state.slug, particularity=r.particularity)  # what the documents say of it
+    if r.either_or:
+        lead = f"<b>{esc(verdict.sentence)}</b>"  # «¿abierta o cerrada?» takes no yes or no
+    elif verdict.yes is None:
         lead = f"<b>No tengo ese dato.</b> {esc(verdict.sentence)}"
     else:
         lead = f"<b>{'Sí' if verdict.yes else 'No'}.</b> {esc(verdict.sentence)}"

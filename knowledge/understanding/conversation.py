@@ -33,15 +33,17 @@ class Context:
     step: int | None = None
     phase: int | None = None
     term: str | None = None
+    also: tuple[str, ...] = ()
+    either_or: bool = False
 
     @classmethod
     def of(cls, request: Request) -> "Context":
         return cls(request.form, request.states, request.attribute, request.value, request.year,
-                   request.step, request.phase, request.term)
+                   request.step, request.phase, request.term, request.also, request.either_or)
 
     def as_request(self, form: str | None = None, **changes) -> Request:
         fields = dict(states=self.states, attribute=self.attribute, value=self.value, year=self.year,
-                      step=self.step, phase=self.phase, term=self.term)
+                      step=self.step, phase=self.phase, term=self.term, also=self.also, either_or=self.either_or)
         fields.update(changes)
         return Request(form or self.form, follow_up=True, **fields)
 

@@ -58,6 +58,7 @@ class Request:
     attribute: str | None = None
     value: str | None = None
     also: tuple[str, ...] = ()  # further values that must hold too ('su primer plan, publicado')
+    either_or: bool = False  # a value and its opposite were asked ('¿abierta o cerrada?')
     year: int | None = None
     step: int | None = None
     phase: int | None = None

@@ -126,7 +126,7 @@ class Understander:
             if form == "yes_no" and attribute is None:
                 return None
             return Request(form, attribute=attribute, value=value, also=also, year=found.year,
-                           particularity=self._particularity(states, found), **common)
+                           either_or=self._either_or(found), particularity=self._particularity(states, found), **common)
         if form == "step":
             if reference.bad_number is not None and reference.phase is None:
                 return Request(form, bad_number=reference.bad_number)
@@ -150,8 +150,8 @@ class Understander:
             return Request(form, step=self._convocatoria_step(found), **common)
         if form == "documents":
             return Request(form, step=self._document_step(found), **common)
-        if form == "out_of_scope":
-            missing = found.cue("missing")
+        if form == "out_of_scope":  # «¿qué clima hace hoy?» asks about the weather, not about today's data
+            missing = [m for m in found.cue("missing") if not (m == "today" and found.cue("out_of_scope"))]
             return Request(form, missing=missing[0] if missing else None, attribute=attribute, **common)
         return Request(form, **common)
 
@@ -175,9 +175,17 @@ class Understander:
                 attribute = owner  # the value says more: 'el STL se instaló de forma cerrada'
             else:
                 value = None  # the value belongs to a fact that was not asked about
+        if value is not None and REFINES.get(VALUE_ATTRIBUTE[value]) == attribute:
+            attribute = VALUE_ATTRIBUTE[value]
         if attribute is None and found.term in TERM_ATTRIBUTE:
             attribute = TERM_ATTRIBUTE[found.term]
         return attribute, value, self._also(value, fitting or candidates)
+
+    @staticmethod
+    def _either_or(found: Found) -> bool:
+        """«¿Fue abierta o por invitación?»: a value and its opposite, so no yes or no fits."""
+        names = {name for name, _, _ in found.spans.get("value", ())}
+        return any(OPPOSITE.get(name) in names for name in names)
 
     def _also(self, value: str | None, candidates: list[tuple[str, int]]) -> tuple[str, ...]:
         """The other values named that can hold at once with the chosen one (not its opposite,
@@ -327,7 +335,9 @@ STL_STATUS_VALUES = frozenset(("active", "impasse", "inactive"))
 
 
 def _fits(attribute: str | None, value: str) -> bool:
-    return attribute is not None and (VALUE_ATTRIBUTE[value] == attribute or
+    """The value is one of the attribute's, or refines it ('cerrada' for an STL)."""
+    owner = VALUE_ATTRIBUTE[value]
+    return attribute is not None and (owner == attribute or REFINES.get(owner) == attribute or
                                       attribute == "stl" and value in STL_STATUS_VALUES)
 
 

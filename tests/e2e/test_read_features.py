@@ -237,7 +237,7 @@ def test_glosario_with_an_unknown_word_offers_the_index(ana: Person):
     ("como va veracrus", "Veracruz · ejercicio activo"),
     ("¿qué es un STL?", "Secretariado Técnico Local (STL)"),
     ("¿qué pasa en el paso 6?", "Paso 6 de 13"),
-    ("¿cuántos estados tienen STL?", "Cifras"),
+    ("¿cuántos estados tienen STL?", "18 entidades tenían un STL instalado"),
     ("hola", "¡Hola! Soy CocreaBot"),
 ])
 def test_free_text_questions(live, question, starts):
@@ -252,7 +252,8 @@ def test_a_question_out_of_scope_is_answered_honestly(ana: Person):
 
 def test_out_of_scope_about_a_state_offers_that_state(ana: Person):
     reply = ana.says("¿cuál es el teléfono del gobernador de Jalisco?")
-    assert reply.text.startswith("No tengo esa información.")
+    assert reply.text.startswith("No tengo ese dato.")
+    assert "Lo que sí sé de Jalisco" in reply.text
     card = ana.taps_to_edit(reply, "Ver Jalisco")
     assert card.text.startswith("Jalisco · ")
 
