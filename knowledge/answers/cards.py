@@ -114,7 +114,8 @@ class Answerer:
 
     def unknown_per_state(self, value: str) -> Reply:
         """A filter the documents count but never list state by state (multiactor STL, OGP Local)."""
-        figures = self._counting_figures(facts.FILTERS[value][0], value, None)
+        attribute = facts.FILTERS[value][0]
+        figures = self._counting_figures(attribute, value, None) + self._other_versions(attribute, value, None)
         lines = ["<b>No tengo la lista por estado.</b> Los documentos dan el número, pero no dicen cuáles son:", ""]
         lines += [f"• {self.figure_line(f)}" for f in figures]
         mentioned = facts.mentioning(self.kb, value)
@@ -180,13 +181,15 @@ class Answerer:
         lines = ["<b>Comparación</b>"]
         for slug in slugs:
             state = self.kb.states[slug]
-            facts += [state.declaratoria, state.exercise, state.stl, state.pal]
+            facts += [state.declaratoria, state.exercise, state.stl, state.pal, *state.particularities]
             lines += [
                 "",
                 f"<b>{esc(state.name)}</b> · {esc(wording.EXERCISE[state.exercise.status])}",
                 self._progress_line(state),
+                f"Declaratoria: {esc(wording.declaratoria(state))}",
                 f"STL: {esc(wording.stl(state))}",
                 f"PAL: {esc(wording.pal(state))}",
+                *(f"• {esc(p.title)}" for p in state.particularities),
             ]
         lines += ["", f"<i>{esc(wording.as_of_notice(self._date_of(facts[1])))}</i>"]
         buttons = tuple((Button(f"Ver {self.kb.states[s].name}", Action("state", s)),) for s in slugs)
@@ -349,6 +352,10 @@ class Answerer:
         buttons = ((Button(f"Ver {self.kb.states[state].name}", Action("state", state)),),) if state else ()
         name = self.kb.states[state].name if state else None
         return self._factual("\n".join(lines), chosen, buttons, intent="figures", state=name)
+
+    def counts_states(self, figure_ids: tuple[str, ...]) -> bool:
+        """Whether one of these figures is a count of states by a filter of their records."""
+        return any(f.counts for f in self.kb.figures if f.id in figure_ids)
 
     def figure_line(self, figure) -> str:
         source = self.kb.sources[figure.source]

@@ -83,8 +83,12 @@ def answer_which_states(a: "Answerer", r: Request) -> Reply:
 
 
 def answer_how_many(a: "Answerer", r: Request) -> Reply:
+    """States are counted from their records when the question names a value («¿cuántos están
+    en impasse?»), a figure that counts states, or only a fact of them («¿cuántos STL hay?»);
+    other counts (commitments, organizations, the Métrica) are the documents' figures."""
     value = _filter_value(r)
-    if value is None or r.states and len(r.states) == 1:
+    counts_states = r.value is not None or a.counts_states(r.figures) or (r.attribute is not None and not r.figures)
+    if value is None or not counts_states or len(r.states) == 1:
         return a.figures(r.figures, state=r.state)
     listed = facts.matching(a.kb, r.attribute, value, r.year, among=r.states, also=r.also)
     if listed is None:

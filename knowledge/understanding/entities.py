@@ -76,6 +76,7 @@ class EntityFinder:
         findable = [self._states, self._steps, self._phases, self._terms, *(self._cues[ns] for ns in SPELLED)]
         self.speller = Speller(set().union(*(m.phrases() for m in findable)), guard)
         self._negation = vocabulary.words("negation.words")
+        self._as_of = vocabulary.words("words.as_of")
         self._step_words = vocabulary.words("step.words")
         self._phase_words = vocabulary.words("step.phase_words")
         self._about_phases = vocabulary.words("step.about_phases")
@@ -108,7 +109,7 @@ class EntityFinder:
             reference=reference,
             term=term_match.value if term_match else None,
             term_span=(term_match.start, term_match.end) if term_match else None,
-            year=_year(tokens),
+            year=_year(tokens, self._as_of),
             described_step=reference.step if reference.described else self._described(tokens),
             cues=cues,
             spans=spans,
@@ -323,9 +324,11 @@ def _unique(values) -> tuple:
     return tuple(dict.fromkeys(values))
 
 
-def _year(tokens: list[str]) -> int | None:
-    for token in tokens:
-        if _YEAR.match(token):
+def _year(tokens: list[str], as_of: frozenset[str]) -> int | None:
+    """The year a question asks about; not the date it is asked as of ('según el NOSC 2019',
+    'a finales de 2019', 'desde 2015')."""
+    for i, token in enumerate(tokens):
+        if _YEAR.match(token) and not as_of & set(tokens[max(0, i - 3):i]):
             return int(token)
     return None
 
