@@ -10,6 +10,7 @@ from typing import Mapping
 MAX_QUESTION_CHARS = 500  # longer messages are read by their start; nobody asks in 10,000 characters
 
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
+_COMBINING = re.compile(r"[\u0300-\u036f]+")  # the accents NFKD splits off (ñ -> n + ◌̃)
 _REPEATS = re.compile(r"([a-z])\1{2,}")
 _LETTER_DIGIT = re.compile(r"(?<=[a-z])(?=\d)")
 
@@ -17,8 +18,7 @@ _LETTER_DIGIT = re.compile(r"(?<=[a-z])(?=\d)")
 def fold(text: str) -> str:
     """Lower case, no accents (ñ becomes n, as many type it), only letters, digits and single spaces."""
     decomposed = unicodedata.normalize("NFKD", text.lower())
-    ascii_only = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(_NOT_WORD.sub(" ", ascii_only).split())
+    return " ".join(_NOT_WORD.sub(" ", _COMBINING.sub("", decomposed)).split())
 
 
 def normalize(text: str, shorthand: Mapping[str, str] | None = None) -> str:

@@ -121,6 +121,9 @@ class FollowUps:
         if kind == "count" and context.form == "which_states":
             return context.as_request("how_many")
         own_form = found.cue("form")
+        if context.form in ("convocatorias", "documents") and not found.states and len(tokens) <= SHORT and (
+                found.reference.step is not None or found.term):  # «¿y pa la persona facilitadora?»
+            return self._same_kind_about(found, context)
         if found.states and len(tokens) <= SHORT and not _asks_on_its_own(found, own_form):
             return self._same_question_about(found.states, context, found)
         if found.year and not found.states and context.form in ("which_states", "how_many") and len(tokens) <= SHORT:
@@ -131,6 +134,13 @@ class FollowUps:
         if context.step is not None and not found.reference.step and self._finder.names_steps(tokens) and len(tokens) <= SHORT:
             return Request("step", step=context.step, follow_up=True)  # «¿y eso en qué paso va?»
         return None
+
+    def _same_kind_about(self, found: Found, context: Context) -> Request:
+        """The same kind of question (calls, documents) about another step or document."""
+        step = found.reference.step
+        if step is None and found.term:
+            step = self._finder.step_of_term(found.term)
+        return context.as_request(context.form, step=step if step is not None else context.step)
 
     def _kind_of(self, tokens: list[str]) -> str | None:
         """What kind of conversation turn a whole message is: 'ok', 'no entendí nada', 'ok ya'."""

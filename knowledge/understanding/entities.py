@@ -78,6 +78,7 @@ class EntityFinder:
         self._negation = vocabulary.words("negation.words")
         self._as_of = vocabulary.words("words.as_of")
         self._step_words = vocabulary.words("step.words")
+        self._plural_step_words = vocabulary.words("step.plural_words")
         self._phase_words = vocabulary.words("step.phase_words")
         self._about_phases = vocabulary.words("step.about_phases")
         self._inai_step_phrases = vocabulary.phrases["step.inai_steps"]
@@ -123,6 +124,11 @@ class EntityFinder:
             return None
         shifted = self.shifted_description(found, tokens)
         return shifted if 1 <= shifted <= STEP_COUNT else None
+
+    def step_of_term(self, term: str) -> int | None:
+        """The step a glossary term belongs to ('persona facilitadora' -> 3), when only one."""
+        steps = self._kb.terms[term].steps
+        return steps[0] if len(steps) == 1 else None
 
     def find_term(self, tokens: list[str]) -> str | None:
         match = self._term_match(self.speller.correct(tokens))
@@ -239,9 +245,13 @@ class EntityFinder:
         return None
 
     def _standalone_ordinal(self, tokens: list[str]) -> tuple[int, int] | None:
-        """'explícame el octavo', 'y el noveno?': an ordinal that ends a short question."""
+        """'explícame el octavo', 'y el noveno?': an ordinal that ends a short question; 'el
+        primero de los 13 pasos': an ordinal before the steps named in plural."""
         if tokens and tokens[-1] in self._ordinals and tokens[-1] not in ("primer", "tercer") and len(tokens) <= 4:
             return self._ordinals[tokens[-1]], len(tokens) - 1
+        for i, token in enumerate(tokens):
+            if token in self._ordinals and any(t in self._plural_step_words for t in tokens[i + 1:i + 5]):
+                return self._ordinals[token], i
         return None
 
     def _number_value(self, words: list[str], last: int) -> int | None:

@@ -27,6 +27,8 @@ VALUE_ATTRIBUTE = {
 # Which attribute wins when several are named: the most specific first.
 ATTRIBUTE_ORDER = ("stl_installation", "stl_kind", "ogp_local", "particularities", "pal", "stl", "declaratoria", "exercise")
 STATE_FORMS = ("status", "yes_no", "when", "compare")
+# Forms that a message asks only with their own words («convocatoria», «documento», «avisos»).
+NEEDS_ITS_WORDS = ("convocatorias", "documents", "subscribe")
 # Forms whose answer is built from the states' records (so a date after them cannot be answered).
 ASKS_ABOUT_STATES = ("status", "yes_no", "when", "compare", "which_states", "how_many", "what_is")
 # The value a negated question asks for ("¿qué estados no tienen plan?").
@@ -106,6 +108,8 @@ class Understander:
 
     def _as(self, form: str, found: Found) -> Request | None:
         """The request of this form from what was found, or None when the form does not fit."""
+        if form in NEEDS_ITS_WORDS and form not in found.cue("form"):
+            return None  # no word about calls, documents or notices: the message asks something else
         states, reference = found.states, found.reference
         attribute, value, also = self._attribute_and_value(found)
         common = dict(states=states, ambiguous_states=found.ambiguous_states if not states else ())

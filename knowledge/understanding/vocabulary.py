@@ -23,7 +23,7 @@ NAMESPACES: dict[str, frozenset[str] | None] = {
     "followup": frozenset(("ack", "clarify", "more", "next", "previous", "list", "count", "correction")),
     "negation": frozenset(("words",)),
     "step": frozenset((
-        "words", "phase_words", "about_phases", "last_words", "after_trailers", "after_words",
+        "words", "plural_words", "phase_words", "about_phases", "last_words", "after_trailers", "after_words",
         "before_words", "number_words", "ordinals", "document_terms", "inai_steps",
     )),
     "place": frozenset(("ambiguous", "never", "in_scope_phrases")),
