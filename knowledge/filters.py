@@ -33,6 +33,7 @@ FILTERS: dict[str, tuple[str, Predicate | None]] = {
     "construction": ("pal", lambda s: s.pal.phase == "construction"),
     "implementation": ("pal", lambda s: s.pal.phase == "implementation"),
     "has_pal": ("pal", lambda s: s.pal.launched_any),
+    "published": ("pal", lambda s: s.pal.launched_any and not s.pal.unpublished),
     "no_pal": ("pal", lambda s: not s.pal.launched_any),
     "ogp_local": ("ogp_local", None),
 }

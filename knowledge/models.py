@@ -96,6 +96,7 @@ class Pal(Fact):
     plan: int | None = Field(default=None, ge=1, le=5)
     phase: PalPhase | None = None
     launched_any: bool  # put at least one Plan de Acción Local in motion since 2015
+    unpublished: bool = False  # the plan it works on had not been made public (Campeche's second, 2019)
     note: str | None = None
 
     @model_validator(mode="after")

@@ -259,6 +259,7 @@ FILTER_LABELS = {
     "construction": "construían un Plan de Acción Local",
     "implementation": "implementaban un Plan de Acción Local",
     "has_pal": "habían puesto en marcha al menos un Plan de Acción Local",
+    "published": "habían publicado un Plan de Acción Local",
     "no_pal": "no habían puesto en marcha un Plan de Acción Local",
     "ogp_local": "participaban en OGP Local",
 }

@@ -50,6 +50,7 @@ class Found:
     spans: dict[str, tuple[tuple[str, int, int], ...]] = field(default_factory=dict)  # namespace -> (name, start, end)
     negated: bool = False
     phases_asked: bool = False
+    asks_for_states: bool = False  # «¿qué estados…?», «¿cuántas entidades…?»
 
     def cue(self, namespace: str) -> tuple[str, ...]:
         return self.cues.get(namespace, ())
@@ -67,6 +68,7 @@ class EntityFinder:
         self._not_places = PhraseMatcher((p, True) for p in vocabulary.phrases["place.never"])
         self._in_scope = PhraseMatcher((p, True) for p in vocabulary.phrases["place.in_scope_phrases"])
         self._not_values = PhraseMatcher((p, True) for p in vocabulary.phrases["words.not_values"])
+        self._list_cues = PhraseMatcher((p, True) for p in vocabulary.phrases["words.list_cues"])
         self._steps = PhraseMatcher(_step_phrases(kb, norm))
         self._phases = PhraseMatcher(_phase_phrases(kb, norm))
         self._terms = PhraseMatcher(_term_phrases(kb, norm))
@@ -77,6 +79,7 @@ class EntityFinder:
         self.speller = Speller(set().union(*(m.phrases() for m in findable)), guard)
         self._negation = vocabulary.words("negation.words")
         self._as_of = vocabulary.words("words.as_of")
+        self._year_numbers: dict[str, int] = vocabulary.maps["words.year_numbers"]
         self._step_words = vocabulary.words("step.words")
         self._plural_step_words = vocabulary.words("step.plural_words")
         self._phase_words = vocabulary.words("step.phase_words")
@@ -110,12 +113,13 @@ class EntityFinder:
             reference=reference,
             term=term_match.value if term_match else None,
             term_span=(term_match.start, term_match.end) if term_match else None,
-            year=_year(tokens, self._as_of),
+            year=_year(tokens, self._as_of, self._year_numbers),
             described_step=reference.step if reference.described else self._described(tokens),
             cues=cues,
             spans=spans,
             negated=bool(self._negation & set(tokens)),
             phases_asked=bool(self._about_phases & set(tokens)) and "pasos" not in tokens,
+            asks_for_states=bool(self._list_cues.find(tokens)),
         )
 
     def _described(self, tokens: list[str]) -> int | None:
@@ -334,12 +338,15 @@ def _unique(values) -> tuple:
     return tuple(dict.fromkeys(values))
 
 
-def _year(tokens: list[str], as_of: frozenset[str]) -> int | None:
-    """The year a question asks about; not the date it is asked as of ('según el NOSC 2019',
-    'a finales de 2019', 'desde 2015')."""
+def _year(tokens: list[str], as_of: frozenset[str], year_numbers: dict[str, int]) -> int | None:
+    """The year a question asks about, in digits or words ('dos mil dieciséis'); not the date it
+    is asked as of ('según el NOSC 2019', 'a finales de 2019')."""
     for i, token in enumerate(tokens):
-        if _YEAR.match(token) and not as_of & set(tokens[max(0, i - 3):i]):
-            return int(token)
+        year = int(token) if _YEAR.match(token) else None
+        if token == "mil" and 0 < i < len(tokens) - 1 and tokens[i - 1] == "dos" and tokens[i + 1] in year_numbers:
+            year = 2000 + year_numbers[tokens[i + 1]]
+        if year is not None and not as_of & set(tokens[max(0, i - 3):i]):
+            return year
     return None
 
 

@@ -44,7 +44,7 @@ ATTRIBUTES: tuple[str, ...] = (
 VALUES: tuple[str, ...] = (
     "signed", "not_signed", "active", "impasse", "inactive", "outside_strategy", "installed",
     "not_installed", "installing", "open", "closed", "multiactor", "plan_1", "plan_2", "construction",
-    "implementation", "has_pal", "no_pal", "ogp_local",
+    "implementation", "has_pal", "published", "no_pal", "ogp_local",
 )
 # Data the store does not hold, asked about a state or the initiative.
 MISSING: tuple[str, ...] = ("contact", "people", "money", "meeting", "progress", "today")

@@ -21,7 +21,7 @@ VALUE_ATTRIBUTE = {
     "inactive": "exercise", "outside_strategy": "exercise", "installed": "stl", "not_installed": "stl",
     "installing": "stl",
     "open": "stl_installation", "closed": "stl_installation", "multiactor": "stl_kind", "plan_1": "pal",
-    "plan_2": "pal", "construction": "pal", "implementation": "pal", "has_pal": "pal", "no_pal": "pal",
+    "plan_2": "pal", "construction": "pal", "implementation": "pal", "has_pal": "pal", "published": "pal", "no_pal": "pal",
     "ogp_local": "ogp_local",
 }
 # Which attribute wins when several are named: the most specific first.
@@ -85,7 +85,8 @@ class Understander:
         return Request("ack", refers_to=context.form if context else None, follow_up=context is not None)
 
     def from_found(self, found: Found, message: str = "") -> Request:
-        ranked = _out_of_scope_last(_siblings_by_their_cue(self.classifier.rank(self._features(found, message)), found), found)
+        ranked = self.classifier.rank(self._features(found, message))
+        ranked = _out_of_scope_last(_siblings_by_their_cue(_lists_first(ranked, found), found), found)
         for candidate in ranked:
             request = self._as(candidate.form, found)
             if request is not None:
@@ -143,6 +144,8 @@ class Understander:
         if form == "what_is":
             return Request(form, term=found.term, states=states) if found.term else None
         if form in ("which_states", "how_many"):
+            if found.asks_for_states and len(states) == 1:
+                common = dict(states=(), ambiguous_states=())  # the asker's state, not the list's scope
             return Request(form, attribute=attribute, value=value, also=also, year=found.year,
                            figures=self._figures(found), **common)
         if form == "steps_overview":
@@ -161,47 +164,52 @@ class Understander:
 
     def _attribute_and_value(self, found: Found) -> tuple[str | None, str | None, tuple[str, ...]]:
         """The fact asked about and the value asked for. A value right after 'no' or 'sin' turns
-        into its opposite; values that belong to a named attribute win, and of several, the most
-        specific one, met by the fewest states ('firmaron pero no hacen nada, o sea los inactivos')."""
+        into its opposite; of several values, the most specific one, met by the fewest states,
+        is the one asked ('firmaron pero no hacen nada, o sea los inactivos'), the others must
+        hold too."""
         attributes = found.cue("attribute")
         attribute = next((a for a in ATTRIBUTE_ORDER if a in attributes), None)
-        candidates = [(self._negated(name, start, found), start) for name, start, _ in found.spans.get("value", ())]
-        fitting = [c for c in candidates if VALUE_ATTRIBUTE[c[0]] in attributes or _fits(attribute, c[0])]
-        chosen = min(fitting or candidates, key=lambda c: (self._specificity(attribute, c[0]), -c[1]), default=None)
+        spans = found.spans.get("value", ())
+        asked = [span for span in spans if _in_the_question(span[1], found)] or spans  # the question, not its preamble
+        candidates = [(self._negated(name, start, found), start) for name, start, _ in asked]
+        chosen = min(candidates, key=lambda c: (self._specificity(attribute, c[0]), -c[1]), default=None)
         value = chosen[0] if chosen is not None else None
         if chosen is None and attribute in NEGATED_DEFAULT and _negated_attribute(self.finder, found):
             value = NEGATED_DEFAULT[attribute]
         if found.year and value is None and attribute in (None, "declaratoria"):
             value = "signed"
         if value is not None and not _fits(attribute, value):
-            owner = VALUE_ATTRIBUTE[value]
-            if attribute in (None, "exercise") or owner in attributes or REFINES.get(owner) == attribute:
-                attribute = owner  # the value says more: 'el STL se instaló de forma cerrada'
-            else:
-                value = None  # the value belongs to a fact that was not asked about
+            attribute = VALUE_ATTRIBUTE[value]  # the value says more: 'firmaron, pero están inactivos'
         if value is not None and REFINES.get(VALUE_ATTRIBUTE[value]) == attribute:
             attribute = VALUE_ATTRIBUTE[value]
         if attribute is None and found.term in TERM_ATTRIBUTE:
             attribute = TERM_ATTRIBUTE[found.term]
-        return attribute, value, self._also(value, fitting or candidates)
+        return attribute, value, self._also(value, candidates, attributes)
 
     @staticmethod
     def _either_or(found: Found) -> bool:
-        """«¿Fue abierta o por invitación?»: a value and its opposite, so no yes or no fits."""
+        """«¿Fue abierta o por invitación?», «¿está activo o parado?»: a value and its opposite,
+        or two statuses of one fact, so no yes or no fits."""
         names = {name for name, _, _ in found.spans.get("value", ())}
-        return any(OPPOSITE.get(name) in names for name in names)
+        statuses = {VALUE_ATTRIBUTE[n] for n in names & EXCLUSIVE_VALUES}
+        return any(OPPOSITE.get(name) in names for name in names) or len(names & EXCLUSIVE_VALUES) > len(statuses)
 
-    def _also(self, value: str | None, candidates: list[tuple[str, int]]) -> tuple[str, ...]:
+    def _also(self, value: str | None, candidates: list[tuple[str, int]], attributes: tuple[str, ...]) -> tuple[str, ...]:
         """The other values named that can hold at once with the chosen one (not its opposite,
-        not another status of the same fact)."""
+        not another status of the same fact), of the same fact or of a fact the question names
+        ('tienen STL pero nada de plan'); a stray word of another fact adds nothing."""
         if value is None:
             return ()
+        family = {VALUE_ATTRIBUTE[value], REFINES.get(VALUE_ATTRIBUTE[value])}
         others = []
         for name, _ in candidates:
+            owner = VALUE_ATTRIBUTE[name]
+            if owner not in family and owner not in attributes and REFINES.get(owner) not in attributes:
+                continue
             if name == value or name in others or OPPOSITE.get(name) == value or OPPOSITE.get(value) == name:
                 continue
-            if name in IMPLIED.get(value, ()) or name == "signed" and value != "not_signed":
-                continue  # a closed installation is an installed STL; every STL or plan comes after signing
+            if name in IMPLIED.get(value, ()) or name == "signed" and value in AFTER_SIGNING:
+                continue  # a closed installation is an installed STL; an STL or a plan comes after signing
             if VALUE_ATTRIBUTE[name] == VALUE_ATTRIBUTE[value] and name in EXCLUSIVE_VALUES and value in EXCLUSIVE_VALUES:
                 continue
             others.append(name)
@@ -271,6 +279,14 @@ class Understander:
 SIBLINGS = ("which_states", "how_many")
 
 
+def _lists_first(ranked: list, found: Found) -> list:
+    """«¿Qué estados firmaron en 2015?» asks for a list (or a count), even from someone who
+    mentions their own state first."""
+    if not found.asks_for_states:
+        return ranked
+    return sorted(ranked, key=lambda r: r.form not in SIBLINGS)
+
+
 def _siblings_by_their_cue(ranked: list, found: Found) -> list:
     """When a list and a count are the two likeliest forms, the question word decides."""
     if len(ranked) < 2 or {ranked[0].form, ranked[1].form} != set(SIBLINGS):
@@ -327,7 +343,11 @@ OPPOSITE = {**{k: v for k, v in NEGATED_VALUE.items()}, **{v: k for k, v in NEGA
             "plan_1": "plan_2", "plan_2": "plan_1"}
 # Values that another one already implies.
 IMPLIED = {"open": ("installed",), "closed": ("installed",), "multiactor": ("installed",),
-           "plan_1": ("has_pal",), "plan_2": ("has_pal",), "implementation": ("has_pal",)}
+           "plan_2": ("has_pal",), "implementation": ("has_pal",), "published": ("has_pal",)}
+# Values that come after signing the declaratoria: 'firmaron' adds nothing to them.
+AFTER_SIGNING = frozenset(("active", "impasse", "inactive", "outside_strategy", "installed", "installing", "open",
+                           "closed", "multiactor", "plan_1", "plan_2", "construction", "implementation",
+                           "has_pal", "published", "ogp_local"))
 # Statuses of one fact: a state has one of them, so two named together are alternatives, not both.
 EXCLUSIVE_VALUES = frozenset(("active", "impasse", "inactive", "outside_strategy", "installed", "not_installed", "installing"))
 # Attributes that refine another one: how an STL was installed and what kind it is.

@@ -27,12 +27,13 @@ NAMESPACES: dict[str, frozenset[str] | None] = {
         "before_words", "number_words", "ordinals", "document_terms", "inai_steps",
     )),
     "place": frozenset(("ambiguous", "never", "in_scope_phrases")),
-    "words": frozenset(("shorthand", "near_misses", "common", "stopwords", "not_values", "as_of")),
+    "words": frozenset(("shorthand", "near_misses", "common", "stopwords", "not_values", "as_of", "year_numbers", "list_cues")),
     "step_description": frozenset(str(n) for n in range(1, 14)),
 }
 # Namespaces whose phrases say one thing each: a phrase in two of their entries is an error.
 EXCLUSIVE = ("form", "attribute", "value", "audience", "missing", "out_of_scope", "followup")
-MAPS = frozenset(("step.number_words", "step.ordinals", "step.document_terms", "place.ambiguous", "words.shorthand"))
+MAPS = frozenset(("step.number_words", "step.ordinals", "step.document_terms", "place.ambiguous", "words.shorthand",
+                  "words.year_numbers"))
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,7 @@ def _check_map(entry, entry_id, label, maps, fold, known) -> list[Problem]:
 
 
 def _check_map_value(entry_id: str, value: Any, known: dict[str, set]) -> str | None:
-    if entry_id in ("step.number_words", "step.ordinals"):
+    if entry_id in ("step.number_words", "step.ordinals", "words.year_numbers"):
         return None if isinstance(value, int) and 1 <= value <= 99 else f"debe ser un número, no {value!r}"
     if entry_id == "step.document_terms":
         if value not in range(1, 14):
