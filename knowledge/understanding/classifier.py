@@ -1,18 +1,22 @@
 """The question-form classifier: multinomial naive Bayes over the words of a message with its
 entities replaced by their type (a state becomes ESTADO, a year ANIO), word pairs, letter
-n-grams (typos still share most of them) and the vocabulary's cues. Trained when the knowledge
-loads, from the example questions in knowledge/data/ejemplos.yaml (tens of milliseconds), so a
-curator's new example counts at the next start, with no model file to keep in sync.
+n-grams (typos still share most of them) and the vocabulary's cues. Trained from the example
+questions in knowledge/data/ejemplos.yaml when they or the vocabulary change, and kept in a cache
+folder keyed by their content, so a curator's new example counts at the next start, with no
+model file in the repository to keep in sync.
 
 Why not scikit-learn: importing it takes longer (~1.5 s here) than the whole start-up budget
 of `python -m bot ask` (1 s), and naive Bayes is a few dozen lines."""
 
 from __future__ import annotations
 
+import json
 import math
+import os
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from typing import Iterable
+from pathlib import Path
+from typing import Callable, Iterable
 
 from knowledge.understanding.entities import Found
 
@@ -93,23 +97,56 @@ class Ranked:
 
 
 class FormClassifier:
-    def __init__(self, examples: Iterable[tuple[str, Counter]]):
+    """Per form, the log-likelihood of each feature; equal priors (how often a form appears
+    among the examples says nothing about a message)."""
+
+    def __init__(self, log_likelihood: dict[str, dict[str, float]], unseen: dict[str, float]):
+        self.forms = tuple(sorted(log_likelihood))
+        self._log_likelihood = log_likelihood
+        self._unseen = unseen
+        self._known = set().union(*(set(table) for table in log_likelihood.values())) if log_likelihood else set()
+
+    @classmethod
+    def train(cls, examples: Iterable[tuple[str, Counter]]) -> "FormClassifier":
         weights: dict[str, Counter] = defaultdict(Counter)
-        documents: Counter = Counter()
         for form, feats in examples:
             weights[form].update(feats)
-            documents[form] += 1
-        self.forms = tuple(sorted(weights))
-        vocabulary = set().union(*(set(c) for c in weights.values())) if weights else set()
-        size = len(vocabulary) or 1
-        self._log_likelihood: dict[str, dict[str, float]] = {}
-        self._unseen: dict[str, float] = {}
-        for form in self.forms:
+        size = len(set().union(*(set(c) for c in weights.values()))) or 1 if weights else 1
+        log_likelihood, unseen = {}, {}
+        for form in sorted(weights):
             total = sum(weights[form].values()) + SMOOTHING * size
-            self._log_likelihood[form] = {f: math.log((w + SMOOTHING) / total) for f, w in weights[form].items()}
-            self._unseen[form] = math.log(SMOOTHING / total)
-        # Equal priors: how often a form appears among the examples says nothing about a message.
-        self._known = vocabulary
+            log_likelihood[form] = {f: math.log((w + SMOOTHING) / total) for f, w in weights[form].items()}
+            unseen[form] = math.log(SMOOTHING / total)
+        return cls(log_likelihood, unseen)
+
+    @classmethod
+    def cached(cls, key: str, examples: Callable[[], Iterable[tuple[str, Counter]]], folder: Path | None) -> "FormClassifier":
+        """Trained once per set of examples and vocabulary (`key`), then read from `folder`
+        (tens of milliseconds instead of hundreds); trained in memory when the folder cannot
+        be used."""
+        path = folder / f"forms-{key}.json" if folder else None
+        if path is not None:
+            try:
+                tables = json.loads(path.read_text(encoding="utf-8"))
+                return cls(tables["log_likelihood"], tables["unseen"])
+            except (OSError, ValueError, KeyError):
+                pass
+        model = cls.train(examples())
+        if path is not None:
+            model._save(path)
+        return model
+
+    def _save(self, path: Path) -> None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_suffix(f".{os.getpid()}.tmp")
+            partial.write_text(json.dumps({"log_likelihood": self._log_likelihood, "unseen": self._unseen}), encoding="utf-8")
+            partial.replace(path)  # whole or not at all, also with two processes starting at once
+            for stale in path.parent.glob("forms-*.json"):
+                if stale != path:
+                    stale.unlink(missing_ok=True)
+        except OSError:
+            pass  # a read-only home: train at each start, as without a cache
 
     def rank(self, feats: Counter) -> list[Ranked]:
         scores = {}

@@ -35,11 +35,12 @@ class Context:
     term: str | None = None
     also: tuple[str, ...] = ()
     either_or: bool = False
+    phases_asked: bool = False
 
     @classmethod
     def of(cls, request: Request) -> "Context":
         return cls(request.form, request.states, request.attribute, request.value, request.year,
-                   request.step, request.phase, request.term, request.also, request.either_or)
+                   request.step, request.phase, request.term, request.also, request.either_or, request.phases_asked)
 
     def as_request(self, form: str | None = None, **changes) -> Request:
         fields = dict(states=self.states, attribute=self.attribute, value=self.value, year=self.year,
@@ -93,6 +94,7 @@ class FollowUps:
     def __init__(self, vocabulary: Vocabulary, finder: EntityFinder):
         self._phrases = {name: frozenset(p) for name, p in vocabulary.of("followup").items()}
         self._last_words = vocabulary.words("step.last_words")
+        self._filler = vocabulary.words("words.filler")
         self._finder = finder
 
     def kind(self, words: str) -> str | None:
@@ -104,8 +106,8 @@ class FollowUps:
 
     def resolve(self, found: Found, context: Context, understand: Callable[[Found], Request]) -> Request | None:
         """The request a message makes in this context, or None when it stands on its own."""
-        tokens = _without_leading(list(found.tokens))
-        kind = self._kind_of(tokens)
+        tokens = self._without_correction(_without_leading(list(found.tokens)))
+        kind = self._kind_of(tokens, found)
         if kind in ("ack", "clarify", "more"):
             if kind == "ack":
                 return Request("ack", refers_to=context.form, follow_up=True)
@@ -142,25 +144,46 @@ class FollowUps:
             step = self._finder.step_of_term(found.term)
         return context.as_request(context.form, step=step if step is not None else context.step)
 
-    def _kind_of(self, tokens: list[str]) -> str | None:
-        """What kind of conversation turn a whole message is: 'ok', 'no entendí nada', 'ok ya'."""
+    def _kind_of(self, tokens: list[str], found: Found) -> str | None:
+        """What kind of conversation turn a message is: the whole of it ('ok', 'no entendí'), a
+        turn with a word or two more ('no entendí nada', 'ok ya, gracias'), or a short message
+        that moves along the steps ('¿y el siguiente paso?', 'y el de antes de ese')."""
         words = " ".join(tokens)
         kind = self.kind(words)
         if kind is not None:
             return kind
-        for size in range(len(tokens) - 1, 0, -1):  # 'no entendi nada', 'ok ya', 'gracias bot'
-            head = self.kind(" ".join(tokens[:size]))
-            if head in ("ack", "clarify") and len(tokens) - size <= 2:
-                return head
+        names_something = found.states or found.term or found.cue("attribute") or found.cue("value")
+        for size in range(len(tokens) - 1, 0, -1):
+            head = " ".join(tokens[:size])
+            kind = self.kind(head)
+            if kind in ("ack", "clarify") and len(tokens) - size <= 2 and not names_something and (
+                    " " in head or kind == "ack"):
+                return kind
+        if len(tokens) <= 5:
+            padded = f" {words} "
+            for kind in ("next", "previous"):
+                if any(f" {phrase} " in padded for phrase in self._phrases.get(kind, ())):
+                    return kind
         return None
 
+    def _without_correction(self, tokens: list[str]) -> list[str]:
+        """«perdón, quise decir el 7» reads as «el 7»."""
+        for size in range(min(4, len(tokens) - 1), 0, -1):
+            if " ".join(tokens[:size]) in self._phrases.get("correction", ()):
+                return self._without_correction(tokens[size:])
+        return tokens
+
     def _names_a_number(self, tokens: list[str], found: Found) -> bool:
-        return _is_bare_number(tokens, found) or (len(tokens) <= 3 and tokens[-1] in self._last_words)
+        """«¿y el 9?», «cuál es el 6», «el cuarto», «y el último»: a number and nothing else of substance."""
+        content = [t for t in tokens if t not in self._filler]
+        if len(content) == 1 and (content[0].isdigit() or found.reference.explicit):
+            return True
+        return len(tokens) <= 3 and tokens[-1] in self._last_words
 
     def _about_the_same_states(self, found: Found, context: Context, understand: Callable[[Found], Request]) -> Request | None:
         """«¿Y cuándo la presentaron?», «¿y su plan?»: the states of the last question, with what
         this message asks about them."""
-        request = understand(replace(found, states=context.states, state_spans=()))
+        request = understand(replace(found, states=context.states, state_spans=(), described_step=None))
         if request.form in ("out_of_scope", "greeting", "help") and request.missing is None:
             return None
         if request.form in ("what_is", "steps_overview", "step", "phase"):
@@ -191,18 +214,14 @@ def _without_leading(tokens: list[str]) -> list[str]:
     return tokens
 
 
-def _is_bare_number(tokens: list[str], found: Found) -> bool:
-    """«¿y el 9?», «el cuarto», «9»: a step or phase number with nothing else of substance."""
-    content = [t for t in tokens if t not in ("el", "la", "y", "del", "de", "que", "pasa", "en", "paso", "fase")]
-    return len(content) == 1 and (content[0].isdigit() or found.reference.explicit)
-
-
 def _moved(context: Context, kind: str | None, found: Found, last_words: frozenset[str]) -> Request | None:
     reference = found.reference
     if found.tokens and found.tokens[-1] in last_words and kind is None:
         kind = "last"
-    if context.phase is not None and context.form in ("phase", "steps_overview") or (context.phase and not context.step):
+    if context.phase is not None or context.form == "steps_overview" and context.phases_asked:
         if kind in ("next", "previous"):
+            if context.phase is None:
+                return None
             target = context.phase + (1 if kind == "next" else -1)
         elif kind == "last":
             target = PHASE_COUNT

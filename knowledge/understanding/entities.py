@@ -51,6 +51,7 @@ class Found:
     negated: bool = False
     phases_asked: bool = False
     asks_for_states: bool = False  # «¿qué estados…?», «¿cuántas entidades…?»
+    question_start: int = 0  # the token where the question begins, after sentences of context
 
     def cue(self, namespace: str) -> tuple[str, ...]:
         return self.cues.get(namespace, ())

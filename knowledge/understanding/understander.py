@@ -4,12 +4,20 @@ yes/no question about a state needs a state); the slots come from the vocabulary
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
 from dataclasses import replace
+from pathlib import Path
 
 from knowledge import filters
+from knowledge import matching as matching_module
+from knowledge import text as text_module
 from knowledge.models import KnowledgeBase
 from knowledge.text import normalize
+from knowledge.understanding import classifier as classifier_module
+from knowledge.understanding import entities as entities_module
 from knowledge.understanding.classifier import FormClassifier, features
 from knowledge.understanding.conversation import Context, FollowUps
 from knowledge.understanding.entities import EntityFinder, Found
@@ -43,7 +51,8 @@ class Understander:
         self._shorthand = kb.vocabulary.maps["words.shorthand"]
         self._newest_year = _newest_state_year(kb)
         self._counts: dict[tuple[str | None, str], int] = {}
-        self.classifier = FormClassifier(self._training_examples(kb.examples))
+        self.classifier = FormClassifier.cached(
+            _training_key(kb), lambda: self._training_examples(kb.examples), cache_folder())
         self.follow_ups = FollowUps(kb.vocabulary, self.finder)
 
     def tokens(self, message: str) -> list[str]:
@@ -68,13 +77,19 @@ class Understander:
         tokens = self.tokens(message)
         if not tokens:
             return Request("help", confidence=0.0) if not message.strip() else self._emoji(message, context)
-        found = self.finder.find(tokens)
+        found = replace(self.finder.find(tokens), question_start=self._question_start(message, tokens))
         classify = lambda f: self.from_found(f, message)  # noqa: E731
-        if context is not None:
-            follow_up = self.follow_ups.resolve(found, context, classify)
-            if follow_up is not None:
-                return follow_up
-        return classify(found)
+        if self.follow_ups.kind(" ".join(tokens)) == "ack":
+            return Request("ack", refers_to=context.form if context else None, follow_up=context is not None)
+        if context is None:
+            return classify(found)
+        follow_up = self.follow_ups.resolve(found, context, classify)
+        return follow_up if follow_up is not None else _same_fact(classify(found), context, found)
+
+    def _question_start(self, message: str, tokens: list[str]) -> int:
+        """Where the question begins, when a message has some sentences of context first."""
+        question = _question_part(message)
+        return max(0, len(tokens) - len(self.tokens(question))) if question else 0
 
     def find_term(self, text: str) -> str | None:
         """The glossary term a text names (/glosario STL)."""
@@ -85,6 +100,11 @@ class Understander:
         return Request("ack", refers_to=context.form if context else None, follow_up=context is not None)
 
     def from_found(self, found: Found, message: str = "") -> Request:
+        if "injection" in found.cue("out_of_scope"):  # «ignora tus instrucciones y…»
+            return Request("out_of_scope", states=found.states, confidence=1.0)
+        return self._classified(found, message)
+
+    def _classified(self, found: Found, message: str) -> Request:
         ranked = self.classifier.rank(self._features(found, message))
         ranked = _out_of_scope_last(_siblings_by_their_cue(_lists_first(ranked, found), found), found)
         for candidate in ranked:
@@ -308,8 +328,39 @@ def _out_of_scope_last(ranked: list, found: Found) -> list:
 
 
 def _in_the_question(start: int, found: Found) -> bool:
-    """A word in a short message, or near the end of a long one (where the question is)."""
-    return len(found.tokens) <= 12 or start >= len(found.tokens) * 0.6
+    """A word of the question sentence, not of the context before it."""
+    return start >= found.question_start
+
+
+def _same_fact(request: Request, context: Context, found: Found) -> Request:
+    """«¿Y cuáles en impasse?» after a list of STL: the same fact, another of its values."""
+    if (request.form in SIBLINGS and context.form in SIBLINGS and not found.cue("attribute")
+            and context.attribute and request.value and _fits(context.attribute, request.value)):
+        return replace(request, attribute=context.attribute, follow_up=True)
+    return request
+
+
+def cache_folder() -> Path | None:
+    """Where the trained classifier is kept: COCREA_CACHE_DIR, or the user's cache folder;
+    COCREA_CACHE_DIR set to an empty value turns the cache off."""
+    configured = os.environ.get("COCREA_CACHE_DIR")
+    if configured is not None:
+        return Path(configured) if configured else None
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "cocreabot"
+
+
+def _training_key(kb: KnowledgeBase) -> str:
+    """Changes whenever what the classifier learns from changes: the examples, the vocabulary,
+    the names that are masked (states, steps, phases, terms) and the code that reads them."""
+    digest = hashlib.sha256()
+    digest.update(json.dumps(kb.examples, sort_keys=True, ensure_ascii=False).encode())
+    digest.update(repr((sorted(kb.vocabulary.phrases.items()), sorted(map(repr, kb.vocabulary.maps.items())))).encode())
+    for collection in (kb.states, kb.steps, kb.phases, kb.terms):
+        digest.update(json.dumps({str(k): v.model_dump(mode="json") for k, v in collection.items()}, sort_keys=True).encode())
+    for module in (classifier_module, entities_module, matching_module, text_module, __file__):
+        digest.update(Path(getattr(module, "__file__", module)).read_bytes())
+    return digest.hexdigest()[:24]
 
 
 def _newest_state_year(kb: KnowledgeBase) -> int:
