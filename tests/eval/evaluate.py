@@ -139,8 +139,13 @@ def score(engine: Engine, case: Case, chat: object | None = None) -> Outcome:
 
 
 def _contains(folded_text: str, fact: str) -> bool:
+    """The fact as whole words; a word stem («cerrad» for cerrada or cerrado) as a word's start."""
     needle = fold(fact)
-    return bool(needle) and f" {needle} " in folded_text
+    if not needle:
+        return False
+    if needle.isalpha() and len(needle) >= 4:
+        return f" {needle}" in folded_text
+    return f" {needle} " in folded_text
 
 
 def _yes_or_no(text: str) -> str | None:
