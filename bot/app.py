@@ -16,6 +16,7 @@ from telegram.error import InvalidToken, NetworkError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 from telegram.warnings import PTBUserWarning
 
+from bot import redaction
 from bot.convocatorias import Convocatorias
 from bot.dispatcher import Dispatcher, Pace
 from bot.lock import InstanceLock
@@ -123,16 +124,18 @@ def run_bot(settings: Settings, webhook: bool = False) -> int:
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO)
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    settings.require_token()
+    redaction.install(settings.require_token())  # the token never reaches the log or stderr
     if webhook:
         _check_webhook_settings(settings)
     lock = InstanceLock(settings.db_path).acquire()
     try:
         _run(build_application(settings), settings, webhook)
-    except InvalidToken as error:
-        raise SettingsError(f"El servidor rechazó TELEGRAM_BOT_TOKEN ({error}); revisa el token que te dio @BotFather.") from None
+    except InvalidToken:
+        raise SettingsError(f"El servidor rechazó TELEGRAM_BOT_TOKEN (el del bot {redaction.bot_id(settings.token)}); "
+                            "revisa el token que te dio @BotFather.") from None
     except NetworkError as error:
-        raise SettingsError(f"No pude conectar con la Bot API en TELEGRAM_API_BASE_URL ({settings.api_base_url}): {error}") from None
+        raise SettingsError(redaction.redact(f"No pude conectar con la Bot API en TELEGRAM_API_BASE_URL "
+                                             f"({settings.api_base_url}): {error}", settings.token)) from None
     finally:
         lock.release()
     return 0

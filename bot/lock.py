@@ -18,7 +18,7 @@ class InstanceLock:
 
     def acquire(self) -> "InstanceLock":
         try:
-            handle = open(self.path, "a+")
+            handle = os.fdopen(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600), "r+")  # owner only, as the database
         except OSError:
             raise SettingsError(
                 f"No puedo crear {self.path}: revisa COCREA_DB; su carpeta debe existir y poder escribirse."

@@ -21,13 +21,13 @@ class SettingsError(Exception):
 
 @dataclass(frozen=True)
 class Settings:
-    token: str | None = None
+    token: str | None = field(default=None, repr=False)  # a password: never in a repr or a log
     api_base_url: str = DEFAULT_API_BASE_URL
     db_path: Path = Path("cocrea.db")
     admin_ids: frozenset[int] = field(default_factory=frozenset)
     webhook_url: str | None = None
     port: int = 8443
-    webhook_secret: str | None = None
+    webhook_secret: str | None = field(default=None, repr=False)
     reminder_days: int = DEFAULT_REMINDER_DAYS  # before a convocatoria closes; 0: no reminders
 
     @property

@@ -6,6 +6,7 @@ Schema changes are migrations, each run once in its own transaction (PRAGMA user
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from contextlib import contextmanager
@@ -279,6 +280,16 @@ class Store:
         """Everything the bot keeps about a chat (for /mis_datos)."""
         chat = self.chat(chat_id)
         return {"chat": chat, "subscriptions": self.subscriptions(chat_id) if chat else []}
+
+    def public_record(self, user_id: int) -> dict:
+        """What stays about a person after /borrar_mis_datos, as the public record of who may
+        publish and who published what: the states they facilitate (granted and removed by an
+        administrator) and how many documents and convocatorias carry their Telegram id as author."""
+        author = f"telegram:{user_id}"
+        count = "SELECT count(*) AS n FROM {} WHERE published_by = ?"
+        return {"facilitates": self.facilitator_states(user_id),
+                "documents": self._query(count.format("documents"), (author,))[0]["n"],
+                "convocatorias": self._query(count.format("convocatorias"), (author,))[0]["n"]}
 
     def delete_chat_data(self, chat_id: int) -> bool:
         """Forget the chat: its row, its subscriptions and every delivery to it (sent ones too)."""
@@ -556,12 +567,24 @@ class Store:
 
 def _connect(path: str) -> sqlite3.Connection:
     try:
+        if path != ":memory:":
+            _create_private(path)
         connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
         connection.execute("PRAGMA foreign_keys = ON")
-    except sqlite3.OperationalError:
+    except (sqlite3.OperationalError, OSError):
         raise SettingsError(f"No puedo abrir la base de datos {path}: revisa COCREA_DB; su carpeta debe existir "
                             "y poder escribirse.") from None
     return connection
+
+
+def _create_private(path: str) -> None:
+    """A new database file is readable by its owner only (0600): it holds who follows what and
+    who publishes. SQLite gives its -wal and -shm files the database's mode. An existing file
+    keeps the mode its operator gave it."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
 
 
 def _document(row: dict) -> DocumentInfo:

@@ -1,10 +1,16 @@
 """/mis_datos shows everything the bot keeps about a chat (its id, its language and its
 subscriptions, nothing more) and says what it remembers for a while in memory (the topic of the
-conversation, never the messages); /borrar_mis_datos deletes both after a confirm button."""
+conversation, never the messages); /borrar_mis_datos deletes both after a confirm button.
+
+A facilitator's role and their authorship of what they published (their Telegram id, never a
+name) stay as the public record of who may publish and who published what to subscribers: an
+administrator grants and removes the role, and a notice sent in the bot's name must keep its
+author. In a private chat /mis_datos shows that record and both commands say it stays."""
 
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ChatType
 from telegram.ext import Application, CommandHandler, ContextTypes
 
 from handlers.buttons import register_action
@@ -17,14 +23,47 @@ REMEMBERS = (f"Durante {MEMORY_SECONDS // 60} minutos recuerdo de qué hablamos 
              "para entender preguntas como «¿y Zacatecas?»")
 
 
+def _public_record(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+    """What stays after /borrar_mis_datos about the person in this private chat, in words ('' if nothing)."""
+    if update.effective_chat.type != ChatType.PRIVATE or not update.effective_user:
+        return ""  # a role and an authorship belong to a person, not to a group
+    found = services(context)
+    record = found.store.public_record(update.effective_user.id)
+    lines = []
+    if record["facilitates"]:
+        states = ", ".join(esc(found.engine.kb.states[s].name) for s in record["facilitates"] if s in found.engine.kb.states)
+        lines.append(f"• Eres persona facilitadora de: {states}. Lo decide quien administra el bot; para dejarlo, "
+                     "pídele que use /quitar_facilitador.")
+    published = [_count(record["documents"], "documento", "documentos"),
+                 _count(record["convocatorias"], "convocatoria", "convocatorias")]
+    published = [part for part in published if part]
+    if published:
+        lines.append(f"• Publicaste {' y '.join(published)}: cada uno guarda tu id de Telegram como autor(a) "
+                     "(no tu nombre), para saber quién publicó qué.")
+    if not lines:
+        return ""
+    return ("📌 <b>Lo que queda como registro público</b> (/borrar_mis_datos no lo borra: es el registro de quién "
+            "puede publicar y quién publicó qué a los suscriptores)\n" + "\n".join(lines))
+
+
+def _count(number: int, one: str, many: str) -> str:
+    return "" if not number else f"1 {one}" if number == 1 else f"{number} {many}"
+
+
+KEPT = ("No borro tu papel de persona facilitadora ni tu id como autor(a) de lo que publicaste: son registro "
+        "público (míralo en /mis_datos).")
+
+
 async def mis_datos(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     found = services(context)
     chat_id = update.effective_chat.id
     data = found.store.chat_data(chat_id)
+    record = _public_record(update, context)
     if not data["chat"]:
-        await update.effective_message.reply_html(
-            f"No guardo nada de este chat. Su id es <code>{chat_id}</code> (lo ves aquí, pero no lo he guardado).\n\n"
-            f"{REMEMBERS}; /borrar_mis_datos lo borra.")
+        first = (f"No guardo el idioma ni suscripciones de este chat. Tu id de Telegram, <code>{chat_id}</code>, "
+                 f"sí queda:\n\n{record}" if record else
+                 f"No guardo nada de este chat. Su id es <code>{chat_id}</code> (lo ves aquí, pero no lo he guardado).")
+        await update.effective_message.reply_html(f"{first}\n\n{REMEMBERS}; /borrar_mis_datos lo borra.")
         return
     names = found.engine.kb.states
     followed = ", ".join(esc(names[s["state"]].name) for s in data["subscriptions"]) or "ninguna"
@@ -34,7 +73,7 @@ async def mis_datos(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         f"• Idioma: {esc(data['chat']['language'])}\n"
         f"• Suscripciones: {followed}\n\n"
         f"No guardo nombres, teléfonos ni tus mensajes. {REMEMBERS}.\n\n"
-        "Para borrarlo todo: /borrar_mis_datos"
+        + (f"{record}\n\nPara borrar lo demás: /borrar_mis_datos" if record else "Para borrarlo todo: /borrar_mis_datos")
     )
     await update.effective_message.reply_html(text)
 
@@ -44,9 +83,10 @@ async def borrar_mis_datos(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         InlineKeyboardButton("Sí, borrar todo", callback_data=encode_action("erase", str(update.effective_chat.id))),
         InlineKeyboardButton("No, cancelar", callback_data=encode_action("erase_no")),
     ]])
+    kept = f" {KEPT}" if _public_record(update, context) else ""
     await update.effective_message.reply_text(
         "¿Borro todo lo que guardo de este chat (su id, su idioma y sus suscripciones) y el tema de nuestra "
-        "conversación? Dejarás de recibir avisos.",
+        f"conversación? Dejarás de recibir avisos.{kept}",
         reply_markup=keyboard)
 
 
@@ -63,8 +103,9 @@ async def on_erase(update: Update, context: ContextTypes.DEFAULT_TYPE, arg: str)
     found.store.delete_chat_data(chat_id)
     found.engine.forget(chat_id)
     await query.answer("Datos borrados")
+    kept = f" {KEPT}" if _public_record(update, context) else ""
     await query.edit_message_text("Listo: borré el id de este chat, su idioma, sus suscripciones y el tema "
-                                  "de nuestra conversación. Si vuelves a escribirme, empezamos de cero.")
+                                  f"de nuestra conversación. Si vuelves a escribirme, empezamos de cero.{kept}")
 
 
 async def on_erase_cancelled(update: Update, context: ContextTypes.DEFAULT_TYPE, arg: str) -> None:

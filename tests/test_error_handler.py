@@ -50,3 +50,32 @@ async def test_an_update_that_is_not_an_update_is_only_logged(caplog):
         await on_error("not an update", context)
     assert "boom" in caplog.text
     context.bot.send_message.assert_not_awaited()
+
+
+def _message_from(text: str) -> Update:
+    person = User(id=4242, first_name="Anastasia", last_name="Quiroga", username="anaquiroga", is_bot=False)
+    chat = Chat(id=4242, type="private", first_name="Anastasia", username="anaquiroga")
+    message = Message(message_id=9, date=None, chat=chat, from_user=person, text=text)
+    return Update(update_id=31337, message=message)
+
+
+async def test_the_log_has_ids_and_kinds_but_no_names_usernames_or_text(caplog):
+    with caplog.at_level(logging.ERROR, logger="cocreabot.errors"):
+        await on_error(_message_from("mi teléfono es 5512345678"), _context(RuntimeError("boom")))
+        await on_error(_message_from("/paso ⁴ 5512345678"), _context(RuntimeError("boom")))
+    logged = caplog.text
+    assert "31337" in logged and "4242" in logged and '"kind": "message"' in logged and "boom" in logged
+    assert '"content": "text"' in logged and '"content": "command /paso"' in logged
+    for private in ("Anastasia", "Quiroga", "anaquiroga", "5512345678", "teléfono"):
+        assert private not in logged
+
+
+async def test_forged_button_data_is_not_logged(caplog, monkeypatch):
+    person = User(id=7, first_name="Ana", is_bot=False)
+    query = CallbackQuery(id="q2", from_user=person, chat_instance="c", data="Ana Quiroga 5512345678",
+                          message=Message(message_id=1, date=None, chat=CHAT))
+    monkeypatch.setattr(CallbackQuery, "answer", AsyncMock())
+    with caplog.at_level(logging.ERROR, logger="cocreabot.errors"):
+        await on_error(Update(update_id=2, callback_query=query), _context(RuntimeError("boom")))
+    assert '"kind": "callback_query"' in caplog.text and "unreadable, 22 bytes" in caplog.text
+    assert "Quiroga" not in caplog.text and "5512345678" not in caplog.text

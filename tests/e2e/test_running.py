@@ -71,6 +71,10 @@ def test_a_token_the_server_rejects_or_a_server_that_is_down_is_one_clear_line(t
         result = run_bot(env)
     assert result.returncode != 0
     assert_one_clear_line(result, "TELEGRAM_")
+    secret = env["TELEGRAM_BOT_TOKEN"].partition(":")[2]
+    assert secret not in result.stderr + result.stdout  # only the bot id may be shown
+    if problem == "token rejected by the server":
+        assert "987654321" in result.stderr
 
 
 def test_sigterm_after_a_conversation_exits_cleanly(tmp_path):
