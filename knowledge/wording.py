@@ -272,13 +272,16 @@ STL_FILTER_LABELS = {
 }
 
 
-def filter_label(attribute: str, value: str, year: int | None = None, also: tuple[str, ...] = ()) -> str:
+def filter_label(attribute: str, value: str, year: int | None = None, also: tuple[str, ...] = (),
+                 year_of: str | None = None) -> str:
+    """'firmaron la Declaratoria de Gobierno Abierto en 2016 y tenían un STL instalado'."""
     label = STL_FILTER_LABELS[value] if attribute == "stl" and value in STL_FILTER_LABELS else FILTER_LABELS[value]
-    if also:
-        label += "".join(f" y {FILTER_LABELS[v]}" for v in also)
-    if year and attribute == "stl":
-        return f"{label}, instalado en {year}"
-    return f"{label} en {year}" if year else label
+    if year and year_of != "declaratoria":
+        label += f" en {year}"
+    label += "".join(f" y {FILTER_LABELS[v]}" for v in also)
+    if year and year_of == "declaratoria":
+        label += f" y firmaron la Declaratoria en {year}"
+    return label
 
 
 def entities_word(count: int) -> str:

@@ -76,10 +76,10 @@ class Answerer:
         return self._factual("\n".join(lines), list(cited), buttons, intent="state_status", state=state.name)
 
     def state_list(self, states: list[State], attribute: str, value: str, year: int | None, among: tuple[str, ...] = (),
-                   also: tuple[str, ...] = ()) -> Reply:
+                   also: tuple[str, ...] = (), year_of: str | None = None) -> Reply:
         """«¿Qué estados …?»: how many and which, grouped, dated and cited; the document's own
         count next to it when it differs."""
-        label = wording.filter_label(attribute, value, year, also)
+        label = wording.filter_label(attribute, value, year, also, year_of)
         scope = self._scope(among)
         lines = [f"<b>{len(states)} {esc(wording.entities_word(len(states)))}{esc(scope)} {esc(label)}</b> "
                  f"<i>(a {esc(self._date_of(self.kb.states[next(iter(self.kb.states))].exercise).human())})</i>", ""]
@@ -94,10 +94,10 @@ class Answerer:
         return self._factual("\n".join(_squeeze(lines)), cited + self._counting_figures(attribute, value, year), buttons, intent="figures")
 
     def state_count(self, states: list[State], attribute: str, value: str, year: int | None, among: tuple[str, ...] = (),
-                    also: tuple[str, ...] = ()) -> Reply:
+                    also: tuple[str, ...] = (), year_of: str | None = None) -> Reply:
         """«¿Cuántos estados …?»: the number first, the names after, then the other documents'
         versions of the same count, newest first."""
-        label = wording.filter_label(attribute, value, year, also)
+        label = wording.filter_label(attribute, value, year, also, year_of)
         date = self._date_of(self.kb.states[next(iter(self.kb.states))].exercise).human()
         lines = [f"<b>{len(states)}</b> {esc(wording.entities_word(len(states)))}{esc(self._scope(among))} {esc(label)}, a {esc(date)}.", ""]
         if states:

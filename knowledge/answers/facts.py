@@ -68,7 +68,7 @@ def verdict(state: State, attribute: str, value: str | None, year: int | None = 
 
 
 def matching(kb: KnowledgeBase, attribute: str | None, value: str, year: int | None = None,
-             among: tuple[str, ...] = (), also: tuple[str, ...] = ()) -> list[State] | None:
+             among: tuple[str, ...] = (), also: tuple[str, ...] = (), year_of: str | None = None) -> list[State] | None:
     """The states that meet a filter (and every further value), in alphabetical order; None
     when the records cannot say."""
     tests = [predicate(attribute, value), *(predicate(FILTERS[v][0], v) for v in also)]
@@ -77,7 +77,7 @@ def matching(kb: KnowledgeBase, attribute: str | None, value: str, year: int | N
     states = [kb.states[s] for s in among] if among else list(kb.states.values())
     chosen = [s for s in states if all(t(s) for t in tests)]
     if year is not None:
-        chosen = [s for s in chosen if _year_of(s, filter_attribute(attribute, value)) == year]
+        chosen = [s for s in chosen if _year_of(s, year_of or filter_attribute(attribute, value)) == year]
     return sorted(chosen, key=lambda s: wording.sort_key(s.name))
 
 

@@ -19,7 +19,8 @@ MISSING_WHAT = {
     "people": "nombres de integrantes, titulares o personas funcionarias",
     "money": "presupuestos, costos ni sueldos",
     "meeting": "fechas ni horarios de reuniones, sesiones o talleres",
-    "progress": "el avance de cada compromiso ni cifras por municipio",
+    "progress": "el contenido ni el avance de cada compromiso, ni cifras por municipio",
+    "future": "lo que pasará: mis documentos llegan hasta 2022",
     "today": "cómo están las cosas hoy: mis documentos van de 2018 a 2022",
 }
 
@@ -76,10 +77,10 @@ def answer_which_states(a: "Answerer", r: Request) -> Reply:
     value = _filter_value(r)
     if value is None:
         return a.figures(r.figures, lead="¿Qué estados quieres ver? Por ejemplo: los que firmaron, los que tienen STL, los que tienen plan.")
-    listed = facts.matching(a.kb, r.attribute, value, r.year, among=r.states, also=r.also)
+    listed = facts.matching(a.kb, r.attribute, value, r.year, among=r.states, also=r.also, year_of=r.year_of)
     if listed is None:
         return a.unknown_per_state(value)
-    return a.state_list(listed, facts.filter_attribute(r.attribute, value), value, r.year, among=r.states, also=r.also)
+    return a.state_list(listed, facts.filter_attribute(r.attribute, value), value, r.year, among=r.states, also=r.also, year_of=r.year_of)
 
 
 def answer_how_many(a: "Answerer", r: Request) -> Reply:
@@ -90,10 +91,10 @@ def answer_how_many(a: "Answerer", r: Request) -> Reply:
     counts_states = r.value is not None or a.counts_states(r.figures) or (r.attribute is not None and not r.figures)
     if value is None or not counts_states or len(r.states) == 1:
         return a.figures(r.figures, state=r.state)
-    listed = facts.matching(a.kb, r.attribute, value, r.year, among=r.states, also=r.also)
+    listed = facts.matching(a.kb, r.attribute, value, r.year, among=r.states, also=r.also, year_of=r.year_of)
     if listed is None:
         return a.unknown_per_state(value)
-    return a.state_count(listed, facts.filter_attribute(r.attribute, value), value, r.year, among=r.states, also=r.also)
+    return a.state_count(listed, facts.filter_attribute(r.attribute, value), value, r.year, among=r.states, also=r.also, year_of=r.year_of)
 
 
 def answer_step(a: "Answerer", r: Request) -> Reply:

@@ -71,7 +71,8 @@ class Memory:
         return context
 
     def remember(self, chat: Hashable, request: Request) -> None:
-        if request.form in ("ack", "clarify", "more", "greeting", "help"):
+        if request.form in ("ack", "clarify", "more", "greeting", "help") or (
+                request.form == "out_of_scope" and not request.states):  # nothing to refer back to
             current = self.get(chat)
             if current is None:
                 return
@@ -152,12 +153,14 @@ class FollowUps:
         kind = self.kind(words)
         if kind is not None:
             return kind
-        names_something = found.states or found.term or found.cue("attribute") or found.cue("value")
+        names_something = (found.states or found.term or found.cue("attribute") or found.cue("value")
+                            or set(found.cue("form")) - {"greeting", "help"} or found.reference.step is not None)
         for size in range(len(tokens) - 1, 0, -1):
             head = " ".join(tokens[:size])
             kind = self.kind(head)
-            if kind in ("ack", "clarify") and len(tokens) - size <= 2 and not names_something and (
-                    " " in head or kind == "ack"):
+            if kind == "ack" and not names_something:  # 'ok gracias, me sirve pa la nota'
+                return kind
+            if kind == "clarify" and len(tokens) - size <= 2 and not names_something and " " in head:
                 return kind
         if len(tokens) <= 5:
             padded = f" {words} "
@@ -184,6 +187,8 @@ class FollowUps:
         """«¿Y cuándo la presentaron?», «¿y su plan?»: the states of the last question, with what
         this message asks about them."""
         request = understand(replace(found, states=context.states, state_spans=(), described_step=None))
+        if request.form in ("which_states", "how_many") and not found.asks_for_states and request.attribute:
+            request = replace(request, form="yes_no")  # «¿y tiene secretariado?» about the same state
         if request.form in ("out_of_scope", "greeting", "help") and request.missing is None:
             return None
         if request.form in ("what_is", "steps_overview", "step", "phase"):

@@ -52,6 +52,7 @@ class Found:
     phases_asked: bool = False
     asks_for_states: bool = False  # «¿qué estados…?», «¿cuántas entidades…?»
     question_start: int = 0  # the token where the question begins, after sentences of context
+    interrogative: str | None = None  # the first question word (cuándo, qué, cuántos…), if any
 
     def cue(self, namespace: str) -> tuple[str, ...]:
         return self.cues.get(namespace, ())
@@ -70,6 +71,7 @@ class EntityFinder:
         self._in_scope = PhraseMatcher((p, True) for p in vocabulary.phrases["place.in_scope_phrases"])
         self._not_values = PhraseMatcher((p, True) for p in vocabulary.phrases["words.not_values"])
         self._list_cues = PhraseMatcher((p, True) for p in vocabulary.phrases["words.list_cues"])
+        self._interrogatives = PhraseMatcher((p, p) for p in vocabulary.phrases["words.interrogatives"])
         self._steps = PhraseMatcher(_step_phrases(kb, norm))
         self._phases = PhraseMatcher(_phase_phrases(kb, norm))
         self._terms = PhraseMatcher(_term_phrases(kb, norm))
@@ -77,7 +79,8 @@ class EntityFinder:
         # Typos are mended toward the words of states, steps, phases, terms and the forms' and
         # facts' cues; out-of-scope and missing-data words are read as typed.
         findable = [self._states, self._steps, self._phases, self._terms, *(self._cues[ns] for ns in SPELLED)]
-        self.speller = Speller(set().union(*(m.phrases() for m in findable)), guard)
+        conversation = {tuple(p.split()) for phrases in vocabulary.of("followup").values() for p in phrases}
+        self.speller = Speller(set().union(*(m.phrases() for m in findable)) | conversation, guard)
         self._negation = vocabulary.words("negation.words")
         self._as_of = vocabulary.words("words.as_of")
         self._year_numbers: dict[str, int] = vocabulary.maps["words.year_numbers"]
@@ -105,7 +108,8 @@ class EntityFinder:
         ambiguous = () if states else self._ambiguous_states(tokens, blocked)
         spans = self._find_cues(tokens)
         cues = {namespace: _unique(name for name, _, _ in found) for namespace, found in spans.items()}
-        reference = self._step_reference(tokens, bool(cues.get("form") and "step" in cues["form"]))
+        reference = self._step_reference(tokens, bool(cues.get("form") and "step" in cues["form"]),
+                                         (term_match.start, term_match.end) if term_match else None)
         return Found(
             tokens=tuple(tokens),
             states=states,
@@ -121,6 +125,7 @@ class EntityFinder:
             negated=bool(self._negation & set(tokens)),
             phases_asked=bool(self._about_phases & set(tokens)) and "pasos" not in tokens,
             asks_for_states=bool(self._list_cues.find(tokens)),
+            interrogative=next((m.value for m in self._interrogatives.find(tokens)), None),
         )
 
     def _described(self, tokens: list[str]) -> int | None:
@@ -181,7 +186,8 @@ class EntityFinder:
 
     # -- steps and phases ------------------------------------------------------------------------
 
-    def _step_reference(self, tokens: list[str], asks_which_step: bool) -> StepReference:
+    def _step_reference(self, tokens: list[str], asks_which_step: bool,
+                        term_span: tuple[int, int] | None = None) -> StepReference:
         """A step or phase named by number, ordinal, name or content, or as after/before a step."""
         about_phases = bool(self._about_phases & set(tokens))
         phase_number = self._numbered(tokens, self._phase_words, PHASE_COUNT)
@@ -201,6 +207,9 @@ class EntityFinder:
         if named_phase and (about_phases or not named_step):
             match = named_phase[0]
             return StepReference(phase=match.value, start=match.start, end=match.end)
+        if term_span is not None and not self._step_words & set(tokens):
+            # 'la declaratoria' names a glossary term; it names step 1 only with 'paso' or 'etapa'
+            named_step = [m for m in named_step if (m.start, m.end) != term_span]
         if named_step:
             match = max(named_step, key=lambda m: m.end - m.start)
             number = self._shifted(match.value, match.start, tokens, match.end)

@@ -47,7 +47,7 @@ VALUES: tuple[str, ...] = (
     "implementation", "has_pal", "published", "no_pal", "ogp_local",
 )
 # Data the store does not hold, asked about a state or the initiative.
-MISSING: tuple[str, ...] = ("contact", "people", "money", "meeting", "progress", "today")
+MISSING: tuple[str, ...] = ("contact", "people", "money", "meeting", "progress", "future", "today")
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,7 @@ class Request:
     also: tuple[str, ...] = ()  # further values that must hold too ('su primer plan, publicado')
     either_or: bool = False  # a value and its opposite were asked ('¿abierta o cerrada?')
     year: int | None = None
+    year_of: str | None = None  # the fact the year belongs to, when not the one asked ('firmaron en 2016 y tienen STL')
     step: int | None = None
     phase: int | None = None
     term: str | None = None

@@ -133,6 +133,8 @@ class Understander:
             return None  # no word about calls, documents or notices: the message asks something else
         states, reference = found.states, found.reference
         attribute, value, also = self._attribute_and_value(found)
+        year_of = "declaratoria" if found.year and attribute not in (None, "declaratoria") and \
+            "declaratoria" in found.cue("attribute") else None
         common = dict(states=states, ambiguous_states=found.ambiguous_states if not states else ())
         asks_which = "which_states" in found.cue("form")
         if form == "compare" or form == "which_states" and len(states) >= 2 and not asks_which:
@@ -143,7 +145,8 @@ class Understander:
             if not states and not found.ambiguous_states:
                 return None
             if len(states) >= 2 and form == "yes_no" and attribute and asks_which:
-                return Request("which_states", attribute=attribute, value=value, also=also, year=found.year, **common)
+                return Request("which_states", attribute=attribute, value=value, also=also, year=found.year,
+                               year_of=year_of, **common)
             if len(states) >= 2 and form in ("status", "yes_no"):
                 form = "compare"
             if form == "when" and attribute is None:
@@ -164,9 +167,10 @@ class Understander:
         if form == "what_is":
             return Request(form, term=found.term, states=states) if found.term else None
         if form in ("which_states", "how_many"):
+            also = also + self._named_facts(found, attribute, value, also)
             if found.asks_for_states and len(states) == 1:
                 common = dict(states=(), ambiguous_states=())  # the asker's state, not the list's scope
-            return Request(form, attribute=attribute, value=value, also=also, year=found.year,
+            return Request(form, attribute=attribute, value=value, also=also, year=found.year, year_of=year_of,
                            figures=self._figures(found), **common)
         if form == "steps_overview":
             return Request(form, phases_asked=found.phases_asked)
@@ -205,6 +209,24 @@ class Understander:
         if attribute is None and found.term in TERM_ATTRIBUTE:
             attribute = TERM_ATTRIBUTE[found.term]
         return attribute, value, self._also(value, candidates, attributes)
+
+    def _named_facts(self, found: Found, attribute: str | None, value: str | None, also: tuple[str, ...]) -> tuple[str, ...]:
+        """In a list or a count, a fact named with no value of its own is one more condition:
+        «¿qué estados firmaron en 2016 y llegaron a instalar STL?» (signed in 2016, and an STL)."""
+        if value is None:
+            return ()
+        covered = {VALUE_ATTRIBUTE[v] for v in (value, *also)} | {REFINES.get(VALUE_ATTRIBUTE[v]) for v in (value, *also)}
+        extra = []
+        for name, start, _ in found.spans.get("attribute", ()):
+            if name in covered or name not in NAMED_FACT_DEFAULT or name in (attribute,):
+                continue
+            default = NAMED_FACT_DEFAULT[name]
+            if default in NEGATED_VALUE and self.finder.negated_before(found.tokens, start, reach=3):
+                default = NEGATED_VALUE[default]
+            if default not in extra:
+                extra.append(default)
+                covered.add(name)
+        return tuple(extra)
 
     @staticmethod
     def _either_or(found: Found) -> bool:
@@ -401,6 +423,8 @@ AFTER_SIGNING = frozenset(("active", "impasse", "inactive", "outside_strategy", 
                            "has_pal", "published", "ogp_local"))
 # Statuses of one fact: a state has one of them, so two named together are alternatives, not both.
 EXCLUSIVE_VALUES = frozenset(("active", "impasse", "inactive", "outside_strategy", "installed", "not_installed", "installing"))
+# The condition a fact named alone adds to a list ('… y tienen STL'); the word 'ejercicio' adds none.
+NAMED_FACT_DEFAULT = {"stl": "installed", "pal": "has_pal"}
 # Attributes that refine another one: how an STL was installed and what kind it is.
 REFINES = {"stl_installation": "stl", "stl_kind": "stl"}
 # What «¿qué estados no tienen STL / plan?» asks, when no value phrase says it.
