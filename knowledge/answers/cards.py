@@ -112,6 +112,15 @@ class Answerer:
         buttons = _rows([Button(wording.short_name(s.name), Action("state", s.slug)) for s in states[:12]], 3)
         return self._factual("\n".join(_squeeze(lines)), cited or [self.kb.states[next(iter(self.kb.states))].exercise], buttons, intent="figures")
 
+    def particular_states(self, found: tuple[tuple[str, int], ...]) -> Reply:
+        """The states whose particularities a question names, each with what the documents say."""
+        items = [(self.kb.states[slug], self.kb.states[slug].particularities[index]) for slug, index in found]
+        lines = [f"<b>{len(items)} {esc(wording.entities_word(len(items)))}</b>, según lo particular de cada una:", ""]
+        lines += [f"• <b>{esc(state.name)}: {esc(item.title)}.</b> {esc(item.text)}{self._source_tag(item, state)}"
+                  for state, item in items]
+        buttons = _rows([Button(wording.short_name(state.name), Action("state", state.slug)) for state, _ in items[:12]], 3)
+        return self._factual("\n".join(lines), [item for _, item in items], buttons, intent="figures")
+
     def unknown_per_state(self, value: str) -> Reply:
         """A filter the documents count but never list state by state (multiactor STL, OGP Local)."""
         attribute = facts.FILTERS[value][0]

@@ -74,6 +74,8 @@ def answer_compare(a: "Answerer", r: Request) -> Reply:
 
 
 def answer_which_states(a: "Answerer", r: Request) -> Reply:
+    if r.particular:
+        return a.particular_states(r.particular)
     value = _filter_value(r)
     if value is None:
         return a.figures(r.figures, lead="¿Qué estados quieres ver? Por ejemplo: los que firmaron, los que tienen STL, los que tienen plan.")

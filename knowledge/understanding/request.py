@@ -69,6 +69,7 @@ class Request:
     audience: str | None = None  # who asks, for how_to_participate
     missing: str | None = None  # what the store does not hold (contact, people, money…)
     particularity: int | None = None  # index of the particularity of states[0] that is asked about
+    particular: tuple[tuple[str, int], ...] = ()  # (slug, index) of the particularities a list asks about
     figures: tuple[str, ...] = ()  # ids of the headline figures the words point to, best first
     follow_up: bool = False  # resolved against the conversation
     refers_to: str | None = None  # for ack/clarify/more: the form of the turn referred to

@@ -151,10 +151,11 @@ class Understander:
                 form = "compare"
             if form == "when" and attribute is None:
                 attribute = "declaratoria"
-            if form == "yes_no" and attribute is None:
-                return None
+            particularity = self._particularity(states, found)
+            if form == "yes_no" and attribute is None and particularity is None:
+                return None  # a yes or no about nothing the store holds
             return Request(form, attribute=attribute, value=value, also=also, year=found.year,
-                           either_or=self._either_or(found), particularity=self._particularity(states, found), **common)
+                           either_or=self._either_or(found), particularity=particularity, **common)
         if form == "step":
             if reference.bad_number is not None and reference.phase is None:
                 return Request(form, bad_number=reference.bad_number)
@@ -168,10 +169,11 @@ class Understander:
             return Request(form, term=found.term, states=states) if found.term else None
         if form in ("which_states", "how_many"):
             also = also + self._named_facts(found, attribute, value, also)
+            particular = () if value else self._particular(found)
             if found.asks_for_states and len(states) == 1:
                 common = dict(states=(), ambiguous_states=())  # the asker's state, not the list's scope
             return Request(form, attribute=attribute, value=value, also=also, year=found.year, year_of=year_of,
-                           figures=self._figures(found), **common)
+                           figures=self._figures(found), particular=particular, **common)
         if form == "steps_overview":
             return Request(form, phases_asked=found.phases_asked)
         if form == "participate":
@@ -272,13 +274,21 @@ class Understander:
         """The particularity of the first state that the words point to ('los monitores de Veracruz')."""
         if not states:
             return None
+        return self._best_particularity(states[0], found)[0]
+
+    def _best_particularity(self, slug: str, found: Found) -> tuple[int | None, int]:
         padded = f" {' '.join(found.tokens)} "
         best, best_weight = None, 0
-        for index, item in enumerate(self._kb.states[states[0]].particularities):
+        for index, item in enumerate(self._kb.states[slug].particularities):
             weight = sum(len(k.split()) for k in self._folded_keywords(item.keywords) if f" {k} " in padded)
             if weight > best_weight:
                 best, best_weight = index, weight
-        return best
+        return best, best_weight
+
+    def _particular(self, found: Found) -> tuple[tuple[str, int], ...]:
+        """«¿Qué planes tienen alcance limitado?»: the states whose particularities the words name."""
+        found_in = ((slug, self._best_particularity(slug, found)) for slug in self._kb.states)
+        return tuple((slug, index) for slug, (index, weight) in found_in if index is not None)
 
     def _figures(self, found: Found) -> tuple[str, ...]:
         """The headline figures whose keywords the message contains best (ties kept)."""
@@ -342,11 +352,11 @@ def _siblings_by_their_cue(ranked: list, found: Found) -> list:
 def _out_of_scope_last(ranked: list, found: Found) -> list:
     """Out of scope is the fallback, not a veto: a message that names something the store knows
     (a state, a term, a step, a fact of a state) and no out-of-scope topic is answered from the store."""
-    if ranked[0].form != "out_of_scope" or found.cue("out_of_scope") or found.cue("missing"):
+    if found.cue("out_of_scope") or found.cue("missing"):
         return ranked
     names_known = (found.states or found.ambiguous_states or found.term or found.cue("attribute") or found.cue("value")
                    or found.reference.step is not None or found.reference.phase is not None)
-    return [*ranked[1:], ranked[0]] if names_known else ranked
+    return sorted(ranked, key=lambda r: r.form == "out_of_scope") if names_known else ranked
 
 
 def _in_the_question(start: int, found: Found) -> bool:
