@@ -220,38 +220,29 @@ def _without_leading(tokens: list[str]) -> list[str]:
 
 
 def _moved(context: Context, kind: str | None, found: Found, last_words: frozenset[str]) -> Request | None:
+    """The step or phase a follow-up moves to: the next, the previous, the last, or by number."""
     reference = found.reference
     if found.tokens and found.tokens[-1] in last_words and kind is None:
         kind = "last"
     if context.phase is not None or context.form == "steps_overview" and context.phases_asked:
-        if kind in ("next", "previous"):
-            if context.phase is None:
-                return None
-            target = context.phase + (1 if kind == "next" else -1)
-        elif kind == "last":
-            target = PHASE_COUNT
-        else:
-            target = reference.phase or reference.step or _number(found)
-        if target is None:
-            return None
-        if 1 <= target <= PHASE_COUNT:
-            return Request("phase", phase=target, follow_up=True)
-        return Request("phase", bad_number=target, follow_up=True)
+        return _move("phase", context.phase, PHASE_COUNT, kind, reference.phase or reference.step or _number(found))
     if context.step is not None or context.form in ("step", "steps_overview"):
-        if kind in ("next", "previous"):
-            if context.step is None:
-                return None
-            target = context.step + (1 if kind == "next" else -1)
-        elif kind == "last":
-            target = STEP_COUNT
-        else:
-            target = reference.step or reference.bad_number or _number(found)
-        if target is None:
-            return None
-        if 1 <= target <= STEP_COUNT:
-            return Request("step", step=target, follow_up=True)
-        return Request("step", bad_number=target, follow_up=True)
+        return _move("step", context.step, STEP_COUNT, kind, reference.step or reference.bad_number or _number(found))
     return None
+
+
+def _move(form: str, current: int | None, last: int, kind: str | None, named: int | None) -> Request | None:
+    if kind in ("next", "previous"):
+        if current is None:
+            return None
+        target = current + (1 if kind == "next" else -1)
+    else:
+        target = last if kind == "last" else named
+    if target is None:
+        return None
+    if 1 <= target <= last:
+        return Request(form, follow_up=True, **{form: target})
+    return Request(form, bad_number=target, follow_up=True)
 
 
 def _number(found: Found) -> int | None:

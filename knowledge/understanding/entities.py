@@ -228,11 +228,7 @@ class EntityFinder:
     def shifted_description(self, number: int, tokens: list[str]) -> int:
         """'lo que va después del árbol': the step after the one described."""
         padded = f" {' '.join(tokens)} "
-        if any(f" {w} " in padded for w in self._after) or any(f" {w} " in padded for w in self._after_trailers):
-            return number + 1
-        if any(f" {w} " in padded for w in self._before):
-            return number - 1
-        return number
+        return self._shift(number, padded, padded)
 
     def names_steps(self, tokens: list[str]) -> bool:
         return bool(self._step_words & set(tokens))
@@ -291,8 +287,10 @@ class EntityFinder:
     def _shifted(self, number: int, start: int, tokens: list[str], end: int) -> int:
         """The step after or before the one named: 'después de instalar el secretariado' is 5, and
         so is 'instalado el secretariado, ¿qué sigue?'."""
-        before = f" {' '.join(tokens[max(0, start - 3):start])} "
-        after = f" {' '.join(tokens[end:end + 3])} "
+        return self._shift(number, f" {' '.join(tokens[max(0, start - 3):start])} ", f" {' '.join(tokens[end:end + 3])} ")
+
+    def _shift(self, number: int, before: str, after: str) -> int:
+        """One more when 'después de' comes before or 'qué sigue' after; one less for 'antes de'."""
         if any(f" {w} " in before for w in self._after) or any(f" {w} " in after for w in self._after_trailers):
             return number + 1
         if any(f" {w} " in before for w in self._before):
