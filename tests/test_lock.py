@@ -41,3 +41,41 @@ def test_the_cli_says_it_in_one_line(tmp_path, monkeypatch, capsys):
                      "--url", "https://stl.example/a.pdf"])
     err = capsys.readouterr().err.strip()
     assert code == 2 and err.startswith("Error: No puedo abrir la base de datos") and "\n" not in err
+
+
+def test_a_symlink_to_the_database_finds_it_locked(tmp_path):
+    real = tmp_path / "data" / "cocrea.db"
+    real.parent.mkdir()
+    Store(real).close()
+    link = tmp_path / "atajo.db"
+    link.symlink_to(real)
+    first = InstanceLock(real).acquire()
+    with pytest.raises(SettingsError, match=r"Ya hay un CocreaBot corriendo .*atajo\.db, que es .*data/cocrea\.db, pid \d+"):
+        InstanceLock(link).acquire()
+    first.release()
+    InstanceLock(link).acquire().release()
+
+
+def test_a_relative_path_or_a_hard_link_to_the_database_finds_it_locked(tmp_path, monkeypatch):
+    real = tmp_path / "cocrea.db"
+    Store(real).close()
+    (tmp_path / "otro-nombre.db").hardlink_to(real)
+    first = InstanceLock(real).acquire()
+    monkeypatch.chdir(tmp_path / ".")
+    for other in ("./cocrea.db", "../" + tmp_path.name + "/cocrea.db", "otro-nombre.db"):
+        with pytest.raises(SettingsError, match="Ya hay un CocreaBot corriendo"):
+            InstanceLock(other).acquire()
+    first.release()
+    InstanceLock("otro-nombre.db").acquire().release()
+
+
+def test_the_cli_can_write_while_the_bot_holds_the_lock(tmp_path):
+    real = tmp_path / "cocrea.db"
+    Store(real).close()
+    lock = InstanceLock(real).acquire()
+    try:
+        store = Store(real)
+        assert store.subscribe(1, "jalisco")  # the database itself is not blocked for SQLite
+        store.close()
+    finally:
+        lock.release()

@@ -106,3 +106,28 @@ def test_sigterm_mid_burst_loses_nothing_and_answers_nothing_twice(tmp_path):
         assert answers == [2] + [1] * (len(people) - 1)
         for process in (first, second):
             assert "Traceback" not in process.log(), process.log()
+
+
+def test_a_second_bot_through_a_symlink_to_the_database_refuses_to_start(tmp_path):
+    """Two copies over one database would send every notice twice: another name for the same
+    file (a symlink here) must find it locked."""
+    real = tmp_path / "datos" / "cocrea.db"
+    real.parent.mkdir()
+    link = tmp_path / "atajo.db"
+    link.symlink_to(real)
+    with BotApiEmulator() as emu:
+        first = BotProcess(emu, real).start()
+        try:
+            second = run_bot({"COCREA_DB": str(link), "TELEGRAM_BOT_TOKEN": emu.token,
+                              "TELEGRAM_API_BASE_URL": emu.base_url}, timeout=30)
+            assert result_refused(second)
+            assert emu.status_count(409) == 0, "the second copy must not have polled at all"
+            assert first.process.poll() is None
+        finally:
+            assert first.stop() == 0, first.log()
+
+
+def result_refused(result: subprocess.CompletedProcess) -> bool:
+    assert result.returncode == 2, result.stderr
+    assert_one_clear_line(result, "Ya hay un CocreaBot corriendo con esta base de datos")
+    return True
