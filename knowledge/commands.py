@@ -6,6 +6,7 @@ from __future__ import annotations
 from knowledge.engine import Engine
 from knowledge.models import PHASE_COUNT, STEP_COUNT
 from knowledge.reply import Action, Reply, esc
+from knowledge.text import ascii_int
 
 READ_ONLY_COMMANDS = (
     "start", "ayuda", "help", "estado", "pasos", "paso", "fases", "fase", "glosario", "fuentes",
@@ -41,7 +42,7 @@ def action_reply(engine: Engine, action: Action) -> Reply | None:
     if action.kind == "term" and action.arg in kb.terms:
         return answers.term(action.arg)
     if action.kind == "terms":
-        return answers.glossary_index(int(action.arg) if action.arg.isdigit() else 0)
+        return answers.glossary_index(ascii_int(action.arg) or 0)
     if action.kind == "docs" and action.arg in kb.states:
         return answers.documents(action.arg)
     if action.kind == "convs" and (action.arg in kb.states or action.arg == ""):
@@ -87,8 +88,8 @@ def _estado(engine: Engine, arg: str) -> Reply:
 def _paso(engine: Engine, arg: str) -> Reply:
     if not arg:
         return engine.answers.steps_overview()
-    if arg.isdigit():
-        number = int(arg)
+    number = ascii_int(arg)
+    if number is not None:
         return engine.answers.step(number) if 1 <= number <= STEP_COUNT else engine.answers.no_such_step(number)
     understood = engine.understand(f"paso {arg}")
     if understood.step:
@@ -99,10 +100,11 @@ def _paso(engine: Engine, arg: str) -> Reply:
 
 
 def _fase(engine: Engine, arg: str) -> Reply:
-    if arg.isdigit() and 1 <= int(arg) <= PHASE_COUNT:
-        return engine.answers.phase(int(arg))
-    if arg.isdigit():
-        return engine.answers.no_such_step(int(arg), phase=True)
+    number = ascii_int(arg)
+    if number is not None and 1 <= number <= PHASE_COUNT:
+        return engine.answers.phase(number)
+    if number is not None:
+        return engine.answers.no_such_step(number, phase=True)
     return engine.answers.phases_overview()
 
 
@@ -130,7 +132,7 @@ def _documentos(engine: Engine, arg: str) -> Reply:
 
 
 def _in_range(text: str, top: int) -> bool:
-    return text.isdigit() and 1 <= int(text) <= top
+    return 1 <= (ascii_int(text) or 0) <= top
 
 
 _COMMANDS = {

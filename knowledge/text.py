@@ -15,6 +15,15 @@ _REPEATS = re.compile(r"([a-z])\1{2,}")
 _LETTER_DIGIT = re.compile(r"(?<=[a-z])(?=\d)")
 
 
+def ascii_int(text: str, max_digits: int = 18) -> int | None:
+    """The number written in `text` when it is only ASCII digits (at most `max_digits`, so it fits
+    SQLite's 64-bit integers), else None. str.isdigit() alone is not enough: '⁴' passes it and
+    int() refuses it; '٣' passes both."""
+    if 0 < len(text) <= max_digits and text.isascii() and text.isdigit():
+        return int(text)
+    return None
+
+
 def fold(text: str) -> str:
     """Lower case, no accents (ñ becomes n, as many type it), only letters, digits and single spaces."""
     decomposed = unicodedata.normalize("NFKD", text.lower())

@@ -105,7 +105,9 @@ class FormClassifier:
         self.forms = tuple(sorted(log_likelihood))
         self._log_likelihood = log_likelihood
         self._unseen = unseen
-        self._known = set().union(*(set(table) for table in log_likelihood.values())) if log_likelihood else set()
+        known = set().union(*(set(table) for table in log_likelihood.values())) if log_likelihood else set()
+        # One row per feature, a log-likelihood per form: scoring a message adds up its rows.
+        self._rows = {f: tuple(log_likelihood[form].get(f, unseen[form]) for form in self.forms) for f in known}
 
     @classmethod
     def train(cls, examples: Iterable[tuple[str, Counter]]) -> "FormClassifier":
@@ -150,11 +152,10 @@ class FormClassifier:
             pass  # a read-only home: train at each start, as without a cache
 
     def rank(self, feats: Counter) -> list[Ranked]:
-        scores = {}
-        for form in self.forms:
-            table, unseen = self._log_likelihood[form], self._unseen[form]
-            scores[form] = sum(count * table.get(f, unseen) for f, count in feats.items() if f in self._known)
-        top = max(scores.values())
-        exp = {form: math.exp(score - top) for form, score in scores.items()}
-        total = sum(exp.values())
-        return sorted((Ranked(form, value / total) for form, value in exp.items()), key=lambda r: -r.probability)
+        rows = [row if count == 1 else tuple(count * x for x in row)
+                for f, count in feats.items() if (row := self._rows.get(f)) is not None]
+        scores = [sum(column) for column in zip(*rows)] if rows else [0.0] * len(self.forms)
+        top = max(scores)
+        exp = [math.exp(score - top) for score in scores]
+        total = sum(exp)
+        return sorted((Ranked(form, value / total) for form, value in zip(self.forms, exp)), key=lambda r: -r.probability)
