@@ -1,9 +1,12 @@
 """The outbox dispatcher: a background task in the running bot that drains pending deliveries
 within Telegram's limits and never loses one.
 
-- Pace: one send every 1/rate seconds overall (30 a second by default), at most one a second
-  per private chat and one every 3 seconds per group (Telegram allows a group 20 a minute); at
-  most `concurrency` sends in flight, never thousands of tasks at once.
+- Pace: Telegram's overall budget (`rate`, 30 a second) is shared with the bot's replies, and
+  replies go first (bot/budget.py): notices are spaced evenly at `rate - margin` a second (29)
+  when nobody talks to the bot and at most `rate - reserve` (25) while people do, and never make
+  the sends of any one-second window more than `rate - margin`. At most one a second per private
+  chat and one every 3 seconds per group (Telegram allows a group 20 a minute); at most
+  `concurrency` sends in flight, never thousands of tasks at once.
 - A delivery is marked sent only after Telegram accepted it. A crash re-sends what was in
   flight: duplicates are bounded by `concurrency` (see README).
 - 429: everybody waits `retry_after`; the wait is persisted, so a restart keeps waiting.
@@ -24,6 +27,7 @@ from dataclasses import dataclass
 from telegram import Bot, Message
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 
+from bot.budget import NOTICE, SendBudget
 from bot.store import Delivery, Store
 from knowledge.reply import html_to_text
 
@@ -33,6 +37,7 @@ log = logging.getLogger("cocreabot.dispatcher")
 FLOOD_WAIT_KEY = "flood_wait_until"
 MAX_ATTEMPTS = 8
 MAX_BACKOFF_SECONDS = 600
+MAX_PACED_CHATS = 512  # entries of the per-chat pace kept before forgetting the chats no longer waiting
 CAPTION_LIMIT = 1024
 UNPARSABLE = "can't parse entities"
 GONE_CHAT_ERRORS = ("chat not found", "peer_id_invalid", "user is deactivated", "bot was kicked",
@@ -41,7 +46,9 @@ GONE_CHAT_ERRORS = ("chat not found", "peer_id_invalid", "user is deactivated", 
 
 @dataclass(frozen=True)
 class Pace:
-    rate: float = 30.0  # sends per second, overall
+    rate: float = 30.0  # Telegram's overall limit: sends in any one second, replies included
+    margin: float = 1.0  # notices stay this many a second under the limit, to absorb jitter
+    reserve: float = 5.0  # kept for replies while people talk to the bot (notices at most 25/s)
     per_chat_interval: float = 1.0  # seconds between two sends to one private chat
     per_group_interval: float = 3.0  # seconds between two sends to one group (20 a minute)
     concurrency: int = 8  # sends in flight at most
@@ -50,7 +57,8 @@ class Pace:
 
 
 class Dispatcher:
-    def __init__(self, bot: Bot, store: Store, pace: Pace = Pace(), clock=time.time, sleep=asyncio.sleep):
+    def __init__(self, bot: Bot, store: Store, pace: Pace = Pace(), clock=time.time, sleep=asyncio.sleep,
+                 budget: SendBudget | None = None):
         self.bot = bot
         self.store = store
         self.pace = pace
@@ -58,7 +66,8 @@ class Dispatcher:
         self.sleep = sleep
         self._in_flight: set[int] = set()
         self._chat_ready_at: dict[int, float] = {}
-        self._next_send_at = 0.0
+        # shared with the replies' rate limiter in the running bot (bot/app.py); its own otherwise
+        self.budget = budget or SendBudget(pace.rate, pace.margin, pace.reserve, clock=clock, sleep=sleep)
         self._slots = asyncio.Semaphore(pace.concurrency)
         self._stopping = asyncio.Event()
         self._wake = asyncio.Event()
@@ -68,7 +77,8 @@ class Dispatcher:
     # -- lifecycle --------------------------------------------------------------------------
 
     async def run(self) -> None:
-        log.info("dispatcher started (%.0f/s, %d in flight)", self.pace.rate, self.pace.concurrency)
+        log.info("dispatcher started (%.0f/s, %d in flight)", self.pace.rate - self.pace.margin, self.pace.concurrency)
+        NOTICE.set(True)  # this task's sends (and its children's) are notices: the budget paced them already
         while not self._stopping.is_set():
             try:
                 await self._round()
@@ -112,7 +122,7 @@ class Dispatcher:
         settled meanwhile, and False is returned (end the round) if a flood wait or stop() came,
         e.g. from a send that was still in flight."""
         await self._slots.acquire()
-        await self._wait_turn()
+        await self._wait_turn(delivery)
         if self._stopping.is_set() or self._flood_wait_left() > 0:
             self._slots.release()
             return False
@@ -121,6 +131,8 @@ class Dispatcher:
             return True
         self._in_flight.add(delivery.id)
         self._chat_ready_at[delivery.chat_id] = self.clock() + self._interval(delivery.chat_id)
+        if len(self._chat_ready_at) > MAX_PACED_CHATS:  # a long fan-out: one entry per chat reached so far
+            self._forget_paced_chats(self.clock())
         task = asyncio.create_task(self._deliver(delivery))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -133,13 +145,12 @@ class Dispatcher:
         """Keep the per-chat pace only for chats still waiting (not one entry per chat forever)."""
         self._chat_ready_at = {chat: ready for chat, ready in self._chat_ready_at.items() if ready > now}
 
-    async def _wait_turn(self) -> None:
-        """Space sends evenly at the overall rate (no bursts)."""
-        now = self.clock()
-        wait = self._next_send_at - now
-        if wait > 0:
-            await self.sleep(wait)
-        self._next_send_at = max(now, self._next_send_at) + 1.0 / self.pace.rate
+    async def _wait_turn(self, delivery: Delivery) -> None:
+        """The notice's turn in the budget shared with replies: evenly spaced, under the limit
+        in every second, after any reply that waits. A text too long for its file's caption
+        goes as two messages, so it takes two turns."""
+        two = bool(delivery.file_id) and not _caption_fits(delivery.html)
+        await self.budget.notice_turn(2 if two else 1)
 
     async def _deliver(self, delivery: Delivery) -> None:
         try:

@@ -396,3 +396,44 @@ def test_the_runtime_does_not_import_the_telegram_handlers(module):
     imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
     assert not {name for name in imported if name and name.split(".")[0] == "handlers"}
+
+
+# -- pacing with a margin (issue 13, item 13) ----------------------------------------------------
+
+def _most_in_one_second(times: list[float]) -> int:
+    """The most sends in any one-second window, both ends included."""
+    times, most, first = sorted(times), 0, 0
+    for last, t in enumerate(times):
+        while t - times[first] > 1.0 + 1e-6:
+            first += 1
+        most = max(most, last - first + 1)
+    return most
+
+
+async def test_never_more_than_the_limit_in_any_second_and_at_least_95_percent_of_it(store, clock):
+    subscribe(store, range(1, 601))
+    publish(store)
+    bot = FakeBot(clock)
+    await drain(make(bot, store, clock, rate=30.0), store)
+    times = sorted(s.at for s in bot.sends)
+    assert len(times) == 600
+    assert _most_in_one_second(times) <= 30
+    assert (len(times) - 1) / (times[-1] - times[0]) >= 0.95 * 30
+
+
+async def test_the_pace_of_chats_stays_bounded_during_a_long_fan_out(store, clock):
+    """One entry per chat reached would grow with the audience (+61 MiB after 200,000)."""
+    subscribe(store, range(1, 1501))
+    publish(store)
+    sizes: list[int] = []
+
+    class Watching(FakeBot):
+        async def send_message(self, chat_id, text, **kwargs):
+            sizes.append(len(dispatcher._chat_ready_at))
+            return await super().send_message(chat_id, text, **kwargs)
+
+    bot = Watching(clock)
+    dispatcher = make(bot, store, clock)
+    await drain(dispatcher, store, timeout=60)
+    assert len(bot.sends) == 1500
+    assert max(sizes) <= 600
