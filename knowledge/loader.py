@@ -113,6 +113,14 @@ def _read(path: Path, problems: _Problems) -> Any:
     except FileNotFoundError:
         problems.add(path.name, None, None, "no existe el archivo")
         return _UNREADABLE
+    except UnicodeDecodeError as problem:
+        line = problem.object[:problem.start].count(b"\n") + 1
+        problems.add(path.name, None, None, f"no está en UTF-8 (línea {line}, byte {problem.start + 1}); "
+                                            "guárdalo como UTF-8")
+        return _UNREADABLE
+    except OSError as problem:
+        problems.add(path.name, None, None, f"no puedo leerlo ({problem.strerror or problem})")
+        return _UNREADABLE
     try:
         return yaml.load(text, Loader=_YAML_LOADER)
     except yaml.YAMLError as exc:

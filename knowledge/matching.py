@@ -50,6 +50,10 @@ class Speller:
                 self._by_initial.setdefault(word[0], []).append(word)
         self.correct_word = lru_cache(maxsize=50_000)(self._correct_word)
 
+    def knows(self, word: str) -> bool:
+        """Whether a word belongs to the domain's vocabulary (or is an everyday word kept as is)."""
+        return word in self._keep
+
     def correct(self, tokens: list[str]) -> list[str]:
         mended = [self.correct_word(token) for token in tokens]
         for i in range(1, len(mended)):  # a short word after the start of a phrase: 'nuevo lion'

@@ -64,6 +64,7 @@ def features(found: Found, stopwords: frozenset[str], newest_source_year: int = 
         out["has:negation"] += 1
     out[f"length:{min(len(found.tokens) // 4, 5)}"] += 1
     out[f"asks:{found.interrogative or 'none'}"] += CUE_WEIGHT
+    out[f"foreign:{min(found.foreign, 3)}"] += CUE_WEIGHT
     return out
 
 

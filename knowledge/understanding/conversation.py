@@ -162,6 +162,8 @@ class FollowUps:
                 return kind
             if kind == "clarify" and len(tokens) - size <= 2 and not names_something and " " in head:
                 return kind
+            if kind == "more" and all(t in self._filler for t in tokens[size:]):  # 'dime más, porfa'
+                return kind
         if len(tokens) <= 5:
             padded = f" {words} "
             for kind in ("next", "previous"):

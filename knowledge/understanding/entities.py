@@ -53,6 +53,7 @@ class Found:
     asks_for_states: bool = False  # «¿qué estados…?», «¿cuántas entidades…?»
     question_start: int = 0  # the token where the question begins, after sentences of context
     interrogative: str | None = None  # the first question word (cuándo, qué, cuántos…), if any
+    foreign: int = 0  # content words the domain's vocabulary does not know ('visa', 'pensión')
 
     def cue(self, namespace: str) -> tuple[str, ...]:
         return self.cues.get(namespace, ())
@@ -126,6 +127,7 @@ class EntityFinder:
             phases_asked=bool(self._about_phases & set(tokens)) and "pasos" not in tokens,
             asks_for_states=bool(self._list_cues.find(tokens)),
             interrogative=next((m.value for m in self._interrogatives.find(tokens)), None),
+            foreign=sum(1 for t in tokens if len(t) > 3 and not t.isdigit() and not self.speller.knows(t)),
         )
 
     def _described(self, tokens: list[str]) -> int | None:

@@ -106,12 +106,19 @@ class Understander:
 
     def _classified(self, found: Found, message: str) -> Request:
         ranked = self.classifier.rank(self._features(found, message))
-        ranked = _out_of_scope_last(_siblings_by_their_cue(_lists_first(ranked, found), found), found)
+        ranked = _out_of_scope_last(_siblings_by_their_cue(_lists_first(self._meaning_first(ranked, found), found), found), found)
         for candidate in ranked:
             request = self._as(candidate.form, found)
             if request is not None:
                 return self._unknowable(replace(request, confidence=round(candidate.probability, 3)), found)
         return Request("out_of_scope", states=found.states, confidence=0.0)
+
+    def _meaning_first(self, ranked: list, found: Found) -> list:
+        """«¿Qué es el árbol de problemas?» asks what a term means, even when the term names a step
+        too; with 'paso' or 'etapa' it asks about the step."""
+        if "what_is" in found.cue("form") and found.term and not self.finder.names_steps(list(found.tokens)):
+            return sorted(ranked, key=lambda r: r.form != "what_is")
+        return ranked
 
     def _unknowable(self, request: Request, found: Found) -> Request:
         """A question about a state that asks for what the store does not hold (a contact, a
@@ -349,6 +356,9 @@ def _siblings_by_their_cue(ranked: list, found: Found) -> list:
     return ranked
 
 
+FOREIGN_WORDS_TOLERATED = 2  # content words outside the domain's vocabulary a known-topic question may carry
+
+
 def _out_of_scope_last(ranked: list, found: Found) -> list:
     """Out of scope is the fallback, not a veto: a message that names something the store knows
     (a state, a term, a step, a fact of a state) and no out-of-scope topic is answered from the store."""
@@ -356,7 +366,8 @@ def _out_of_scope_last(ranked: list, found: Found) -> list:
         return ranked
     names_known = (found.states or found.ambiguous_states or found.term or found.cue("attribute") or found.cue("value")
                    or found.reference.step is not None or found.reference.phase is not None)
-    return sorted(ranked, key=lambda r: r.form == "out_of_scope") if names_known else ranked
+    mostly_ours = found.foreign <= FOREIGN_WORDS_TOLERATED  # 'la pensión del bienestar en Chiapas' is not
+    return sorted(ranked, key=lambda r: r.form == "out_of_scope") if names_known and mostly_ours else ranked
 
 
 def _in_the_question(start: int, found: Found) -> bool:
