@@ -50,7 +50,7 @@ def test_understanding_on_the_tuning_part(tuned):
 
 def test_no_form_is_left_behind(tuned):
     for form, tally in tallies(tuned).items():
-        if tally.total >= 20:
+        if tally.total >= 30:
             assert tally.right / tally.total >= 0.8, form
 
 

@@ -106,9 +106,10 @@ class FormClassifier:
         self.forms = tuple(sorted(log_likelihood))
         self._log_likelihood = log_likelihood
         self._unseen = unseen
-        known = set().union(*(set(table) for table in log_likelihood.values())) if log_likelihood else set()
-        # One row per feature, a log-likelihood per form: scoring a message adds up its rows.
-        self._rows = {f: tuple(log_likelihood[form].get(f, unseen[form]) for form in self.forms) for f in known}
+        self._known = set().union(*(set(table) for table in log_likelihood.values())) if log_likelihood else set()
+        # One row per feature, a log-likelihood per form, made the first time the feature is met:
+        # scoring a message adds up its rows.
+        self._rows: dict[str, tuple[float, ...]] = {}
 
     @classmethod
     def train(cls, examples: Iterable[tuple[str, Counter]]) -> "FormClassifier":
@@ -152,9 +153,15 @@ class FormClassifier:
         except OSError:
             pass  # a read-only home: train at each start, as without a cache
 
+    def _row(self, feature: str) -> tuple[float, ...] | None:
+        row = self._rows.get(feature)
+        if row is None and feature in self._known:
+            row = self._rows[feature] = tuple(self._log_likelihood[f].get(feature, self._unseen[f]) for f in self.forms)
+        return row
+
     def rank(self, feats: Counter) -> list[Ranked]:
         rows = [row if count == 1 else tuple(count * x for x in row)
-                for f, count in feats.items() if (row := self._rows.get(f)) is not None]
+                for f, count in feats.items() if (row := self._row(f)) is not None]
         scores = [sum(column) for column in zip(*rows)] if rows else [0.0] * len(self.forms)
         top = max(scores)
         exp = [math.exp(score - top) for score in scores]

@@ -116,7 +116,9 @@ class Understander:
     def _meaning_first(self, ranked: list, found: Found) -> list:
         """«¿Qué es el árbol de problemas?» asks what a term means, even when the term names a step
         too; with 'paso' or 'etapa' it asks about the step."""
-        if "what_is" in found.cue("form") and found.term and not self.finder.names_steps(list(found.tokens)):
+        reference = found.reference
+        if ("what_is" in found.cue("form") and found.term and not self.finder.names_steps(list(found.tokens))
+                and reference.phase is None and not reference.explicit):
             return sorted(ranked, key=lambda r: r.form != "what_is")
         return ranked
 
