@@ -10,6 +10,7 @@ from typing import Callable, Hashable, TextIO
 from knowledge.commands import action_reply, command_reply
 from knowledge.engine import Engine
 from knowledge.reply import Action, Button, Reply
+from knowledge.text import ascii_int
 
 WELCOME = (
     "CocreaBot · consola. Pregunta en tus palabras (por ejemplo «¿cómo va Jalisco?» o «¿qué es un STL?»).\n"
@@ -29,8 +30,9 @@ class Console:
 
     def reply_to(self, line: str) -> Reply | str:
         line = line.strip()
-        if line.isdigit() and self.buttons and 1 <= int(line) <= len(self.buttons):
-            return self._press(self.buttons[int(line) - 1])
+        number = ascii_int(line)
+        if number is not None and self.buttons and 1 <= number <= len(self.buttons):
+            return self._press(self.buttons[number - 1])
         if line.startswith("/"):
             command, _, arg = line[1:].partition(" ")
             reply = command_reply(self.engine, command.split("@")[0], arg)

@@ -29,6 +29,7 @@ from bot.rules import LINK_RULE, TITLE_RULE, clean_title, is_link
 from bot.store import ConvocatoriaRecord, Store, utc_now
 from knowledge.live import ConvocatoriaInfo
 from knowledge.models import KnowledgeBase
+from knowledge.text import ascii_int
 from knowledge.wording import local_moment
 
 Clock = Callable[[], datetime]
@@ -100,8 +101,8 @@ def kind_for_step(text: str | int | None) -> str:
     value = str(text if text is not None else "").strip().lower().removeprefix("paso").strip()
     if value in ("otra", "otro", ""):
         return "otra"
-    if value.isdigit() and int(value) in KIND_BY_STEP:
-        return KIND_BY_STEP[int(value)]
+    if ascii_int(value) in KIND_BY_STEP:  # ASCII digits only: '⁷' passes isdigit() and int() refuses it
+        return KIND_BY_STEP[ascii_int(value)]
     *first, last = sorted(KIND_BY_STEP)
     steps = f"{', '.join(map(str, first))} o {last}"
     raise ConvocatoriaError(f"El paso de una convocatoria es {steps}, u «otra»; recibí {str(text)[:20]!r}.")

@@ -21,6 +21,8 @@ END_OF_DAY = time(23, 59)
 START_OF_DAY = time(0, 0)
 EXAMPLES = "«15 de diciembre», «15/12/2026 18:00», «el viernes», «mañana a las 18:00» o «en 2 semanas»"
 MAX_TEXT = 80
+MAX_YEAR = 2100  # later dates are typos (9999-12-31), and near year 9999 time zones overflow
+TOO_FAR = f"queda demasiado lejos en el futuro: escribe una fecha antes de {MAX_YEAR}"
 
 _FILLER = re.compile(r"^(?:para |hasta |antes del? )?(?:el |este |esta )?(?:pr[oó]ximo )?(?=\w)")
 _BARE_NUMBER = re.compile(r"^\d{1,2}$")
@@ -69,7 +71,12 @@ def parse_moment(text: str | None, now: datetime, *, default_time: time = END_OF
         raise DateInputError(f"Eso es muy largo para una fecha. Escríbela corta, por ejemplo {EXAMPLES}.")
     if _BARE_NUMBER.match(cleaned):
         raise DateInputError(f"¿El {cleaned} de qué mes? Escríbelo completo, por ejemplo «{cleaned} de diciembre».")
-    found, period = _dateparser_read(cleaned, now)
+    try:
+        found, period = _dateparser_read(cleaned, now)
+    except OverflowError:  # dateparser's own time zone arithmetic, near year 9999
+        raise DateInputError(f"«{(text or '').strip()[:40]}» {TOO_FAR}.") from None
+    if found is not None and found.year >= MAX_YEAR:
+        raise DateInputError(f"«{(text or '').strip()[:40]}» {TOO_FAR}.")
     if found is None:
         raise DateInputError(f"No entendí «{(text or '').strip()[:40]}» como fecha. Prueba así: {EXAMPLES}.")
     if period in ("month", "year", "week") and not _RELATIVE.match(cleaned):

@@ -16,6 +16,7 @@ from bot.notices import document_notice
 from bot.store import DOCUMENT_KINDS, DocumentInfo, DuplicateDocument, Store
 from knowledge.dates import human_date
 from knowledge.models import KnowledgeBase
+from knowledge.text import ascii_int
 from knowledge.wording import MEXICO_TZ
 
 STEP_KINDS = {1: "declaratoria", 2: "convocatoria", 3: "convocatoria", 4: "acta", 5: "consulta", 6: "arbol",
@@ -64,8 +65,9 @@ def parse_step(text: str | int | None) -> int | None:
     value = str(text).strip().lower().removeprefix("paso").strip()
     if value in ("", "otro", "otra", "ninguno"):
         return None
-    if value.isdigit() and 1 <= int(value) <= 13:
-        return int(value)
+    number = ascii_int(value)  # ASCII digits only: '⁴' passes isdigit() and int() refuses it
+    if number is not None and 1 <= number <= 13:
+        return number
     raise PublishError(f"El paso debe ser un número del 1 al 13, u «otro»; recibí {str(text)[:20]!r}.")
 
 
@@ -111,6 +113,7 @@ def duplicate_message(kb: KnowledgeBase, duplicate: DuplicateDocument) -> str:
 # -- bulk import ----------------------------------------------------------------------------
 
 IMPORT_FIELDS = ("entidad", "paso", "tipo", "titulo", "url", "fecha")
+MAX_IMPORT_BYTES = 5_000_000  # about 25,000 documents; a bigger file is a mistake or an attack
 
 
 @dataclass(frozen=True)
@@ -128,54 +131,127 @@ class ImportRow:
 def read_import(path: Path, resolve_state, kb: KnowledgeBase) -> list[ImportRow]:
     """Rows of a CSV (header: entidad,paso,tipo,titulo,url,fecha) or YAML (a list of mappings with
     those keys), each validated like a single publication, so a row that would fail is named before
-    anything is published. `resolve_state(text)` turns a state name or alias into a slug (or None)."""
-    text = path.read_text(encoding="utf-8-sig")
+    anything is published. `resolve_state(text)` turns a state name or alias into a slug (or None).
+    A problem with the file as a whole (too big, not UTF-8, not a list, YAML anchors) raises
+    PublishError naming the file; a problem with a record is that row's error, naming the field."""
+    text = _read_import_text(path)
     if path.suffix.lower() in (".yaml", ".yml"):
         numbered, unit = _yaml_records(path.name, text), "línea"
     else:
-        numbered, unit = _csv_records(text), "fila"
+        numbered, unit = _csv_records(path.name, text), "fila"
+    if not numbered:
+        raise PublishError(f"{path.name}: no tiene ningún documento.")
     return [_import_row(line, record, resolve_state, kb, unit) for line, record in numbered]
 
 
-def _csv_records(text: str) -> list[tuple[int, object]]:
-    reader = csv.DictReader(io.StringIO(text))
-    return [(reader.line_num, record) for record in reader]
+def _read_import_text(path: Path) -> str:
+    try:
+        size = path.stat().st_size
+        if size > MAX_IMPORT_BYTES:
+            raise PublishError(f"{path.name}: pesa {size / 1_000_000:.1f} MB; el máximo es "
+                               f"{MAX_IMPORT_BYTES // 1_000_000} MB. Pártelo en varios archivos.")
+        return path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as problem:
+        raise PublishError(f"{path.name}: no está en UTF-8 (byte {problem.start + 1}); guárdalo como UTF-8.") from None
+    except OSError as problem:
+        raise PublishError(f"{path.name}: no puedo leerlo ({problem.strerror or problem}).") from None
+
+
+def _csv_records(name: str, text: str) -> list[tuple[int, object]]:
+    try:
+        reader = csv.DictReader(io.StringIO(text), restkey=_EXTRA_COLUMNS)
+        return [(reader.line_num, record) for record in reader]
+    except csv.Error as problem:
+        raise PublishError(f"{name}, fila {reader.line_num}: no es un CSV válido ({problem}).") from None
+
+
+_EXTRA_COLUMNS = "(columnas de más)"
 
 
 def _yaml_records(name: str, text: str) -> list[tuple[int, object]]:
-    """Each record with the line where it starts."""
+    """Each record with the line where it starts. Anchors and aliases are refused before anything
+    is built: a few hundred bytes of nested aliases («billion laughs») expand to gigabytes."""
+    loader = yaml.SafeLoader(text)
+    try:
+        _refuse_aliases(name, loader)
+    finally:
+        loader.dispose()
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
         records = loader.construct_document(node) if node is not None else []
     except yaml.YAMLError as problem:
-        mark = getattr(problem, "problem_mark", None)
-        where = f", línea {mark.line + 1}" if mark else ""
-        raise PublishError(f"{name}{where}: no es un YAML válido.") from None
+        raise PublishError(f"{name}{_yaml_line(problem)}: no es un YAML válido.") from None
     finally:
         loader.dispose()
+    if node is None:
+        return []
     if not isinstance(records, list):
-        raise PublishError(f"{name}: debe ser una lista de documentos.")
+        raise PublishError(f"{name}: debe ser una lista de documentos (cada uno con entidad, paso, titulo, url…).")
     return [(item.start_mark.line + 1, record) for item, record in zip(node.value, records)]
+
+
+def _refuse_aliases(name: str, loader: yaml.SafeLoader) -> None:
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                raise PublishError(f"{name}, línea {event.start_mark.line + 1}: no acepto anclas ni alias de YAML "
+                                   "(& y *); escribe cada documento completo.")
+    except yaml.YAMLError as problem:
+        raise PublishError(f"{name}{_yaml_line(problem)}: no es un YAML válido.") from None
+
+
+def _yaml_line(problem: yaml.YAMLError) -> str:
+    mark = getattr(problem, "problem_mark", None)
+    return f", línea {mark.line + 1}" if mark else ""
 
 
 def _import_row(line: int, record, resolve_state, kb: KnowledgeBase, unit: str) -> ImportRow:
     if not isinstance(record, dict):
-        return ImportRow(line, None, "no es un registro con campos", unit)
+        return ImportRow(line, None, "no es un registro con campos (entidad, paso, titulo, url…)", unit)
+    if _EXTRA_COLUMNS in record:
+        return ImportRow(line, None, "tiene más columnas que el encabezado", unit)
     unknown = set(record) - set(IMPORT_FIELDS)
     if unknown:
-        return ImportRow(line, None, f"campos desconocidos: {', '.join(sorted(map(str, unknown)))}", unit)
+        return ImportRow(line, None, f"campos desconocidos: {', '.join(sorted(map(str, unknown)))[:200]}", unit)
     try:
-        state = resolve_state(str(record.get("entidad") or ""))
+        fields = {name: _scalar(name, record.get(name)) for name in IMPORT_FIELDS}
+        state = resolve_state(fields["entidad"] or "")
         if state is None:
-            raise PublishError(f"entidad desconocida {record.get('entidad')!r}")
+            raise PublishError(f"campo 'entidad': entidad desconocida {(fields['entidad'] or '')[:60]!r}")
         published_on = _parse_date(record.get("fecha"))
-        draft = DocumentDraft(state=state, step=parse_step(record.get("paso")), kind=(record.get("tipo") or None),
-                              title=str(record.get("titulo") or ""), url=(record.get("url") or None),
+        draft = DocumentDraft(state=state, step=_field("paso", parse_step, fields["paso"]),
+                              kind=fields["tipo"] or None, title=fields["titulo"] or "", url=fields["url"] or None,
                               published_on=published_on)
         return ImportRow(line, validate(draft, kb), unit=unit)
     except PublishError as problem:
         return ImportRow(line, None, str(problem), unit)
+
+
+def _scalar(name: str, value) -> str | int | date | None:
+    """A field's value when its type is one a field can have: text for every field, also a whole
+    number for 'paso' and a date (without time) for 'fecha'. PublishError naming the field otherwise."""
+    if value is None or isinstance(value, str):
+        return value
+    if name == "paso" and isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if name == "fecha" and isinstance(value, datetime):
+        raise PublishError("campo 'fecha': solo la fecha, AAAA-MM-DD, sin hora")
+    if name == "fecha" and isinstance(value, date):
+        return value
+    what = {bool: "un sí/no", int: "un número", float: "un número con decimales", list: "una lista", dict: "un registro"}
+    found = next((label for kind, label in what.items() if isinstance(value, kind)), type(value).__name__)
+    expected = {"paso": "un número del 1 al 13 u «otro»", "fecha": "una fecha AAAA-MM-DD"}.get(name, "texto")
+    hint = " (ponlo entre comillas)" if expected == "texto" and found == "un número" else ""
+    raise PublishError(f"campo '{name}': debe ser {expected}, no {found}{hint}")
+
+
+def _field(name: str, parse, value):
+    try:
+        return parse(value)
+    except PublishError as problem:
+        raise PublishError(f"campo '{name}': {problem}") from None
 
 
 def _parse_date(value) -> date:
@@ -186,4 +262,4 @@ def _parse_date(value) -> date:
     try:
         return date.fromisoformat(str(value).strip())
     except ValueError:
-        raise PublishError(f"fecha inválida {value!r}: usa AAAA-MM-DD") from None
+        raise PublishError(f"campo 'fecha': fecha inválida {str(value)[:40]!r}: usa AAAA-MM-DD") from None

@@ -79,14 +79,14 @@ def _admin_ids(value: str) -> frozenset[int]:
         part = part.strip()
         if not part:
             continue
-        if not re.fullmatch(r"-?\d+", part):
+        if not re.fullmatch(r"-?[0-9]{1,18}", part):
             raise SettingsError(f"COCREA_ADMIN_IDS debe ser una lista de ids numéricos separados por comas; {part!r} no lo es.")
         ids.add(int(part))
     return frozenset(ids)
 
 
 def _port(value: str) -> int:
-    if not value.isdigit() or not 0 < int(value) < 65536:
+    if not (value.isascii() and value.isdigit() and len(value) <= 5) or not 0 < int(value) < 65536:
         raise SettingsError(f"PORT debe ser un número de puerto (1-65535); se recibió {value!r}.")
     return int(value)
 
@@ -101,7 +101,7 @@ def _secret(value: str | None) -> str | None:
 def _reminder_days(value: str) -> int:
     if not value:
         return DEFAULT_REMINDER_DAYS
-    if not value.isdigit() or int(value) > MAX_REMINDER_DAYS:
+    if not (value.isascii() and value.isdigit() and len(value) <= 3) or int(value) > MAX_REMINDER_DAYS:
         raise SettingsError(f"COCREA_REMINDER_DAYS debe ser un número de días entre 0 y {MAX_REMINDER_DAYS}; "
                             f"se recibió {value!r}.")
     return int(value)

@@ -8,6 +8,7 @@ from telegram.ext import Application, CommandHandler, ContextTypes
 from handlers import menu
 from handlers.common import admin_only, permissions, services, user_id
 from knowledge.reply import esc
+from knowledge.text import ascii_int
 
 # Replies are HTML (the application's default parse mode): angle brackets must be escaped.
 USAGE_NAME = esc("Uso: /nombrar_facilitador <id de Telegram> <entidad>, por ejemplo /nombrar_facilitador 123456789 jalisco")
@@ -16,9 +17,10 @@ USAGE_REMOVE = esc("Uso: /quitar_facilitador <id de Telegram> [entidad]; sin ent
 
 def _parse(context: ContextTypes.DEFAULT_TYPE) -> tuple[int | None, str]:
     args = context.args or []
-    if not args or not args[0].lstrip("-").isdigit():
+    number = ascii_int(args[0].removeprefix("-"), max_digits=16) if args else None  # Telegram ids: 52 bits
+    if number is None:
         return None, ""
-    return int(args[0]), " ".join(args[1:]).strip()
+    return -number if args[0].startswith("-") else number, " ".join(args[1:]).strip()
 
 
 @admin_only

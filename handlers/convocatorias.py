@@ -44,6 +44,7 @@ from handlers.common import (
     services, typed_title, user_id, wake_dispatcher,
 )
 from knowledge.reply import esc
+from knowledge.text import ascii_int
 from knowledge.wording import button_label, local_moment, relative_days, short_name
 
 log = logging.getLogger(__name__)
@@ -330,7 +331,10 @@ async def chose_convocatoria(update: Update, context: ContextTypes.DEFAULT_TYPE)
 async def _editable(update: Update, context: ContextTypes.DEFAULT_TYPE, number: str) -> ConvocatoriaRecord | None:
     """The convocatoria behind a button, if this person may still change it; a polite no otherwise."""
     try:
-        record = desk(context).editable(int(number))
+        number = ascii_int(number)  # a forged button may carry any number: range-checked before any query
+        if number is None:
+            raise ValueError("not an id")
+        record = desk(context).editable(number)
     except (ConvocatoriaError, ValueError) as problem:
         await refuse(update, str(problem) if isinstance(problem, ConvocatoriaError) else "Ese botón ya no funciona.")
         return None

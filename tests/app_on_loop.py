@@ -22,6 +22,7 @@ class OnLoop:
     emu: BotApiEmulator
     app: object
     store: Store
+    admins: list = field(default_factory=list)  # people in COCREA_ADMIN_IDS
     errors: list = field(default_factory=list)
 
     async def says(self, user, text: str, chat=None):
@@ -32,6 +33,13 @@ class OnLoop:
         reply, = await self.emu.wait_for_messages_async(chat, 1, timeout=20)
         return reply
 
+    async def taps_to_new(self, user, message, label: str):
+        """The user presses a button (by its label) that answers with a new message; that message."""
+        self.emu.mark_read(user)
+        self.emu.press_button(user, message, label)
+        reply, = await self.emu.wait_for_messages_async(user, 1, timeout=20)
+        return reply
+
     async def presses(self, user, message, data: str, raw: bool = True) -> dict:
         """The user presses a button (raw callback data by default); the bot's answer to the press."""
         query = self.emu.press_button(user, message, data, raw=raw)
@@ -39,13 +47,14 @@ class OnLoop:
 
 
 @asynccontextmanager
-async def app_on_loop(engine: Engine, directory: Path, admin_ids=frozenset()) -> AsyncIterator[OnLoop]:
+async def app_on_loop(engine: Engine, directory: Path, admins: int = 0) -> AsyncIterator[OnLoop]:
     with BotApiEmulator() as emu:
+        people = [emu.new_user(f"Admin {n}") for n in range(1, admins + 1)]
         settings = Settings(token=emu.token, api_base_url=emu.base_url, db_path=directory / "cocrea.db",
-                            admin_ids=frozenset(admin_ids))
+                            admin_ids=frozenset(person.id for person in people))
         store = Store(settings.db_path)
         app = build_application(settings, Services(settings=settings, store=store, engine=engine), rate_limit=False)
-        running = OnLoop(emu, app, store)
+        running = OnLoop(emu, app, store, people)
 
         async def record(update, context):
             running.errors.append(context.error)
@@ -61,4 +70,5 @@ async def app_on_loop(engine: Engine, directory: Path, admin_ids=frozenset()) ->
                 await app.stop()
         store.close()
         assert running.errors == []
-        assert [(c.method, c.description) for c in emu.calls() if c.status >= 400] == []
+        rejected = [(c.method, c.status, c.description) for c in emu.calls() if c.status >= 400]
+        assert rejected == [], rejected

@@ -197,9 +197,9 @@ class TestCliImportar:
                         "Puebla,4,,Acta,https://stl.example/z.pdf,ayer\n", encoding="utf-8")
         assert cli.main(["importar", str(path)]) == 2
         err = capsys.readouterr().err
-        assert "docs.csv, fila 5: entidad desconocida" in err
-        assert "docs.csv, fila 6: El paso debe ser" in err
-        assert "docs.csv, fila 7: fecha inválida" in err
+        assert "docs.csv, fila 5: campo 'entidad': entidad desconocida" in err
+        assert "docs.csv, fila 6: campo 'paso': El paso debe ser" in err
+        assert "docs.csv, fila 7: campo 'fecha': fecha inválida" in err
         assert "No publiqué nada: 3 de 6 documento(s) con errores." in err
         assert store.documents(None) == []
 
