@@ -13,12 +13,14 @@ from urllib.parse import urlsplit
 from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken, NetworkError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+from telegram.ext import Application, ApplicationBuilder, Defaults
 from telegram.warnings import PTBUserWarning
 
 from bot import redaction
+from bot.budget import SendBudget
 from bot.convocatorias import Convocatorias
 from bot.dispatcher import Dispatcher, Pace
+from bot.limiter import RepliesFirst
 from bot.lock import InstanceLock
 from bot.runtime import Services, build_services
 from bot.settings import Settings, SettingsError
@@ -33,15 +35,7 @@ ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
 OUTBOX_KEEP_DAYS = 30
 OUTBOX_PRUNE_INTERVAL = 6 * 60 * 60  # seconds
 
-class _FloodHandledByTheDispatcher(logging.Filter):
-    """AIORateLimiter, told never to retry, logs every 429 as an error with a traceback before
-    raising it. A 429 is no error here: the dispatcher pauses everything and says so itself."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not record.getMessage().startswith("Rate limit hit after maximum of 0 retries")
-
-
-logging.getLogger("telegram.ext.AIORateLimiter").addFilter(_FloodHandledByTheDispatcher())
+BUDGET_KEY = "budget"
 
 # Our conversations mix buttons and text on purpose (per_message=False); PTB warns about it.
 warnings.filterwarnings("ignore", message=r".*per_message.*", category=PTBUserWarning)
@@ -62,13 +56,16 @@ def build_application(settings: Settings, services: Services | None = None, *, r
         # two connections for getUpdates: at shutdown PTB's last call must not wait for the one in use
         .get_updates_connection_pool_size(2)
     )
+    budget = None
     if rate_limit:
-        # Telegram's limits: about 30 messages a second overall and 20 a minute per group. No
-        # retries inside the limiter: the dispatcher handles 429 itself and persists the wait.
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=0))
+        # Telegram's limits: about 30 messages a second overall and 20 a minute per group. One
+        # budget for replies and notices, replies first; a reply that meets a 429 waits and goes.
+        budget = SendBudget(pace.rate, pace.margin, pace.reserve)
+        builder = builder.rate_limiter(RepliesFirst(budget))
     application = builder.build()
     application.bot_data[SERVICES_KEY] = services
     application.bot_data["pace"] = pace
+    application.bot_data[BUDGET_KEY] = budget
     _register_handlers(application)
     application.job_queue.run_repeating(_prune_outbox, interval=OUTBOX_PRUNE_INTERVAL, first=60, name="outbox-prune")
     # Reminders and closings of convocatorias: checked every minute, the first time at start-up.
@@ -106,7 +103,8 @@ async def _post_init(application: Application) -> None:
     services: Services = application.bot_data[SERVICES_KEY]
     facilitator_ids = {row["user_id"] for row in services.store.facilitators()}
     await menu.set_default_menus(application.bot, services.settings.admin_ids, facilitator_ids)
-    dispatcher = Dispatcher(application.bot, services.store, application.bot_data["pace"])
+    dispatcher = Dispatcher(application.bot, services.store, application.bot_data["pace"],
+                            budget=application.bot_data[BUDGET_KEY])
     application.bot_data[DISPATCHER_KEY] = dispatcher
     application.bot_data["dispatcher_task"] = asyncio.create_task(dispatcher.run(), name="outbox-dispatcher")
     log.info("CocreaBot @%s listo", application.bot.username)

@@ -1,0 +1,123 @@
+"""Reply latency while a notice fans out, against the same bot idle, in the same run.
+
+    python benchmarks/reply_latency.py [--subscribers 5000] [--people 10] [--every 2] [--seconds 60]
+                                       [--latency 0]
+
+The bot runs as its own process (`python -m bot run`, rate limiter on) against the Bot API
+emulator with Telegram-like flood control (30 msg/s per bot, 1/s per chat). `--people` people
+each ask a question every `--every` seconds (their phases spread evenly) for `--seconds`:
+first with nothing else going on (the baseline), then while a notice for `--subscribers`
+subscribers is being delivered. A reply's latency is from the moment the person's message is
+handed to the emulator to the moment the bot's answer reaches it. Also printed: notices
+delivered a second during the measurement and the 429s Telegram (the emulator) had to send.
+`--latency` adds that many seconds to every Bot API call (a far-away server).
+Prints figures; asserts nothing. Aims (issue 13): p99 <= 500 ms while notices flow at >= 20/s."""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bot.store import Store  # noqa: E402
+from tests.bot_process import BotProcess  # noqa: E402
+from tests.emulator import BotApiEmulator  # noqa: E402
+
+QUESTION = "¿cómo va jalisco?"
+NOTICE_MARK = "Nuevo documento del STL"
+
+
+def subscribe_many(store: Store, ids, state: str = "jalisco") -> None:
+    with store.transaction() as conn:
+        conn.executemany("INSERT INTO chats(id) VALUES (?)", ((i,) for i in ids))
+        conn.executemany("INSERT INTO subscriptions(chat_id, state) VALUES (?, ?)", ((i, state) for i in ids))
+
+
+def notices_sent(emu: BotApiEmulator) -> list[float]:
+    return sorted(c.time for c in emu.calls("sendMessage", status=200) if NOTICE_MARK in str(c.params.get("text")))
+
+
+def ask(emu: BotApiEmulator, people: list, every: float, seconds: float) -> list[float]:
+    """Everybody asks every `every` seconds for `seconds`; the latency of every reply."""
+    asked: dict[int, list[float]] = {p.id: [] for p in people}
+    already = {p.id: len(answers(emu, p)) for p in people}
+    started = time.monotonic()
+    rounds = int(seconds / every)
+    for round_ in range(rounds):
+        for n, someone in enumerate(people):
+            time.sleep(max(0.0, started + round_ * every + n * every / len(people) - time.monotonic()))
+            asked[someone.id].append(time.time())
+            emu.send_text(someone, QUESTION)
+    emu.wait_for(lambda: all(len(answers(emu, p)) >= already[p.id] + rounds for p in people),
+                 timeout=seconds * 10 + 120, description="every question answered")
+    return [call.time - at for p in people for call, at in zip(answers(emu, p)[already[p.id]:], asked[p.id])]
+
+
+def answers(emu: BotApiEmulator, someone) -> list:
+    return emu.calls("sendMessage", chat_id=someone.id, status=200)
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def line(label: str, latencies: list[float]) -> str:
+    ms = [v * 1000 for v in latencies]
+    return (f"{label:<34}{len(ms):>8}{statistics.median(ms):>10.0f}{percentile(ms, 0.90):>10.0f}"
+            f"{percentile(ms, 0.99):>10.0f}{max(ms):>10.0f}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--subscribers", type=int, default=5000)
+    parser.add_argument("--people", type=int, default=10)
+    parser.add_argument("--every", type=float, default=2.0)
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds added to every Bot API call")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as directory, BotApiEmulator(flood_control=True) as emu:
+        db_path = Path(directory) / "cocrea.db"
+        if args.latency:
+            emu.set_latency(args.latency)
+        subscribers = emu.new_users(args.subscribers, first_name="Suscriptor")
+        people = emu.new_users(args.people, first_name="Pregunta")
+        store = Store(db_path)
+        subscribe_many(store, [u.id for u in subscribers])
+        bot = BotProcess(emu, db_path).start(timeout=60)
+        try:
+            idle = ask(emu, people, args.every, args.seconds)
+            store.add_document(state="jalisco", step=4, kind="acta", title="Acta", url="https://stl.example/acta.pdf",
+                               file_id=None, file_unique_id=None, file_name=None,
+                               published_on=__import__("datetime").date(2026, 11, 20), published_by="benchmark",
+                               notice_html=f"<b>{NOTICE_MARK}</b>")
+            deadline = time.monotonic() + 60
+            while len(notices_sent(emu)) < 30 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            before = time.time()
+            busy = ask(emu, people, args.every, args.seconds)
+            after = time.time()
+            during = [t for t in notices_sent(emu) if before <= t <= after]
+        finally:
+            bot.stop()
+            store.close()
+        rejected = emu.status_count(429)
+
+    print(f"Reply latency, {args.people} people asking every {args.every:g} s for {args.seconds:g} s "
+          f"(bot process, rate limiter on, emulator flood control on, +{args.latency * 1000:.0f} ms per API call)")
+    print(f"{'':<34}{'replies':>8}{'p50 ms':>10}{'p90 ms':>10}{'p99 ms':>10}{'max ms':>10}")
+    print(line("idle (baseline)", idle))
+    print(line(f"during a {args.subscribers:,}-subscriber fan-out", busy))
+    print(f"notices delivered while people asked: {len(during):,} in {after - before:.1f} s = "
+          f"{len(during) / (after - before):.1f}/s; 429s from the emulator in the whole run: {rejected}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
