@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from bot.settings import Settings, SettingsError
@@ -23,6 +24,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="corre el bot de Telegram (long polling, o --webhook)")
     run.add_argument("--webhook", action="store_true", help="usa el servidor de webhooks (WEBHOOK_URL, PORT, WEBHOOK_SECRET)")
+    run.add_argument("--nueva", action="store_true",
+                     help="empieza una base de datos nueva aunque en COCREA_DB haya una vacía donde antes hubo datos")
 
     commands.add_parser("chat", help="conversa en la consola con el mismo motor")
 
@@ -98,6 +101,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return chat(settings)
     from bot.app import run_bot  # PTB is imported only when the bot really runs
 
+    if getattr(args, "nueva", False):
+        settings = replace(settings, fresh_database=True)
     return run_bot(settings, webhook=getattr(args, "webhook", False))
 
 

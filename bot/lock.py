@@ -38,7 +38,7 @@ class InstanceLock:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             handle.seek(0)
-            holder = handle.read().strip() or "?"
+            holder = (handle.read().splitlines() or [""])[0].strip() or "?"
             handle.close()
             self._refuse(f", pid {holder}")
         try:
@@ -48,8 +48,10 @@ class InstanceLock:
             handle.close()
             self._refuse("")  # locked under another name: its pid is in the lock file next to that name
         handle.seek(0)
+        kept = handle.read().splitlines()[1:]  # the first line is the pid; what follows stays (bot/dbcheck.py)
+        handle.seek(0)
         handle.truncate()
-        handle.write(str(os.getpid()))
+        handle.write("\n".join([str(os.getpid()), *kept]) + ("\n" if kept else ""))
         handle.flush()
         self._file = handle
         return self

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.dbcheck import check_before_opening, remember
 from bot.settings import Settings
 from bot.store import Store
 from knowledge.engine import Engine
@@ -18,14 +19,20 @@ class Services:
     engine: Engine
 
 
-def open_store(settings: Settings) -> Store:
-    return Store(settings.db_path)
+def open_store(settings: Settings, thorough: bool = True) -> Store:
+    """The store, after checking the file is a sound database (bot/dbcheck.py; thorough: with
+    PRAGMA quick_check, for the bot and for whatever writes)."""
+    check_before_opening(settings.db_path, allow_empty=settings.fresh_database, thorough=thorough)
+    store = Store(settings.db_path)
+    remember(settings.db_path)
+    return store
 
 
-def build_services(settings: Settings, store: Store | None = None) -> Services:
-    store = store or open_store(settings)
+def build_services(settings: Settings, store: Store | None = None, thorough: bool = True) -> Services:
+    store = store or open_store(settings, thorough)
     return Services(settings=settings, store=store, engine=Engine(default_knowledge(), live=store))
 
 
 def build_engine(settings: Settings) -> Engine:
-    return build_services(settings).engine
+    """For reading only (ask, the console): the quick checks, without reading every page."""
+    return build_services(settings, thorough=False).engine

@@ -29,6 +29,7 @@ class Settings:
     port: int = 8443
     webhook_secret: str | None = field(default=None, repr=False)
     reminder_days: int = DEFAULT_REMINDER_DAYS  # before a convocatoria closes; 0: no reminders
+    fresh_database: bool = False  # `run --nueva`: an emptied database where one lived may start anew
 
     @property
     def bot_api_url(self) -> str:

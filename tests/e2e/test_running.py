@@ -131,3 +131,40 @@ def result_refused(result: subprocess.CompletedProcess) -> bool:
     assert result.returncode == 2, result.stderr
     assert_one_clear_line(result, "Ya hay un CocreaBot corriendo con esta base de datos")
     return True
+
+
+def test_a_damaged_or_emptied_database_stops_the_bot_in_one_line_and_nueva_starts_it(tmp_path):
+    """The bot never starts on a damaged file, nor silently fresh where a database lived."""
+    import os
+
+    from bot.runtime import open_store
+    from bot.settings import Settings
+
+    db_path = tmp_path / "cocrea.db"
+    store = open_store(Settings(db_path=db_path))
+    for chat in range(1, 2001):
+        store.subscribe(chat, "jalisco")
+    store.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.close()
+    with BotApiEmulator() as emu:
+        env = {"COCREA_DB": str(db_path), "TELEGRAM_BOT_TOKEN": emu.token, "TELEGRAM_API_BASE_URL": emu.base_url}
+        with db_path.open("r+b") as handle:  # 8 KB of garbage in the middle
+            handle.seek(db_path.stat().st_size // 2 - 4096)
+            handle.write(os.urandom(8192))
+        damaged = run_bot(env, timeout=60)
+        assert damaged.returncode == 2
+        assert_one_clear_line(damaged, "está dañada")
+
+        db_path.write_bytes(b"")  # truncated to nothing
+        emptied = run_bot(env, timeout=60)
+        assert emptied.returncode == 2
+        assert_one_clear_line(emptied, "está vacía, pero aquí ya hubo una base de CocreaBot")
+        assert emu.call_count("getUpdates") == 0, "a refused bot must not poll"
+
+        fresh = BotProcess(emu, db_path, "run", "--nueva").start()
+        try:
+            ana = emu.new_user("Ana")
+            emu.send_command(ana, "/start")
+            emu.wait_for_messages(ana, 1, timeout=20)
+        finally:
+            assert fresh.stop() == 0, fresh.log()
