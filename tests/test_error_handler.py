@@ -79,3 +79,15 @@ async def test_forged_button_data_is_not_logged(caplog, monkeypatch):
         await on_error(Update(update_id=2, callback_query=query), _context(RuntimeError("boom")))
     assert '"kind": "callback_query"' in caplog.text and "unreadable, 22 bytes" in caplog.text
     assert "Quiroga" not in caplog.text and "5512345678" not in caplog.text
+
+
+async def test_a_forged_button_is_logged_by_its_size_only(caplog):
+    from handlers.buttons import on_button
+
+    person = User(id=7, first_name="Ana", is_bot=False)
+    query = CallbackQuery(id="q3", from_user=person, chat_instance="c", data="mi CURP es QUIR800101",
+                          message=Message(message_id=1, date=None, chat=CHAT))
+    query.set_bot(SimpleNamespace(answer_callback_query=AsyncMock(), defaults=None))
+    with caplog.at_level(logging.INFO, logger="handlers.buttons"):
+        await on_button(Update(update_id=3, callback_query=query), SimpleNamespace())
+    assert "stale or tampered callback (21 bytes)" in caplog.text and "QUIR800101" not in caplog.text
