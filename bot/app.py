@@ -24,6 +24,7 @@ from bot.limiter import RepliesFirst
 from bot.lock import InstanceLock
 from bot.runtime import Services, build_services
 from bot.settings import Settings, SettingsError
+from bot.updates import PerChatUpdates
 from handlers import (
     admin, basics, buttons, convocatorias, errors, members, menu, privacy, publishing, questions, subscriptions,
 )
@@ -55,6 +56,8 @@ def build_application(settings: Settings, services: Services | None = None, *, r
         .post_stop(_post_stop)
         # two connections for getUpdates: at shutdown PTB's last call must not wait for the one in use
         .get_updates_connection_pool_size(2)
+        # chats at the same time, each chat's updates in order (guided flows stay per chat)
+        .concurrent_updates(PerChatUpdates())
     )
     budget = None
     if rate_limit:

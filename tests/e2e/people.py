@@ -70,7 +70,7 @@ class Person:
 
     def barrier(self) -> list[str]:
         """What the bot sent to this chat since the last barrier or says(), once it has handled
-        everything sent before now. The bot handles updates one at a time and in order, so it sends a
+        everything sent before now. The bot handles a chat's updates one at a time and in order, so it sends a
         unique question and waits for the answer to it, which is not part of the result."""
         self._barriers += 1
         mark = f"zz-barrera-{self._barriers}"

@@ -81,3 +81,26 @@ def test_replies_stay_fast_while_a_fan_out_runs_and_nothing_exceeds_telegrams_li
     assert max(latencies) < 1.0, f"p50 {statistics.median(latencies):.3f} s, max {max(latencies):.3f} s"
     assert delivered_meanwhile >= 60 + 2 * ROUNDS * 15  # at least 15 notices a second while people talked
     assert emulator.flood_rejections == 0 and emulator.status_count(429) == 0
+
+
+def test_a_chat_that_floods_the_bot_slows_only_itself_and_gets_its_answers_in_order(emulator, tmp_path):
+    """It used to be one update at a time for everybody: one chat's 1,500 messages delayed
+    another person's answer to 39 s."""
+    flooder, ana = emulator.new_users(2)
+    marks = [f"zz-{n}" for n in range(150)]
+    with running(emulator, tmp_path / "cocrea.db"):
+        for mark in marks:
+            emulator.send_text(flooder, f"/glosario {mark}")
+        emulator.wait_for(lambda: len(answers_to(emulator, flooder.id)) >= 5, timeout=30,
+                          description="the flood to be under way")
+        asked = time.time()
+        emulator.send_text(ana, QUESTION)
+        answer, = emulator.wait_for_messages(ana, 1, timeout=30)
+        answered = answers_to(emulator, ana.id)[0].time
+        behind = len(answers_to(emulator, flooder.id))
+        emulator.wait_for(lambda: len(answers_to(emulator, flooder.id)) >= len(marks), timeout=60,
+                          description="every flood message answered")
+    assert answer.text.startswith(ANSWER)
+    assert answered - asked < 1.0 and behind < len(marks) // 2
+    texts = [call.params["text"] for call in answers_to(emulator, flooder.id)]
+    assert [next(m for m in marks if f"«{m}»" in text) for text in texts] == marks  # in the order asked
