@@ -9,13 +9,14 @@ import json
 import os
 import re
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 
 from knowledge import filters
 from knowledge import matching as matching_module
 from knowledge import text as text_module
 from knowledge.models import KnowledgeBase
-from knowledge.text import normalize
+from knowledge.text import fold, normalize
 from knowledge.understanding import classifier as classifier_module
 from knowledge.understanding import entities as entities_module
 from knowledge.understanding.classifier import FormClassifier, features
@@ -34,7 +35,6 @@ VALUE_ATTRIBUTE = {
 }
 # Which attribute wins when several are named: the most specific first.
 ATTRIBUTE_ORDER = ("stl_installation", "stl_kind", "ogp_local", "particularities", "pal", "stl", "declaratoria", "exercise")
-STATE_FORMS = ("status", "yes_no", "when", "compare")
 # Forms that a message asks only with their own words («convocatoria», «documento», «avisos»).
 NEEDS_ITS_WORDS = ("convocatorias", "documents", "subscribe")
 # Forms whose answer is built from the states' records (so a date after them cannot be answered).
@@ -76,7 +76,7 @@ class Understander:
     def understand(self, message: str, context: Context | None = None) -> Request:
         tokens = self.tokens(message)
         if not tokens:
-            return Request("help", confidence=0.0) if not message.strip() else self._emoji(message, context)
+            return Request("help", confidence=0.0) if not message.strip() else self._emoji(context)
         found = replace(self.finder.find(tokens), question_start=self._question_start(message, tokens))
         classify = lambda f: self.from_found(f, message)  # noqa: E731
         if self.follow_ups.kind(" ".join(tokens)) == "ack":
@@ -95,7 +95,8 @@ class Understander:
         """The glossary term a text names (/glosario STL)."""
         return self.finder.find_term(self.tokens(text))
 
-    def _emoji(self, message: str, context: Context | None) -> Request:
+    @staticmethod
+    def _emoji(context: Context | None) -> Request:
         """A message of emoji only: 👍 and its kind are an acknowledgement."""
         return Request("ack", refers_to=context.form if context else None, follow_up=context is not None)
 
@@ -468,12 +469,6 @@ def _negated_attribute(finder: EntityFinder, found: Found) -> bool:
     return any(finder.negated_before(found.tokens, start, reach=4) for _, start, _ in found.spans.get("attribute", ()))
 
 
-_FOLDED: dict[tuple[str, ...], tuple[str, ...]] = {}
-
-
+@lru_cache(maxsize=None)  # the keywords of figures and particularities: a fixed set, folded once
 def _fold_all(keywords: tuple[str, ...]) -> tuple[str, ...]:
-    from knowledge.text import fold
-
-    if keywords not in _FOLDED:
-        _FOLDED[keywords] = tuple(k for k in (fold(k) for k in keywords) if k)
-    return _FOLDED[keywords]
+    return tuple(k for k in (fold(k) for k in keywords) if k)
