@@ -64,6 +64,10 @@ class Clock:
     def __call__(self) -> datetime:
         return self.now
 
+    def elapsed(self) -> float:
+        """Time really passes as this clock moves (the job refuses to act on a clock that jumps)."""
+        return (self.now - NOW).total_seconds()
+
 
 def job(convocatorias: int, subscribers: int) -> None:
     kb = load_knowledge()
@@ -74,7 +78,7 @@ def job(convocatorias: int, subscribers: int) -> None:
             conn.executemany("INSERT INTO subscriptions(chat_id, state) VALUES (?, ?)",
                              [(n, STATES[n % len(STATES)]) for n in range(1, subscribers + 1)])
         clock = Clock(NOW)
-        desk = Convocatorias(store, kb, clock=clock)
+        desk = Convocatorias(store, kb, clock=clock, elapsed=clock.elapsed)
         closes = NOW + timedelta(days=20)
         for number in range(convocatorias):
             desk.create(ConvocatoriaDraft(state=STATES[number % len(STATES)], kind="mesas",

@@ -13,12 +13,23 @@ down then, unless the convocatoria closed meanwhile, or subscribers were told ab
 the window already (it was announced or corrected then). Changing the closing date re-arms it.
 
 Closing: a convocatoria stops being open exactly at its closing time (the read side compares
-with the clock); the periodic job also marks it closed in the database."""
+with the clock); the periodic job also marks it closed in the database.
+
+A clock that jumps: the periodic job compares the wall clock with the time that really passed
+since its last run (CLOCK_BOOTTIME, which no one sets and which counts a suspend; the last run is
+also kept in the database, so a restart on the same boot still compares). When they part by more
+than CLOCK_JUMP_LIMIT (a day), it closes nothing and reminds no one, and says so once, until the
+clock is back in step, or has kept its new time for NEW_CLOCK_BELIEVED_AFTER (then it was set
+right, and is believed). A convocatoria is closed only when its time has really come."""
 
 from __future__ import annotations
 
+import json
+import logging
+import time
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Callable
 
 from bot.notices import (
@@ -33,6 +44,13 @@ from knowledge.text import ascii_int
 from knowledge.wording import local_moment
 
 Clock = Callable[[], datetime]
+
+log = logging.getLogger("cocreabot.convocatorias")
+
+CLOCK_JUMP_LIMIT = timedelta(days=1)
+NEW_CLOCK_BELIEVED_AFTER = 6 * 60 * 60  # seconds a jumped clock must keep its new time to be believed
+LAST_RUN_KEY = "convocatorias_last_run"
+LAST_RUN_PERSIST_EVERY = 60 * 60  # seconds: the reference in the database needs no fresher copy
 
 DESCRIPTION_MAX = 1000
 DETAIL_MAX = 300  # how to apply, contact
@@ -113,11 +131,18 @@ class Convocatorias:
     work (reminders and closing). Several desks over the same database file behave as one."""
 
     def __init__(self, store: Store, kb: KnowledgeBase, clock: Clock = utc_now,
-                 reminder_days: int = DEFAULT_REMINDER_DAYS):
+                 reminder_days: int = DEFAULT_REMINDER_DAYS, elapsed: Callable[[], float] | None = None,
+                 boot: str | None = None):
         self.store = store
         self.kb = kb
         self.clock = clock
         self.reminder_days = reminder_days
+        # seconds that really passed (never set by anyone), and which boot they count from
+        self.elapsed = elapsed or boot_seconds
+        self.boot = boot if boot is not None else (boot_id() if elapsed is None else "injected")
+        self._reference: tuple[datetime, float] | None = None  # the last run whose clock was trusted
+        self._persisted_at: float | None = None
+        self._jump: tuple[timedelta, float] | None = None  # (how far, noticed at) while refusing
 
     # -- validation and preview -------------------------------------------------------------
 
@@ -225,8 +250,10 @@ class Convocatorias:
     def run_due_work(self) -> DueWork:
         """Queue the reminders that are due and close what reached its closing time. Safe to
         run at any moment and as often as wanted: each reminder is flagged in the same
-        transaction that queues it."""
+        transaction that queues it. Does nothing while the clock is not trusted (it jumped)."""
         now = self.clock()
+        if not self.clock_trusted(now):
+            return DueWork([], 0, [])
         reminded, queued = [], 0
         if self.reminder_days > 0:
             for record in self.store.convocatorias_due_reminder(now, timedelta(days=self.reminder_days)):
@@ -235,6 +262,54 @@ class Convocatorias:
                     reminded.append(record.info.id)
                     queued += count
         return DueWork(reminded, queued, self.store.close_past_convocatorias(now))
+
+    def clock_trusted(self, now: datetime) -> bool:
+        """False while the wall clock is more than CLOCK_JUMP_LIMIT away from where the time
+        that really passed since the last trusted run puts it (logged once per jump)."""
+        elapsed = self.elapsed()
+        reference = self._reference or self._stored_reference()
+        if reference is not None:
+            then, then_elapsed = reference
+            drift = now - (then + timedelta(seconds=elapsed - then_elapsed))
+            if abs(drift) > CLOCK_JUMP_LIMIT and not self._believed(drift, elapsed):
+                return False
+        if self._jump is not None:
+            log.warning("convocatorias: the clock is trusted again; closing and reminders resume")
+            self._jump = None
+        self._remember(now, elapsed)
+        return True
+
+    def _believed(self, drift: timedelta, elapsed: float) -> bool:
+        if self._jump is None:
+            log.error("convocatorias: the system clock jumped %s since the last run (%s); closing nothing and "
+                      "reminding no one until it is back in step", _span(drift), "ahead" if drift > timedelta(0)
+                      else "back")
+        elif abs(drift - self._jump[0]) <= timedelta(minutes=1):  # the same jump, still there
+            if elapsed - self._jump[1] >= NEW_CLOCK_BELIEVED_AFTER:
+                log.warning("convocatorias: the clock kept its new time (%s off) for %.0f hours; believing it",
+                            _span(drift), NEW_CLOCK_BELIEVED_AFTER / 3600)
+                self._jump = None
+                return True
+            return False
+        self._jump = (drift, elapsed)  # a first jump, or another one
+        return False
+
+    def _stored_reference(self) -> tuple[datetime, float] | None:
+        """The last trusted run kept in the database, when it counted from this same boot."""
+        try:
+            stored = json.loads(self.store.get_setting(LAST_RUN_KEY) or "null")
+            if stored and stored.get("boot") == self.boot:
+                return datetime.fromisoformat(stored["wall"]), float(stored["elapsed"])
+        except (ValueError, TypeError, KeyError):
+            pass
+        return None
+
+    def _remember(self, now: datetime, elapsed: float) -> None:
+        self._reference = (now, elapsed)
+        if self._persisted_at is None or elapsed - self._persisted_at >= LAST_RUN_PERSIST_EVERY:
+            self.store.set_setting(LAST_RUN_KEY, json.dumps({"wall": now.isoformat(), "elapsed": elapsed,
+                                                             "boot": self.boot}))
+            self._persisted_at = elapsed
 
     def _remind(self, record: ConvocatoriaRecord, now: datetime) -> int | None:
         with self.store.transaction() as conn:
@@ -267,6 +342,27 @@ class Convocatorias:
             description=draft.description, opens_at=draft.opens_at or now, closes_at=draft.closes_at,
             url=draft.url, how_to_apply=draft.how_to_apply, contact=draft.contact,
         )
+
+
+def boot_seconds() -> float:
+    """Seconds since the machine booted, suspends included: nobody sets this clock."""
+    try:
+        return time.clock_gettime(time.CLOCK_BOOTTIME)
+    except (AttributeError, OSError):  # not Linux
+        return time.monotonic()
+
+
+def boot_id() -> str:
+    """This boot of the machine (boot_seconds restarts at each)."""
+    try:
+        return Path("/proc/sys/kernel/random/boot_id").read_text(encoding="ascii").strip()
+    except OSError:
+        return "unknown"
+
+
+def _span(delta: timedelta) -> str:
+    seconds = abs(delta.total_seconds())
+    return f"{seconds / 86400:.1f} days" if seconds >= 86400 else f"{seconds / 3600:.1f} hours"
 
 
 def _one_line(text: str | None) -> str:

@@ -3,13 +3,15 @@ and announce, open and closed, reminders, closing, corrections, cancellation, re
 
 from __future__ import annotations
 
+import logging
+import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
 import time_machine
 
 from bot.convocatorias import (
-    ConvocatoriaDraft, ConvocatoriaError, Convocatorias, kind_for_step,
+    NEW_CLOCK_BELIEVED_AFTER, ConvocatoriaDraft, ConvocatoriaError, Convocatorias, kind_for_step,
 )
 from bot.date_input import parse_moment
 from bot.settings import Settings, SettingsError
@@ -23,11 +25,18 @@ SECOND = timedelta(seconds=1)
 
 
 class Clock:
+    """A wall clock the test moves; time really passes as it moves (elapsed), unless the test
+    makes it jump (the wall clock alone)."""
+
     def __init__(self, now: datetime):
         self.now = now
+        self.jumped = timedelta(0)
 
     def __call__(self) -> datetime:
-        return self.now
+        return self.now + self.jumped
+
+    def elapsed(self) -> float:
+        return (self.now - NOW).total_seconds()
 
 
 @pytest.fixture
@@ -44,7 +53,7 @@ def store():
 
 @pytest.fixture
 def desk(store, kb, clock):
-    return Convocatorias(store, kb, clock=clock)
+    return Convocatorias(store, kb, clock=clock, elapsed=clock.elapsed)
 
 
 def _subscribers(store: Store) -> None:
@@ -216,7 +225,7 @@ def test_soonest_to_close_first_and_the_state_card_shows_them(desk, store, kb, c
 
 def test_with_time_machine_the_real_clock_opens_and_closes_it(store, kb):
     with time_machine.travel(NOW, tick=False) as traveller:
-        desk = Convocatorias(store, kb)  # the production clock
+        desk = Convocatorias(store, kb, elapsed=time.time)  # the production clock; time really passes
         engine = Engine(kb, live=store)
         desk.create(_draft(), "cli")
         assert "Mesas de cocreación 2027" in engine.ask("convocatorias oaxaca").text
@@ -245,11 +254,11 @@ def test_the_reminder_goes_once_three_days_before_to_those_who_keep_reminders(de
 
 
 def test_reminder_days_are_configurable_and_zero_turns_them_off(store, kb, clock):
-    Convocatorias(store, kb, clock=clock).create(_draft(), "cli")
+    Convocatorias(store, kb, clock=clock, elapsed=clock.elapsed).create(_draft(), "cli")
     clock.now = CLOSES - timedelta(days=5)
-    assert Convocatorias(store, kb, clock=clock, reminder_days=0).run_due_work().reminded == []
-    assert Convocatorias(store, kb, clock=clock, reminder_days=3).run_due_work().reminded == []
-    assert Convocatorias(store, kb, clock=clock, reminder_days=5).run_due_work().reminded == [1]
+    assert Convocatorias(store, kb, clock=clock, elapsed=clock.elapsed, reminder_days=0).run_due_work().reminded == []
+    assert Convocatorias(store, kb, clock=clock, elapsed=clock.elapsed, reminder_days=3).run_due_work().reminded == []
+    assert Convocatorias(store, kb, clock=clock, elapsed=clock.elapsed, reminder_days=5).run_due_work().reminded == [1]
 
 
 def test_no_reminder_when_it_was_announced_inside_the_window(desk, store, clock):
@@ -299,7 +308,7 @@ def test_a_restart_in_the_middle_neither_resends_nor_skips(tmp_path, kb):
     clock = Clock(NOW)
     first_store = Store(path)
     _subscribers(first_store)
-    first = Convocatorias(first_store, kb, clock=clock)
+    first = Convocatorias(first_store, kb, clock=clock, elapsed=clock.elapsed)
     first.create(_draft(title="Primera"), "cli")
     first.create(_draft(title="Segunda", closes_at=CLOSES + timedelta(days=2)), "cli")
     clock.now = REMINDER_AT
@@ -308,10 +317,10 @@ def test_a_restart_in_the_middle_neither_resends_nor_skips(tmp_path, kb):
 
     clock.now = CLOSES + timedelta(hours=1)  # back three days later: the 1st closed, the 2nd's window opened
     second_store = Store(path)
-    second = Convocatorias(second_store, kb, clock=clock)
+    second = Convocatorias(second_store, kb, clock=clock, elapsed=clock.elapsed)
     work = second.run_due_work()
     assert (work.reminded, work.closed) == ([2], [1])
-    assert Convocatorias(Store(path), kb, clock=clock).run_due_work() == type(work)([], 0, [])
+    assert Convocatorias(Store(path), kb, clock=clock, elapsed=clock.elapsed).run_due_work() == type(work)([], 0, [])
     reminders = second_store._query("SELECT ref_id, count(*) AS n FROM notices WHERE kind = 'convocatoria_reminder' "
                                     "GROUP BY ref_id ORDER BY ref_id")
     assert reminders == [{"ref_id": 1, "n": 1}, {"ref_id": 2, "n": 1}]
@@ -320,7 +329,7 @@ def test_a_restart_in_the_middle_neither_resends_nor_skips(tmp_path, kb):
 def test_two_desks_racing_send_one_reminder(tmp_path, kb):
     path = tmp_path / "cocrea.db"
     clock = Clock(NOW)
-    one, other = (Convocatorias(Store(path), kb, clock=clock) for _ in range(2))
+    one, other = (Convocatorias(Store(path), kb, clock=clock, elapsed=clock.elapsed) for _ in range(2))
     _subscribers(one.store)
     one.create(_draft(), "cli")
     clock.now = REMINDER_AT
@@ -334,7 +343,7 @@ def test_across_the_old_daylight_saving_change(store, kb):
     the US still does): the closing hour stays 18:00 local, and the reminder and the closing
     happen at the right UTC instants."""
     with time_machine.travel(datetime(2027, 1, 10, 17, 0, tzinfo=timezone.utc), tick=False) as traveller:
-        desk = Convocatorias(store, kb)
+        desk = Convocatorias(store, kb, elapsed=time.time)  # time-machine moves the wall clock only
         closes = parse_moment("10 de abril de 2027 a las 18:00", desk.clock()).at
         assert closes == datetime(2027, 4, 11, 0, 0, tzinfo=timezone.utc)
         desk.create(_draft(closes_at=closes), "cli")
@@ -421,3 +430,71 @@ def test_what_closed_cannot_be_changed(desk, clock):
             change()
     with pytest.raises(ConvocatoriaError, match="No encontré"):
         desk.cancel(99)
+
+
+# -- a clock that jumps (issue 13, item 4) ----------------------------------------------------
+
+
+def test_a_clock_eleven_days_ahead_for_a_while_closes_nothing_and_reminds_no_one(desk, store, clock, caplog):
+    desk.create(_draft(), "cli")  # reminder window opens at REMINDER_AT, closes at CLOSES
+    desk.create(_draft(title="Otra", closes_at=NOW + timedelta(days=5)), "cli")
+    assert desk.run_due_work() == type(desk.run_due_work())([], 0, [])
+    clock.jumped = timedelta(days=11)  # NTP gone wrong: 11 days ahead for 80 seconds
+    with caplog.at_level(logging.INFO, logger="cocreabot.convocatorias"):
+        for _ in range(3):
+            clock.now += timedelta(seconds=40)
+            assert desk.run_due_work() == type(desk.run_due_work())([], 0, [])
+    assert [store.convocatoria(n).status for n in (1, 2)] == ["open", "open"]
+    assert _chats(store, "convocatoria_reminder") == []
+    jumps = [r for r in caplog.records if "jumped" in r.getMessage()]
+    assert len(jumps) == 1 and "11.0 days" in jumps[0].getMessage()  # once, not once a minute
+
+    clock.jumped = timedelta(0)  # the clock is fixed
+    assert desk.run_due_work().closed == []
+    clock.now = NOW + timedelta(days=5)  # the second one's time has really come
+    assert desk.run_due_work().closed == [2]
+    assert store.convocatoria(1).status == "open"
+
+
+def test_a_clock_ten_minutes_back_closes_nothing_early_and_stops_nothing(desk, store, clock):
+    desk.create(_draft(), "cli")
+    clock.now = CLOSES - timedelta(minutes=5)
+    assert desk.run_due_work().reminded == [1]
+    clock.jumped = -timedelta(minutes=10)
+    clock.now = CLOSES + SECOND  # the wall clock says 9:59 before closing
+    assert desk.run_due_work().closed == []
+    clock.jumped = timedelta(0)
+    assert desk.run_due_work().closed == [1]
+
+
+def test_a_restart_while_the_clock_is_eleven_days_ahead_still_refuses(tmp_path, kb):
+    """The last run is kept in the database: a new process on the same boot compares too."""
+    path = tmp_path / "cocrea.db"
+    clock = Clock(NOW)
+    first_store = Store(path)
+    _subscribers(first_store)
+    first = Convocatorias(first_store, kb, clock=clock, elapsed=clock.elapsed)
+    first.create(_draft(closes_at=NOW + timedelta(days=5)), "cli")
+    first.run_due_work()
+    first_store.close()
+    clock.now += timedelta(minutes=3)
+    clock.jumped = timedelta(days=11)
+    second_store = Store(path)
+    second = Convocatorias(second_store, kb, clock=clock, elapsed=clock.elapsed)
+    assert second.run_due_work() == type(second.run_due_work())([], 0, [])
+    assert second_store.convocatoria(1).status == "open"
+    other_boot = Convocatorias(second_store, kb, clock=clock, elapsed=clock.elapsed, boot="another boot")
+    assert other_boot.run_due_work().closed == [1]  # after a reboot there is nothing to compare with
+
+
+def test_a_clock_that_keeps_its_new_time_is_believed_after_a_while(desk, store, clock, caplog):
+    desk.create(_draft(closes_at=NOW + timedelta(days=3)), "cli")
+    desk.run_due_work()
+    clock.jumped = timedelta(days=4)  # it had been days behind, and was set right
+    assert desk.run_due_work().closed == []
+    clock.now += timedelta(seconds=NEW_CLOCK_BELIEVED_AFTER - 60)
+    assert desk.run_due_work().closed == []
+    clock.now += timedelta(seconds=60)
+    with caplog.at_level(logging.INFO, logger="cocreabot.convocatorias"):
+        assert desk.run_due_work().closed == [1]
+    assert any("believing it" in r.getMessage() for r in caplog.records)
