@@ -16,6 +16,7 @@ import sqlite3
 from pathlib import Path
 
 from bot.settings import SettingsError
+from bot.store import is_storage_failure
 
 MARK = "cocreabot-db"  # in the lock file: a database lived at this path
 
@@ -56,6 +57,8 @@ def check_before_opening(db_path: Path | str, *, allow_empty: bool = False, thor
     except sqlite3.OperationalError as error:
         if "locked" in str(error) or "busy" in str(error):
             return  # a long write elsewhere: not damage
+        if is_storage_failure(error):
+            return  # a full or failing disk, not damage: the store says so in one line
         raise SettingsError(_damaged(path, str(error))) from None
     except sqlite3.DatabaseError as error:  # "file is not a database", "database disk image is malformed"
         raise SettingsError(_damaged(path, str(error))) from None

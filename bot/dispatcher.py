@@ -7,9 +7,21 @@ within Telegram's limits and never loses one.
   the sends of any one-second window more than `rate - margin`. At most one a second per private
   chat and one every 3 seconds per group (Telegram allows a group 20 a minute); at most
   `concurrency` sends in flight, never thousands of tasks at once.
-- A delivery is marked sent only after Telegram accepted it. A crash re-sends what was in
-  flight: duplicates are bounded by `concurrency` (see README).
-- 429: everybody waits `retry_after`; the wait is persisted, so a restart keeps waiting.
+- Claim before send: a delivery is written down as being sent (Store.claim) before its send,
+  and marked sent only after Telegram accepted it. A crash re-sends what was in flight once:
+  duplicates are bounded by `concurrency`, and a delivery claimed twice without an answer is
+  never sent again (see README, «Notificaciones»).
+- The database cannot be written (a full disk): nothing is sent, the dispatcher as a whole
+  pauses (a circuit breaker with growing pauses, reset by the first write that works) and tells
+  the log once per incident; outcomes of sends already made are kept and written later.
+- A send Telegram did not answer within SEND_READ_TIMEOUT may have arrived: it is retried once
+  at most, every send pauses (a circuit breaker) and then goes one at a time until one is
+  answered; a delivery that may have arrived is 'unconfirmed', never 'failed' in silence.
+- 429: everybody waits `retry_after`; the wait is persisted, so a restart keeps waiting, never
+  longer than Telegram asked.
+- Time: pacing and waits run on a monotonic clock; times written in the database are wall-clock
+  seconds read once at start and carried by the monotonic clock, so a step of the system clock
+  while the bot runs stalls or hurries nothing.
 - Blocked, kicked or unknown chat: the chat becomes inactive and its pending deliveries are
   dropped (never retried forever). A group that became a supergroup: follow the new id, resend.
 - Network errors: retry with exponential back-off, up to MAX_ATTEMPTS.
@@ -21,20 +33,29 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 import time
 from dataclasses import dataclass
+from functools import partial
+from typing import Callable
 
+import httpx
 from telegram import Bot, Message
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.budget import NOTICE, SendBudget
-from bot.store import Delivery, Store
+from bot.store import Delivery, StorageError, Store
 from knowledge.reply import html_to_text
 
 log = logging.getLogger("cocreabot.dispatcher")
 
 
-FLOOD_WAIT_KEY = "flood_wait_until"
+FLOOD_WAIT_KEY = "flood_wait_until"  # wall-clock seconds
+FLOOD_WAIT_SECONDS_KEY = "flood_wait_seconds"  # what Telegram asked: a restart never waits longer
+SEND_READ_TIMEOUT = 25.0  # seconds Telegram gets to answer a notice's send (PTB's default is 5)
+STORAGE_PAUSES = (1.0, 60.0)  # a breaker's first pause and its longest, in seconds
+API_PAUSES = (5.0, 120.0)
+STORAGE_ERRORS = (StorageError, sqlite3.OperationalError)
 MAX_ATTEMPTS = 8
 MAX_BACKOFF_SECONDS = 600
 MAX_PACED_CHATS = 512  # entries of the per-chat pace kept before forgetting the chats no longer waiting
@@ -56,14 +77,65 @@ class Pace:
     idle_poll: float = 1.0  # seconds between looks at an empty outbox (the CLI writes there too)
 
 
+class Breaker:
+    """Stops every send after a fault of the whole (the database cannot be written, Telegram
+    stops answering), for pauses that double while the fault lasts, from `first` up to
+    `longest` seconds; the first success closes it. It tells the log once per incident, when it
+    opens and when it closes, never once per delivery."""
+
+    def __init__(self, fault: str, clock: Callable[[], float], first: float, longest: float):
+        self.fault = fault
+        self.clock = clock
+        self.first = first
+        self.longest = longest
+        self.failures = 0
+        self.since: float | None = None  # when the incident began
+        self.until = 0.0
+
+    @property
+    def tripped(self) -> bool:
+        return self.since is not None
+
+    def left(self) -> float:
+        return self.until - self.clock() if self.tripped else 0.0
+
+    def trip(self, error: BaseException) -> None:
+        now = self.clock()
+        if self.tripped and now < self.until:
+            return  # the same wave: sends that were under way when it opened
+        self.failures += 1
+        pause = min(self.longest, self.first * 2 ** (self.failures - 1))
+        self.until = now + pause
+        if self.since is None:
+            self.since = now
+            log.error("%s (%s); every send paused, trying again after growing pauses", self.fault, _one_line(error))
+        else:
+            log.debug("%s still (%s); next try in %.0f s", self.fault, _one_line(error), pause)
+
+    def reset(self) -> None:
+        if self.since is not None:
+            log.warning("%s: over after %.0f s; sends resume", self.fault, self.clock() - self.since)
+        self.since, self.failures, self.until = None, 0, 0.0
+
+
 class Dispatcher:
-    def __init__(self, bot: Bot, store: Store, pace: Pace = Pace(), clock=time.time, sleep=asyncio.sleep,
-                 budget: SendBudget | None = None):
+    def __init__(self, bot: Bot, store: Store, pace: Pace = Pace(), clock=time.monotonic, sleep=asyncio.sleep,
+                 budget: SendBudget | None = None, wall=time.time):
         self.bot = bot
         self.store = store
         self.pace = pace
-        self.clock = clock
+        self.clock = clock  # monotonic: pacing, pauses, the flood wait while running
         self.sleep = sleep
+        # Times written in the database (a delivery's not_before, a flood wait) are wall-clock
+        # seconds, read once here and then carried by the monotonic clock (_stored_now).
+        self._wall_offset = wall() - clock()
+        self._flood_until = 0.0  # monotonic
+        self._flood_persisted = True  # there may be one in the database (read at start)
+        self._waits_loaded = False
+        self._storage = Breaker("the database cannot be written", clock, *STORAGE_PAUSES)
+        self._api = Breaker(f"Telegram did not answer a send within {SEND_READ_TIMEOUT:.0f} s", clock, *API_PAUSES)
+        self._unrecorded: list[tuple[int, Callable[[], None]]] = []  # outcomes the database could not take yet
+        self._settled = asyncio.Event()
         self._in_flight: set[int] = set()
         self._chat_ready_at: dict[int, float] = {}
         # shared with the replies' rate limiter in the running bot (bot/app.py); its own otherwise
@@ -82,6 +154,9 @@ class Dispatcher:
         while not self._stopping.is_set():
             try:
                 await self._round()
+            except STORAGE_ERRORS as error:  # nothing was sent; the breaker pauses everything
+                self._storage.trip(error)
+                await self._pause(self._storage.left())
             except Exception:  # the loop must survive anything; the delivery stays pending
                 log.exception("dispatcher round failed")
                 await self._pause(1.0)
@@ -90,6 +165,7 @@ class Dispatcher:
     async def stop(self) -> None:
         self._stopping.set()
         self._wake.set()
+        self._settled.set()
 
     def wake(self) -> None:
         """Look at the outbox now (after a publication in this process)."""
@@ -98,21 +174,31 @@ class Dispatcher:
     # -- one round --------------------------------------------------------------------------
 
     async def _round(self) -> None:
-        await self._respect_flood_wait()
-        now = self.clock()
-        due = self.store.due_deliveries(now, self.pace.batch, exclude=self._in_flight)
+        held = self._held()
+        if held > 0:  # a flood wait, or a breaker's pause
+            await self._pause(held)
+            return
+        if not self._waits_loaded:
+            self._load_persisted_waits()
+            self._waits_loaded = True
+            if self._held() > 0:
+                return
+        self._write_pending_outcomes()
+        self._forget_flood_wait()
+        stored_now = self._stored_now()
+        due = self.store.due_deliveries(stored_now, self.pace.batch, exclude=self._in_flight)
         if not due:
-            self._forget_paced_chats(now)
-            await self._pause(self._idle_seconds(now))
+            self._forget_paced_chats(self.clock())
+            await self._pause(self._idle_seconds(stored_now))
             return
         for delivery in due:
-            if self._stopping.is_set() or self._flood_wait_left() > 0:
+            if self._stopping.is_set() or self._held() > 0:
                 return
             if not self.store.is_pending(delivery.id):  # dropped, failed or erased since the batch was read
                 continue
             ready_at = self._chat_ready_at.get(delivery.chat_id, 0.0)
             if ready_at > self.clock():
-                self.store.mark_retry(delivery.id, ready_at, "paced", count_attempt=False)
+                self.store.postpone(delivery.id, self._stored_at(ready_at), "paced")
                 continue
             if not await self._start(delivery):
                 return
@@ -122,13 +208,24 @@ class Dispatcher:
         settled meanwhile, and False is returned (end the round) if a flood wait or stop() came,
         e.g. from a send that was still in flight."""
         await self._slots.acquire()
-        await self._wait_turn(delivery)
-        if self._stopping.is_set() or self._flood_wait_left() > 0:
+        try:
+            while self._api.tripped and self._in_flight and not self._stopping.is_set():
+                await self._one_settled()  # Telegram was not answering: one send at a time until it does
+            await self._wait_turn(delivery)
+            if self._stopping.is_set() or self._held() > 0:
+                self._slots.release()
+                return False
+            claim = self.store.claim(delivery.id)  # StorageError: nothing is sent
+        except BaseException:
             self._slots.release()
-            return False
-        if not self.store.is_pending(delivery.id):  # settled while waiting for a slot
+            raise
+        if claim != "claimed":  # settled while waiting for a slot, or it may have arrived already
             self._slots.release()
+            if claim == "unconfirmed":
+                log.warning("delivery %s to %s: sent twice without an answer, not sent again (it may have arrived)",
+                            delivery.id, delivery.chat_id)
             return True
+        self._storage.reset()
         self._in_flight.add(delivery.id)
         self._chat_ready_at[delivery.chat_id] = self.clock() + self._interval(delivery.chat_id)
         if len(self._chat_ready_at) > MAX_PACED_CHATS:  # a long fan-out: one entry per chat reached so far
@@ -153,46 +250,102 @@ class Dispatcher:
         await self.budget.notice_turn(2 if two else 1)
 
     async def _deliver(self, delivery: Delivery) -> None:
+        recorded = True
+        try:
+            recorded = self._record(delivery.id, await self._outcome(delivery))
+        finally:
+            if recorded:  # otherwise it stays in flight (never picked again) until written
+                self._in_flight.discard(delivery.id)
+            self._slots.release()
+            self._settled.set()
+
+    async def _outcome(self, delivery: Delivery) -> Callable[[], None]:
+        """Send it; what to write down about it."""
         try:
             message = await self._send(delivery)
-            self.store.mark_sent(delivery.id, message.message_id if message else None)
-            self.sent += 1
         except RetryAfter as error:
-            self._flood_wait(_seconds(error.retry_after))
-            self.store.mark_retry(delivery.id, self._flood_until(), "flood wait", count_attempt=False)
+            seconds = _seconds(error.retry_after)
+            self._flood_wait(seconds)
+            return partial(self._flood_outcome, delivery, seconds)
         except ChatMigrated as error:
             log.info("chat %s became %s; following it", delivery.chat_id, error.new_chat_id)
-            self.store.migrate_chat(delivery.chat_id, error.new_chat_id)
-            self.store.redirect_delivery(delivery.id, error.new_chat_id)
+            return partial(self._migrated, delivery, error.new_chat_id)
         except Forbidden as error:
-            self._chat_gone(delivery, error)
+            return partial(self._chat_gone, delivery, error)
         except BadRequest as error:
             if any(reason in str(error).lower() for reason in GONE_CHAT_ERRORS):
-                self._chat_gone(delivery, error)
-            elif UNPARSABLE in str(error).lower():
-                self._unparsable(delivery, error)
-            else:
-                log.error("Telegram refused delivery %s to %s (a bug to fix): %s", delivery.id, delivery.chat_id, error)
-                self.store.mark_failed(delivery.id, str(error))
-        except (TimedOut, NetworkError) as error:
-            self._retry_later(delivery, error)
-        except Exception as error:  # unknown: keep it, try later, say so loudly
+                return partial(self._chat_gone, delivery, error)
+            if UNPARSABLE in str(error).lower():
+                return partial(self._unparsable, delivery, error)
+            log.error("Telegram refused delivery %s to %s (a bug to fix): %s", delivery.id, delivery.chat_id, error)
+            return partial(self.store.mark_failed, delivery.id, str(error))
+        except TimedOut as error:
+            if _never_sent(error):  # no connection, or none free: Telegram never saw it
+                return self._retry_later(delivery, error)
+            self._api.trip(error)
+            log.info("delivery %s to %s: no answer within %.0f s (it may have arrived); one more try at most",
+                     delivery.id, delivery.chat_id, SEND_READ_TIMEOUT)
+            return self._retry_later(delivery, error, maybe_delivered=True)
+        except NetworkError as error:
+            return self._retry_later(delivery, error)
+        except Exception as error:  # unknown: keep it, try later (it may have arrived), say so loudly
             log.exception("unexpected error delivering %s", delivery.id)
-            self._retry_later(delivery, error)
-        finally:
-            self._in_flight.discard(delivery.id)
-            self._slots.release()
+            return self._retry_later(delivery, error, maybe_delivered=True)
+        self._api.reset()
+        self.sent += 1
+        return partial(self.store.mark_sent, delivery.id, message.message_id if message else None)
 
     async def _send(self, delivery: Delivery) -> Message | None:
-        # The application's rate limiter never retries (max_retries=0): this class decides.
+        # The application's rate limiter never retries (max_retries=0): this class decides. A
+        # longer read timeout than PTB's 5 s: a slow answer is no reason to send it again.
+        timeout = {"read_timeout": SEND_READ_TIMEOUT}
         if delivery.file_id and _caption_fits(delivery.html):
-            return await self.bot.send_document(delivery.chat_id, delivery.file_id, caption=delivery.html)
-        message = await self.bot.send_message(delivery.chat_id, delivery.html)
+            return await self.bot.send_document(delivery.chat_id, delivery.file_id, caption=delivery.html, **timeout)
+        message = await self.bot.send_message(delivery.chat_id, delivery.html, **timeout)
         if delivery.file_id:
-            await self.bot.send_document(delivery.chat_id, delivery.file_id, reply_to_message_id=message.message_id)
+            await self.bot.send_document(delivery.chat_id, delivery.file_id, reply_to_message_id=message.message_id,
+                                         **timeout)
         return message
 
+    # -- writing outcomes down (the database may be full) -----------------------------------
+
+    def _record(self, delivery_id: int, write: Callable[[], None]) -> bool:
+        """Write an outcome down; if the database cannot take it, keep it (in order) for later
+        and pause everything. True when written."""
+        if not self._unrecorded:
+            try:
+                write()
+            except STORAGE_ERRORS as error:
+                self._storage.trip(error)
+            else:
+                self._storage.reset()
+                return True
+        self._unrecorded.append((delivery_id, write))
+        return False
+
+    def _write_pending_outcomes(self) -> None:
+        """Before anything new is sent, what was sent and not yet written down. Raises a storage
+        error while the database still cannot take it."""
+        while self._unrecorded:
+            delivery_id, write = self._unrecorded[0]
+            write()
+            self._unrecorded.pop(0)
+            self._in_flight.discard(delivery_id)
+            self._storage.reset()
+
+    async def _one_settled(self) -> None:
+        self._settled.clear()
+        await self._settled.wait()
+
     # -- outcomes ---------------------------------------------------------------------------
+
+    def _flood_outcome(self, delivery: Delivery, seconds: float) -> None:
+        self._persist_flood_wait(seconds)
+        self.store.mark_retry(delivery.id, self._stored_at(self._flood_until), "flood wait", count_attempt=False)
+
+    def _migrated(self, delivery: Delivery, new_chat_id: int) -> None:
+        self.store.migrate_chat(delivery.chat_id, new_chat_id)
+        self.store.redirect_delivery(delivery.id, new_chat_id)
 
     def _chat_gone(self, delivery: Delivery, error: Exception) -> None:
         dropped = self.store.set_chat_active(delivery.chat_id, False)
@@ -204,36 +357,69 @@ class Dispatcher:
         log.error("Telegram cannot parse notice %s (a bug to fix); %d deliveries failed: %s",
                   delivery.notice_id, failed, error)
 
-    def _retry_later(self, delivery: Delivery, error: Exception) -> None:
+    def _retry_later(self, delivery: Delivery, error: Exception, maybe_delivered: bool = False) -> Callable[[], None]:
         attempts = delivery.attempts + 1
+        reason = f"{type(error).__name__}: {error}"
         if attempts >= MAX_ATTEMPTS:
-            log.warning("giving up on delivery %s after %d attempts: %s", delivery.id, attempts, error)
-            self.store.mark_failed(delivery.id, f"{type(error).__name__}: {error}")
-            return
+            unsure = delivery.unsure > 0 or maybe_delivered  # an earlier send, or this one, got no answer
+            log.warning("giving up on delivery %s after %d attempts%s: %s", delivery.id, attempts,
+                        " (some got no answer: it may have arrived)" if unsure else "", error)
+            return partial(self.store.mark_failed, delivery.id, reason, maybe_delivered=unsure)
         backoff = min(MAX_BACKOFF_SECONDS, 2 ** attempts)
-        self.store.mark_retry(delivery.id, self.clock() + backoff, f"{type(error).__name__}: {error}")
+        return partial(self.store.mark_retry, delivery.id, self._stored_now() + backoff, reason,
+                       maybe_delivered=maybe_delivered)
+
+    # -- time -------------------------------------------------------------------------------
+
+    def _stored_now(self) -> float:
+        """Wall-clock seconds as read at start, carried since by the monotonic clock."""
+        return self._wall_offset + self.clock()
+
+    def _stored_at(self, moment: float) -> float:
+        """A moment of the monotonic clock, as written in the database."""
+        return self._wall_offset + moment
+
+    def _held(self) -> float:
+        """Seconds before anything may be sent: a flood wait, or a breaker's pause."""
+        return max(self._flood_until - self.clock(), self._storage.left(), self._api.left())
 
     # -- flood wait (persisted) -------------------------------------------------------------
 
     def _flood_wait(self, seconds: float) -> None:
         until = self.clock() + seconds
-        if until > self._flood_until():
+        if until > self._flood_until:
             log.warning("Telegram asked to wait %.0f s; all sends paused", seconds)
-            self.store.set_setting(FLOOD_WAIT_KEY, f"{until:.3f}")
+            self._flood_until = until
 
-    def _flood_until(self) -> float:
-        value = self.store.get_setting(FLOOD_WAIT_KEY)
-        return float(value) if value else 0.0
+    def _persist_flood_wait(self, seconds: float) -> None:
+        self.store.set_setting(FLOOD_WAIT_KEY, f"{self._stored_at(self._flood_until):.3f}")
+        self.store.set_setting(FLOOD_WAIT_SECONDS_KEY, f"{seconds:.3f}")
+        self._flood_persisted = True
 
-    def _flood_wait_left(self) -> float:
-        return self._flood_until() - self.clock()
-
-    async def _respect_flood_wait(self) -> None:
-        left = self._flood_wait_left()
+    def _load_persisted_waits(self) -> None:
+        """Waits from before a restart, without trusting the wall clock: a flood wait lasts what
+        is left of it, but never more than Telegram asked; no delivery waits longer than the
+        longest back-off (a clock set back, or one that was ahead when they were written)."""
+        capped = self.store.cap_waits(self._stored_now() + MAX_BACKOFF_SECONDS)
+        if capped:
+            log.warning("%d deliveries were to wait longer than %d s (the clock moved?); brought forward",
+                        capped, MAX_BACKOFF_SECONDS)
+        until, seconds = self.store.get_setting(FLOOD_WAIT_KEY), self.store.get_setting(FLOOD_WAIT_SECONDS_KEY)
+        self._flood_persisted = bool(until or seconds)
+        if not until:
+            return
+        left = float(until) - self._stored_now()
+        if seconds:
+            left = min(left, float(seconds))
         if left > 0:
-            await self._pause(left)
-        elif self.store.get_setting(FLOOD_WAIT_KEY):
+            log.warning("a flood wait from before the start: all sends paused for %.0f s more", left)
+            self._flood_until = max(self._flood_until, self.clock() + left)
+
+    def _forget_flood_wait(self) -> None:
+        if self._flood_persisted and self._flood_until <= self.clock():
             self.store.set_setting(FLOOD_WAIT_KEY, None)
+            self.store.set_setting(FLOOD_WAIT_SECONDS_KEY, None)
+            self._flood_persisted = False
 
     # -- waiting ----------------------------------------------------------------------------
 
@@ -254,12 +440,28 @@ class Dispatcher:
     async def _drain(self, timeout: float = 10.0) -> None:
         if self._tasks:
             await asyncio.wait(set(self._tasks), timeout=timeout)
+        try:
+            self._write_pending_outcomes()
+        except STORAGE_ERRORS:
+            log.error("%d outcomes could not be written (the database cannot be written); those deliveries "
+                      "will be sent once more at the next start", len(self._unrecorded))
         log.info("dispatcher stopped; %d sent in this run", self.sent)
 
 
 def _caption_fits(html: str) -> bool:
     """Telegram counts a caption's visible text; UTF-16 units are never fewer than what it counts."""
     return len(html_to_text(html).encode("utf-16-le")) // 2 <= CAPTION_LIMIT
+
+
+def _never_sent(error: TimedOut) -> bool:
+    """A timeout before the request left: no connection could be made, or none was free."""
+    return isinstance(error.__cause__, (httpx.ConnectTimeout, httpx.PoolTimeout))
+
+
+def _one_line(error: BaseException) -> str:
+    if isinstance(error, StorageError) and error.__cause__ is not None:
+        error = error.__cause__  # SQLite's own words; the Spanish sentence is for the CLI
+    return " ".join(f"{type(error).__name__}: {error}".split())[:200]
 
 
 def _seconds(retry_after) -> float:

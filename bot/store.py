@@ -108,7 +108,16 @@ MIGRATIONS: tuple[str, ...] = (
         value TEXT NOT NULL
     );
     """,
+    # 2: sends of a delivery whose outcome is unknown (claimed before sending, then no answer:
+    # a timeout, a crash, a record that could not be written). See Store.claim.
+    """
+    ALTER TABLE deliveries ADD COLUMN unsure INTEGER NOT NULL DEFAULT 0;
+    """,
 )
+
+# How many sends of one delivery may end without Telegram's answer (a timeout, a crash between
+# the claim and the record) before it is not sent again: each person gets a notice at most twice.
+UNSURE_SENDS_LIMIT = 2
 
 DOCUMENT_KINDS = {
     "declaratoria": "Declaratoria",
@@ -121,6 +130,11 @@ DOCUMENT_KINDS = {
     "web": "Página web",
     "otro": "Otro documento",
 }
+
+
+class StorageError(SettingsError):
+    """The database cannot be written (the disk is full, or it fails): nothing of the operation
+    was saved. Worded for the operator, in one line (the CLI prints it and exits with 2)."""
 
 
 class DuplicateDocument(Exception):
@@ -140,6 +154,7 @@ class Delivery:
     file_id: str | None
     attempts: int
     state: str
+    unsure: int = 0  # sends without an answer so far (they may have arrived)
 
 
 @dataclass(frozen=True)
@@ -171,10 +186,16 @@ class Store:
     def __init__(self, path: Path | str):
         self.path = str(path)
         connection = _connect(self.path)
-        connection.execute("PRAGMA busy_timeout = 30000")
-        if self.path != ":memory:":
-            connection.execute("PRAGMA journal_mode = WAL")
-            connection.execute("PRAGMA synchronous = NORMAL")
+        try:
+            connection.execute("PRAGMA busy_timeout = 30000")
+            if self.path != ":memory:":
+                connection.execute("PRAGMA journal_mode = WAL")  # its -shm file needs a little room
+                connection.execute("PRAGMA synchronous = NORMAL")
+        except sqlite3.OperationalError as error:
+            connection.close()
+            if is_storage_failure(error):
+                raise StorageError(_storage_message(self.path, error)) from error
+            raise
         self.db = sqlite_utils.Database(connection)
         self._lock = threading.RLock()
         self._migrate()
@@ -191,16 +212,24 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any error."""
+        """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any error. A full or failing disk is a
+        StorageError, and the connection is left usable: once there is space again, the next
+        transaction works (SQLite may have rolled this one back already)."""
         with self._lock:
             conn = self.db.conn
-            conn.execute("BEGIN IMMEDIATE")
             try:
-                yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield conn
+                    conn.execute("COMMIT")
+                except BaseException:
+                    if conn.in_transaction:
+                        conn.execute("ROLLBACK")
+                    raise
+            except sqlite3.OperationalError as error:
+                if is_storage_failure(error):
+                    raise StorageError(_storage_message(self.path, error)) from error
                 raise
-            conn.execute("COMMIT")
 
     def _query(self, sql: str, params=()) -> list[dict]:
         with self._lock:
@@ -445,33 +474,63 @@ class Store:
     def due_deliveries(self, now: float, limit: int, exclude: set[int] = frozenset()) -> list[Delivery]:
         """Pending deliveries whose time has come, oldest first, skipping ids in flight."""
         rows = self._query(
-            "SELECT d.id, d.chat_id, d.notice_id, d.attempts, n.html, n.file_id, n.state FROM deliveries d "
+            "SELECT d.id, d.chat_id, d.notice_id, d.attempts, d.unsure, n.html, n.file_id, n.state FROM deliveries d "
             "JOIN notices n ON n.id = d.notice_id WHERE d.status = 'pending' AND d.not_before <= ? "
             "ORDER BY d.not_before, d.id LIMIT ?",
             (now, limit + len(exclude)),
         )
-        deliveries = [Delivery(r["id"], r["chat_id"], r["notice_id"], r["html"], r["file_id"], r["attempts"], r["state"])
-                      for r in rows if r["id"] not in exclude]
+        deliveries = [Delivery(r["id"], r["chat_id"], r["notice_id"], r["html"], r["file_id"], r["attempts"], r["state"],
+                               r["unsure"]) for r in rows if r["id"] not in exclude]
         return deliveries[:limit]
 
     def is_pending(self, delivery_id: int) -> bool:
         rows = self._query("SELECT 1 FROM deliveries WHERE id = ? AND status = 'pending'", (delivery_id,))
         return bool(rows)
 
+    def claim(self, delivery_id: int) -> str:
+        """Write down, before sending, that a send of this delivery begins (one more unsure send,
+        until its outcome is recorded). Returns "claimed" (send it now), "settled" (no longer
+        pending: sent, dropped or erased meanwhile) or "unconfirmed": UNSURE_SENDS_LIMIT sends
+        already went without an answer, so it may well have arrived; it is settled as
+        'unconfirmed' and never sent again. Raises StorageError when the claim cannot be
+        written: then nothing may be sent."""
+        with self.transaction() as conn:
+            row = conn.execute("SELECT status, unsure FROM deliveries WHERE id = ?", (delivery_id,)).fetchone()
+            if row is None or row[0] != "pending":
+                return "settled"
+            if row[1] >= UNSURE_SENDS_LIMIT:
+                conn.execute("UPDATE deliveries SET status = 'unconfirmed', last_error = ? WHERE id = ?",
+                             (f"{row[1]} sends without an answer; it may have arrived", delivery_id))
+                return "unconfirmed"
+            conn.execute("UPDATE deliveries SET unsure = unsure + 1 WHERE id = ?", (delivery_id,))
+            return "claimed"
+
     def mark_sent(self, delivery_id: int, message_id: int | None) -> None:
         with self.transaction() as conn:
             conn.execute("UPDATE deliveries SET status = 'sent', sent_at = ?, message_id = ?, attempts = attempts + 1 "
                          "WHERE id = ?", (_iso(utc_now()), message_id, delivery_id))
 
-    def mark_retry(self, delivery_id: int, not_before: float, error: str, count_attempt: bool = True) -> None:
+    def mark_retry(self, delivery_id: int, not_before: float, error: str, count_attempt: bool = True,
+                   maybe_delivered: bool = False) -> None:
+        """A claimed send did not deliver it: try again from `not_before`. The claim is released
+        (Telegram refused it), unless `maybe_delivered` (no answer came: a timeout)."""
         with self.transaction() as conn:
-            conn.execute("UPDATE deliveries SET not_before = ?, last_error = ?, attempts = attempts + ? WHERE id = ?",
-                         (not_before, error[:300], int(count_attempt), delivery_id))
+            conn.execute("UPDATE deliveries SET not_before = ?, last_error = ?, attempts = attempts + ?, "
+                         "unsure = max(0, unsure - ?) WHERE id = ?",
+                         (not_before, error[:300], int(count_attempt), int(not maybe_delivered), delivery_id))
 
-    def mark_failed(self, delivery_id: int, error: str) -> None:
+    def postpone(self, delivery_id: int, not_before: float, reason: str) -> None:
+        """Not now (no send was tried): look at it again from `not_before`."""
         with self.transaction() as conn:
-            conn.execute("UPDATE deliveries SET status = 'failed', last_error = ?, attempts = attempts + 1 WHERE id = ?",
-                         (error[:300], delivery_id))
+            conn.execute("UPDATE deliveries SET not_before = ?, last_error = ? WHERE id = ?",
+                         (not_before, reason[:300], delivery_id))
+
+    def mark_failed(self, delivery_id: int, error: str, maybe_delivered: bool = False) -> None:
+        """Given up. 'unconfirmed' instead of 'failed' when a send got no answer: it may have arrived."""
+        status = "unconfirmed" if maybe_delivered else "failed"
+        with self.transaction() as conn:
+            conn.execute("UPDATE deliveries SET status = ?, last_error = ?, attempts = attempts + 1 WHERE id = ?",
+                         (status, error[:300], delivery_id))
 
     def fail_notice(self, notice_id: int, error: str) -> int:
         """Mark every pending delivery of a notice failed (Telegram cannot take its text)."""
@@ -483,7 +542,8 @@ class Store:
         """Send this delivery to the chat's new id; if that chat already has the same notice,
         this copy is dropped (otherwise it would go to the old id again and again)."""
         with self.transaction() as conn:
-            conn.execute("UPDATE OR IGNORE deliveries SET chat_id = ? WHERE id = ?", (new_chat_id, delivery_id))
+            conn.execute("UPDATE OR IGNORE deliveries SET chat_id = ?, unsure = max(0, unsure - 1) WHERE id = ?",
+                         (new_chat_id, delivery_id))
             conn.execute("UPDATE deliveries SET status = 'dropped', last_error = 'chat migrated' "
                          "WHERE id = ? AND chat_id != ? AND status = 'pending'", (delivery_id, new_chat_id))
 
@@ -503,6 +563,13 @@ class Store:
     def outbox_counts(self) -> dict[str, int]:
         rows = self._query("SELECT status, count(*) AS n FROM deliveries GROUP BY status")
         return {r["status"]: r["n"] for r in rows}
+
+    def cap_waits(self, latest: float) -> int:
+        """No pending delivery waits beyond `latest` (a wait written while the clock was ahead
+        must not outlast the longest one ever asked). Returns how many were brought forward."""
+        with self.transaction() as conn:
+            return conn.execute("UPDATE deliveries SET not_before = ? WHERE status = 'pending' AND not_before > ?",
+                                (latest, latest)).rowcount
 
     def next_due_time(self) -> float | None:
         rows = self._query("SELECT min(not_before) AS t FROM deliveries WHERE status = 'pending'")
@@ -563,6 +630,30 @@ class Store:
         condition = "s.convocatorias = 1" + (" AND s.reminders = 1" if reminders else "")
         return self._query("SELECT count(*) AS n FROM subscriptions s JOIN chats c ON c.id = s.chat_id "
                            f"WHERE s.state = ? AND c.active = 1 AND {condition}", (state,))[0]["n"]
+
+
+def is_storage_failure(error: sqlite3.Error) -> bool:
+    """The disk is full or fails (not the database's fault: a damaged file is SQLITE_CORRUPT)."""
+    name = getattr(error, "sqlite_errorname", "") or ""
+    text = str(error).lower()
+    return name == "SQLITE_FULL" or name.startswith("SQLITE_IOERR") or "disk is full" in text or "disk i/o error" in text
+
+
+def _storage_message(path: str, error: sqlite3.Error) -> str:
+    full = getattr(error, "sqlite_errorname", "") == "SQLITE_FULL" or "full" in str(error).lower() or _no_room(path)
+    why = "el disco está lleno" if full else "el disco no deja escribir (¿está lleno?)"
+    return (f"No pude escribir en la base de datos {path}: {why} ({error}). No se guardó nada; libera espacio "
+            "(o revisa el disco) y repite.")
+
+
+def _no_room(path: str) -> bool:
+    """The database's disk has (almost) no room left: SQLite then says «disk I/O error» when it
+    cannot even create the small -shm file of a WAL database."""
+    try:
+        stats = os.statvfs(os.path.dirname(os.path.abspath(path)))
+    except (OSError, AttributeError):
+        return False
+    return stats.f_bavail * stats.f_frsize < 256 * 1024
 
 
 def _connect(path: str) -> sqlite3.Connection:

@@ -188,3 +188,20 @@ def test_several_notices_for_a_group_stay_within_its_limit(emulator, db_path, tm
                       "five notices in the group")
     assert counts[group.id] == 5
     assert emulator.status_count(429) == 0
+
+
+def test_a_slow_bot_api_does_not_multiply_notices(emulator, db_path):
+    """Telegram answering each send after 7 s (PTB gives up after 5 s by default, and a send
+    it gave up on had arrived): everybody gets the notice once, and it is marked sent."""
+    people = emulator.new_users(10)
+    subscribe_directly(db_path, people, "chiapas")
+    emulator.set_latency(7.0, "sendMessage")
+    with running(emulator, db_path) as process:
+        publish_cli(emulator, db_path, "chiapas")
+        counts = wait_for_notices(emulator, people, timeout=90)
+        wait_for_outbox(db_path, no_pending, 30)
+        assert "did not answer" not in process.log()
+    assert [counts[p.id] for p in people] == [1] * 10
+    assert len(emulator.calls("sendMessage")) == 10
+    with opened(db_path) as store:
+        assert store.outbox_counts() == {"sent": 10}
