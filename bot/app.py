@@ -24,6 +24,7 @@ from bot.limiter import RepliesFirst
 from bot.lock import InstanceLock
 from bot.runtime import Services, build_services
 from bot.settings import Settings, SettingsError
+from bot.store import FAN_OUT_CHECK, StorageError
 from bot.updates import PerChatUpdates
 from handlers import (
     admin, basics, buttons, convocatorias, errors, members, menu, privacy, publishing, questions, subscriptions,
@@ -71,10 +72,27 @@ def build_application(settings: Settings, services: Services | None = None, *, r
     application.bot_data[BUDGET_KEY] = budget
     _register_handlers(application)
     application.job_queue.run_repeating(_prune_outbox, interval=OUTBOX_PRUNE_INTERVAL, first=60, name="outbox-prune")
+    application.job_queue.run_repeating(_finish_fan_outs, interval=FAN_OUT_CHECK, first=5, name="fan-out-rescue")
     # Reminders and closings of convocatorias: checked every minute, the first time at start-up.
     convocatorias.start_jobs(application, Convocatorias(services.store, services.engine.kb,
                                                         reminder_days=settings.reminder_days))
     return application
+
+
+async def _finish_fan_outs(context) -> None:
+    """A fan-out left unfinished (the process publishing it died midway) is finished here; see
+    Store.fan_out. In a thread: it writes in chunks and lets the loop use the store between them."""
+    services: Services = context.application.bot_data[SERVICES_KEY]
+    try:
+        queued = await asyncio.to_thread(services.store.finish_abandoned_fan_outs)
+    except StorageError as error:  # the note stays; the next look tries again
+        log.warning("could not finish a fan-out: %s", error)
+        return
+    if queued:
+        log.info("outbox: %d deliveries queued for a fan-out left unfinished", queued)
+        dispatcher = context.application.bot_data.get(DISPATCHER_KEY)
+        if dispatcher:
+            dispatcher.wake()
 
 
 async def _prune_outbox(context) -> None:

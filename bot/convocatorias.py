@@ -197,9 +197,9 @@ class Convocatorias:
                 "created_at": now, "updated_at": now,
             })
             info = replace(info, id=new_id)
-            queued = self.store.fan_out(conn, "convocatoria", new_id, info.state,
-                                        convocatoria_notice(self.kb, info, now), None, "convocatorias")
-        return Created(info, queued)
+            started = self.store.fan_out(conn, "convocatoria", new_id, info.state,
+                                         convocatoria_notice(self.kb, info, now), None, "convocatorias")
+        return Created(info, self.store.finish_fan_out(started))
 
     def change_closing(self, convocatoria_id: int, closes_at: datetime) -> Changed:
         """A new closing date; subscribers get a correction and the reminder is re-armed."""
@@ -226,9 +226,9 @@ class Convocatorias:
         now = self.clock()
         with self.store.transaction() as conn:
             self._update_if_open(conn, record, {"status": "cancelled", "updated_at": now})
-            queued = self.store.fan_out(conn, "convocatoria_cancelled", record.info.id, record.info.state,
-                                        convocatoria_cancellation(self.kb, record.info, now), None, "convocatorias")
-        return Changed(record.info, queued)
+            started = self.store.fan_out(conn, "convocatoria_cancelled", record.info.id, record.info.state,
+                                         convocatoria_cancellation(self.kb, record.info, now), None, "convocatorias")
+        return Changed(record.info, self.store.finish_fan_out(started))
 
     def editable(self, convocatoria_id: int) -> ConvocatoriaRecord:
         """The convocatoria, if it can still change; ConvocatoriaError otherwise."""
@@ -317,8 +317,9 @@ class Convocatorias:
                                                      only_if="reminder_sent = 0 AND status = 'open'")
             if not flagged:
                 return None
-            return self.store.fan_out(conn, "convocatoria_reminder", record.info.id, record.info.state,
-                                      convocatoria_reminder(self.kb, record.info, now), None, "reminders")
+            started = self.store.fan_out(conn, "convocatoria_reminder", record.info.id, record.info.state,
+                                         convocatoria_reminder(self.kb, record.info, now), None, "reminders")
+        return self.store.finish_fan_out(started)
 
     # -- helpers ----------------------------------------------------------------------------
 
@@ -326,9 +327,9 @@ class Convocatorias:
         now = self.clock()
         with self.store.transaction() as conn:
             self._update_if_open(conn, record, {**fields, "updated_at": now})
-            queued = self.store.fan_out(conn, "convocatoria_correction", corrected.id, corrected.state,
-                                        convocatoria_correction(self.kb, corrected, change, now), None, "convocatorias")
-        return Changed(corrected, queued)
+            started = self.store.fan_out(conn, "convocatoria_correction", corrected.id, corrected.state,
+                                         convocatoria_correction(self.kb, corrected, change, now), None, "convocatorias")
+        return Changed(corrected, self.store.finish_fan_out(started))
 
     def _update_if_open(self, conn, record: ConvocatoriaRecord, fields: dict) -> None:
         """Guard against a change that raced with another (a cancellation, the closing job)."""

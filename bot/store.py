@@ -6,9 +6,11 @@ Schema changes are migrations, each run once in its own transaction (PRAGMA user
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 import threading
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
@@ -19,6 +21,8 @@ import sqlite_utils
 
 from bot.settings import SettingsError
 from knowledge.live import ConvocatoriaInfo, DocumentInfo
+
+log = logging.getLogger("cocreabot.store")
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: the first schema
@@ -198,6 +202,7 @@ class Store:
             raise
         self.db = sqlite_utils.Database(connection)
         self._lock = threading.RLock()
+        self._fan_out_seen: dict[str, str] = {}  # unfinished fan-outs at the last look (finish_abandoned_fan_outs)
         self._migrate()
 
     @classmethod
@@ -415,8 +420,9 @@ class Store:
     def add_document(self, *, state: str, step: int | None, kind: str, title: str, url: str | None,
                      file_id: str | None, file_unique_id: str | None, file_name: str | None,
                      published_on: date, published_by: str, notice_html: str) -> tuple[DocumentInfo, int]:
-        """Write the document and one delivery per subscriber in one transaction. Returns the
-        document and how many deliveries were queued. Raises DuplicateDocument."""
+        """Write the document and its notice in one transaction, then one delivery per
+        subscriber (see fan_out). Returns the document and how many deliveries were queued.
+        Raises DuplicateDocument."""
         with self.transaction() as conn:
             duplicate = self.find_duplicate_document(state, url, file_unique_id)
             if duplicate:
@@ -428,23 +434,88 @@ class Store:
                  published_by, _iso(utc_now())),
             )
             document_id = cursor.lastrowid
-            queued = self.fan_out(conn, "document", document_id, state, notice_html, file_id, "documents")
-        return self.document(document_id), queued
+            started = self.fan_out(conn, "document", document_id, state, notice_html, file_id, "documents")
+        return self.document(document_id), self.finish_fan_out(started)
+
+    # -- fan-out: one delivery per subscriber, in chunks ------------------------------------
+    #
+    # A million deliveries in one transaction hold the database (and this Store's lock) for
+    # seconds, and the bot's event loop, which reads and writes the store between two sends,
+    # would stand still meanwhile. So a fan-out writes FAN_OUT_CHUNK deliveries per transaction,
+    # walking the state's subscriptions in rowid order, and lets the loop in between. What is
+    # left is written down (a settings row, FAN_OUT_KEY + the notice id) in the transaction that
+    # starts it, so a crash midway loses nothing: the running bot finishes it
+    # (finish_abandoned_fan_outs). Chunks are idempotent (INSERT OR IGNORE on (notice, chat)).
 
     def fan_out(self, conn: sqlite3.Connection, kind: str, ref_id: int, state: str, html: str,
-                 file_id: str | None, audience: str) -> int:
-        """One notice and one pending delivery per active subscriber who wants this kind."""
-        assert audience in ("documents", "convocatorias", "reminders")
+                file_id: str | None, audience: str) -> "FanOut":
+        """Inside the caller's transaction: the notice, the first chunk of its deliveries (one
+        per active subscriber who wants this kind) and, if more remain, the note of what is
+        left. Call finish_fan_out(result) after the commit for the rest and the total."""
+        assert audience in FAN_OUT_AUDIENCES
         notice_id = conn.execute(
             "INSERT INTO notices(kind, ref_id, state, html, file_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
             (kind, ref_id, state, html, file_id, _iso(utc_now())),
         ).lastrowid
-        condition = "s.convocatorias = 1 AND s.reminders = 1" if audience == "reminders" else f"s.{audience} = 1"
-        return conn.execute(
-            "INSERT INTO deliveries(notice_id, chat_id) SELECT ?, s.chat_id FROM subscriptions s "
-            f"JOIN chats c ON c.id = s.chat_id WHERE s.state = ? AND c.active = 1 AND {condition} ORDER BY s.chat_id",
-            (notice_id, state),
-        ).rowcount
+        queued, after = _fan_out_chunk(conn, notice_id, state, audience, 0)
+        if after is not None:
+            conn.execute("INSERT INTO settings(key, value) VALUES (?, ?)",
+                         (f"{FAN_OUT_KEY}{notice_id}", f"{audience} {after}"))
+        return FanOut(notice_id, queued, after is None)
+
+    def finish_fan_out(self, started: "FanOut") -> int:
+        """Write the rest of a fan-out, one chunk per transaction, letting other threads (the
+        bot's event loop) use the store between two chunks. Returns how many deliveries it
+        queued in all. Safe to run while another process finishes the same fan-out."""
+        queued, more = started.queued, not started.done
+        try:
+            while more:
+                count, more = self._next_fan_out_chunk(started.notice_id)
+                queued += count
+        except StorageError as error:  # the publication is saved; its note stays for the bot
+            log.warning("notice %s: %d deliveries queued; the running bot will queue the rest once the "
+                        "database can be written (%s)", started.notice_id, queued, error)
+        return queued
+
+    def finish_abandoned_fan_outs(self) -> int:
+        """Finish the fan-outs nobody is writing: those whose note did not move since the last
+        call (a process that died midway). The running bot calls it every FAN_OUT_CHECK
+        seconds; returns how many deliveries it queued."""
+        notes = dict(self._fan_out_notes())
+        queued = 0
+        for key, value in notes.items():
+            if self._fan_out_seen.get(key) == value:
+                notice_id = int(key.removeprefix(FAN_OUT_KEY))
+                log.warning("finishing the fan-out of notice %s, left unfinished", notice_id)
+                more = True
+                while more:
+                    count, more = self._next_fan_out_chunk(notice_id)
+                    queued += count
+        self._fan_out_seen = notes
+        return queued
+
+    def _fan_out_notes(self) -> list[tuple[str, str]]:
+        rows = self._query("SELECT key, value FROM settings WHERE key LIKE ?", (f"{FAN_OUT_KEY}%",))
+        return [(row["key"], row["value"]) for row in rows]
+
+    def _next_fan_out_chunk(self, notice_id: int) -> tuple[int, bool]:
+        """One more chunk of an unfinished fan-out, in its own transaction: how many deliveries
+        it queued, and whether more remain."""
+        key = f"{FAN_OUT_KEY}{notice_id}"
+        time.sleep(FAN_OUT_PAUSE)  # the lock is free now: let a waiting thread have it first
+        with self.transaction() as conn:
+            note = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+            notice = conn.execute("SELECT state FROM notices WHERE id = ?", (notice_id,)).fetchone()
+            if note is None or notice is None:  # finished (here or by another process), or gone
+                conn.execute("DELETE FROM settings WHERE key = ?", (key,))
+                return 0, False
+            audience, after = note[0].split()
+            count, after = _fan_out_chunk(conn, notice_id, notice[0], audience, int(after))
+            if after is None:
+                conn.execute("DELETE FROM settings WHERE key = ?", (key,))
+            else:
+                conn.execute("UPDATE settings SET value = ? WHERE key = ?", (f"{audience} {after}", key))
+            return count, after is not None
 
     def document(self, document_id: int) -> DocumentInfo:
         return _document(self._query("SELECT * FROM documents WHERE id = ?", (document_id,))[0])
@@ -676,6 +747,41 @@ def _create_private(path: str) -> None:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     except FileExistsError:
         pass
+
+
+FAN_OUT_CHUNK = 2000  # deliveries per transaction: a few milliseconds each (benchmarks/enqueue_stall.py)
+FAN_OUT_PAUSE = 0.001  # seconds between two chunks
+FAN_OUT_KEY = "fan_out:"  # + notice id: what is left of an unfinished fan-out ("audience rowid")
+FAN_OUT_CHECK = 30  # seconds between the running bot's looks for abandoned fan-outs
+FAN_OUT_AUDIENCES = {
+    "documents": "s.documents = 1",
+    "convocatorias": "s.convocatorias = 1",
+    "reminders": "s.convocatorias = 1 AND s.reminders = 1",
+}
+
+
+@dataclass(frozen=True)
+class FanOut:
+    """A fan-out started in a transaction: its notice, the deliveries queued so far, and
+    whether that was all."""
+    notice_id: int
+    queued: int
+    done: bool
+
+
+def _fan_out_chunk(conn: sqlite3.Connection, notice_id: int, state: str, audience: str,
+                   after: int) -> tuple[int, int | None]:
+    """Deliveries for the next FAN_OUT_CHUNK subscriptions of the state past rowid `after`.
+    Returns how many were queued and the rowid to continue after (None: that was the end)."""
+    bound = conn.execute("SELECT s.rowid FROM subscriptions s WHERE s.state = ? AND s.rowid > ? "
+                         "ORDER BY s.rowid LIMIT 1 OFFSET ?", (state, after, FAN_OUT_CHUNK - 1)).fetchone()
+    upper, params = ("", (notice_id, state, after)) if bound is None else \
+        (" AND s.rowid <= ?", (notice_id, state, after, bound[0]))
+    queued = conn.execute(
+        "INSERT OR IGNORE INTO deliveries(notice_id, chat_id) SELECT ?, s.chat_id FROM subscriptions s "
+        f"JOIN chats c ON c.id = s.chat_id WHERE s.state = ? AND s.rowid > ?{upper} "
+        f"AND c.active = 1 AND {FAN_OUT_AUDIENCES[audience]} ORDER BY s.rowid", params).rowcount
+    return queued, None if bound is None else bound[0]
 
 
 def _document(row: dict) -> DocumentInfo:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.app import BUDGET_KEY, OUTBOX_PRUNE_INTERVAL, build_application
 from bot.limiter import RepliesFirst
+from bot.store import FAN_OUT_CHECK
 from bot.settings import Settings
 
 TOKEN = "123456789:AAE-composition-root-test-token"
@@ -13,6 +14,7 @@ def test_the_outbox_is_pruned_periodically_and_replies_share_the_budget_of_notic
     application = build_application(Settings(token=TOKEN, db_path=tmp_path / "cocrea.db"))
     jobs = {job.name: job for job in application.job_queue.jobs()}
     assert jobs["outbox-prune"].job.trigger.interval.total_seconds() == OUTBOX_PRUNE_INTERVAL
+    assert jobs["fan-out-rescue"].job.trigger.interval.total_seconds() == FAN_OUT_CHECK  # Store.fan_out
     limiter = application.bot.rate_limiter
     assert isinstance(limiter, RepliesFirst) and limiter.max_wait > 0  # a reply that meets a 429 waits and goes
     assert limiter.budget is application.bot_data[BUDGET_KEY]  # the dispatcher gets the same (post_init)
