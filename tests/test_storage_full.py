@@ -1,7 +1,8 @@
-"""A disk that cannot take a write (issue 13, item 2): the CLI's publishing commands say so in
-one Spanish line and exit with 2 (no traceback, nothing queued), with an injected «database or
-disk is full» as SQLite raises it at COMMIT, and on a real full disk (a small tmpfs, when this
-machine lets the tests mount one)."""
+"""A disk that cannot take a write (issue 13, item 2) and what survives a power loss (item 11):
+the CLI's publishing commands say so in one Spanish line and exit with 2 (no traceback, nothing
+queued), with an injected «database or disk is full» as SQLite raises it at COMMIT, and on a
+real full disk (a small tmpfs, when this machine lets the tests mount one); every commit of the
+store is synchronous=FULL."""
 
 from __future__ import annotations
 
@@ -168,3 +169,16 @@ def test_publicar_on_a_really_full_disk(tmp_path, bot_running):
             assert bot.outbox_counts() == {"pending": 3003}
             bot.close()
 
+
+# -- durability (item 11) -----------------------------------------------------------------------
+
+
+def test_every_commit_reaches_the_disk_before_it_returns(tmp_path):
+    """synchronous=FULL: a publication reported as queued survives a power loss (with NORMAL,
+    WAL commits since the last checkpoint can roll back)."""
+    store = Store(tmp_path / "cocrea.db")
+    try:
+        assert store.db.conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+        assert store.db.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    finally:
+        store.close()
