@@ -54,6 +54,18 @@ def stop_cleanly(process: BotProcess) -> None:
 
 
 @contextmanager
+def running(emulator, db_path: Path, *admins) -> Iterator[BotProcess]:
+    """The bot as its own process (admins named by id); stopped cleanly, or killed if the test failed."""
+    process = BotProcess(emulator, db_path, env=admin_env(*admins) if admins else None).start()
+    try:
+        yield process
+    except BaseException:
+        process.stop()
+        raise
+    stop_cleanly(process)
+
+
+@contextmanager
 def opened(db_path: Path) -> Iterator[Store]:
     """The bot's database, opened from the test process (as the CLI opens it)."""
     store = Store(db_path)

@@ -4,29 +4,15 @@ group that became a supergroup. The bot runs as its own process; the CLI publish
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import pytest
 
 from bot.dispatcher import Pace
-from tests.bot_process import BotProcess
 from tests.e2e.publishing_support import (
-    admin_env, notices_received, opened, poll, publish_cli, run_cli, stop_cleanly, subscribe_directly,
-    wait_for_notices, wait_for_outbox,
+    notices_received, opened, poll, publish_cli, run_cli, running, subscribe_directly, wait_for_notices,
+    wait_for_outbox,
 )
 
 IN_FLIGHT = Pace().concurrency
-
-
-@contextmanager
-def running(emulator, db_path, *admins):
-    process = BotProcess(emulator, db_path, env=admin_env(*admins) if admins else None).start()
-    try:
-        yield process
-    except BaseException:
-        process.stop()
-        raise
-    stop_cleanly(process)
 
 
 @pytest.fixture

@@ -9,26 +9,12 @@ from __future__ import annotations
 
 import statistics
 import time
-from contextlib import contextmanager
-
-from tests.bot_process import BotProcess
 from tests.e2e.people import SORRY
-from tests.e2e.publishing_support import notices_received, poll, publish_cli, stop_cleanly, subscribe_directly
+from tests.e2e.publishing_support import notices_received, poll, publish_cli, running, subscribe_directly
 
 QUESTION = "¿cómo va jalisco?"
 ANSWER = "Jalisco · "
 ROUNDS = 10  # questions of each person in the fan-out test, one every 2 s
-
-
-@contextmanager
-def running(emulator, db_path):
-    process = BotProcess(emulator, db_path).start()
-    try:
-        yield process
-    except BaseException:
-        process.stop()
-        raise
-    stop_cleanly(process)
 
 
 def answers_to(emulator, chat_id: int) -> list:
