@@ -64,6 +64,13 @@ class Answerer:
         )
         return self._factual("\n".join(_squeeze(lines)), facts, buttons, intent="state_status", state=state.name)
 
+    def _records_fact(self) -> Fact:
+        """A fact of the states' status records: what an empty list or count is dated and cited by."""
+        return next(iter(self.kb.states.values())).exercise
+
+    def _records_date(self) -> str:
+        return self._date_of(self._records_fact()).human()
+
     def short_state_answer(self, slug: str, lead: str, cited: Iterable[Fact]) -> Reply:
         """A direct answer about one state (HTML `lead`), its progress and the as-of notice;
         the full card is one button away."""
@@ -81,15 +88,15 @@ class Answerer:
         count next to it when it differs."""
         label = wording.filter_label(attribute, value, year, also, year_of)
         scope = self._scope(among)
-        lines = [f"<b>{len(states)} {esc(wording.entities_word(len(states)))}{esc(scope)} {esc(label)}</b> "
-                 f"<i>(a {esc(self._date_of(self.kb.states[next(iter(self.kb.states))].exercise).human())})</i>", ""]
+        lines = [f"<b>{len(states)} {esc(wording.entities_word(len(states)))}{esc(scope)} {esc(label)}</b>, "
+                 f"a {esc(self._records_date())}.", ""]
         lines += self._grouped(states, attribute, value)
         if among:
             others = [self.kb.states[s].name for s in among if self.kb.states[s] not in states]
             if others:
                 lines += ["", f"No: {esc(wording.join_names(others))}."]
         lines += self._document_counts(len(states), attribute, value, year, among or also)
-        cited = [facts.fact_of(s, attribute) for s in states] or [self.kb.states[next(iter(self.kb.states))].exercise]
+        cited = [facts.fact_of(s, attribute) for s in states] or [self._records_fact()]
         buttons = _rows([Button(wording.short_name(s.name), Action("state", s.slug)) for s in states[:12]], 3)
         return self._factual("\n".join(_squeeze(lines)), cited + self._counting_figures(attribute, value, year), buttons, intent="figures")
 
@@ -98,7 +105,7 @@ class Answerer:
         """«¿Cuántos estados …?»: the number first, the names after, then the other documents'
         versions of the same count, newest first."""
         label = wording.filter_label(attribute, value, year, also, year_of)
-        date = self._date_of(self.kb.states[next(iter(self.kb.states))].exercise).human()
+        date = self._records_date()
         lines = [f"<b>{len(states)}</b> {esc(wording.entities_word(len(states)))}{esc(self._scope(among))} {esc(label)}, a {esc(date)}.", ""]
         if states:
             lines.append(f"Son: {esc(wording.join_names([s.name for s in states]))}.")
@@ -110,7 +117,7 @@ class Answerer:
             lines += ["Los documentos no coinciden porque se escribieron en fechas distintas."]
         cited = [facts.fact_of(s, attribute) for s in states] + self._counting_figures(attribute, value, year) + versions
         buttons = _rows([Button(wording.short_name(s.name), Action("state", s.slug)) for s in states[:12]], 3)
-        return self._factual("\n".join(_squeeze(lines)), cited or [self.kb.states[next(iter(self.kb.states))].exercise], buttons, intent="figures")
+        return self._factual("\n".join(_squeeze(lines)), cited or [self._records_fact()], buttons, intent="figures")
 
     def particular_states(self, found: tuple[tuple[str, int], ...]) -> Reply:
         """The states whose particularities a question names, each with what the documents say."""
@@ -130,7 +137,7 @@ class Answerer:
         mentioned = facts.mentioning(self.kb, value)
         if mentioned:
             lines += ["", f"Lo que sí sé: los documentos lo dicen de {esc(wording.join_names([s.name for s in mentioned]))}."]
-        return self._factual("\n".join(lines), figures or [next(iter(self.kb.states.values())).exercise], (), intent="figures")
+        return self._factual("\n".join(lines), figures or [self._records_fact()], (), intent="figures")
 
     def missing_data(self, what: str, slug: str | None) -> Reply:
         """Data the store does not hold: say so, and what it does know about that state."""
