@@ -36,7 +36,7 @@ def describe(state: State, attribute: str) -> str:
     if attribute in ("stl", "stl_installation", "stl_kind"):
         return f"STL de {name}: {wording.stl(state)}"
     if attribute == "pal":
-        return f"Plan de Acción Local de {name}: {wording.pal(state)}"
+        return f"{name} {wording.pal(state)}"  # "Sinaloa construye su primer plan."
     return f"{name}: {wording.EXERCISE[state.exercise.status]}."
 
 
