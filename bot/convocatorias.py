@@ -36,7 +36,7 @@ from bot.notices import (
     convocatoria_cancellation, convocatoria_correction, convocatoria_notice, convocatoria_reminder,
 )
 from bot.settings import DEFAULT_REMINDER_DAYS
-from bot.rules import LINK_RULE, TITLE_RULE, clean_title, is_link
+from bot.rules import clean_title, link_problem, title_problem
 from bot.store import ConvocatoriaRecord, Store, utc_now
 from knowledge.live import ConvocatoriaInfo
 from knowledge.models import KnowledgeBase
@@ -154,7 +154,7 @@ class Convocatorias:
             raise ConvocatoriaError(f"Elige el tipo de convocatoria: {', '.join(k.label for k in KINDS.values())}.")
         title = clean_title(draft.title)
         if title is None:
-            raise ConvocatoriaError(TITLE_RULE)
+            raise ConvocatoriaError(title_problem(draft.title))
         description = (draft.description or "").strip()
         if len(description) > DESCRIPTION_MAX:
             raise ConvocatoriaError(f"La descripción puede tener hasta {DESCRIPTION_MAX} caracteres; tiene {len(description)}.")
@@ -380,6 +380,6 @@ def _detail(text: str | None, what: str) -> str | None:
 def checked_url(url: str | None) -> str | None:
     """The link without spaces around, or None; ConvocatoriaError when it is not a web link."""
     url = (url or "").strip() or None
-    if url and not is_link(url):
-        raise ConvocatoriaError(LINK_RULE)
+    if url and (problem := link_problem(url)):
+        raise ConvocatoriaError(problem)
     return url

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.rules import LINK_RULE, TITLE_RULE, clean_title, is_link
+from bot.rules import clean_title, link_problem, title_problem
 from bot.notices import document_notice
 from bot.store import DOCUMENT_KINDS, DocumentInfo, DuplicateDocument, Store
 from knowledge.dates import human_date
@@ -77,10 +77,10 @@ def validate(draft: DocumentDraft, kb: KnowledgeBase) -> DocumentDraft:
         raise PublishError("Falta la entidad, o no la reconozco.")
     title = clean_title(draft.title)
     if title is None:
-        raise PublishError(TITLE_RULE)
+        raise PublishError(title_problem(draft.title))
     url = (draft.url or "").strip() or None
-    if url and not is_link(url):
-        raise PublishError(LINK_RULE)
+    if url and (problem := link_problem(url)):
+        raise PublishError(problem)
     if not url and not draft.file_id:
         raise PublishError("Hace falta un enlace o un archivo adjunto.")
     if draft.kind and draft.kind not in DOCUMENT_KINDS:

@@ -9,7 +9,7 @@ from telegram.constants import ChatMemberStatus
 from telegram.ext import ContextTypes, ConversationHandler
 
 from bot.permissions import Permissions
-from bot.rules import TITLE_RULE, clean_title
+from bot.rules import clean_title, title_problem
 from bot.runtime import Services
 
 SERVICES_KEY = "services"
@@ -98,5 +98,5 @@ async def typed_title(update: Update) -> str | None:
     """The title a facilitator typed, tidied; None (after saying why) when it is too short or long."""
     title = clean_title(update.effective_message.text)
     if title is None:
-        await update.effective_message.reply_text(f"{TITLE_RULE} Escríbelo de nuevo.")
+        await update.effective_message.reply_text(f"{title_problem(update.effective_message.text)} Escríbelo de nuevo.")
     return title

@@ -14,11 +14,13 @@ from __future__ import annotations
 import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     Application, CallbackQueryHandler, CommandHandler, ContextTypes, ConversationHandler, MessageHandler, filters,
 )
 
 from bot.notices import document_notice
+from bot.rules import PDF_RULE, is_pdf
 from bot.publishing import DocumentDraft, PublishError, duplicate_message, publish_document, validate
 from bot.store import DuplicateDocument
 from handlers.render import slow_work
@@ -110,9 +112,37 @@ async def got_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 async def got_file(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     draft: DocumentDraft = context.user_data[DRAFT_KEY]
     document = update.effective_message.document
+    refusal = await _not_a_pdf(context, document)
+    if refusal:
+        await update.effective_message.reply_text(esc(f"{refusal} O /cancelar."))
+        return SOURCE
     return await _preview(update, context, DocumentDraft(
         state=draft.state, step=draft.step, title=draft.title, file_id=document.file_id,
         file_unique_id=document.file_unique_id, file_name=document.file_name))
+
+
+MAX_DOWNLOAD = 20 * 1024 * 1024  # the Bot API lets bots download files up to 20 MB
+TOO_BIG = ("Ese archivo pesa más de 20 MB y no puedo revisar que sea un PDF. "
+           "Súbelo a un sitio web y mándame el enlace (https://…).")
+NOT_CHECKED = "No pude revisar el archivo ahora; mándamelo de nuevo en un momento."
+
+
+async def _not_a_pdf(context: ContextTypes.DEFAULT_TYPE, document) -> str | None:
+    """Why the file sent as the document's PDF is refused, or None when it is a PDF: its bytes
+    are checked, not its name or the type the sender's app declared (`factura.pdf.exe`)."""
+    if document.file_size and document.file_size > MAX_DOWNLOAD:
+        return TOO_BIG
+    try:
+        head = await (await context.bot.get_file(document.file_id)).download_as_bytearray()
+    except BadRequest as error:
+        if "too big" in str(error).lower():
+            return TOO_BIG
+        log.warning("could not download a document to check it: %s", type(error).__name__)
+        return NOT_CHECKED
+    except TelegramError as error:
+        log.warning("could not download a document to check it: %s", type(error).__name__)
+        return NOT_CHECKED
+    return None if is_pdf(head) else PDF_RULE
 
 
 async def _preview(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: DocumentDraft) -> int:

@@ -139,6 +139,20 @@ class TestCliPublicar:
         err = capsys.readouterr().err.strip()
         assert message in err and "\n" not in err and store.documents(None) == []
 
+    @pytest.mark.parametrize("field, value, message", [
+        ("--url", "https://ana:secreta@stl.example/a.pdf", "usuario ni contraseña"),
+        ("--url", "https://stl.ex\u0430mple/a.pdf", "distintos alfabetos"),
+        ("--url", "https://stl.example/" + "a" * 2000, "hasta 2.000 caracteres"),
+        ("--url", "https://stl.example/\u202efdp.exe", "invisibles o de control"),
+        ("--titulo", "Factura \u202efdp.exe", "invisibles o de control"),
+    ])
+    def test_what_facilitators_cannot_push_from_the_cli(self, store, capsys, field, value, message):
+        args = self.args()
+        args[args.index(field) + 1] = value
+        assert cli.main(args) == 2
+        err = capsys.readouterr().err.strip()
+        assert message in err and "\n" not in err and store.documents(None) == []
+
     def test_unknown_state(self, store, capsys):
         assert cli.main(["publicar", "--entidad", "Atlántida", "--paso", "4", "--titulo", "Acta",
                          "--url", "https://stl.example/a.pdf"]) == 2

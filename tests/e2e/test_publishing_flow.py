@@ -185,3 +185,30 @@ def test_the_new_document_shows_in_documentos_and_moves_the_state_card(live):
     assert "Acta de instalación del STL de Tamaulipas" in reader.says("/documentos tamaulipas").text
     after = reader.says("/estado tamaulipas")
     assert "Paso 4 de 13: Acta de instalación del Secretariado Técnico Local" in after.text
+
+
+def test_a_file_that_is_not_a_pdf_is_refused_whatever_its_name(live):
+    fer = facilitator(live, "nayarit")
+    refused = walk_to_preview(fer, "Factura del STL", ("factura.pdf.exe", b"MZ\x90\x00" + b"\x00" * 512))
+    assert refused.text.startswith("Ese archivo no es un PDF: solo publico documentos en PDF")
+    fer.emu.mark_read(fer.chat)
+    fer.emu.send_document(fer.user, "acta.pdf", b"<html>no soy un PDF</html>", "application/pdf")
+    again, = fer.emu.wait_for_messages(fer.chat, 1, timeout=20)
+    assert again.text.startswith("Ese archivo no es un PDF")
+    fer.emu.mark_read(fer.chat)
+    fer.emu.send_document(fer.user, "acta.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3 acta", "application/pdf")
+    preview, = fer.emu.wait_for_messages(fer.chat, 1, timeout=20)
+    assert preview.text.startswith("Nadie sigue todavía los documentos de esta entidad")
+    assert fer.taps_to_new(preview, "✖️ Cancelar").text == "Cancelado: no publiqué nada."
+    assert documents(live, "nayarit") == []
+
+
+def test_a_title_with_a_direction_override_is_asked_again(live):
+    fer = facilitator(live, "tabasco")
+    steps = fer.says("/publicar")
+    fer.taps_to_new(steps, "4")
+    assert fer.says("Factura \u202efdp.exe").text.startswith("El título no puede llevar caracteres invisibles")
+    assert fer.says("Acta de Tabasco").text.startswith("Ahora mándame el enlace")
+    assert fer.says("https://usuario:clave@stl.example/t.pdf").text.startswith(
+        "El enlace no puede llevar usuario ni contraseña")
+    assert documents(live, "tabasco") == []
