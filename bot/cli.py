@@ -58,6 +58,10 @@ def build_parser() -> argparse.ArgumentParser:
     convoke.add_argument("--descripcion", default="", help="quién puede participar y para qué")
     convoke.add_argument("--como", help="cómo participar")
     convoke.add_argument("--contacto", help="a quién escribir")
+
+    backup = commands.add_parser("respaldar", help="copia la base de datos a DESTINO, también con el bot corriendo")
+    backup.add_argument("destino", help="el archivo del respaldo, por ejemplo respaldos/cocrea-2026-12-01.db")
+    backup.add_argument("--forzar", action="store_true", help="reemplaza DESTINO si ya existe")
     return parser
 
 
@@ -95,6 +99,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         from bot.cli_convocatorias import convoke
 
         return convoke(args, settings)
+    if args.command == "respaldar":
+        return respaldar(settings, args.destino, force=args.forzar)
     if args.command == "chat" or (args.command is None and not settings.token):
         if args.command is None:
             print(NO_TOKEN_HINT, file=sys.stderr)
@@ -129,6 +135,19 @@ def _print(reply, as_json: bool) -> None:
     else:
         print(reply.text)
         print()
+
+
+def respaldar(settings: Settings, destination: str, force: bool = False) -> int:
+    """A consistent copy of the database (bot/backup.py): one line, and 0 or 2."""
+    from bot.backup import BackupError, backup_database
+
+    try:
+        size = backup_database(settings.db_path, destination, force=force)
+    except BackupError as problem:
+        print(f"Error: {problem}", file=sys.stderr)
+        return 2
+    print(f"Respaldo listo: {destination} ({size / 1_000_000:.1f} MB), copia de {settings.db_path}.")
+    return 0
 
 
 def chat(settings: Settings) -> int:
