@@ -22,3 +22,12 @@ def engine(kb):
 
 
 FIXED_NOW = datetime(2026, 11, 21, 18, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def db_path(tmp_path, monkeypatch):
+    """A database file for the CLI and the store: COCREA_DB points at it, and no token is set."""
+    path = tmp_path / "cocrea.db"
+    monkeypatch.setenv("COCREA_DB", str(path))
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    return path

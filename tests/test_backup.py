@@ -14,14 +14,6 @@ from bot.store import Store
 
 
 @pytest.fixture
-def db_path(tmp_path, monkeypatch):
-    path = tmp_path / "cocrea.db"
-    monkeypatch.setenv("COCREA_DB", str(path))
-    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
-    return path
-
-
-@pytest.fixture
 def filled(db_path):
     store = Store(db_path)
     for chat in range(1, 3001):

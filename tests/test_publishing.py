@@ -15,14 +15,6 @@ from tests.emulator.entities import format_text
 
 
 @pytest.fixture
-def db_path(tmp_path, monkeypatch):
-    path = tmp_path / "cocrea.db"
-    monkeypatch.setenv("COCREA_DB", str(path))
-    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
-    return path
-
-
-@pytest.fixture
 def store(db_path):
     opened = Store(db_path)
     yield opened
