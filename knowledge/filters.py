@@ -61,6 +61,11 @@ DEFAULT_VALUE = {
 
 
 
+# A value and its negation ('¿qué estados no tienen plan?' asks no_pal), both ways.
+NEGATED_VALUE = {"signed": "not_signed", "installed": "not_installed", "has_pal": "no_pal"}
+POSITIVE_VALUE = {negative: positive for positive, negative in NEGATED_VALUE.items()}
+
+
 def count(kb: KnowledgeBase, attribute: str | None, value: str) -> int | None:
     """How many states meet a value; None when the records cannot say."""
     test = predicate(attribute, value)

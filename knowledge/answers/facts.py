@@ -57,8 +57,7 @@ def verdict(state: State, attribute: str, value: str | None, year: int | None = 
         return Verdict(state.stl.year == year, describe(state, "stl"), facts)
     test = predicate(attribute, value) if value else None
     if test is None:
-        said = state in mentioning_states(state, value)
-        return Verdict(True if said else None, describe(state, attribute), facts)
+        return Verdict(True if _mentions(state, value) else None, describe(state, attribute), facts)
     if attribute == "stl" and value == "installed" and state.stl.status == "installing":
         return Verdict(False, f"Todavía no: {describe(state, 'stl')}", facts)
     further = [predicate(FILTERS[v][0], v) for v in also]
@@ -84,10 +83,6 @@ def matching(kb: KnowledgeBase, attribute: str | None, value: str, year: int | N
 def mentioning(kb: KnowledgeBase, value: str | None) -> list[State]:
     """States whose STL note or particularities name the value ('un STL multiactor')."""
     return [s for s in kb.states.values() if _mentions(s, value)]
-
-
-def mentioning_states(state: State, value: str | None) -> list[State]:
-    return [state] if _mentions(state, value) else []
 
 
 def _mentions(state: State, value: str | None) -> bool:

@@ -4,10 +4,12 @@ maps forms to these functions; nothing here reads the message."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Callable
 
 from knowledge import wording
 from knowledge.answers import facts
+from knowledge.filters import POSITIVE_VALUE
 from knowledge.reply import Reply, esc
 from knowledge.understanding.request import Request
 
@@ -39,8 +41,8 @@ def answer_yes_no(a: "Answerer", r: Request) -> Reply:
     say. When the question is about one of the state's particularities, its card shows it first."""
     state = a.kb.states[r.states[0]]
     attribute = r.attribute or "exercise"
-    value = POSITIVE.get(r.value or "", r.value)
-    verdict = facts.verdict(state, attribute, value, r.year, tuple(POSITIVE.get(v, v) for v in r.also))
+    value = POSITIVE_VALUE.get(r.value or "", r.value)
+    verdict = facts.verdict(state, attribute, value, r.year, tuple(POSITIVE_VALUE.get(v, v) for v in r.also))
     if r.particularity is not None and (verdict.yes is None or r.value is None):
         return a.state_card(state.slug, particularity=r.particularity)  # what the documents say of it
     if r.either_or:
@@ -180,8 +182,6 @@ def answer_more(a: "Answerer", r: Request) -> Reply:
     return answer(a, referred)
 
 
-POSITIVE = {"not_signed": "signed", "not_installed": "installed", "no_pal": "has_pal"}
-
 FORM_ANSWERS: dict[str, Callable[["Answerer", Request], Reply]] = {
     "status": answer_status,
     "yes_no": answer_yes_no,
@@ -214,8 +214,6 @@ def answer(a: "Answerer", r: Request) -> Reply:
 
 def _referred(r: Request) -> Request:
     """The request a «no entendí» or «más» refers to: the same slots, the earlier form."""
-    from dataclasses import replace
-
     return replace(r, form=r.refers_to or "help", refers_to=None)
 
 

@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from knowledge import filters
+from knowledge.filters import NEGATED_VALUE, POSITIVE_VALUE
 from knowledge import matching as matching_module
 from knowledge import text as text_module
 from knowledge.models import KnowledgeBase
@@ -39,8 +40,6 @@ ATTRIBUTE_ORDER = ("stl_installation", "stl_kind", "ogp_local", "particularities
 NEEDS_ITS_WORDS = ("convocatorias", "documents", "subscribe")
 # Forms whose answer is built from the states' records (so a date after them cannot be answered).
 ASKS_ABOUT_STATES = ("status", "yes_no", "when", "compare", "which_states", "how_many", "what_is")
-# The value a negated question asks for ("¿qué estados no tienen plan?").
-NEGATED_VALUE = {"signed": "not_signed", "installed": "not_installed", "has_pal": "no_pal"}
 
 
 class Understander:
@@ -435,7 +434,7 @@ TERM_ATTRIBUTE = {
 }
 
 
-OPPOSITE = {**{k: v for k, v in NEGATED_VALUE.items()}, **{v: k for k, v in NEGATED_VALUE.items()},
+OPPOSITE = {**NEGATED_VALUE, **POSITIVE_VALUE,
             "construction": "implementation", "implementation": "construction", "open": "closed", "closed": "open",
             "plan_1": "plan_2", "plan_2": "plan_1"}
 # Values that another one already implies.
