@@ -57,12 +57,15 @@ class Answerer:
             lines.append(f"ℹ️ {esc(state.exercise.note)}")
         lines += self._particularities(state, skip=highlighted)
         lines += self._open_convocatorias_lines(state.slug)
-        lines += ["", f"<i>{esc(wording.as_of_notice(self._date_of(state.exercise)))}</i>"]
+        lines += ["", self._as_of_line(state)]
         buttons = (
             (Button("🔔 Suscribirme", Action("subscribe", slug)), Button("📄 Documentos", Action("docs", slug))),
             (Button("📣 Convocatorias", Action("convs", slug)), Button("🧭 Los 13 pasos", Action("steps"))),
         )
         return self._factual("\n".join(_squeeze(lines)), facts, buttons, intent="state_status", state=state.name)
+
+    def _as_of_line(self, state: State) -> str:
+        return f"<i>{esc(wording.as_of_notice(self._date_of(state.exercise)))}</i>"
 
     def _records_fact(self) -> Fact:
         """A fact of the states' status records: what an empty list or count is dated and cited by."""
@@ -75,7 +78,7 @@ class Answerer:
         """A direct answer about one state (HTML `lead`), its progress and the as-of notice;
         the full card is one button away."""
         state = self.kb.states[slug]
-        lines = [lead, "", self._progress_line(state), "", f"<i>{esc(wording.as_of_notice(self._date_of(state.exercise)))}</i>"]
+        lines = [lead, "", self._progress_line(state), "", self._as_of_line(state)]
         buttons = (
             (Button(f"📋 Todo sobre {wording.short_name(state.name)}", Action("state", slug)),
              Button("🔔 Suscribirme", Action("subscribe", slug))),
@@ -97,7 +100,7 @@ class Answerer:
                 lines += ["", f"No: {esc(wording.join_names(others))}."]
         lines += self._document_counts(len(states), attribute, value, year, among or also)
         cited = [facts.fact_of(s, attribute) for s in states] or [self._records_fact()]
-        buttons = _rows([Button(wording.short_name(s.name), Action("state", s.slug)) for s in states[:12]], 3)
+        buttons = _state_buttons(states)
         return self._factual("\n".join(_squeeze(lines)), cited + self._counting_figures(attribute, value, year), buttons, intent="figures")
 
     def state_count(self, states: list[State], attribute: str, value: str, year: int | None, among: tuple[str, ...] = (),
@@ -116,7 +119,7 @@ class Answerer:
             lines += [f"• {self.figure_line(f)}" for f in versions]
             lines += ["Los documentos no coinciden porque se escribieron en fechas distintas."]
         cited = [facts.fact_of(s, attribute) for s in states] + self._counting_figures(attribute, value, year) + versions
-        buttons = _rows([Button(wording.short_name(s.name), Action("state", s.slug)) for s in states[:12]], 3)
+        buttons = _state_buttons(states)
         return self._factual("\n".join(_squeeze(lines)), cited or [self._records_fact()], buttons, intent="figures")
 
     def particular_states(self, found: tuple[tuple[str, int], ...]) -> Reply:
@@ -125,7 +128,7 @@ class Answerer:
         lines = [f"<b>{len(items)} {esc(wording.entities_word(len(items)))}</b>, según lo particular de cada una:", ""]
         lines += [f"• <b>{esc(state.name)}: {esc(item.title)}.</b> {esc(item.text)}{self._source_tag(item, state)}"
                   for state, item in items]
-        buttons = _rows([Button(wording.short_name(state.name), Action("state", state.slug)) for state, _ in items[:12]], 3)
+        buttons = _state_buttons([state for state, _ in items])
         return self._factual("\n".join(lines), [item for _, item in items], buttons, intent="figures")
 
     def unknown_per_state(self, value: str) -> Reply:
@@ -148,7 +151,7 @@ class Answerer:
             state = self.kb.states[slug]
             lines += ["", f"Lo que sí sé de {esc(state.name)}:",
                       f"🤝 {esc(facts.describe(state, 'stl'))}", f"📘 {esc(facts.describe(state, 'pal'))}",
-                      "", f"<i>{esc(wording.as_of_notice(self._date_of(state.exercise)))}</i>"]
+                      "", self._as_of_line(state)]
             cited = [state.stl, state.pal]
             buttons = ((Button(f"Ver {state.name}", Action("state", slug)),) + self.subscribe_buttons(slug)[0],)
         else:
@@ -161,8 +164,8 @@ class Answerer:
         groups: dict[str, list[str]] = {}
         for state in states:
             groups.setdefault(facts.group_label(state, attribute, value), []).append(state.name)
-        if len(groups) == 1 and "" in groups or len(groups) == 1:
-            return [esc(wording.join_names(next(iter(groups.values())))) + "."] if states else []
+        if len(groups) <= 1:  # one group says nothing more than the heading: just the names
+            return [esc(wording.join_names(names)) + "." for names in groups.values()]
         return [f"• <b>{esc(label)}</b> ({len(names)}): {esc(wording.join_names(names))}." for label, names in groups.items()]
 
     def _scope(self, among: tuple[str, ...]) -> str:
@@ -537,6 +540,11 @@ class Answerer:
             (Button("🗺️ Cómo va mi estado", Action("states")), Button("🧭 Los 13 pasos", Action("steps"))),
             (Button("📖 Glosario", Action("terms")), Button("📚 Fuentes", Action("sources"))),
         )
+
+
+def _state_buttons(states: list[State], limit: int = 12) -> tuple[tuple[Button, ...], ...]:
+    """A button to each listed state's card, three to a row."""
+    return _rows([Button(wording.short_name(s.name), Action("state", s.slug)) for s in states[:limit]], 3)
 
 
 def _distinct_labels(terms) -> dict[str, str]:
