@@ -51,7 +51,7 @@ def verdict(state: State, attribute: str, value: str | None, year: int | None = 
         return Verdict(False, describe(state, "stl"), facts)
     if attribute == "stl_installation" and state.stl.installation is None:
         return Verdict(None, describe(state, "stl") + " El informe no dice si su instalación fue abierta o cerrada.", facts)
-    if attribute == "stl" and year is not None:
+    if attribute == "stl" and year is not None and value in (None, "installed"):  # else the year is when it was so
         if state.stl.year is None:
             return Verdict(None, describe(state, "stl") + " El informe no da el año de su instalación.", facts)
         return Verdict(state.stl.year == year, describe(state, "stl"), facts)

@@ -24,6 +24,7 @@ MISSING_WHAT = {
     "progress": "el contenido ni el avance de cada compromiso, ni cifras por municipio",
     "future": "lo que pasará: mis documentos llegan hasta 2022",
     "today": "cómo están las cosas hoy: mis documentos van de 2018 a 2022",
+    "statistics": "cifras de población, economía ni otros indicadores de los estados, solo las de esta iniciativa",
 }
 
 

@@ -100,7 +100,9 @@ class FollowUps:
 
     def kind(self, words: str) -> str | None:
         """The kind of conversation turn a whole message is ('ok' -> ack), if it is one."""
-        for kind in ("ack", "clarify", "more", "next", "previous", "list", "count"):
+        if words in self._phrases.get("thanks", ()):
+            return "ack"
+        for kind in ("ack", "clarify", "more", "next", "previous", "list", "count", "add"):
             if words in self._phrases.get(kind, ()):
                 return kind
         return None
@@ -113,6 +115,8 @@ class FollowUps:
             if kind == "ack":
                 return Request("ack", refers_to=context.form, follow_up=True)
             return context.as_request(kind, refers_to=context.form)
+        if kind == "greeting":  # «perdón, no saludé: buenas noches»
+            return Request("greeting", follow_up=True)
         if len(tokens) > LONG:
             return None
         if kind in ("next", "previous") or self._names_a_number(tokens, found):
@@ -124,6 +128,9 @@ class FollowUps:
         if kind == "count" and context.form == "which_states":
             return context.as_request("how_many")
         own_form = found.cue("form")
+        if (found.states and context.states and len(tokens) <= SHORT
+                and (kind == "add" or "compare" in own_form and len(found.states) == 1)):
+            return self._compared_with(found.states, context)  # «agrégale Edomex», «¿y cómo se compara con Durango?»
         if context.form in ("convocatorias", "documents") and not found.states and len(tokens) <= SHORT and (
                 found.reference.step is not None or found.term):  # «¿y pa la persona facilitadora?»
             return self._same_kind_about(found, context)
@@ -154,17 +161,24 @@ class FollowUps:
         if kind is not None:
             return kind
         names_something = (found.states or found.term or found.cue("attribute") or found.cue("value")
-                            or set(found.cue("form")) - {"greeting", "help"} or found.reference.step is not None)
+                            or set(found.cue("form")) - {"greeting", "help", "yes_no"} or found.reference.step is not None
+                           or "injection" in found.cue("out_of_scope"))
         for size in range(len(tokens) - 1, 0, -1):
-            head = " ".join(tokens[:size])
+            head, tail = " ".join(tokens[:size]), " ".join(tokens[size:])
             kind = self.kind(head)
-            if kind == "ack" and not names_something:  # 'ok gracias, me sirve pa la nota'
+            thanked = tail in self._phrases.get("thanks", ())
+            if (kind == "ack" or thanked) and not names_something:  # 'ok gracias, me sirve', 'que triste, gracias'
+                return "ack"
+            if kind == "add":  # 'agrégale Edomex'
                 return kind
             if kind == "clarify" and len(tokens) - size <= 2 and not names_something and " " in head:
                 return kind
             if kind == "more" and all(t in self._filler for t in tokens[size:]):  # 'dime más, porfa'
                 return kind
-        if len(tokens) <= 5:
+        if not names_something and set(found.cue("form")) == {"greeting"}:
+            return "greeting"
+        named_step = found.reference.step is not None and not found.reference.described
+        if len(tokens) <= 7 and not named_step:  # «y el de antes de los talleres» moves from step 8, not from the last one
             padded = f" {words} "
             for kind in ("next", "previous"):
                 if any(f" {phrase} " in padded for phrase in self._phrases.get(kind, ())):
@@ -181,7 +195,7 @@ class FollowUps:
     def _names_a_number(self, tokens: list[str], found: Found) -> bool:
         """«¿y el 9?», «cuál es el 6», «el cuarto», «y el último»: a number and nothing else of substance."""
         content = [t for t in tokens if t not in self._filler]
-        if len(content) == 1 and (content[0].isdigit() or found.reference.explicit):
+        if len(content) == 1 and (content[0].isdigit() or found.reference.explicit or content[0] in self._last_words):
             return True
         return len(tokens) <= 3 and tokens[-1] in self._last_words
 
@@ -199,6 +213,11 @@ class FollowUps:
                             "documents", "subscribe", "how_many", "out_of_scope"):
             return replace(request, follow_up=True)
         return None
+
+    @staticmethod
+    def _compared_with(states: tuple[str, ...], context: Context) -> Request:
+        together = tuple(dict.fromkeys((*context.states, *states)))
+        return context.as_request("compare", states=together)
 
     @staticmethod
     def _same_question_about(states: tuple[str, ...], context: Context, found: Found) -> Request:
@@ -224,7 +243,7 @@ def _without_leading(tokens: list[str]) -> list[str]:
 def _moved(context: Context, kind: str | None, found: Found, last_words: frozenset[str]) -> Request | None:
     """The step or phase a follow-up moves to: the next, the previous, the last, or by number."""
     reference = found.reference
-    if found.tokens and found.tokens[-1] in last_words and kind is None:
+    if kind is None and any(t in last_words for t in found.tokens[-3:]):  # «y el último», «¿y la última cuál es?»
         kind = "last"
     if context.phase is not None or context.form == "steps_overview" and context.phases_asked:
         return _move("phase", context.phase, PHASE_COUNT, kind, reference.phase or reference.step or _number(found))

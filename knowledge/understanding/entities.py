@@ -16,6 +16,7 @@ from knowledge.understanding.vocabulary import Vocabulary
 
 _NUMBER = re.compile(r"^\d{1,3}$")
 _YEAR = re.compile(r"^(20[12]\d)$")
+_SHORT_YEAR = re.compile(r"^(1[4-9]|2[0-6])$")  # two-digit years of the strategy: 2014-2026
 _STEM_CHARS = 5
 # Namespaces whose phrases are found as cues, each a PhraseMatcher of its own (they overlap).
 CUE_NAMESPACES = ("form", "attribute", "value", "audience", "missing", "out_of_scope")
@@ -353,6 +354,8 @@ def _year(tokens: list[str], as_of: frozenset[str], year_numbers: dict[str, int]
     is asked as of ('según el NOSC 2019', 'a finales de 2019')."""
     for i, token in enumerate(tokens):
         year = int(token) if _YEAR.match(token) else None
+        if year is None and _SHORT_YEAR.match(token) and i > 0 and tokens[i - 1] in ("el", "del"):
+            year = 2000 + int(token)  # 'firmó en el 16', 'los del 15'
         if token == "mil" and 0 < i < len(tokens) - 1 and tokens[i - 1] == "dos" and tokens[i + 1] in year_numbers:
             year = 2000 + year_numbers[tokens[i + 1]]
         if year is not None and not as_of & set(tokens[max(0, i - 3):i]):

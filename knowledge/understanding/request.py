@@ -47,7 +47,7 @@ VALUES: tuple[str, ...] = (
     "implementation", "has_pal", "published", "no_pal", "ogp_local",
 )
 # Data the store does not hold, asked about a state or the initiative.
-MISSING: tuple[str, ...] = ("contact", "people", "money", "meeting", "progress", "future", "today")
+MISSING: tuple[str, ...] = ("contact", "people", "money", "meeting", "progress", "future", "today", "statistics")
 
 
 @dataclass(frozen=True)

@@ -179,13 +179,20 @@ class Understander:
         if form in ("which_states", "how_many"):
             also = also + self._named_facts(found, attribute, value, also)
             particular = () if value else self._particular(found)
+            figures = self._figures(found)
+            if form == "how_many" and found.state_spans and not (found.asks_for_states or attribute or value or figures
+                                                      or particular or found.term):
+                return Request("out_of_scope", missing="statistics", states=states)  # «¿cuántos habitantes tiene Nayarit?»
             if found.asks_for_states and len(states) == 1:
                 common = dict(states=(), ambiguous_states=())  # the asker's state, not the list's scope
             return Request(form, attribute=attribute, value=value, also=also, year=found.year, year_of=year_of,
-                           figures=self._figures(found), particular=particular, **common)
+                           figures=figures, particular=particular, **common)
         if form == "steps_overview":
             return Request(form, phases_asked=found.phases_asked)
         if form == "participate":
+            if ("participate" not in found.cue("form") and found.interrogative is None and states
+                    and (found.cue("attribute") or found.cue("value"))):
+                return None  # «soy maestra: ¿Morelos tiene plan?» asks about the plan, not how to take part
             audience = found.cue("audience")
             return Request(form, audience=audience[0] if audience else None, **common)
         if form == "convocatorias":

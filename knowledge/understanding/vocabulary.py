@@ -20,7 +20,7 @@ NAMESPACES: dict[str, frozenset[str] | None] = {
     "audience": None,
     "missing": frozenset(MISSING),
     "out_of_scope": None,
-    "followup": frozenset(("ack", "clarify", "more", "next", "previous", "list", "count", "correction")),
+    "followup": frozenset(("ack", "clarify", "more", "next", "previous", "list", "count", "correction", "add", "thanks")),
     "negation": frozenset(("words",)),
     "step": frozenset((
         "words", "plural_words", "phase_words", "about_phases", "last_words", "after_trailers", "after_words",
