@@ -28,11 +28,15 @@ MISSING_WHAT = {
 }
 
 
+# The facts of a state that one sentence describes (facts.describe).
+STATE_FACTS = ("declaratoria", "stl", "stl_installation", "pal", "exercise")
+
+
 def answer_status(a: "Answerer", r: Request) -> Reply:
     if not r.states:
         return a.state_picker(intro="¿De qué entidad quieres saber? Elige una:")
     lead = ""
-    if r.attribute in ("declaratoria", "stl", "stl_installation", "pal", "exercise"):
+    if r.attribute in STATE_FACTS:
         lead = f"<b>{esc(facts.describe(a.kb.states[r.states[0]], r.attribute))}</b>"
     return a.state_card(r.states[0], lead=lead, particularity=r.particularity)
 
@@ -94,6 +98,10 @@ def answer_how_many(a: "Answerer", r: Request) -> Reply:
     other counts (commitments, organizations, the Métrica) are the documents' figures."""
     value = _filter_value(r)
     counts_states = r.value is not None or a.counts_states(r.figures) or (r.attribute is not None and not r.figures)
+    if len(r.states) == 1 and r.attribute in STATE_FACTS:  # «¿cuántos planes ha tenido Jalisco?»: its record says
+        state = a.kb.states[r.states[0]]
+        lead = f"<b>{esc(facts.describe(state, r.attribute))}</b>"
+        return a.short_state_answer(state.slug, lead, [facts.fact_of(state, r.attribute)])
     if value is None or not counts_states or len(r.states) == 1:
         return a.figures(r.figures, state=r.state)
     listed = facts.matching(a.kb, r.attribute, value, r.year, among=r.states, also=r.also, year_of=r.year_of)

@@ -1,0 +1,106 @@
+"""Conversation turns read against the chat's last question, and questions mixed with English,
+through the engine (`engine.ask(text, chat)`), as the console and Telegram use it."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+_chats = itertools.count()
+
+
+@pytest.fixture
+def chat(engine):
+    """A conversation of its own, forgotten afterwards."""
+    chat = ("follow-ups", next(_chats))
+    yield lambda text: engine.ask(text, chat=chat)
+    engine.forget(chat)
+
+
+@pytest.mark.parametrize("thanks", ["ya entendí, gracias", "ok lo checo, gracias", "qué triste, gracias", "okas"])
+def test_thanks_at_the_end_of_a_message_is_an_acknowledgement(chat, thanks):
+    chat("¿cómo va Guerrero?")
+    assert chat(thanks).form == "ack"
+
+
+def test_thanks_with_a_question_is_still_a_question(chat):
+    chat("¿cómo va Guerrero?")
+    assert chat("gracias, ¿y cuándo firmó Oaxaca?").form == "when"
+
+
+def test_a_greeting_in_the_middle_of_a_chat_is_a_greeting_not_a_question_about_the_last_state(chat):
+    chat("¿cómo va Guerrero?")
+    assert chat("perdón, no saludé: buenas noches").form == "greeting"
+
+
+@pytest.mark.parametrize("move, step", [("y luego??", 9), ("luego de eso qué toca", 9), ("y el que va antes", 7),
+                                        ("y el anterior a ese cuál es", 7), ("y el último cuál es", 13)])
+def test_moving_along_the_steps_in_everyday_words(chat, move, step):
+    chat("explícame el paso 8")
+    reply = chat(move)
+    assert (reply.form, reply.text.startswith(f"Paso {step} de 13")) == ("step", True)
+
+
+def test_a_named_step_moves_from_that_step_not_from_the_last_one(chat):
+    chat("explícame el paso 10")
+    assert chat("y el de antes de los talleres").text.startswith("Paso 7 de 13")
+
+
+def test_the_last_phase_after_a_phase(chat):
+    chat("¿cuál es la fase 2 del INAI?")
+    reply = chat("ah, ¿y cuál es la última?")
+    assert reply.form == "phase" and "6" in reply.text.splitlines()[0]
+
+
+@pytest.mark.parametrize("addition", ["agrégale edomex", "¿y Edomex cómo está comparado con ellos?",
+                                      "y cómo se compara con Edomex"])
+def test_adding_a_state_to_a_comparison(chat, addition):
+    chat("compara Chihuahua y Sinaloa")
+    reply = chat(addition)
+    assert reply.form == "compare"
+    assert set(reply.states) == {"Chihuahua", "Sinaloa", "Estado de México"}
+
+
+def test_two_new_states_are_compared_on_their_own(chat):
+    chat("compara Jalisco y Oaxaca")
+    assert set(chat("¿y Veracruz vs Zacatecas?").states) == {"Veracruz", "Zacatecas"}
+
+
+def test_a_count_of_something_the_store_does_not_hold_says_so_with_what_it_knows(engine):
+    reply = engine.ask("¿cuántas personas con discapacidad viven en Guanajuato?")
+    assert reply.text.startswith("No tengo ese dato.")
+    assert "Guanajuato" in reply.text and "población" in reply.text
+
+
+def test_a_count_of_what_the_store_holds_about_a_state_is_still_answered(engine):
+    reply = engine.ask("¿cuántos planes de acción ha tenido Jalisco?")
+    assert reply.text.startswith("Jalisco implementa su segundo plan.")
+
+
+def test_a_yes_no_with_the_asker_first_is_about_the_fact_not_about_taking_part(engine):
+    reply = engine.ask("soy profe jubilado. ¿Morelos llegó a tener plan de acción local?")
+    assert reply.form == "yes_no"
+
+
+@pytest.mark.parametrize("question, value", [
+    ("which states haven't signed la declaratoria yet?", "not_signed"),
+    ("which ones don't have STL?", "not_installed"),
+])
+def test_negations_in_english_turn_the_list_around(engine, question, value):
+    request = engine.understand(question)
+    assert (request.form, request.value) == ("which_states", value)
+
+
+def test_english_words_for_the_installation_are_read(engine):
+    request = engine.understand("Michoacan did an open installation del STL o fue closed?")
+    assert request.attribute == "stl_installation" and request.either_or
+
+
+def test_a_two_digit_year_after_el_is_a_year(engine):
+    reply = engine.ask("tabasco firmó la declaratoria en el 16 ?")
+    assert reply.text.startswith("No")  # Tabasco signed, but not in 2016
+
+
+def test_a_status_asked_with_the_data_year_is_the_status_not_the_installation_year(engine):
+    assert engine.ask("el secretariado de Campeche estaba activo en 2019?").text.startswith("Sí.")
