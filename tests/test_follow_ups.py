@@ -104,3 +104,27 @@ def test_a_two_digit_year_after_el_is_a_year(engine):
 
 def test_a_status_asked_with_the_data_year_is_the_status_not_the_installation_year(engine):
     assert engine.ask("el secretariado de Campeche estaba activo en 2019?").text.startswith("Sí.")
+
+
+def test_which_ones_after_counting_the_steps_lists_the_steps_and_a_number_then_names_one(chat):
+    assert chat("¿cuántos pasos son en total?").form == "how_many"
+    assert chat("¿cuáles son?").form == "steps_overview"
+    assert chat("y el 4?").text.startswith("Paso 4 de 13")
+
+
+def test_in_which_step_after_a_call_or_a_term_is_that_step(chat):
+    chat("¿qué es un árbol de problemas?")
+    assert chat("¿en qué paso va?").text.startswith("Paso 6 de 13")
+
+
+@pytest.mark.parametrize("question, step", [
+    ("¿qué paso va entre el árbol de problemas y los talleres?", 7),
+    ("que paso va entre los talleres y el acta de resultados", 9),
+    ("¿Cuál es el último de los 13 pasos?", 13),
+    ("cual es el primerito paso", 1),
+    ("¿Qué paso antecede a la elaboración del árbol de problemas?", 5),
+    ("el paso siguiente a la consulta ciudadana", 6),
+])
+def test_steps_by_their_position(engine, question, step):
+    request = engine.understand(question)
+    assert (request.form, request.step) == ("step", step)

@@ -36,11 +36,13 @@ class Context:
     also: tuple[str, ...] = ()
     either_or: bool = False
     phases_asked: bool = False
+    steps_asked: bool = False
 
     @classmethod
     def of(cls, request: Request) -> "Context":
         return cls(request.form, request.states, request.attribute, request.value, request.year,
-                   request.step, request.phase, request.term, request.also, request.either_or, request.phases_asked)
+                   request.step, request.phase, request.term, request.also, request.either_or, request.phases_asked,
+                   request.steps_asked)
 
     def as_request(self, form: str | None = None, **changes) -> Request:
         fields = dict(states=self.states, attribute=self.attribute, value=self.value, year=self.year,
@@ -124,6 +126,8 @@ class FollowUps:
             if moved is not None:
                 return moved
         if kind == "list" and context.form == "how_many":
+            if context.steps_asked:  # «¿cuántos pasos son?» «¿cuáles?»
+                return Request("steps_overview", phases_asked=context.phases_asked, follow_up=True)
             return context.as_request("which_states")
         if kind == "count" and context.form == "which_states":
             return context.as_request("how_many")
@@ -139,10 +143,12 @@ class FollowUps:
         if found.year and not found.states and context.form in ("which_states", "how_many") and len(tokens) <= SHORT:
             form = next((f for f in own_form if f in ("which_states", "how_many")), context.form)
             return context.as_request(form, year=found.year, value=context.value or "signed")
+        if not found.states and found.reference.step is None and self._finder.names_steps(tokens) and len(tokens) <= SHORT:
+            step = context.step if context.step is not None else self._finder.step_of_term(context.term) if context.term else None
+            if step is not None:
+                return Request("step", step=step, follow_up=True)  # «¿y eso en qué paso va?»
         if not found.states and context.states:
             return self._about_the_same_states(found, context, understand)
-        if context.step is not None and not found.reference.step and self._finder.names_steps(tokens) and len(tokens) <= SHORT:
-            return Request("step", step=context.step, follow_up=True)  # «¿y eso en qué paso va?»
         return None
 
     def _same_kind_about(self, found: Found, context: Context) -> Request:
@@ -245,9 +251,10 @@ def _moved(context: Context, kind: str | None, found: Found, last_words: frozens
     reference = found.reference
     if kind is None and any(t in last_words for t in found.tokens[-3:]):  # «y el último», «¿y la última cuál es?»
         kind = "last"
-    if context.phase is not None or context.form == "steps_overview" and context.phases_asked:
+    about_all = context.form == "steps_overview" or context.steps_asked
+    if context.phase is not None or about_all and context.phases_asked:
         return _move("phase", context.phase, PHASE_COUNT, kind, reference.phase or reference.step or _number(found))
-    if context.step is not None or context.form in ("step", "steps_overview"):
+    if context.step is not None or context.form == "step" or about_all:
         return _move("step", context.step, STEP_COUNT, kind, reference.step or reference.bad_number or _number(found))
     return None
 

@@ -97,6 +97,7 @@ class EntityFinder:
         self._after = vocabulary.phrases["step.after_words"]
         self._after_trailers = vocabulary.phrases["step.after_trailers"]
         self._before = vocabulary.phrases["step.before_words"]
+        self._between = vocabulary.words("step.between_words")
         self._step_content = step_descriptions(kb, vocabulary)
         self._phase_content = phase_descriptions(kb, vocabulary)
         self.stopwords = vocabulary.words("words.stopwords")
@@ -197,7 +198,8 @@ class EntityFinder:
         if phase_number is not None:
             number, start = phase_number
             return _checked(StepReference(phase=number, explicit=True, start=start, end=start + 2), PHASE_COUNT)
-        step_number = self._numbered(tokens, self._step_words, STEP_COUNT) or self._standalone_ordinal(tokens)
+        step_number = self._numbered(tokens, self._step_words, STEP_COUNT) or self._standalone_ordinal(
+            tokens, PHASE_COUNT if about_phases else STEP_COUNT)
         if step_number is not None and about_phases and step_number[0] <= PHASE_COUNT and self._inai_steps(tokens):
             number, start = step_number  # 'el paso 3 de los 6 pasos básicos del INAI' is a phase
             return StepReference(phase=number, explicit=True, start=start, end=start + 2)
@@ -213,6 +215,9 @@ class EntityFinder:
         if term_span is not None and not self._step_words & set(tokens):
             # 'la declaratoria' names a glossary term; it names step 1 only with 'paso' or 'etapa'
             named_step = [m for m in named_step if (m.start, m.end) != term_span]
+        between = self._between_steps(named_step, tokens)
+        if between is not None:
+            return StepReference(step=between)
         if named_step:
             match = max(named_step, key=lambda m: m.end - m.start)
             number = self._shifted(match.value, match.start, tokens, match.end)
@@ -236,6 +241,10 @@ class EntityFinder:
     def names_steps(self, tokens: list[str]) -> bool:
         return bool(self._step_words & set(tokens))
 
+    def names_the_steps(self, tokens: list[str]) -> bool:
+        """'pasos', 'etapas': the steps as a whole."""
+        return bool(self._plural_step_words & set(tokens))
+
     def _inai_steps(self, tokens: list[str]) -> bool:
         """INAI called its phases 'pasos básicos': the question is about them, not the 13 steps."""
         padded = f" {' '.join(tokens)} "
@@ -257,15 +266,26 @@ class EntityFinder:
                 return value, i - 1
         return None
 
-    def _standalone_ordinal(self, tokens: list[str]) -> tuple[int, int] | None:
+    def _standalone_ordinal(self, tokens: list[str], last: int) -> tuple[int, int] | None:
         """'explícame el octavo', 'y el noveno?': an ordinal that ends a short question; 'el
-        primero de los 13 pasos': an ordinal before the steps named in plural."""
+        primero de los 13 pasos', 'el último de los pasos': an ordinal before the steps named in plural."""
         if tokens and tokens[-1] in self._ordinals and tokens[-1] not in ("primer", "tercer") and len(tokens) <= 4:
             return self._ordinals[tokens[-1]], len(tokens) - 1
         for i, token in enumerate(tokens):
-            if token in self._ordinals and any(t in self._plural_step_words for t in tokens[i + 1:i + 5]):
+            if not any(t in self._plural_step_words for t in tokens[i + 1:i + 5]):
+                continue
+            if token in self._ordinals:
                 return self._ordinals[token], i
+            if token in self._last_words:
+                return last, i
         return None
+
+    def _between_steps(self, named: list[Match[int]], tokens: list[str]) -> int | None:
+        """«¿qué paso va entre el árbol y los talleres?»: the step between two named ones."""
+        numbers = sorted({m.value for m in named})
+        if len(numbers) != 2 or not self._between & set(tokens) or numbers[1] - numbers[0] < 2:
+            return None
+        return numbers[0] + 1
 
     def _number_value(self, words: list[str], last: int) -> int | None:
         first = words[0]
@@ -290,7 +310,7 @@ class EntityFinder:
     def _shifted(self, number: int, start: int, tokens: list[str], end: int) -> int:
         """The step after or before the one named: 'después de instalar el secretariado' is 5, and
         so is 'instalado el secretariado, ¿qué sigue?'."""
-        return self._shift(number, f" {' '.join(tokens[max(0, start - 3):start])} ", f" {' '.join(tokens[end:end + 3])} ")
+        return self._shift(number, f" {' '.join(tokens[max(0, start - 5):start])} ", f" {' '.join(tokens[end:end + 3])} ")
 
     def _shift(self, number: int, before: str, after: str) -> int:
         """One more when 'después de' comes before or 'qué sigue' after; one less for 'antes de'."""

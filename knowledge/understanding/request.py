@@ -66,6 +66,7 @@ class Request:
     term: str | None = None
     bad_number: int | None = None  # "paso 14": a step or phase that does not exist
     phases_asked: bool = False  # INAI's phases rather than the 13 steps (overviews)
+    steps_asked: bool = False  # a count of the steps or phases themselves («¿cuántos pasos son?»)
     audience: str | None = None  # who asks, for how_to_participate
     missing: str | None = None  # what the store does not hold (contact, people, money…)
     particularity: int | None = None  # index of the particularity of states[0] that is asked about

@@ -185,8 +185,10 @@ class Understander:
                 return Request("out_of_scope", missing="statistics", states=states)  # «¿cuántos habitantes tiene Nayarit?»
             if found.asks_for_states and len(states) == 1:
                 common = dict(states=(), ambiguous_states=())  # the asker's state, not the list's scope
+            steps_asked = not (value or states) and (self.finder.names_the_steps(list(found.tokens)) or found.phases_asked)
             return Request(form, attribute=attribute, value=value, also=also, year=found.year, year_of=year_of,
-                           figures=figures, particular=particular, **common)
+                           figures=figures, particular=particular, steps_asked=steps_asked,
+                           phases_asked=found.phases_asked, **common)
         if form == "steps_overview":
             return Request(form, phases_asked=found.phases_asked)
         if form == "participate":

@@ -24,7 +24,7 @@ NAMESPACES: dict[str, frozenset[str] | None] = {
     "negation": frozenset(("words",)),
     "step": frozenset((
         "words", "plural_words", "phase_words", "about_phases", "last_words", "after_trailers", "after_words",
-        "before_words", "number_words", "ordinals", "document_terms", "inai_steps",
+        "before_words", "between_words", "number_words", "ordinals", "document_terms", "inai_steps",
     )),
     "place": frozenset(("ambiguous", "never", "in_scope_phrases")),
     "words": frozenset(("shorthand", "near_misses", "common", "stopwords", "not_values", "as_of", "year_numbers", "list_cues", "filler", "interrogatives")),
