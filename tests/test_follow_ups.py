@@ -128,3 +128,22 @@ def test_in_which_step_after_a_call_or_a_term_is_that_step(chat):
 def test_steps_by_their_position(engine, question, step):
     request = engine.understand(question)
     assert (request.form, request.step) == ("step", step)
+
+
+@pytest.mark.parametrize("question", ["¿cuál es la tasa de pobreza en Chiapas?", "dime la fecha de la próxima mesa en Campeche",
+                                      "¿Tamaulipas va a firmar la declaratoria el año que entra?"])
+def test_what_the_documents_cannot_know_about_a_state_says_so_and_what_they_do_know(engine, question):
+    reply = engine.ask(question)
+    assert reply.form == "out_of_scope" and reply.text.startswith("No tengo ese dato.")
+
+
+@pytest.mark.parametrize("question", ["sube mi propuesta al stl de jalisco", "Recommend me hotels in Oaxaca",
+                                      "organiza una reunión con el STL de Nuevo León el martes"])
+def test_requests_to_do_something_are_out_of_scope_even_when_they_name_a_state(engine, question):
+    assert engine.understand(question).form == "out_of_scope"
+
+
+def test_a_new_fact_about_another_state_is_its_own_question(chat):
+    chat("¿Jalisco firmó la declaratoria?")
+    request = chat("¿Tlaxcala tiene STL?")
+    assert (request.form, request.states, request.attribute) == ("yes_no", ("Tlaxcala",), "stl")

@@ -282,4 +282,4 @@ def _number(found: Found) -> int | None:
 
 def _asks_on_its_own(found: Found, own_form: tuple[str, ...]) -> bool:
     """A message with a state and its own question words is a new question, not «¿y Zacatecas?»."""
-    return bool(set(own_form) - {"yes_no"}) or bool(found.cue("attribute")) and len(found.tokens) > 4
+    return bool(set(own_form) - {"yes_no"}) or bool(found.cue("attribute"))  # «¿y Tlaxcala tiene STL?» asks its own fact
