@@ -51,8 +51,7 @@ async def subscribe_to(update: Update, context: ContextTypes.DEFAULT_TYPE, slug:
     found = services(context)
     chat_id = update.effective_chat.id
     language = update.effective_user.language_code if update.effective_chat.type == "private" else None
-    is_new = found.store.subscribe(chat_id, slug, language=language)
-    subscription = next(s for s in found.store.subscriptions(chat_id) if s["state"] == slug)
+    is_new, subscription = found.chats.subscribe(chat_id, slug, language=language)
     name = esc(found.engine.kb.states[slug].name)
     lead = "Listo" if is_new else "Ya seguías a esta entidad"
     text = (f"🔔 {lead}: te aviso de los <b>documentos y convocatorias</b> que publique el STL de <b>{name}</b>, "
@@ -100,7 +99,7 @@ async def on_reminders_button(update: Update, context: ContextTypes.DEFAULT_TYPE
 
 async def _update_options(update: Update, context: ContextTypes.DEFAULT_TYPE, slug: str, options: dict | None) -> None:
     query = update.callback_query
-    store = services(context).store
+    chats = services(context).chats
     chat_id = update.effective_chat.id
     if options is None or slug not in services(context).engine.kb.states:
         await query.answer("Ese botón ya no funciona. Usa /suscripciones.", show_alert=True)
@@ -108,10 +107,10 @@ async def _update_options(update: Update, context: ContextTypes.DEFAULT_TYPE, sl
     if not await manages_chat(update, context):
         await refuse(update, ADMINS_ONLY)
         return
-    if not store.set_subscription_options(chat_id, slug, **options):
+    subscription = chats.set_options(chat_id, slug, **options)
+    if subscription is None:
         await query.answer("Ya no sigues esta entidad. Usa /suscribir para volver.", show_alert=True)
         return
-    subscription = next(s for s in store.subscriptions(chat_id) if s["state"] == slug)
     name = services(context).engine.kb.states[slug].name
     await query.answer(f"{name}: {_kinds_text(subscription)}")
     keyboard = _options_keyboard(slug, subscription)
@@ -126,13 +125,13 @@ async def baja(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     found = services(context)
     chat_id = update.effective_chat.id
-    followed = found.store.subscriptions(chat_id)
+    followed = found.chats.subscriptions(chat_id)
     argument = command_argument(context).lower()
     if not followed:
         await update.effective_message.reply_text(NOTHING_FOLLOWED)
         return
     if argument in ("todo", "todas", "todos"):
-        removed = found.store.unsubscribe(chat_id)
+        removed = found.chats.unsubscribe(chat_id)
         await update.effective_message.reply_text(f"Listo: te di de baja de {removed} entidad(es). Ya no recibirás avisos.")
         return
     if not argument and len(followed) > 1:
@@ -156,7 +155,7 @@ def _followed_keyboard(found, followed: list[dict]) -> InlineKeyboardMarkup:
 
 def _unsubscribe(found, chat_id: int, slug: str) -> str:
     name = esc(found.engine.kb.states[slug].name)
-    if found.store.unsubscribe(chat_id, slug):
+    if found.chats.unsubscribe(chat_id, slug):
         return f"Listo: ya no recibirás avisos de <b>{name}</b>. Si cambias de opinión: /suscribir {esc(slug)}"
     return f"No seguías a <b>{name}</b>, así que no hay nada que dar de baja."
 
@@ -173,7 +172,7 @@ async def on_unsubscribe_button(update: Update, context: ContextTypes.DEFAULT_TY
     await query.answer()
     chat_id = update.effective_chat.id
     if arg == "todo":
-        removed = found.store.unsubscribe(chat_id)
+        removed = found.chats.unsubscribe(chat_id)
         await query.edit_message_text(f"Listo: te di de baja de {removed} entidad(es). Ya no recibirás avisos.")
         return
     await query.edit_message_text(_unsubscribe(found, chat_id, arg))
@@ -181,7 +180,7 @@ async def on_unsubscribe_button(update: Update, context: ContextTypes.DEFAULT_TY
 
 async def suscripciones(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     found = services(context)
-    followed = found.store.subscriptions(update.effective_chat.id)
+    followed = found.chats.subscriptions(update.effective_chat.id)
     if not followed:
         await update.effective_message.reply_text(NOTHING_FOLLOWED)
         return

@@ -15,8 +15,8 @@ from telegram import Bot, Message
 from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, CommandHandler
 
 from bot.app import build_application
-from bot.runtime import Services
-from bot.settings import Settings
+from bot.runtime.services import Services
+from bot.runtime.settings import Settings
 from bot.store import Store
 from handlers.callbacks import CODES, MAX_BYTES, BadCallback, decode_action, encode_action
 from handlers.questions import AddressedToBot, _without_mention
