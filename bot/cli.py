@@ -152,8 +152,10 @@ def respaldar(settings: Settings, destination: str, force: bool = False) -> int:
 
 def chat(settings: Settings) -> int:
     from bot.console import Console
+    from bot.runtime.services import build_services
 
-    Console(_engine(settings)).loop()
+    found = build_services(settings, thorough=False)
+    Console(found.engine, chats=found.chats).loop()
     return 0
 
 

@@ -8,7 +8,7 @@ from telegram.ext import Application, CommandHandler, ContextTypes
 from handlers import subscriptions
 from handlers.common import command_argument, services
 from handlers.render import send_reply
-from knowledge.commands import READ_ONLY_COMMANDS, command_reply
+from bot.core.commands import READ_ONLY_COMMANDS, command_reply
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -25,3 +25,18 @@ def test_benchmarks_can_build_it_without_the_limiter(tmp_path):
     assert application.bot.rate_limiter is None
 
 
+
+
+def test_every_command_of_the_table_has_a_handler(tmp_path):
+    from telegram.ext import CommandHandler
+
+    from bot.core.commands import COMMANDS
+
+    application = build_application(Settings(token=TOKEN, db_path=tmp_path / "cocrea.db"))
+    registered = set()
+    for group in application.handlers.values():
+        for handler in group:
+            for inner in [handler, *getattr(handler, "entry_points", [])]:
+                if isinstance(inner, CommandHandler):
+                    registered |= set(inner.commands)
+    assert {name for command in COMMANDS for name in command.names} <= registered

@@ -7,8 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.store import Store
+from knowledge.models import KnowledgeBase
+from knowledge.reply import esc
 
-KINDS = ("documents", "convocatorias", "reminders")
+NOTHING_FOLLOWED = "No sigues ninguna entidad. Con /suscribir eliges una y te aviso de lo que publique su STL."
 
 
 @dataclass(frozen=True)
@@ -66,3 +68,38 @@ class Chats:
     def migrated(self, old_id: int, new_id: int) -> None:
         """A group became a supergroup: its subscriptions and pending notices follow it."""
         self.store.migrate_chat(old_id, new_id)
+
+
+# -- what both adapters say (Telegram HTML; the console prints it as text) ------------------
+
+def subscribed_text(name: str, slug: str, is_new: bool) -> str:
+    lead = "Listo" if is_new else "Ya seguías a esta entidad"
+    return (f"🔔 {lead}: te aviso de los <b>documentos y convocatorias</b> que publique el STL de <b>{esc(name)}</b>, "
+            "una vez cada uno.\n\nPuedes quedarte solo con una de las dos cosas, o darte de baja cuando quieras "
+            f"con /baja {esc(slug)}.")
+
+
+def unsubscribed_text(name: str, slug: str, removed: bool) -> str:
+    if removed:
+        return f"Listo: ya no recibirás avisos de <b>{esc(name)}</b>. Si cambias de opinión: /suscribir {esc(slug)}"
+    return f"No seguías a <b>{esc(name)}</b>, así que no hay nada que dar de baja."
+
+
+def all_unsubscribed_text(removed: int) -> str:
+    return f"Listo: te di de baja de {removed} entidad(es). Ya no recibirás avisos."
+
+
+def kinds_text(subscription: dict) -> str:
+    kinds = [name for key, name in (("documents", "documentos"), ("convocatorias", "convocatorias")) if subscription[key]]
+    text = " y ".join(kinds) if kinds else "nada (en pausa)"
+    if subscription["convocatorias"]:
+        text += ", con recordatorios antes del cierre" if subscription["reminders"] else ", sin recordatorios"
+    return text
+
+
+def followed_text(kb: KnowledgeBase, followed: list[dict]) -> str:
+    lines = ["🔔 <b>Tus suscripciones</b>", ""]
+    for subscription in followed:
+        lines.append(f"• <b>{esc(kb.states[subscription['state']].name)}</b>: {esc(kinds_text(subscription))}")
+    lines += ["", "Para cambiar una, vuelve a /suscribir esa entidad; para dejarla, /baja."]
+    return "\n".join(lines)
