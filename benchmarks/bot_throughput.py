@@ -7,7 +7,7 @@ the same Bot API emulator, in the same run.
 Each bot runs as its own process (this script with --serve), built with the same PTB settings
 (HTML defaults, long polling), and gets the same questions from tests/eval/tune/, each update
 from a different user. The echo bots are PTB's default: updates handled one at a time.
-CocreaBot handles chats concurrently, each chat's updates in order (bot/updates.py). It is
+CocreaBot handles chats concurrently, each chat's updates in order (bot/runtime/updates.py). It is
 measured without a rate limiter (rate_limit=False): the limiter caps every bot at 30 messages
 a second, which is Telegram's broadcast limit, not a property of our code. The figure with the
 limiter on (as the bot runs) is printed too.
@@ -44,7 +44,7 @@ WARM_UP = 50
 # -- the bots (run in their own process with --serve) -------------------------------------------
 
 def serve(kind: str) -> None:
-    from bot.settings import Settings
+    from bot.runtime.settings import Settings
 
     settings = Settings.from_env()
     builders = {"echo": echo_application, "echo-rich": rich_echo_application}

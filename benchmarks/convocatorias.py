@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.convocatorias import ConvocatoriaDraft, Convocatorias  # noqa: E402
+from bot.core.convocatorias import ConvocatoriaDraft, Convocatorias  # noqa: E402
 from bot.store import Store  # noqa: E402
 from knowledge.loader import load_knowledge  # noqa: E402
 from tests.test_date_input import NOT_DATES, NOW, PAST, VALID  # noqa: E402
@@ -34,7 +34,7 @@ def percentile(samples: list[float], fraction: float) -> float:
 
 
 def date_parsing(rounds: int) -> None:
-    from bot.date_input import DateInputError, parse_moment
+    from bot.core.dates import DateInputError, parse_moment
 
     def parse(text: str) -> None:
         try:

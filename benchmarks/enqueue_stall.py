@@ -30,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import bot.store  # noqa: E402
+import bot.store.outbox  # noqa: E402
 from bot.store import Store  # noqa: E402
 
 FIRST_ID = 10_000_000
@@ -111,9 +111,9 @@ def report(label: str, elapsed: float, queued: int, stalls: list[float]) -> None
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--subscribers", type=int, default=1_000_000)
-    parser.add_argument("--chunk", type=int, default=bot.store.FAN_OUT_CHUNK, help="deliveries per transaction")
+    parser.add_argument("--chunk", type=int, default=bot.store.outbox.FAN_OUT_CHUNK, help="deliveries per transaction")
     args = parser.parse_args()
-    bot.store.FAN_OUT_CHUNK = args.chunk
+    bot.store.outbox.FAN_OUT_CHUNK = args.chunk
     with tempfile.TemporaryDirectory() as directory:
         store = Store(Path(directory) / "stall.db")
         subscribe_many(store, args.subscribers)

@@ -36,7 +36,7 @@ from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.dispatcher import Dispatcher, Pace  # noqa: E402
+from bot.runtime.dispatcher import Dispatcher, Pace  # noqa: E402
 from bot.store import Store  # noqa: E402
 from tests.bot_process import BotProcess  # noqa: E402
 from tests.emulator import BotApiEmulator  # noqa: E402

@@ -16,16 +16,16 @@ from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application, ApplicationBuilder, Defaults
 from telegram.warnings import PTBUserWarning
 
-from bot import redaction
-from bot.budget import SendBudget
-from bot.convocatorias import Convocatorias
-from bot.dispatcher import Dispatcher, Pace
-from bot.limiter import RepliesFirst
-from bot.lock import InstanceLock
-from bot.runtime import Services, build_services
-from bot.settings import Settings, SettingsError
+from bot.runtime import redaction
+from bot.runtime.budget import SendBudget
+from bot.core.convocatorias import Convocatorias
+from bot.runtime.dispatcher import Dispatcher, Pace
+from bot.runtime.limiter import RepliesFirst
+from bot.runtime.lock import InstanceLock
+from bot.runtime.services import Services, build_services
+from bot.runtime.settings import Settings, SettingsError
 from bot.store import FAN_OUT_CHECK, StorageError
-from bot.updates import PerChatUpdates
+from bot.runtime.updates import PerChatUpdates
 from handlers import (
     admin, basics, buttons, convocatorias, errors, members, menu, privacy, publishing, questions, subscriptions,
 )
@@ -122,7 +122,7 @@ def _register_handlers(application: Application) -> None:
 
 async def _post_init(application: Application) -> None:
     services: Services = application.bot_data[SERVICES_KEY]
-    facilitator_ids = {row["user_id"] for row in services.store.facilitators()}
+    facilitator_ids = services.permissions.facilitator_ids()
     await menu.set_default_menus(application.bot, services.settings.admin_ids, facilitator_ids)
     dispatcher = Dispatcher(application.bot, services.store, application.bot_data["pace"],
                             budget=application.bot_data[BUDGET_KEY])

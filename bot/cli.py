@@ -9,7 +9,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from bot.settings import Settings, SettingsError
+from bot.runtime.settings import Settings, SettingsError
 from knowledge.loader import DATA_DIR, KnowledgeError, KnowledgeErrors, load_knowledge
 
 NO_TOKEN_HINT = (
@@ -113,7 +113,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _engine(settings: Settings):
-    from bot.runtime import build_engine
+    from bot.runtime.services import build_engine
 
     return build_engine(settings)
 
@@ -138,8 +138,8 @@ def _print(reply, as_json: bool) -> None:
 
 
 def respaldar(settings: Settings, destination: str, force: bool = False) -> int:
-    """A consistent copy of the database (bot/backup.py): one line, and 0 or 2."""
-    from bot.backup import BackupError, backup_database
+    """A consistent copy of the database (bot/store/backup.py): one line, and 0 or 2."""
+    from bot.store.backup import BackupError, backup_database
 
     try:
         size = backup_database(settings.db_path, destination, force=force)
@@ -152,8 +152,10 @@ def respaldar(settings: Settings, destination: str, force: bool = False) -> int:
 
 def chat(settings: Settings) -> int:
     from bot.console import Console
+    from bot.runtime.services import build_services
 
-    Console(_engine(settings)).loop()
+    found = build_services(settings, thorough=False)
+    Console(found.engine, chats=found.chats).loop()
     return 0
 
 

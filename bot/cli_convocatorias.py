@@ -7,11 +7,11 @@ import argparse
 import sys
 
 from bot.cli_publishing import resolve_state
-from bot.convocatorias import ConvocatoriaDraft, ConvocatoriaError, Convocatorias, kind_for_step
-from bot.date_input import START_OF_DAY, DateInputError, parse_moment
-from bot.notices import CENTRAL_TIME
-from bot.runtime import build_services
-from bot.settings import Settings
+from bot.core.convocatorias import ConvocatoriaDraft, ConvocatoriaError, Convocatorias, kind_for_step
+from bot.core.dates import START_OF_DAY, DateInputError, parse_moment
+from bot.core.notices import CENTRAL_TIME
+from bot.runtime.services import build_services
+from bot.runtime.settings import Settings
 from knowledge.wording import local_moment
 
 

@@ -8,11 +8,11 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from bot.publishing import (
+from bot.core.publishing import (
     DocumentDraft, PublishError, duplicate_message, mexico_today, parse_step, publish_document, read_import,
 )
-from bot.runtime import build_services
-from bot.settings import Settings
+from bot.runtime.services import build_services
+from bot.runtime.settings import Settings
 from bot.store import DuplicateDocument
 from knowledge.engine import Engine
 

@@ -1,5 +1,7 @@
-"""The console chat: the same engine and replies as the Telegram bot, in a terminal. Buttons are
-numbered; typing the number presses it. It is one conversation, so follow-ups («¿y Zacatecas?»,
+"""The console chat: the second adapter, with the same engine, replies and core as the Telegram
+bot, in a terminal. Buttons are numbered; typing the number presses it. Subscribing,
+/baja, /suscripciones, /mis_datos and /borrar_mis_datos write real rows for the console's chat
+(CONSOLE_CHAT_ID) through bot/core/chats.py, as the Telegram handlers do. It is one conversation, so follow-ups («¿y Zacatecas?»,
 «¿y el siguiente?» after a step's button) are read against what came before, as in Telegram."""
 
 from __future__ import annotations
@@ -7,22 +9,29 @@ from __future__ import annotations
 import sys
 from typing import Callable, Hashable, TextIO
 
-from knowledge.commands import action_reply, command_reply
+from bot.core.chats import (
+    NOTHING_FOLLOWED, Chats, all_unsubscribed_text, followed_text, subscribed_text, unsubscribed_text,
+)
+from bot.core.commands import action_reply, command_reply, console_commands, state_or_picker
 from knowledge.engine import Engine
-from knowledge.reply import Action, Button, Reply
+from knowledge.reply import Action, Button, Reply, html_to_text
 from knowledge.text import ascii_int
 
-WELCOME = (
-    "CocreaBot · consola. Pregunta en tus palabras (por ejemplo «¿cómo va Jalisco?» o «¿qué es un STL?»).\n"
-    "Comandos: /estado [entidad], /pasos, /paso N, /glosario [término], /fuentes, /ayuda. /salir para terminar."
-)
+CONSOLE_CHAT_ID = 0  # no Telegram chat has id 0; a notice queued for it is dropped by the running bot
+WELCOME = ("CocreaBot · consola. Pregunta en tus palabras (por ejemplo «¿cómo va Jalisco?» o «¿qué es un STL?»).\n"
+           f"Comandos: {', '.join('/' + name for name in console_commands())}. /salir para terminar.")
+NO_STORE = "Eso necesita la base de datos: abre la consola con `python -m bot chat`."
+YES_WORDS = {"si", "sí", "s", "yes"}
 EXIT_WORDS = {"/salir", "/exit", "/quit", "salir", "exit", "quit"}
 
 
 class Console:
     def __init__(self, engine: Engine, out: TextIO = sys.stdout,
-                 special_action: Callable[[Action], str] | None = None, chat: Hashable = "console"):
+                 special_action: Callable[[Action], str] | None = None, chat: Hashable = "console",
+                 chats: Chats | None = None):
         self.engine = engine
+        self.chats = chats  # the core over the store; None: answers only
+        self.erase_asked = False
         self.chat = chat  # the conversation's key in the engine's memory
         self.out = out
         self.buttons: list[Button] = []
@@ -33,8 +42,16 @@ class Console:
         number = ascii_int(line)
         if number is not None and self.buttons and 1 <= number <= len(self.buttons):
             return self._press(self.buttons[number - 1])
+        if self.erase_asked:
+            self.erase_asked = False
+            if line.lower() in YES_WORDS:
+                return self._erase()
+            return "De acuerdo, no borré nada."
         if line.startswith("/"):
             command, _, arg = line[1:].partition(" ")
+            written = self._chat_command(command.split("@")[0].lower(), arg.strip())
+            if written is not None:
+                return written
             reply = command_reply(self.engine, command.split("@")[0], arg)
             if reply is not None:
                 self.engine.remember_shown(self.chat, reply)
@@ -60,10 +77,74 @@ class Console:
         if button.url:
             return button.url
         reply = action_reply(self.engine, button.action)
+        if reply is None and button.action.kind == "subscribe" and button.action.arg in self.engine.kb.states:
+            return self._subscribe(button.action.arg)
         if reply is None:
             return self.special_action(button.action)
         self.engine.remember_shown(self.chat, reply)
         return reply
+
+    # -- what writes: the console's own chat, through the core ----------------------------
+
+    def _chat_command(self, command: str, arg: str) -> Reply | str | None:
+        """The reply to a command that reads or writes the chat's rows, or None if it is not one."""
+        handlers = {"suscribir": self._suscribir, "suscribirme": self._suscribir, "baja": self._baja,
+                    "desuscribir": self._baja, "suscripciones": self._suscripciones, "mis_datos": self._mis_datos,
+                    "borrar_mis_datos": self._borrar_mis_datos}
+        if command not in handlers:
+            return None
+        if self.chats is None:
+            return NO_STORE
+        return handlers[command](arg)
+
+    def _suscribir(self, arg: str) -> Reply | str:
+        slug, ask = state_or_picker(self.engine, arg, action="subscribe",
+                                    intro="¿De qué entidad quieres recibir avisos? Elige una:")
+        return ask or self._subscribe(slug)
+
+    def _subscribe(self, slug: str) -> str:
+        if self.chats is None:
+            return NO_STORE
+        is_new, subscription = self.chats.subscribe(CONSOLE_CHAT_ID, slug)
+        return html_to_text(subscribed_text(self.engine.kb.states[slug].name, slug, is_new))
+
+    def _baja(self, arg: str) -> str:
+        followed = self.chats.subscriptions(CONSOLE_CHAT_ID)
+        if not followed:
+            return NOTHING_FOLLOWED
+        if arg.lower() in ("todo", "todas", "todos"):
+            return all_unsubscribed_text(self.chats.unsubscribe(CONSOLE_CHAT_ID))
+        slug = self.engine.understand(arg).state if arg else (followed[0]["state"] if len(followed) == 1 else None)
+        if slug is None or slug not in {s["state"] for s in followed}:
+            names = ", ".join(self.engine.kb.states[s["state"]].name for s in followed)
+            return f"¿De cuál te doy de baja? Sigues: {names}. Escribe /baja y su nombre, o /baja todo."
+        removed = self.chats.unsubscribe(CONSOLE_CHAT_ID, slug)
+        return html_to_text(unsubscribed_text(self.engine.kb.states[slug].name, slug, bool(removed)))
+
+    def _suscripciones(self, arg: str) -> str:
+        followed = self.chats.subscriptions(CONSOLE_CHAT_ID)
+        if not followed:
+            return NOTHING_FOLLOWED
+        return html_to_text(followed_text(self.engine.kb, followed))
+
+    def _mis_datos(self, arg: str) -> str:
+        data = self.chats.kept_data(CONSOLE_CHAT_ID)
+        if not data["chat"]:
+            return "No guardo nada de esta consola."
+        followed = ", ".join(self.engine.kb.states[s["state"]].name for s in data["subscriptions"]) or "ninguna"
+        return ("Esto es todo lo que guardo de esta consola:\n"
+                f"• Id del chat: {CONSOLE_CHAT_ID}\n• Idioma: {data['chat']['language']}\n• Suscripciones: {followed}\n"
+                "Para borrarlo todo: /borrar_mis_datos")
+
+    def _borrar_mis_datos(self, arg: str) -> str:
+        self.erase_asked = True
+        return ("¿Borro todo lo que guardo de esta consola (su id, su idioma y sus suscripciones) y el tema de "
+                "nuestra conversación? Dejarás de recibir avisos. Escribe «sí» para borrar.")
+
+    def _erase(self) -> str:
+        self.chats.erase(CONSOLE_CHAT_ID)
+        self.engine.forget(self.chat)
+        return "Listo: borré el id de esta consola, su idioma, sus suscripciones y el tema de nuestra conversación."
 
     def loop(self, source: TextIO = sys.stdin, prompt: str = "› ") -> None:
         print(WELCOME, file=self.out)

@@ -31,7 +31,7 @@ async def nombrar(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if target is None or slug is None:
         await update.effective_message.reply_text(USAGE_NAME)
         return
-    new = found.store.grant_facilitator(target, slug, user_id(update))
+    new = found.permissions.grant(target, slug, user_id(update))
     await _refresh_menu(context, target)
     name = esc(found.engine.kb.states[slug].name)
     verb = "Listo" if new else "Ya lo era"
@@ -50,7 +50,7 @@ async def quitar(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if place and slug is None:
         await update.effective_message.reply_text(f"No reconozco la entidad «{esc(place[:60])}». {USAGE_REMOVE}")
         return
-    removed = found.store.revoke_facilitator(target, slug)
+    removed = found.permissions.revoke(target, slug)
     await _refresh_menu(context, target)
     where = f" de {found.engine.kb.states[slug].name}" if slug else ""
     text = f"Listo: quité a {target} como facilitador(a){where}." if removed else f"{target} no era facilitador(a){where}."
@@ -60,7 +60,7 @@ async def quitar(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 @admin_only
 async def facilitadores(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     found = services(context)
-    rows = found.store.facilitators()
+    rows = found.permissions.facilitators()
     if not rows:
         await update.effective_message.reply_text("Todavía no hay personas facilitadoras. Nombra una con /nombrar_facilitador.")
         return

@@ -8,13 +8,13 @@ from telegram.ext import Application, CommandHandler, ContextTypes
 from handlers import subscriptions
 from handlers.common import command_argument, services
 from handlers.render import send_reply
-from knowledge.commands import READ_ONLY_COMMANDS, command_reply
+from bot.core.commands import READ_ONLY_COMMANDS, command_reply
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Welcome; a deep link (t.me/<bot>?start=jalisco) opens that state's card directly."""
     found = services(context)
-    found.store.ensure_chat(update.effective_chat.id, _language(update))
+    found.chats.seen(update.effective_chat.id, _language(update))
     payload = command_argument(context).lower()
     if payload.startswith("suscribir-") and payload[10:] in found.engine.kb.states:
         await subscriptions.subscribe_to(update, context, payload[10:])

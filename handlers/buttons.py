@@ -13,7 +13,7 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 from handlers.callbacks import BadCallback, decode_action
 from handlers.common import services
 from handlers.render import edit_or_send, send_reply
-from knowledge.commands import action_reply
+from bot.core.commands import action_reply
 from knowledge.reply import ACTION_KINDS, Action
 
 log = logging.getLogger(__name__)

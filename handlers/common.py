@@ -8,9 +8,9 @@ from telegram import Update
 from telegram.constants import ChatMemberStatus
 from telegram.ext import ContextTypes, ConversationHandler
 
-from bot.permissions import Permissions
-from bot.rules import clean_title, title_problem
-from bot.runtime import Services
+from bot.core.permissions import Permissions
+from bot.core.rules import clean_title, title_problem
+from bot.runtime.services import Services
 
 SERVICES_KEY = "services"
 DISPATCHER_KEY = "dispatcher"
@@ -21,8 +21,7 @@ def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
 
 
 def permissions(context: ContextTypes.DEFAULT_TYPE) -> Permissions:
-    found = services(context)
-    return Permissions(found.settings.admin_ids, found.store)
+    return services(context).permissions
 
 
 def user_id(update: Update) -> int | None:

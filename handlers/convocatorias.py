@@ -33,10 +33,11 @@ from telegram.ext import (
     Application, CallbackQueryHandler, CommandHandler, ContextTypes, ConversationHandler, MessageHandler, filters,
 )
 
-from bot.convocatorias import KINDS, ConvocatoriaDraft, ConvocatoriaError, Convocatorias, checked_url
-from bot.date_input import START_OF_DAY, DateInputError, parse_moment
-from bot.notices import CENTRAL_TIME
-from bot.store import ConvocatoriaRecord
+from bot.core.convocatorias import (
+    KINDS, ConvocatoriaDraft, ConvocatoriaError, ConvocatoriaRecord, Convocatorias, checked_url,
+)
+from bot.core.dates import START_OF_DAY, DateInputError, parse_moment
+from bot.core.notices import CENTRAL_TIME
 from handlers.render import slow_work
 from handlers.callbacks import CODES, encode_action
 from handlers.common import (
@@ -240,7 +241,7 @@ async def _preview(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Co
         await update.effective_message.reply_text(esc(f"{problem} Inténtalo de nuevo, o /cancelar."))
         return LINK
     _keep(context, draft)
-    audience = services(context).store.convocatoria_audience(draft.state)
+    audience = desk(context).audience(draft.state)
     text = (f"Así la verán las {audience} personas y grupos suscritos a las convocatorias de esta entidad:\n\n"
             f"{desk(context).preview(draft)}\n\n¿La publico?")
     keyboard = InlineKeyboardMarkup([[_button("✅ Publicar", "ok"), _button("✖️ Cancelar", "no")]])
@@ -394,7 +395,7 @@ async def got_new_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
 
 
 async def _confirm_edit(update: Update, context: ContextTypes.DEFAULT_TYPE, record: ConvocatoriaRecord, change: str) -> int:
-    audience = services(context).store.convocatoria_audience(record.info.state)
+    audience = desk(context).audience(record.info.state)
     text = (f"«{esc(record.info.title)}»\n{change}\n\n"
             f"Mandaré una corrección a {audience} suscriptores. ¿Lo guardo?")
     keyboard = InlineKeyboardMarkup([[_button("✅ Guardar y avisar", f"s:{record.info.id}"), _button("✖️ No cambiar", "n")]])

@@ -17,19 +17,19 @@ GONE = {ChatMember.BANNED, ChatMember.LEFT}
 
 async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     change = update.my_chat_member
-    store = services(context).store
+    chats = services(context).chats
     chat_id = change.chat.id
     if change.new_chat_member.status in GONE:
-        dropped = store.set_chat_active(chat_id, False)
+        dropped = chats.blocked(chat_id)
         log.info("chat %s blocked or removed the bot; %d pending notices dropped", chat_id, dropped)
-    elif store.chat(chat_id):
-        store.set_chat_active(chat_id, True)
+    else:
+        chats.unblocked(chat_id)
 
 
 async def on_migration(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     if message.migrate_to_chat_id:
-        services(context).store.migrate_chat(message.chat.id, message.migrate_to_chat_id)
+        services(context).chats.migrated(message.chat.id, message.migrate_to_chat_id)
         log.info("group %s migrated to %s", message.chat.id, message.migrate_to_chat_id)
 
 

@@ -8,36 +8,14 @@ import logging
 from telegram import Bot, BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, BotCommandScopeChat
 from telegram.error import TelegramError
 
+from bot.core import commands
+
 log = logging.getLogger(__name__)
 
-CITIZEN = [
-    ("estado", "Cómo va una entidad"),
-    ("pasos", "Los 13 pasos de la estrategia local"),
-    ("paso", "Un paso, por ejemplo /paso 6"),
-    ("glosario", "Qué significa un término, por ejemplo /glosario STL"),
-    ("convocatorias", "Convocatorias abiertas"),
-    ("documentos", "Lo que publicó el STL de una entidad"),
-    ("suscribir", "Recibir avisos de una entidad"),
-    ("baja", "Dejar de recibir avisos"),
-    ("suscripciones", "Qué entidades sigues"),
-    ("fuentes", "De dónde sale la información"),
-    ("privacidad", "Qué datos guardo"),
-    ("mis_datos", "Ver lo que guardo de este chat"),
-    ("borrar_mis_datos", "Borrar lo que guardo de este chat"),
-    ("ayuda", "Qué puedo hacer"),
-]
-GROUP = [c for c in CITIZEN if c[0] not in ("mis_datos", "borrar_mis_datos", "privacidad")]
-FACILITATOR = [
-    ("publicar", "Publicar un documento del STL"),
-    ("convocar", "Publicar una convocatoria"),
-    ("mis_convocatorias", "Editar o cancelar tus convocatorias"),
-    ("cancelar", "Cancelar lo que estás haciendo"),
-]
-ADMIN = [
-    ("nombrar_facilitador", "Nombrar a una persona facilitadora"),
-    ("quitar_facilitador", "Quitar a una persona facilitadora"),
-    ("facilitadores", "Ver las personas facilitadoras"),
-]
+CITIZEN = commands.menu(commands.CITIZEN)
+GROUP = commands.menu(commands.CITIZEN, in_group=True)
+FACILITATOR = commands.menu(commands.FACILITATOR)[len(CITIZEN):]
+ADMIN = commands.menu(commands.ADMIN)[len(CITIZEN) + len(FACILITATOR):]
 
 
 def _commands(pairs) -> list[BotCommand]:

@@ -28,7 +28,7 @@ def _public_record(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
     if update.effective_chat.type != ChatType.PRIVATE or not update.effective_user:
         return ""  # a role and an authorship belong to a person, not to a group
     found = services(context)
-    record = found.store.public_record(update.effective_user.id)
+    record = found.chats.public_record(update.effective_user.id)
     lines = []
     if record["facilitates"]:
         states = ", ".join(esc(found.engine.kb.states[s].name) for s in record["facilitates"] if s in found.engine.kb.states)
@@ -57,7 +57,7 @@ KEPT = ("No borro tu papel de persona facilitadora ni tu id como autor(a) de lo 
 async def mis_datos(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     found = services(context)
     chat_id = update.effective_chat.id
-    data = found.store.chat_data(chat_id)
+    data = found.chats.kept_data(chat_id)
     record = _public_record(update, context)
     if not data["chat"]:
         first = (f"No guardo el idioma ni suscripciones de este chat. Tu id de Telegram, <code>{chat_id}</code>, "
@@ -100,7 +100,7 @@ async def on_erase(update: Update, context: ContextTypes.DEFAULT_TYPE, arg: str)
         await query.answer("En un grupo, solo quienes lo administran pueden borrar sus datos.", show_alert=True)
         return
     found = services(context)
-    found.store.delete_chat_data(chat_id)
+    found.chats.erase(chat_id)
     found.engine.forget(chat_id)
     await query.answer("Datos borrados")
     kept = f" {KEPT}" if _public_record(update, context) else ""

@@ -19,10 +19,11 @@ from telegram.ext import (
     Application, CallbackQueryHandler, CommandHandler, ContextTypes, ConversationHandler, MessageHandler, filters,
 )
 
-from bot.notices import document_notice
-from bot.rules import PDF_RULE, is_pdf
-from bot.publishing import DocumentDraft, PublishError, duplicate_message, publish_document, validate
-from bot.store import DuplicateDocument
+from bot.core.notices import document_notice
+from bot.core.rules import PDF_RULE, is_pdf
+from bot.core.publishing import (
+    DocumentDraft, DuplicateDocument, PublishError, duplicate_message, validate,
+)
 from handlers.render import slow_work
 from handlers.callbacks import CODES, encode_action
 from handlers.common import (
@@ -152,7 +153,7 @@ async def _preview(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Do
     except PublishError as problem:
         await update.effective_message.reply_text(esc(f"{problem} Inténtalo de nuevo, o /cancelar."))
         return SOURCE
-    duplicate = found.store.find_duplicate_document(draft.state, draft.url, draft.file_unique_id)
+    duplicate = found.publisher.duplicate_of(draft)
     if duplicate:
         await update.effective_message.reply_text(esc(duplicate_message(found.engine.kb, DuplicateDocument(duplicate))))
         context.user_data.pop(DRAFT_KEY, None)
@@ -160,7 +161,7 @@ async def _preview(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Do
     context.user_data[DRAFT_KEY] = draft
     notice = document_notice(found.engine.kb, draft.state, draft.step, draft.resolved_kind, draft.title, draft.url,
                              draft.published_on, has_file=bool(draft.file_id))
-    audience = found.store.subscriber_count(draft.state, "documents")
+    audience = found.publisher.audience(draft.state)
     text = f"{_who_will_see(audience)}\n\n{notice}\n\n¿Lo publico?"
     keyboard = InlineKeyboardMarkup([[_button("✅ Publicar", "ok"), _button("✖️ Cancelar", "no")]])
     await update.effective_message.reply_html(text, reply_markup=keyboard)
@@ -176,8 +177,7 @@ async def confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         return ConversationHandler.END
     await query.answer("Publicando…")
     try:
-        result = await slow_work(update, context, publish_document, found.store, found.engine.kb, draft,
-                                 f"telegram:{user_id(update)}")
+        result = await slow_work(update, context, found.publisher.publish, draft, f"telegram:{user_id(update)}")
     except DuplicateDocument as duplicate:
         await query.edit_message_text(esc(duplicate_message(found.engine.kb, duplicate)))
         return ConversationHandler.END

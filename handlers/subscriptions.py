@@ -6,23 +6,18 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CommandHandler, ContextTypes
 
+from bot.core import commands
+from bot.core.chats import (
+    NOTHING_FOLLOWED, all_unsubscribed_text, followed_text, kinds_text, subscribed_text, unsubscribed_text,
+)
 from handlers.buttons import register_action
 from handlers.callbacks import encode_action
 from handlers.common import command_argument, manages_chat, refuse, services
 from handlers.render import send_reply
-from knowledge.commands import state_or_picker
+from bot.core.commands import state_or_picker
 from knowledge.reply import esc
 
 ADMINS_ONLY = "En un grupo, solo quienes lo administran pueden cambiar sus suscripciones."
-NOTHING_FOLLOWED = "No sigues ninguna entidad. Con /suscribir eliges una y te aviso de lo que publique su STL."
-
-
-def _kinds_text(subscription: dict) -> str:
-    kinds = [name for key, name in (("documents", "documentos"), ("convocatorias", "convocatorias")) if subscription[key]]
-    text = " y ".join(kinds) if kinds else "nada (en pausa)"
-    if subscription["convocatorias"]:
-        text += ", con recordatorios antes del cierre" if subscription["reminders"] else ", sin recordatorios"
-    return text
 
 
 def _options_keyboard(slug: str, subscription: dict) -> InlineKeyboardMarkup:
@@ -51,13 +46,8 @@ async def subscribe_to(update: Update, context: ContextTypes.DEFAULT_TYPE, slug:
     found = services(context)
     chat_id = update.effective_chat.id
     language = update.effective_user.language_code if update.effective_chat.type == "private" else None
-    is_new = found.store.subscribe(chat_id, slug, language=language)
-    subscription = next(s for s in found.store.subscriptions(chat_id) if s["state"] == slug)
-    name = esc(found.engine.kb.states[slug].name)
-    lead = "Listo" if is_new else "Ya seguías a esta entidad"
-    text = (f"🔔 {lead}: te aviso de los <b>documentos y convocatorias</b> que publique el STL de <b>{name}</b>, "
-            "una vez cada uno.\n\nPuedes quedarte solo con una de las dos cosas, o darte de baja cuando quieras "
-            f"con /baja {esc(slug)}.")
+    is_new, subscription = found.chats.subscribe(chat_id, slug, language=language)
+    text = subscribed_text(found.engine.kb.states[slug].name, slug, is_new)
     await update.effective_message.reply_html(text, reply_markup=_options_keyboard(slug, subscription))
 
 
@@ -100,7 +90,7 @@ async def on_reminders_button(update: Update, context: ContextTypes.DEFAULT_TYPE
 
 async def _update_options(update: Update, context: ContextTypes.DEFAULT_TYPE, slug: str, options: dict | None) -> None:
     query = update.callback_query
-    store = services(context).store
+    chats = services(context).chats
     chat_id = update.effective_chat.id
     if options is None or slug not in services(context).engine.kb.states:
         await query.answer("Ese botón ya no funciona. Usa /suscripciones.", show_alert=True)
@@ -108,12 +98,12 @@ async def _update_options(update: Update, context: ContextTypes.DEFAULT_TYPE, sl
     if not await manages_chat(update, context):
         await refuse(update, ADMINS_ONLY)
         return
-    if not store.set_subscription_options(chat_id, slug, **options):
+    subscription = chats.set_options(chat_id, slug, **options)
+    if subscription is None:
         await query.answer("Ya no sigues esta entidad. Usa /suscribir para volver.", show_alert=True)
         return
-    subscription = next(s for s in store.subscriptions(chat_id) if s["state"] == slug)
     name = services(context).engine.kb.states[slug].name
-    await query.answer(f"{name}: {_kinds_text(subscription)}")
+    await query.answer(f"{name}: {kinds_text(subscription)}")
     keyboard = _options_keyboard(slug, subscription)
     shown = getattr(query.message, "reply_markup", None)
     if shown is not None and shown != keyboard:  # Telegram refuses an edit that changes nothing
@@ -126,14 +116,14 @@ async def baja(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     found = services(context)
     chat_id = update.effective_chat.id
-    followed = found.store.subscriptions(chat_id)
+    followed = found.chats.subscriptions(chat_id)
     argument = command_argument(context).lower()
     if not followed:
         await update.effective_message.reply_text(NOTHING_FOLLOWED)
         return
     if argument in ("todo", "todas", "todos"):
-        removed = found.store.unsubscribe(chat_id)
-        await update.effective_message.reply_text(f"Listo: te di de baja de {removed} entidad(es). Ya no recibirás avisos.")
+        removed = found.chats.unsubscribe(chat_id)
+        await update.effective_message.reply_text(all_unsubscribed_text(removed))
         return
     if not argument and len(followed) > 1:
         await update.effective_message.reply_text("¿De cuál te doy de baja?", reply_markup=_followed_keyboard(found, followed))
@@ -155,10 +145,8 @@ def _followed_keyboard(found, followed: list[dict]) -> InlineKeyboardMarkup:
 
 
 def _unsubscribe(found, chat_id: int, slug: str) -> str:
-    name = esc(found.engine.kb.states[slug].name)
-    if found.store.unsubscribe(chat_id, slug):
-        return f"Listo: ya no recibirás avisos de <b>{name}</b>. Si cambias de opinión: /suscribir {esc(slug)}"
-    return f"No seguías a <b>{name}</b>, así que no hay nada que dar de baja."
+    removed = found.chats.unsubscribe(chat_id, slug)
+    return unsubscribed_text(found.engine.kb.states[slug].name, slug, bool(removed))
 
 
 async def on_unsubscribe_button(update: Update, context: ContextTypes.DEFAULT_TYPE, arg: str) -> None:
@@ -173,28 +161,25 @@ async def on_unsubscribe_button(update: Update, context: ContextTypes.DEFAULT_TY
     await query.answer()
     chat_id = update.effective_chat.id
     if arg == "todo":
-        removed = found.store.unsubscribe(chat_id)
-        await query.edit_message_text(f"Listo: te di de baja de {removed} entidad(es). Ya no recibirás avisos.")
+        removed = found.chats.unsubscribe(chat_id)
+        await query.edit_message_text(all_unsubscribed_text(removed))
         return
     await query.edit_message_text(_unsubscribe(found, chat_id, arg))
 
 
 async def suscripciones(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     found = services(context)
-    followed = found.store.subscriptions(update.effective_chat.id)
+    followed = found.chats.subscriptions(update.effective_chat.id)
     if not followed:
         await update.effective_message.reply_text(NOTHING_FOLLOWED)
         return
-    lines = ["🔔 <b>Tus suscripciones</b>", ""]
-    for subscription in followed:
-        lines.append(f"• <b>{esc(found.engine.kb.states[subscription['state']].name)}</b>: {esc(_kinds_text(subscription))}")
-    lines += ["", "Para cambiar una, vuelve a /suscribir esa entidad; para dejarla, /baja."]
-    await update.effective_message.reply_html("\n".join(lines), reply_markup=_followed_keyboard(found, followed))
+    await update.effective_message.reply_html(followed_text(found.engine.kb, followed),
+                                              reply_markup=_followed_keyboard(found, followed))
 
 
 def register(application: Application) -> None:
-    application.add_handler(CommandHandler(["suscribir", "suscribirme"], suscribir))
-    application.add_handler(CommandHandler(["baja", "desuscribir"], baja))
+    application.add_handler(CommandHandler(commands.names("suscribir"), suscribir))
+    application.add_handler(CommandHandler(commands.names("baja"), baja))
     application.add_handler(CommandHandler("suscripciones", suscripciones))
     register_action("subscribe", on_subscribe_button)
     register_action("sub_only", on_narrow_button)

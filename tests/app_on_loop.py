@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import AsyncIterator
 
 from bot.app import build_application
-from bot.runtime import Services
-from bot.settings import Settings
+from bot.runtime.services import Services
+from bot.runtime.settings import Settings
 from bot.store import Store
 from knowledge.engine import Engine
 from tests.emulator import BotApiEmulator

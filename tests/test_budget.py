@@ -1,4 +1,4 @@
-"""The send budget shared by replies and notices (bot/budget.py), on virtual time: a tiny
+"""The send budget shared by replies and notices (bot/runtime/budget.py), on virtual time: a tiny
 discrete-event clock, so the tests measure exact waits and never real time."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import itertools
 
 import pytest
 
-from bot.budget import SendBudget
+from bot.runtime.budget import SendBudget
 
 
 class VirtualTime:

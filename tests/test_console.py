@@ -94,3 +94,21 @@ def test_the_whole_dialogue_through_the_loop(engine):
     text = out.getvalue()
     assert "\nJalisco · " in text and "\nZacatecas · " in text
     assert "\nPaso 6 de 13" in text and "\nPaso 7 de 13" in text
+
+
+def test_the_console_subscribes_shows_and_erases_its_own_rows_through_the_core(engine, tmp_path):
+    from bot.console import CONSOLE_CHAT_ID
+    from bot.core.chats import Chats
+    from bot.store import Store
+
+    store = Store(tmp_path / "cocrea.db")
+    console = Console(engine, out=io.StringIO(), chat="console-rows", chats=Chats(store))
+    assert "Listo" in console.reply_to("/suscribir jalisco")
+    assert [s["state"] for s in store.subscriptions(CONSOLE_CHAT_ID)] == ["jalisco"]
+    assert "Jalisco" in console.reply_to("/mis_datos")
+    assert "ya no recibirás avisos de Jalisco" in console.reply_to("/baja jalisco")
+    assert store.subscriptions(CONSOLE_CHAT_ID) == []
+    console.reply_to("/suscribir oaxaca")
+    assert "«sí»" in console.reply_to("/borrar_mis_datos")
+    assert "borré" in console.reply_to("sí")
+    assert store.chat(CONSOLE_CHAT_ID) is None

@@ -10,11 +10,11 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import time_machine
 
-from bot.convocatorias import (
+from bot.core.convocatorias import (
     NEW_CLOCK_BELIEVED_AFTER, ConvocatoriaDraft, ConvocatoriaError, Convocatorias, kind_for_step,
 )
-from bot.date_input import parse_moment
-from bot.settings import Settings, SettingsError
+from bot.core.dates import parse_moment
+from bot.runtime.settings import Settings, SettingsError
 from bot.store import Store
 from knowledge.engine import Engine
 

@@ -12,7 +12,7 @@ from telegram.ext import CommandHandler, ConversationHandler
 
 from bot.app import build_application
 from bot.cli import main as cli_main
-from bot.settings import Settings, SettingsError
+from bot.runtime.settings import Settings, SettingsError
 from bot.store import Store
 from handlers import convocatorias as handlers
 from handlers.callbacks import MAX_BYTES, encode_action

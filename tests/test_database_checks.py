@@ -8,10 +8,10 @@ import os
 import pytest
 
 from bot import cli
-from bot.dbcheck import MARK, check_before_opening, lock_path
-from bot.lock import InstanceLock
-from bot.runtime import open_store
-from bot.settings import Settings, SettingsError
+from bot.store.checks import MARK, check_before_opening, lock_path
+from bot.runtime.lock import InstanceLock
+from bot.runtime.services import open_store
+from bot.runtime.settings import Settings, SettingsError
 from bot.store import Store
 
 PUBLISH = ["publicar", "--entidad", "jalisco", "--paso", "4", "--titulo", "Acta del STL",

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import pytest
 import time_machine
 
-from bot.date_input import MEXICO_TZ, START_OF_DAY, DateInputError, local_to_utc, normalize, parse_moment
+from bot.core.dates import MEXICO_TZ, START_OF_DAY, DateInputError, local_to_utc, normalize, parse_moment
 
 # Saturday 21 November 2026, 12:00 in Mexico City.
 NOW = datetime(2026, 11, 21, 18, 0, tzinfo=timezone.utc)

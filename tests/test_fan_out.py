@@ -9,8 +9,9 @@ from datetime import date
 
 import pytest
 
-import bot.store as store_module
-from bot.store import FAN_OUT_KEY, Store
+import bot.store.outbox as store_module
+from bot.store import Store
+from bot.store.outbox import FAN_OUT_KEY
 
 CHUNK = 7
 
@@ -123,7 +124,7 @@ def test_two_processes_finishing_the_same_fan_out_queue_each_subscriber_once(sto
 
 
 def test_a_convocatoria_reaches_every_subscriber_through_the_chunks(store):
-    from bot.convocatorias import Convocatorias, ConvocatoriaDraft
+    from bot.core.convocatorias import Convocatorias, ConvocatoriaDraft
     from datetime import datetime, timedelta, timezone
     from knowledge.loader import default_knowledge
 

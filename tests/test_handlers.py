@@ -15,13 +15,13 @@ from telegram import Bot, Message
 from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, CommandHandler
 
 from bot.app import build_application
-from bot.runtime import Services
-from bot.settings import Settings
+from bot.runtime.services import Services
+from bot.runtime.settings import Settings
 from bot.store import Store
 from handlers.callbacks import CODES, MAX_BYTES, BadCallback, decode_action, encode_action
 from handlers.questions import AddressedToBot, _without_mention
 from handlers.render import edit_or_send, keyboard, send_reply, split_html, visible_length
-from knowledge.commands import READ_ONLY_COMMANDS, action_reply, command_reply
+from bot.core.commands import READ_ONLY_COMMANDS, action_reply, command_reply
 from knowledge.engine import Engine
 from knowledge.models import PHASE_COUNT, STEP_COUNT
 from knowledge.reply import ACTION_KINDS, Action, Button, Reply, esc, html_to_text

@@ -15,10 +15,10 @@ import pytest
 
 from bot import cli
 from bot.console import Console
-from bot.date_input import DateInputError, parse_moment
-from bot.publishing import PublishError, parse_step
-from bot.settings import Settings, SettingsError
-from knowledge.commands import action_reply, command_reply
+from bot.core.dates import DateInputError, parse_moment
+from bot.core.publishing import PublishError, parse_step
+from bot.runtime.settings import Settings, SettingsError
+from bot.core.commands import action_reply, command_reply
 from knowledge.loader import DATA_DIR, KnowledgeError, load_knowledge
 from knowledge.reply import Action
 from knowledge.text import ascii_int

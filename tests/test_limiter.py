@@ -1,4 +1,4 @@
-"""The replies' rate limiter (bot/limiter.py): a reply that meets a 429 waits and is sent; the
+"""The replies' rate limiter (bot/runtime/limiter.py): a reply that meets a 429 waits and is sent; the
 dispatcher's notices pass through untouched; one chat's wait holds nobody else."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ import asyncio
 import pytest
 from telegram.error import RetryAfter
 
-from bot.budget import NOTICE, SendBudget
-from bot.limiter import RepliesFirst, posts_a_message
+from bot.runtime.budget import NOTICE, SendBudget
+from bot.runtime.limiter import RepliesFirst, posts_a_message
 
 
 class Api:

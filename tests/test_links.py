@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.rules import is_link
+from bot.core.rules import is_link
 from knowledge.reply import esc
 from tests.emulator.entities import parse_html
 
@@ -28,7 +28,7 @@ def test_escaped_values_are_safe_inside_an_href():
 
 
 def test_a_convocatoria_link_with_quotes_is_refused():
-    from bot.convocatorias import ConvocatoriaError, checked_url
+    from bot.core.convocatorias import ConvocatoriaError, checked_url
 
     with pytest.raises(ConvocatoriaError):
         checked_url('https://x.org/"onclick')
@@ -37,7 +37,7 @@ def test_a_convocatoria_link_with_quotes_is_refused():
 
 # -- what facilitators can push (issue 13, item 10) -------------------------------------------
 
-from bot.rules import LINK_MAX, link_problem  # noqa: E402
+from bot.core.rules import LINK_MAX, link_problem  # noqa: E402
 
 
 @pytest.mark.parametrize("text, problem", [
@@ -69,8 +69,8 @@ def test_links_that_are_still_fine(text):
 
 
 def test_the_rules_apply_to_documents_and_convocatorias_with_their_reason(kb):
-    from bot.convocatorias import ConvocatoriaError, checked_url
-    from bot.publishing import DocumentDraft, PublishError, validate
+    from bot.core.convocatorias import ConvocatoriaError, checked_url
+    from bot.core.publishing import DocumentDraft, PublishError, validate
 
     with pytest.raises(ConvocatoriaError, match="usuario ni contraseña"):
         checked_url("https://ana:secreta@stl.example/convocatoria")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot import cli
-from bot.lock import InstanceLock
-from bot.settings import SettingsError
+from bot.runtime.lock import InstanceLock
+from bot.runtime.settings import SettingsError
 from bot.store import Store
 
 

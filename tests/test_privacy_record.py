@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.publishing import DocumentDraft, publish_document
+from bot.core.publishing import DocumentDraft, publish_document
 from handlers.privacy import KEPT
-from knowledge.commands import command_reply
+from bot.core.commands import command_reply
 from tests.app_on_loop import app_on_loop
 
 RECORD = "Lo que queda como registro público"

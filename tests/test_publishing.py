@@ -8,8 +8,8 @@ import pytest
 import time_machine
 
 from bot import cli
-from bot.notices import document_notice
-from bot.publishing import DocumentDraft, PublishError, parse_step, publish_document, validate
+from bot.core.notices import document_notice
+from bot.core.publishing import DocumentDraft, PublishError, parse_step, publish_document, validate
 from bot.store import DuplicateDocument, Store
 from tests.emulator.entities import format_text
 

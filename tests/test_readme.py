@@ -36,3 +36,37 @@ def test_every_cli_command_is_in_the_readme(command):
                                       "WEBHOOK_URL", "PORT", "WEBHOOK_SECRET", "COCREA_REMINDER_DAYS"])
 def test_every_setting_is_in_the_readme(variable):
     assert f"`{variable}`" in README
+
+
+def test_the_readme_command_table_is_the_command_table():
+    """One command table (bot/core/commands.py): the README's «En Telegram» table names exactly its commands."""
+    import re
+    from pathlib import Path
+
+    from bot.core.commands import COMMANDS
+
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = text.split("## En Telegram", 1)[1].split("\n## ", 1)[0]
+    rows = [re.split(r"(?<!\\)\|", line)[1] for line in section.splitlines() if line.startswith("| `/")]
+    named = {name for row in rows for name in re.findall(r"`/([a-z_]+)", row)}
+    assert named == {command.name for command in COMMANDS}
+
+
+def test_the_folders_the_architecture_section_names_exist():
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    text = (root / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Cómo está hecho", 1)[1].split("\n## ", 1)[0]
+    tree = section.split("```", 2)[1]
+    named = set(re.findall(r"^\s*([a-z_]+(?:/[a-z_]+)*/)", tree, re.M))
+    assert {"bot/", "knowledge/", "handlers/"} <= named or "store/" in named
+    parents: list[str] = []
+    for line in tree.splitlines():
+        match = re.match(r"^(\s*)([a-z_]+/)", line)
+        if not match:
+            continue
+        depth = len(match.group(1)) // 2
+        parents[depth:] = [match.group(2)]
+        assert (root / "".join(parents)).is_dir(), "".join(parents)

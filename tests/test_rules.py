@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.rules import clean_title, is_pdf, title_problem
+from bot.core.rules import clean_title, is_pdf, title_problem
 
 
 @pytest.mark.parametrize("title", ["Factura \u202efdp.exe", "Acta\u2067 de instalación", "Acta\u200e final",
@@ -21,14 +21,14 @@ def test_plain_titles_still_pass_with_their_spaces_tidied():
 
 
 def test_a_document_title_with_an_override_is_refused(kb):
-    from bot.publishing import DocumentDraft, PublishError, validate
+    from bot.core.publishing import DocumentDraft, PublishError, validate
 
     with pytest.raises(PublishError, match="invisibles"):
         validate(DocumentDraft(state="jalisco", step=4, title="Factura \u202efdp.exe", url="https://stl.example/a"), kb)
 
 
 def test_a_convocatoria_title_with_an_override_is_refused(kb):
-    from bot.convocatorias import KINDS, ConvocatoriaDraft, ConvocatoriaError, Convocatorias
+    from bot.core.convocatorias import KINDS, ConvocatoriaDraft, ConvocatoriaError, Convocatorias
 
     desk = Convocatorias(None, kb, elapsed=lambda: 0.0)  # the title is checked before anything is stored
     draft = ConvocatoriaDraft(state="oaxaca", kind=next(iter(KINDS)), title="Convocatoria \u2066abierta")

@@ -10,9 +10,10 @@ import os
 import pytest
 from telegram.error import InvalidToken, NetworkError
 
-from bot import app, cli, redaction
-from bot.lock import InstanceLock
-from bot.settings import Settings, SettingsError
+from bot import app, cli
+from bot.runtime import redaction
+from bot.runtime.lock import InstanceLock
+from bot.runtime.settings import Settings, SettingsError
 from bot.store import Store
 
 TOKEN = "987654321:AAE-a-secret-that-must-never-be-printed"

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from bot import cli
-from bot import store as store_module
+from bot.store import connection as store_module
 from bot.store import Store
 from tests.bot_process import ROOT
 

@@ -1,4 +1,4 @@
-"""Updates handled concurrently, each chat's in order (bot/updates.py)."""
+"""Updates handled concurrently, each chat's in order (bot/runtime/updates.py)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import asyncio
 from telegram import CallbackQuery, Chat, Message, Update, User
 
 from bot.app import build_application
-from bot.settings import Settings
-from bot.updates import PerChatUpdates, chat_key
+from bot.runtime.settings import Settings
+from bot.runtime.updates import PerChatUpdates, chat_key
 
 TOKEN = "123456789:AAE-composition-root-test-token"
 

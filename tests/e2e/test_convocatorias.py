@@ -3,7 +3,7 @@ publishes, corrects and cancels from a phone; subscribers are told once; citizen
 it closes and not after; reminders arrive, also after a restart, and never twice.
 
 The bot process runs on the real clock: what needs time to pass is created through the domain
-(bot/convocatorias.py) on the same database, with a clock set in the past, or closes in seconds."""
+(bot/core/convocatorias.py) on the same database, with a clock set in the past, or closes in seconds."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.convocatorias import ConvocatoriaDraft, Convocatorias
+from bot.core.convocatorias import ConvocatoriaDraft, Convocatorias
 from knowledge.loader import default_knowledge
 from knowledge.reply import html_to_text
 from tests.bot_process import BotProcess

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 
-from bot.dispatcher import FLOOD_WAIT_KEY, Pace
+from bot.runtime.dispatcher import FLOOD_WAIT_KEY, Pace
 from tests.bot_process import BotProcess
 from tests.e2e.publishing_support import (
     notices_received, opened, poll, publish_cli, run_cli, stop_cleanly, subscribe_directly, wait_for_notices,

@@ -15,7 +15,7 @@ import time
 from hypothesis import HealthCheck, Phase, given, settings, strategies as st
 
 from handlers.callbacks import CODES
-from knowledge.commands import READ_ONLY_COMMANDS
+from bot.core.commands import READ_ONLY_COMMANDS
 from tests.e2e.people import live_bot
 from tests.emulator import BotApiEmulator
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.dispatcher import Pace
+from bot.runtime.dispatcher import Pace
 from tests.e2e.publishing_support import (
     notices_received, opened, poll, publish_cli, run_cli, running, subscribe_directly, wait_for_notices,
     wait_for_outbox,

@@ -137,8 +137,8 @@ def test_a_damaged_or_emptied_database_stops_the_bot_in_one_line_and_nueva_start
     """The bot never starts on a damaged file, nor silently fresh where a database lived."""
     import os
 
-    from bot.runtime import open_store
-    from bot.settings import Settings
+    from bot.runtime.services import open_store
+    from bot.runtime.settings import Settings
 
     db_path = tmp_path / "cocrea.db"
     store = open_store(Settings(db_path=db_path))

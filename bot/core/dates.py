@@ -14,9 +14,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, time, timezone
-from zoneinfo import ZoneInfo
 
-MEXICO_TZ = ZoneInfo("America/Mexico_City")
+
+from knowledge.wording import MEXICO_TZ  # the one Mexico City timezone
 END_OF_DAY = time(23, 59)
 START_OF_DAY = time(0, 0)
 EXAMPLES = "«15 de diciembre», «15/12/2026 18:00», «el viernes», «mañana a las 18:00» o «en 2 semanas»"

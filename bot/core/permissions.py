@@ -27,3 +27,17 @@ class Permissions:
 
     def is_facilitator(self, user_id: int | None) -> bool:
         return bool(self.publishable_states(user_id))
+
+    def grant(self, user_id: int, state: str, granted_by: int | None) -> bool:
+        """Name a facilitator of a state; True when the role is new."""
+        return self.store.grant_facilitator(user_id, state, granted_by)
+
+    def revoke(self, user_id: int, state: str | None = None) -> int:
+        """Remove a facilitator from one state, or from all (None): how many roles ended."""
+        return self.store.revoke_facilitator(user_id, state)
+
+    def facilitators(self) -> list[dict]:
+        return self.store.facilitators()
+
+    def facilitator_ids(self) -> set[int]:
+        return {row["user_id"] for row in self.store.facilitators()}

@@ -2,7 +2,7 @@
 first, and a reply that meets a 429 is sent after the wait, never lost.
 
 - Every message the bot posts as a reply (send*, copy, forward, edit*) takes its turn in the
-  SendBudget it shares with the outbox dispatcher (bot/budget.py): at most 30 in any second,
+  SendBudget it shares with the outbox dispatcher (bot/runtime/budget.py): at most 30 in any second,
   replies before notices, first come first served.
 - Groups get at most 20 messages a minute (Telegram's limit), as python-telegram-bot's
   AIORateLimiter did.
@@ -23,7 +23,7 @@ from aiolimiter import AsyncLimiter
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
-from bot.budget import NOTICE, SendBudget
+from bot.runtime.budget import NOTICE, SendBudget
 
 log = logging.getLogger("cocreabot.limiter")
 

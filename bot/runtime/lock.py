@@ -16,7 +16,7 @@ import fcntl
 import os
 from pathlib import Path
 
-from bot.settings import SettingsError
+from bot.errors import SettingsError
 
 
 class InstanceLock:
@@ -48,7 +48,7 @@ class InstanceLock:
             handle.close()
             self._refuse("")  # locked under another name: its pid is in the lock file next to that name
         handle.seek(0)
-        kept = handle.read().splitlines()[1:]  # the first line is the pid; what follows stays (bot/dbcheck.py)
+        kept = handle.read().splitlines()[1:]  # the first line is the pid; what follows stays (bot/store/checks.py)
         handle.seek(0)
         handle.truncate()
         handle.write("\n".join([str(os.getpid()), *kept]) + ("\n" if kept else ""))

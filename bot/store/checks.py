@@ -3,7 +3,7 @@ that became empty where a database lived is one clear line for the operator (Set
 exit status 2), never a traceback and never a silent fresh start that loses every subscription.
 
 Where a database lived is remembered by a line in the lock file next to its real path (the one
-bot/lock.py uses): a 0-byte or schema-less database there is refused unless the operator says
+bot/runtime/lock.py uses): a 0-byte or schema-less database there is refused unless the operator says
 `python -m bot run --nueva`. A new path (no file yet, or an empty file nobody used) starts fresh.
 
 The checks open the file only through SQLite: opening and closing it any other way would drop
@@ -15,14 +15,14 @@ import os
 import sqlite3
 from pathlib import Path
 
-from bot.settings import SettingsError
+from bot.errors import SettingsError
 from bot.store import is_storage_failure
 
 MARK = "cocreabot-db"  # in the lock file: a database lived at this path
 
 
 def lock_path(db_path: Path | str) -> Path:
-    """The lock file next to the database's real path (symlinks resolved); see bot/lock.py."""
+    """The lock file next to the database's real path (symlinks resolved); see bot/runtime/lock.py."""
     return Path(f"{os.path.realpath(db_path)}.lock")
 
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.dbcheck import check_before_opening, remember
-from bot.settings import Settings
+from bot.core.chats import Chats
+from bot.core.permissions import Permissions
+from bot.core.publishing import Publisher
+from bot.store.checks import check_before_opening, remember
+from bot.runtime.settings import Settings
 from bot.store import Store
 from knowledge.engine import Engine
 from knowledge.loader import default_knowledge
@@ -14,13 +17,27 @@ from knowledge.loader import default_knowledge
 
 @dataclass
 class Services:
+    """What the adapters use: the settings, the engine (answers) and the core over the store.
+    Handlers use the core (chats, permissions, publisher), never the store itself."""
     settings: Settings
     store: Store
     engine: Engine
 
+    @property
+    def chats(self) -> Chats:
+        return Chats(self.store)
+
+    @property
+    def permissions(self) -> Permissions:
+        return Permissions(self.settings.admin_ids, self.store)
+
+    @property
+    def publisher(self) -> Publisher:
+        return Publisher(self.store, self.engine.kb)
+
 
 def open_store(settings: Settings, thorough: bool = True) -> Store:
-    """The store, after checking the file is a sound database (bot/dbcheck.py; thorough: with
+    """The store, after checking the file is a sound database (bot/store/checks.py; thorough: with
     PRAGMA quick_check, for the bot and for whatever writes)."""
     check_before_opening(settings.db_path, allow_empty=settings.fresh_database, thorough=thorough)
     store = Store(settings.db_path)

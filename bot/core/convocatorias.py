@@ -32,11 +32,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Callable
 
-from bot.notices import (
+from bot.core.notices import (
     convocatoria_cancellation, convocatoria_correction, convocatoria_notice, convocatoria_reminder,
 )
-from bot.settings import DEFAULT_REMINDER_DAYS
-from bot.rules import clean_title, link_problem, title_problem
+from bot.core.rules import clean_title, link_problem, title_problem
 from bot.store import ConvocatoriaRecord, Store, utc_now
 from knowledge.live import ConvocatoriaInfo
 from knowledge.models import KnowledgeBase
@@ -47,6 +46,7 @@ Clock = Callable[[], datetime]
 
 log = logging.getLogger("cocreabot.convocatorias")
 
+DEFAULT_REMINDER_DAYS = 3  # before a convocatoria closes (COCREA_REMINDER_DAYS); 0: no reminders
 CLOCK_JUMP_LIMIT = timedelta(days=1)
 NEW_CLOCK_BELIEVED_AFTER = 6 * 60 * 60  # seconds a jumped clock must keep its new time to be believed
 LAST_RUN_KEY = "convocatorias_last_run"
@@ -145,6 +145,10 @@ class Convocatorias:
         self._jump: tuple[timedelta, float] | None = None  # (how far, noticed at) while refusing
 
     # -- validation and preview -------------------------------------------------------------
+
+    def audience(self, state: str) -> int:
+        """How many active chats would get a convocatoria notice of this state."""
+        return self.store.convocatoria_audience(state)
 
     def validate(self, draft: ConvocatoriaDraft) -> ConvocatoriaDraft:
         """The draft, cleaned; raises ConvocatoriaError with a message for people."""
@@ -314,7 +318,7 @@ class Convocatorias:
     def _remind(self, record: ConvocatoriaRecord, now: datetime) -> int | None:
         with self.store.transaction() as conn:
             flagged = self.store.update_convocatoria(conn, record.info.id, {"reminder_sent": 1},
-                                                     only_if="reminder_sent = 0 AND status = 'open'")
+                                                     only_open=True, only_unreminded=True)
             if not flagged:
                 return None
             started = self.store.fan_out(conn, "convocatoria_reminder", record.info.id, record.info.state,
@@ -333,7 +337,7 @@ class Convocatorias:
 
     def _update_if_open(self, conn, record: ConvocatoriaRecord, fields: dict) -> None:
         """Guard against a change that raced with another (a cancellation, the closing job)."""
-        if not self.store.update_convocatoria(conn, record.info.id, fields, only_if="status = 'open'"):
+        if not self.store.update_convocatoria(conn, record.info.id, fields, only_open=True):
             raise ConvocatoriaError("Esa convocatoria cambió mientras tanto (cerró o se canceló); no hice nada.")
 
     @staticmethod

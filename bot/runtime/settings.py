@@ -9,14 +9,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
+from bot.core.convocatorias import DEFAULT_REMINDER_DAYS
+from bot.errors import SettingsError  # noqa: F401 (settings problems are this one-line error)
+
 DEFAULT_API_BASE_URL = "https://api.telegram.org"
-DEFAULT_REMINDER_DAYS = 3
 MAX_REMINDER_DAYS = 30
 _TOKEN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
-
-
-class SettingsError(Exception):
-    """A configuration problem, worded for the operator."""
 
 
 @dataclass(frozen=True)

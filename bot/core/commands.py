@@ -1,17 +1,81 @@
-"""The read-only commands and buttons, shared by the Telegram handlers and the console chat.
-Anything that writes (subscribing, publishing) lives in bot/ and handlers/."""
+"""The command table, the one list of the bot's commands: Telegram's handler registration and its
+menus per scope (handlers/), the console's help (bot/console.py) and the README's table (a test
+holds it to this one) come from COMMANDS. Plus the read-only commands and buttons, whose replies
+the Telegram handlers and the console chat share."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from knowledge.engine import Engine
 from knowledge.models import PHASE_COUNT, STEP_COUNT
 from knowledge.reply import Action, Reply, esc
 from knowledge.text import ascii_int
 
-READ_ONLY_COMMANDS = (
-    "start", "ayuda", "help", "estado", "pasos", "paso", "fases", "fase", "glosario", "fuentes",
-    "privacidad", "convocatorias", "documentos",
+CITIZEN, FACILITATOR, ADMIN = "citizen", "facilitator", "admin"
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    menu: str | None  # its line in Telegram's menu; None: not in the menu
+    role: str = CITIZEN  # who sees it in the menu: citizen (everyone), facilitator, admin
+    aliases: tuple[str, ...] = ()
+    in_groups: bool = True  # in the groups' menu too
+    read_only: bool = False  # answered by command_reply, in Telegram and in the console alike
+    console: bool = False  # works in the console chat
+
+    @property
+    def names(self) -> list[str]:
+        return [self.name, *self.aliases]
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("start", None, read_only=True, console=True),
+    Command("estado", "Cómo va una entidad", read_only=True, console=True),
+    Command("pasos", "Los 13 pasos de la estrategia local", read_only=True, console=True),
+    Command("paso", "Un paso, por ejemplo /paso 6", read_only=True, console=True),
+    Command("fases", None, read_only=True, console=True),
+    Command("fase", None, read_only=True, console=True),
+    Command("glosario", "Qué significa un término, por ejemplo /glosario STL", read_only=True, console=True),
+    Command("convocatorias", "Convocatorias abiertas", read_only=True, console=True),
+    Command("documentos", "Lo que publicó el STL de una entidad", read_only=True, console=True),
+    Command("suscribir", "Recibir avisos de una entidad", aliases=("suscribirme",), console=True),
+    Command("baja", "Dejar de recibir avisos", aliases=("desuscribir",), console=True),
+    Command("suscripciones", "Qué entidades sigues", console=True),
+    Command("fuentes", "De dónde sale la información", read_only=True, console=True),
+    Command("privacidad", "Qué datos guardo", in_groups=False, read_only=True, console=True),
+    Command("mis_datos", "Ver lo que guardo de este chat", in_groups=False, console=True),
+    Command("borrar_mis_datos", "Borrar lo que guardo de este chat", in_groups=False, console=True),
+    Command("ayuda", "Qué puedo hacer", read_only=True, console=True),
+    Command("help", None, read_only=True, console=True),
+    Command("publicar", "Publicar un documento del STL", FACILITATOR),
+    Command("convocar", "Publicar una convocatoria", FACILITATOR),
+    Command("mis_convocatorias", "Editar o cancelar tus convocatorias", FACILITATOR),
+    Command("cancelar", "Cancelar lo que estás haciendo", FACILITATOR),
+    Command("nombrar_facilitador", "Nombrar a una persona facilitadora", ADMIN),
+    Command("quitar_facilitador", "Quitar a una persona facilitadora", ADMIN),
+    Command("facilitadores", "Ver las personas facilitadoras", ADMIN),
 )
+BY_NAME = {command.name: command for command in COMMANDS}
+READ_ONLY_COMMANDS = tuple(name for command in COMMANDS if command.read_only for name in command.names)
+
+
+def names(command: str) -> list[str]:
+    """The command's name and its aliases, for a CommandHandler."""
+    return BY_NAME[command].names
+
+
+def menu(role: str, in_group: bool = False) -> list[tuple[str, str]]:
+    """(command, description) pairs of Telegram's menu for a role (a facilitator sees the
+    citizens' too, an admin everything), in the table's order."""
+    ranks = {CITIZEN: 0, FACILITATOR: 1, ADMIN: 2}
+    return [(c.name, c.menu) for c in COMMANDS if c.menu and ranks[c.role] <= ranks[role]
+            and (c.in_groups or not in_group)]
+
+
+def console_commands() -> list[str]:
+    return [command.name for command in COMMANDS if command.console]
 
 
 def command_reply(engine: Engine, command: str, arg: str = "") -> Reply | None:

@@ -2,7 +2,7 @@
 within Telegram's limits and never loses one.
 
 - Pace: Telegram's overall budget (`rate`, 30 a second) is shared with the bot's replies, and
-  replies go first (bot/budget.py): notices are spaced evenly at `rate - margin` a second (29)
+  replies go first (bot/runtime/budget.py): notices are spaced evenly at `rate - margin` a second (29)
   when nobody talks to the bot and at most `rate - reserve` (25) while people do, and never make
   the sends of any one-second window more than `rate - margin`. At most one a second per private
   chat and one every 3 seconds per group (Telegram allows a group 20 a minute); at most
@@ -43,7 +43,7 @@ import httpx
 from telegram import Bot, Message
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot.budget import NOTICE, SendBudget
+from bot.runtime.budget import NOTICE, SendBudget
 from bot.store import Delivery, StorageError, Store
 from knowledge.reply import html_to_text
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import yaml
 
-from bot.rules import clean_title, link_problem, title_problem
-from bot.notices import document_notice
+from bot.core.rules import clean_title, link_problem, title_problem
+from bot.core.notices import document_notice
 from bot.store import DOCUMENT_KINDS, DocumentInfo, DuplicateDocument, Store
 from knowledge.dates import human_date
 from knowledge.models import KnowledgeBase
@@ -101,6 +101,24 @@ def publish_document(store: Store, kb: KnowledgeBase, draft: DocumentDraft, publ
         published_on=draft.published_on, published_by=published_by, notice_html=notice,
     )
     return Published(document, queued)
+
+
+@dataclass(frozen=True)
+class Publisher:
+    """Publishing documents for one store and one knowledge base (the Telegram flow's view)."""
+    store: Store
+    kb: KnowledgeBase
+
+    def duplicate_of(self, draft: DocumentDraft) -> DocumentInfo | None:
+        """The state's document with the same link or file, if there is one."""
+        return self.store.find_duplicate_document(draft.state, draft.url, draft.file_unique_id)
+
+    def audience(self, state: str) -> int:
+        """How many active chats follow the state's documents."""
+        return self.store.subscriber_count(state, "documents")
+
+    def publish(self, draft: DocumentDraft, published_by: str) -> Published:
+        return publish_document(self.store, self.kb, draft, published_by)
 
 
 def duplicate_message(kb: KnowledgeBase, duplicate: DuplicateDocument) -> str:

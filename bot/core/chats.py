@@ -1,0 +1,105 @@
+"""A chat's life with the bot, without Telegram: it talks to us (recorded), follows states
+(subscriptions and their options), asks what we keep (/mis_datos) and erases it, blocks us or
+moves to a new id. The Telegram handlers and the console both go through here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.store import Store
+from knowledge.models import KnowledgeBase
+from knowledge.reply import esc
+
+NOTHING_FOLLOWED = "No sigues ninguna entidad. Con /suscribir eliges una y te aviso de lo que publique su STL."
+
+
+@dataclass(frozen=True)
+class Chats:
+    store: Store
+
+    def seen(self, chat_id: int, language: str | None = None) -> None:
+        """Record a chat that talks to the bot (active again if it had blocked us)."""
+        self.store.ensure_chat(chat_id, language)
+
+    def subscribe(self, chat_id: int, state: str, language: str | None = None) -> tuple[bool, dict]:
+        """Follow a state's documents and convocatorias: (whether it is new, the subscription)."""
+        is_new = self.store.subscribe(chat_id, state, language=language)
+        return is_new, self.subscription(chat_id, state)
+
+    def subscription(self, chat_id: int, state: str) -> dict | None:
+        return next((s for s in self.store.subscriptions(chat_id) if s["state"] == state), None)
+
+    def subscriptions(self, chat_id: int) -> list[dict]:
+        return self.store.subscriptions(chat_id)
+
+    def set_options(self, chat_id: int, state: str, **options: bool) -> dict | None:
+        """Keep only some kinds of notices, or switch reminders: the subscription after the
+        change, or None when the chat does not follow the state (any more)."""
+        if not self.store.set_subscription_options(chat_id, state, **options):
+            return None
+        return self.subscription(chat_id, state)
+
+    def unsubscribe(self, chat_id: int, state: str | None = None) -> int:
+        """Stop following one state, or all (None): how many subscriptions ended."""
+        return self.store.unsubscribe(chat_id, state)
+
+    def kept_data(self, chat_id: int) -> dict:
+        """Everything kept about the chat (/mis_datos): its row and its subscriptions."""
+        return self.store.chat_data(chat_id)
+
+    def public_record(self, user_id: int) -> dict:
+        """What stays about a person after erasure: the states they facilitate and how many
+        documents and convocatorias name them as author."""
+        return self.store.public_record(user_id)
+
+    def erase(self, chat_id: int) -> bool:
+        """Forget the chat: its row, its subscriptions and every delivery to it."""
+        return self.store.delete_chat_data(chat_id)
+
+    def blocked(self, chat_id: int) -> int:
+        """The chat blocked or removed the bot: its pending notices are dropped (how many)."""
+        return self.store.set_chat_active(chat_id, False)
+
+    def unblocked(self, chat_id: int) -> None:
+        """The chat let the bot back in: active again, if it was known."""
+        if self.store.chat(chat_id):
+            self.store.set_chat_active(chat_id, True)
+
+    def migrated(self, old_id: int, new_id: int) -> None:
+        """A group became a supergroup: its subscriptions and pending notices follow it."""
+        self.store.migrate_chat(old_id, new_id)
+
+
+# -- what both adapters say (Telegram HTML; the console prints it as text) ------------------
+
+def subscribed_text(name: str, slug: str, is_new: bool) -> str:
+    lead = "Listo" if is_new else "Ya seguías a esta entidad"
+    return (f"🔔 {lead}: te aviso de los <b>documentos y convocatorias</b> que publique el STL de <b>{esc(name)}</b>, "
+            "una vez cada uno.\n\nPuedes quedarte solo con una de las dos cosas, o darte de baja cuando quieras "
+            f"con /baja {esc(slug)}.")
+
+
+def unsubscribed_text(name: str, slug: str, removed: bool) -> str:
+    if removed:
+        return f"Listo: ya no recibirás avisos de <b>{esc(name)}</b>. Si cambias de opinión: /suscribir {esc(slug)}"
+    return f"No seguías a <b>{esc(name)}</b>, así que no hay nada que dar de baja."
+
+
+def all_unsubscribed_text(removed: int) -> str:
+    return f"Listo: te di de baja de {removed} entidad(es). Ya no recibirás avisos."
+
+
+def kinds_text(subscription: dict) -> str:
+    kinds = [name for key, name in (("documents", "documentos"), ("convocatorias", "convocatorias")) if subscription[key]]
+    text = " y ".join(kinds) if kinds else "nada (en pausa)"
+    if subscription["convocatorias"]:
+        text += ", con recordatorios antes del cierre" if subscription["reminders"] else ", sin recordatorios"
+    return text
+
+
+def followed_text(kb: KnowledgeBase, followed: list[dict]) -> str:
+    lines = ["🔔 <b>Tus suscripciones</b>", ""]
+    for subscription in followed:
+        lines.append(f"• <b>{esc(kb.states[subscription['state']].name)}</b>: {esc(kinds_text(subscription))}")
+    lines += ["", "Para cambiar una, vuelve a /suscribir esa entidad; para dejarla, /baja."]
+    return "\n".join(lines)

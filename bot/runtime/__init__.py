@@ -1,0 +1,1 @@
+"""Settings, services, the outbox dispatcher, the send budget and limiter, concurrency, the lock, periodic jobs: what the running bot needs besides Telegram adapters."""

@@ -1,0 +1,147 @@
+"""The one place that opens the SQLite database and holds its connection: pragmas, the lock,
+transactions, plain queries, and what a full or failing disk looks like. Every aggregate module
+(chats, documents, convocatorias, outbox, values) reads and writes through a Connection, so a
+second (read) connection or another backend changes this module only."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator
+
+import sqlite_utils
+
+from bot.errors import SettingsError
+from bot.store.migrations import migrate
+
+
+class StorageError(SettingsError):
+    """The database cannot be written (the disk is full, or it fails): nothing of the operation
+    was saved. Worded for the operator, in one line (the CLI prints it and exits with 2)."""
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
+def parse_iso(text: str) -> datetime:
+    return datetime.fromisoformat(text).astimezone(timezone.utc)
+
+
+
+class Connection:
+    """The database connection. Thread-safe: one connection behind a lock, so the
+    bot can run a large fan-out in a worker thread while its handlers keep answering."""
+
+    def __init__(self, path: Path | str):
+        self.path = str(path)
+        connection = _connect(self.path)
+        try:
+            connection.execute("PRAGMA busy_timeout = 30000")
+            if self.path != ":memory:":
+                connection.execute("PRAGMA journal_mode = WAL")  # its -shm file needs a little room
+                # Every commit reaches the disk before it returns: a publication reported as queued,
+                # and a delivery claimed before its send, survive a power loss (README,
+                # «Notificaciones»; the cost is measured by benchmarks/fanout.py).
+                connection.execute("PRAGMA synchronous = FULL")
+        except sqlite3.OperationalError as error:
+            connection.close()
+            if is_storage_failure(error):
+                raise StorageError(_storage_message(self.path, error)) from error
+            raise
+        self.db = sqlite_utils.Database(connection)
+        self._lock = threading.RLock()
+        migrate(self)
+
+    @classmethod
+    def memory(cls):
+        return cls(":memory:")
+
+    def close(self) -> None:
+        with self._lock:
+            self.db.conn.close()
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any error. A full or failing disk is a
+        StorageError, and the connection is left usable: once there is space again, the next
+        transaction works (SQLite may have rolled this one back already)."""
+        with self._lock:
+            conn = self.db.conn
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield conn
+                    conn.execute("COMMIT")
+                except BaseException:
+                    if conn.in_transaction:
+                        conn.execute("ROLLBACK")
+                    raise
+            except sqlite3.OperationalError as error:
+                if is_storage_failure(error):
+                    raise StorageError(_storage_message(self.path, error)) from error
+                raise
+
+    def _query(self, sql: str, params=()) -> list[dict]:
+        with self._lock:
+            return list(self.db.query(sql, params))
+
+    @property
+    def schema_version(self) -> int:
+        return self.db.conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def is_storage_failure(error: sqlite3.Error) -> bool:
+    """The disk is full or fails (not the database's fault: a damaged file is SQLITE_CORRUPT)."""
+    name = getattr(error, "sqlite_errorname", "") or ""
+    text = str(error).lower()
+    return name == "SQLITE_FULL" or name.startswith("SQLITE_IOERR") or "disk is full" in text or "disk i/o error" in text
+
+
+def _storage_message(path: str, error: sqlite3.Error) -> str:
+    full = getattr(error, "sqlite_errorname", "") == "SQLITE_FULL" or "full" in str(error).lower() or _no_room(path)
+    why = "el disco está lleno" if full else "el disco no deja escribir (¿está lleno?)"
+    return (f"No pude escribir en la base de datos {path}: {why} ({error}). No se guardó nada; libera espacio "
+            "(o revisa el disco) y repite.")
+
+
+def _no_room(path: str) -> bool:
+    """The database's disk has (almost) no room left: SQLite then says «disk I/O error» when it
+    cannot even create the small -shm file of a WAL database."""
+    try:
+        stats = os.statvfs(os.path.dirname(os.path.abspath(path)))
+    except (OSError, AttributeError):
+        return False
+    return stats.f_bavail * stats.f_frsize < 256 * 1024
+
+
+def _connect(path: str) -> sqlite3.Connection:
+    try:
+        if path != ":memory:":
+            _create_private(path)
+        connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
+        connection.execute("PRAGMA foreign_keys = ON")
+    except (sqlite3.OperationalError, OSError):
+        raise SettingsError(f"No puedo abrir la base de datos {path}: revisa COCREA_DB; su carpeta debe existir "
+                            "y poder escribirse.") from None
+    return connection
+
+
+def _create_private(path: str) -> None:
+    """A new database file is readable by its owner only (0600): it holds who follows what and
+    who publishes. SQLite gives its -wal and -shm files the database's mode. An existing file
+    keeps the mode its operator gave it."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
