@@ -147,3 +147,16 @@ def test_a_new_fact_about_another_state_is_its_own_question(chat):
     chat("¿Jalisco firmó la declaratoria?")
     request = chat("¿Tlaxcala tiene STL?")
     assert (request.form, request.states, request.attribute) == ("yes_no", ("Tlaxcala",), "stl")
+
+
+@pytest.mark.parametrize("question, term", [
+    ("¿Qué es el Compromiso 13 del Cuarto Plan de Acción ante la AGA?", "compromiso-13"),
+    ("¿Qué significa que un STL sea multiactor?", "stl-multiactor"),
+    ("¿Qué significa que un compromiso sea SMART?", "compromisos-smart"),
+    ("q es la metrica d gobierno abierto", "metrica-gobierno-abierto"),
+    ("pa mi tarea, q es el pal en gobierno avierto", "pal"),
+    ("presupuesto participativo que es en esto de gobierno abierto", "presupuesto-participativo"),
+])
+def test_of_several_terms_the_one_asked_about(engine, question, term):
+    request = engine.understand(question)
+    assert (request.form, request.term) == ("what_is", term)

@@ -101,15 +101,16 @@ class EntityFinder:
         self._step_content = step_descriptions(kb, vocabulary)
         self._phase_content = phase_descriptions(kb, vocabulary)
         self.stopwords = vocabulary.words("words.stopwords")
+        self._filler = vocabulary.words("words.filler")
 
     def find(self, typed: list[str]) -> Found:
         tokens = self.speller.correct(typed)
         blocked = {i for m in self._not_places.find(tokens) for i in range(m.start, m.end)}
-        term_match = self._term_match(tokens)
+        spans = self._find_cues(tokens)
+        term_match = self._term_match(tokens, _what_is_cue(spans))
         state_matches = [m for m in self._states.find(tokens) if m.start not in blocked]
         states = _unique(m.value for m in state_matches)
         ambiguous = () if states else self._ambiguous_states(tokens, blocked)
-        spans = self._find_cues(tokens)
         cues = {namespace: _unique(name for name, _, _ in found) for namespace, found in spans.items()}
         reference = self._step_reference(tokens, bool(cues.get("form") and "step" in cues["form"]),
                                          (term_match.start, term_match.end) if term_match else None)
@@ -182,11 +183,24 @@ class EntityFinder:
                 return tuple(match.value)
         return ()
 
-    def _term_match(self, tokens: list[str]) -> Match[str] | None:
+    def _term_match(self, tokens: list[str], cue: tuple[int, int] | None = None) -> Match[str] | None:
+        """The term a message is about: of a term and a narrower one ('STL' and 'STL multiactor'),
+        the narrower; then the one that opens a message before 'qué es' ('instalación abierta de un
+        STL, ¿qué quiere decir?'), or else the first after it ('qué es el Compromiso 13 del Plan de
+        Acción Nacional'); else the longest."""
         matches = self._terms.find(tokens)
-        if not matches:
+        narrowest = [m for m in matches if not any(_narrower(o.value, m.value) for o in matches)]
+        if not narrowest:
             return None
-        return max(matches, key=lambda m: m.end - m.start)
+        if cue is not None:
+            start, end = cue
+            opening = 1 if tokens[0] in self._filler else 0  # 'el árbol de problemas, ¿qué es?'
+            before = [m for m in narrowest if m.start <= opening and m.end <= start]
+            after = [m for m in narrowest if m.start >= end]
+            if before or after:
+                return min(before, key=lambda m: (m.start, -(m.end - m.start))) if before else min(
+                    after, key=lambda m: (m.start, -(m.end - m.start)))
+        return max(narrowest, key=lambda m: m.end - m.start)
 
     # -- steps and phases ------------------------------------------------------------------------
 
@@ -363,6 +377,17 @@ def phase_descriptions(kb: KnowledgeBase, vocabulary: Vocabulary) -> Description
 
 
 # -- building the phrase tables --------------------------------------------------------------
+
+
+def _narrower(term: str, than: str) -> bool:
+    """'stl-multiactor' is narrower than 'stl'; 'compromiso-13' than 'compromiso'."""
+    return term != than and term.startswith(than.rstrip("s"))
+
+
+def _what_is_cue(spans: dict) -> tuple[int, int] | None:
+    """Where the first 'qué es', 'qué significa'… is, if the message has one."""
+    cues = [(start, end) for name, start, end in spans.get("form", ()) if name == "what_is"]
+    return min(cues) if cues else None
 
 
 def _unique(values) -> tuple:
