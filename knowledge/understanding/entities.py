@@ -335,24 +335,31 @@ class EntityFinder:
         return number
 
 
+PHRASE_WEIGHT = 3.0  # an everyday phrase of a step found whole, against the sum of its words' rarities
+
+
 class Descriptions:
     """Which step (or phase) a question describes ('en qué paso se le pregunta a la gente…'), by
     the words it shares with each one's texts: 5-letter stems, weighted by how rare they are
     across them and how often each uses them."""
 
-    def __init__(self, texts: dict[int, str], stopwords: frozenset[str]):
+    def __init__(self, texts: dict[int, str], stopwords: frozenset[str], phrases: dict[int, tuple[str, ...]] | None = None):
         self._stopwords = stopwords
         self._counts = {number: Counter(self.stems(fold(text).split())) for number, text in texts.items()}
         frequency = Counter(stem for counts in self._counts.values() for stem in counts)
         self._rarity = {stem: math.log(1 + len(self._counts) / n) for stem, n in frequency.items()}
+        # Everyday phrases of several words say more than their words apart ('sale el plan').
+        self._phrases = {number: tuple(f" {p} " for p in found if " " in p) for number, found in (phrases or {}).items()}
 
     def stems(self, tokens) -> list[str]:
         return [t[:_STEM_CHARS] for t in tokens if len(t) > 3 and t not in self._stopwords]
 
     def best(self, tokens: list[str]) -> int | None:
         question = set(self.stems(tokens))
+        padded = f" {' '.join(tokens)} "
         scores = {
             number: sum(self._rarity[s] * (1 + math.log(counts[s])) for s in question if s in counts)
+            + PHRASE_WEIGHT * sum(1 for p in self._phrases.get(number, ()) if p in padded)
             for number, counts in self._counts.items()
         }
         (best, top), (_, second) = sorted(scores.items(), key=lambda item: -item[1])[:2]
@@ -368,7 +375,8 @@ def step_descriptions(kb: KnowledgeBase, vocabulary: Vocabulary) -> Descriptions
         own_terms = [t.definition for t in kb.terms.values() if t.steps == [number]]
         texts[number] = " ".join((step.name, step.gloss, step.what, *step.aliases, *step.evidence, *own_terms,
                                   *everyday.get(str(number), ())))
-    return Descriptions(texts, vocabulary.words("words.stopwords"))
+    phrases = {number: everyday.get(str(number), ()) for number in kb.steps}
+    return Descriptions(texts, vocabulary.words("words.stopwords"), phrases)
 
 
 def phase_descriptions(kb: KnowledgeBase, vocabulary: Vocabulary) -> Descriptions:
