@@ -1,10 +1,12 @@
 """Finding known phrases (state names, step names, glossary terms, cue words) in a normalized
 question. Typos are mended first, word by word (Speller): a word that is not known may be one or
 two edits from a known one (optimal string alignment, so 'puebal' is one edit from 'puebla'),
-keeping its first letter. Phrases are then matched exactly, longest first."""
+keeping its first letter, or sound the same in Mexican Spanish ('serrada', 'inpase', 'avierto').
+Phrases are then matched exactly, longest first."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Generic, Iterable, TypeVar
@@ -15,6 +17,19 @@ from rapidfuzz.process import extractOne
 V = TypeVar("V")
 
 MIN_FUZZY_CHARS = 5
+MIN_SOUND_CHARS = 4  # shorter words sound like too many others
+# Spellings that sound the same in Mexican Spanish, as (pattern, replacement), applied in order.
+_SOUNDS = tuple((re.compile(pattern), replacement) for pattern, replacement in (
+    (r"h", ""), (r"qu", "k"), (r"c(?=[ei])", "s"), (r"c", "k"), (r"z", "s"), (r"x(?=[aeiou])", "j"), (r"v", "b"),
+    (r"ll", "y"), (r"m(?=[pb])", "n"), (r"(.)\1+", r"\1"),
+))
+
+
+def sound(word: str) -> str:
+    """How a word sounds: 'serrada' and 'cerrada' both sound 'serada'."""
+    for pattern, replacement in _SOUNDS:
+        word = pattern.sub(replacement, word)
+    return word
 
 
 @dataclass(frozen=True)
@@ -48,6 +63,11 @@ class Speller:
         for word in sorted(self._known):
             if len(word) >= MIN_FUZZY_CHARS - 1:
                 self._by_initial.setdefault(word[0], []).append(word)
+        sounds: dict[str, set[str]] = {}
+        for word in self._keep:
+            if len(word) >= MIN_SOUND_CHARS:
+                sounds.setdefault(sound(word), set()).add(word)
+        self._by_sound = {key: next(iter(words)) for key, words in sounds.items() if len(words) == 1}
         self.correct_word = lru_cache(maxsize=50_000)(self._correct_word)
 
     def knows(self, word: str) -> bool:
@@ -68,13 +88,15 @@ class Speller:
         return word
 
     def _correct_word(self, word: str) -> str:
+        if word in self._keep or word.isdigit():
+            return word
         budget = allowed_edits(word)
-        if word in self._keep or not budget or word.isdigit():
-            return word
-        found = extractOne(word, self._by_initial.get(word[0], ()), scorer=OSA.distance, score_cutoff=budget)
-        if found is None or found[1] > allowed_edits(found[0]):
-            return word
-        return found[0]
+        found = extractOne(word, self._by_initial.get(word[0], ()), scorer=OSA.distance, score_cutoff=budget) if budget else None
+        if found is not None and found[1] <= allowed_edits(found[0]):
+            return found[0]
+        if len(word) >= MIN_SOUND_CHARS:
+            return self._by_sound.get(sound(word), word)
+        return word
 
 
 class PhraseMatcher(Generic[V]):

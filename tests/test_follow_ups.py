@@ -160,3 +160,18 @@ def test_a_new_fact_about_another_state_is_its_own_question(chat):
 def test_of_several_terms_the_one_asked_about(engine, question, term):
     request = engine.understand(question)
     assert (request.form, request.term) == ("what_is", term)
+
+
+@pytest.mark.parametrize("typed, meant", [("serrada", "cerrada"), ("inpase", "impasse"), ("avierto", "abierto"),
+                                          ("poblasion", "poblacion")])
+def test_words_spelled_as_they_sound_are_mended(engine, typed, meant):
+    assert engine.understander.finder.speller.correct([typed]) == [meant]
+
+
+def test_a_year_beside_a_figure_is_the_figure_s_year_not_a_signing_year(engine):
+    reply = engine.ask("¿Cuántos municipios participaron en el Multi City Challenge 2020?")
+    assert "firmaron" not in reply.text.split("\n")[0]
+
+
+def test_a_count_of_the_stl_that_are_not_multiactor_is_the_document_s_figure(engine):
+    assert "6" in engine.ask("¿cuántos STL son solo de gobierno estatal, órgano garante y sociedad civil?").text.split("•")[1]

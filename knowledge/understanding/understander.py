@@ -220,7 +220,8 @@ class Understander:
         value = chosen[0] if chosen is not None else None
         if chosen is None and attribute in NEGATED_DEFAULT and _negated_attribute(self.finder, found):
             value = NEGATED_DEFAULT[attribute]
-        if found.year and value is None and attribute in (None, "declaratoria"):
+        if found.year and value is None and (attribute == "declaratoria" or attribute is None and not (
+                found.term or self._figures(found))):  # not 'los municipios del Multi City Challenge 2020'
             value = "signed"
         if value is not None and not _fits(attribute, value):
             attribute = VALUE_ATTRIBUTE[value]  # the value says more: 'firmaron, pero están inactivos'
