@@ -175,3 +175,14 @@ def test_a_year_beside_a_figure_is_the_figure_s_year_not_a_signing_year(engine):
 
 def test_a_count_of_the_stl_that_are_not_multiactor_is_the_document_s_figure(engine):
     assert "6" in engine.ask("¿cuántos STL son solo de gobierno estatal, órgano garante y sociedad civil?").text.split("•")[1]
+
+
+def test_the_data_s_own_year_in_a_list_of_statuses_is_its_date_not_a_filter(engine):
+    request = engine.understand("Estados que a fines de 2019 estaban construyendo su plan de acción")
+    assert (request.value, request.year) == ("construction", None)
+
+
+def test_a_status_said_right_after_ejercicio_is_the_exercise_s(engine):
+    request = engine.understand("qué entidades tienen el ejercicio en impasse pero ni siquiera tienen STL")
+    assert (request.attribute, request.value) == ("exercise", "impasse")
+    assert engine.understand("¿el STL de Sonora está activo?").attribute == "stl"

@@ -8,6 +8,7 @@ import hashlib
 import json
 import os
 import re
+from collections import Counter
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -49,6 +50,7 @@ class Understander:
         self._stopwords = self.finder.stopwords
         self._shorthand = kb.vocabulary.maps["words.shorthand"]
         self._newest_year = _newest_state_year(kb)
+        self._data_year = _usual_state_year(kb)
         self._counts: dict[tuple[str | None, str], int] = {}
         self.classifier = FormClassifier.cached(
             _training_key(kb), lambda: self._training_examples(kb.examples), cache_folder())
@@ -186,7 +188,9 @@ class Understander:
             if found.asks_for_states and len(states) == 1:
                 common = dict(states=(), ambiguous_states=())  # the asker's state, not the list's scope
             steps_asked = not (value or states) and (self.finder.names_the_steps(list(found.tokens)) or found.phases_asked)
-            return Request(form, attribute=attribute, value=value, also=also, year=found.year, year_of=year_of,
+            as_of = found.year is not None and found.year >= self._data_year and not (year_of or _dated(attribute, value))
+            year = None if as_of else found.year  # 'construían su plan a fines de 2019': the data's date
+            return Request(form, attribute=attribute, value=value, also=also, year=year, year_of=year_of,
                            figures=figures, particular=particular, steps_asked=steps_asked,
                            phases_asked=found.phases_asked, **common)
         if form == "steps_overview":
@@ -213,6 +217,8 @@ class Understander:
         hold too."""
         attributes = found.cue("attribute")
         attribute = next((a for a in ATTRIBUTE_ORDER if a in attributes), None)
+        if attribute == "stl" and "exercise" in attributes and self._status_of_the_exercise(found):
+            attribute = "exercise"  # 'el ejercicio en impasse, pero sin STL'
         spans = found.spans.get("value", ())
         asked = [span for span in spans if _in_the_question(span[1], found)] or spans  # the question, not its preamble
         candidates = [(self._negated(name, start, found), start) for name, start, _ in asked]
@@ -230,6 +236,17 @@ class Understander:
         if attribute is None and found.term in TERM_ATTRIBUTE:
             attribute = TERM_ATTRIBUTE[found.term]
         return attribute, value, self._also(value, candidates, attributes)
+
+    @staticmethod
+    def _status_of_the_exercise(found: Found) -> bool:
+        """A status ('en impasse', 'activo') said right after 'ejercicio' rather than after 'STL'."""
+        statuses = [start for name, start, _ in found.spans.get("value", ()) if name in STL_STATUS_VALUES]
+        if not statuses:
+            return False
+        named = [(n, start) for n, start, _ in found.spans["attribute"] if start != statuses[0]]  # not 'activo' itself
+        nearest = {name: min((abs(statuses[0] - start) for n, start in named if n == name), default=len(found.tokens))
+                   for name in ("stl", "exercise")}
+        return nearest["exercise"] < nearest["stl"]
 
     def _named_facts(self, found: Found, attribute: str | None, value: str | None, also: tuple[str, ...]) -> tuple[str, ...]:
         """In a list or a count, a fact named with no value of its own is one more condition:
@@ -418,11 +435,20 @@ def _training_key(kb: KnowledgeBase) -> str:
     return digest.hexdigest()[:24]
 
 
+def _state_fact_years(kb: KnowledgeBase) -> list[int]:
+    facts = [f for s in kb.states.values() for f in (s.declaratoria, s.exercise, s.stl, s.pal, *s.particularities)]
+    return [(f.as_of or kb.sources[f.source].date).year for f in facts]
+
+
 def _newest_state_year(kb: KnowledgeBase) -> int:
     """The year of the newest source of any state's fact: a question about a later year asks for
     what the documents cannot know."""
-    facts = [f for s in kb.states.values() for f in (s.declaratoria, s.exercise, s.stl, s.pal, *s.particularities)]
-    return max((f.as_of or kb.sources[f.source].date).year for f in facts)
+    return max(_state_fact_years(kb))
+
+
+def _usual_state_year(kb: KnowledgeBase) -> int:
+    """The year most of the states' facts are dated (2019, NOSC's table)."""
+    return Counter(_state_fact_years(kb)).most_common(1)[0][0]
 
 
 _SENTENCE_END = re.compile(r"[.!:;\n]+")
@@ -464,6 +490,12 @@ REFINES = {"stl_installation": "stl", "stl_kind": "stl"}
 NEGATED_DEFAULT = {"declaratoria": "not_signed", "stl": "not_installed", "pal": "no_pal"}
 # Values that also make sense for an STL: its own status ('¿el STL de Sonora está activo?').
 STL_STATUS_VALUES = frozenset(("active", "impasse", "inactive"))
+
+
+def _dated(attribute: str | None, value: str | None) -> bool:
+    """Whether a year in a list or count can be the year of the fact asked: signing the
+    declaratoria and installing an STL have one; a status or a plan is as of the data's date."""
+    return attribute in (None, "declaratoria") or attribute == "stl" and value in (None, "installed")
 
 
 def _fits(attribute: str | None, value: str) -> bool:
