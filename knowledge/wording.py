@@ -273,14 +273,15 @@ STL_FILTER_LABELS = {
 
 
 def filter_label(attribute: str, value: str, year: int | None = None, also: tuple[str, ...] = (),
-                 year_of: str | None = None) -> str:
+                 year_of: str | None = None, years: tuple[int, ...] = ()) -> str:
     """'firmaron la Declaratoria de Gobierno Abierto en 2016 y tenían un STL instalado'."""
     label = STL_FILTER_LABELS[value] if attribute == "stl" and value in STL_FILTER_LABELS else FILTER_LABELS[value]
-    if year and year_of != "declaratoria":
-        label += f" en {year}"
+    when = join_names([str(y) for y in years]) if years else year
+    if when and year_of != "declaratoria":
+        label += f" en {when}"
     label += "".join(f" y {FILTER_LABELS[v]}" for v in also)
-    if year and year_of == "declaratoria":
-        label += f" y firmaron la Declaratoria en {year}"
+    if when and year_of == "declaratoria":
+        label += f" y firmaron la Declaratoria en {when}"
     return label
 
 

@@ -186,3 +186,14 @@ def test_a_status_said_right_after_ejercicio_is_the_exercise_s(engine):
     request = engine.understand("qué entidades tienen el ejercicio en impasse pero ni siquiera tienen STL")
     assert (request.attribute, request.value) == ("exercise", "impasse")
     assert engine.understand("¿el STL de Sonora está activo?").attribute == "stl"
+
+
+def test_several_years_list_every_one_of_them_oldest_first(engine):
+    text = engine.ask("que estados firmaron la declaratoria entre 2017 y 2019").text
+    assert text.startswith("8 entidades firmaron la Declaratoria de Gobierno Abierto en 2017, 2018 y 2019")
+    assert text.index("Firmaron en 2017") < text.index("Firmaron en 2018") < text.index("Firmaron en 2019")
+    assert "30 entidades" not in text  # no document counts those years together
+
+
+def test_two_years_named_are_both_counted(engine):
+    assert engine.ask("¿cuántos firmaron en 2016 y 2017?").text.startswith("14 entidades")

@@ -86,10 +86,10 @@ class Answerer:
         return self._factual("\n".join(lines), list(cited), buttons, intent="state_status", state=state.name)
 
     def state_list(self, states: list[State], attribute: str, value: str, year: int | None, among: tuple[str, ...] = (),
-                   also: tuple[str, ...] = (), year_of: str | None = None) -> Reply:
+                   also: tuple[str, ...] = (), year_of: str | None = None, years: tuple[int, ...] = ()) -> Reply:
         """«¿Qué estados …?»: how many and which, grouped, dated and cited; the document's own
         count next to it when it differs."""
-        label = wording.filter_label(attribute, value, year, also, year_of)
+        label = wording.filter_label(attribute, value, year, also, year_of, years)
         scope = self._scope(among)
         lines = [f"<b>{len(states)} {esc(wording.entities_word(len(states)))}{esc(scope)} {esc(label)}</b>, "
                  f"a {esc(self._records_date())}.", ""]
@@ -98,16 +98,20 @@ class Answerer:
             others = [self.kb.states[s].name for s in among if self.kb.states[s] not in states]
             if others:
                 lines += ["", f"No: {esc(wording.join_names(others))}."]
-        lines += self._document_counts(len(states), attribute, value, year, among or also)
+        counted = [] if years else self._counting_figures(attribute, value, year)  # no document counts several years
+        if not years:
+            lines += self._document_counts(len(states), attribute, value, year, among or also)
         cited = [facts.fact_of(s, attribute) for s in states] or [self._records_fact()]
         buttons = _state_buttons(states)
-        return self._factual("\n".join(_squeeze(lines)), cited + self._counting_figures(attribute, value, year), buttons, intent="figures")
+        return self._factual("\n".join(_squeeze(lines)), cited + counted, buttons, intent="figures")
 
     def state_count(self, states: list[State], attribute: str, value: str, year: int | None, among: tuple[str, ...] = (),
-                    also: tuple[str, ...] = (), year_of: str | None = None) -> Reply:
+                    also: tuple[str, ...] = (), year_of: str | None = None, years: tuple[int, ...] = ()) -> Reply:
         """«¿Cuántos estados …?»: the number first, the names after, then the other documents'
         versions of the same count, newest first."""
-        label = wording.filter_label(attribute, value, year, also, year_of)
+        label = wording.filter_label(attribute, value, year, also, year_of, years)
+        if years:  # no document counts several years together
+            return self.state_list(states, attribute, value, year, among, also, year_of, years)
         date = self._records_date()
         lines = [f"<b>{len(states)}</b> {esc(wording.entities_word(len(states)))}{esc(self._scope(among))} {esc(label)}, a {esc(date)}.", ""]
         if states:

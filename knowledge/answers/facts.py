@@ -67,16 +67,21 @@ def verdict(state: State, attribute: str, value: str | None, year: int | None = 
 
 
 def matching(kb: KnowledgeBase, attribute: str | None, value: str, year: int | None = None,
-             among: tuple[str, ...] = (), also: tuple[str, ...] = (), year_of: str | None = None) -> list[State] | None:
-    """The states that meet a filter (and every further value), in alphabetical order; None
-    when the records cannot say."""
+             among: tuple[str, ...] = (), also: tuple[str, ...] = (), year_of: str | None = None,
+             years: tuple[int, ...] = ()) -> list[State] | None:
+    """The states that meet a filter (and every further value), in alphabetical order (by year first
+    when several years are asked); None when the records cannot say."""
     tests = [predicate(attribute, value), *(predicate(FILTERS[v][0], v) for v in also)]
     if any(t is None for t in tests):
         return None
     states = [kb.states[s] for s in among] if among else list(kb.states.values())
     chosen = [s for s in states if all(t(s) for t in tests)]
-    if year is not None:
-        chosen = [s for s in chosen if _year_of(s, year_of or filter_attribute(attribute, value)) == year]
+    wanted = years or ((year,) if year is not None else ())
+    dated = year_of or filter_attribute(attribute, value)
+    if wanted:
+        chosen = [s for s in chosen if _year_of(s, dated) in wanted]
+    if len(wanted) > 1:  # several years: the oldest first
+        return sorted(chosen, key=lambda s: (_year_of(s, dated) or 0, wording.sort_key(s.name)))
     return sorted(chosen, key=lambda s: wording.sort_key(s.name))
 
 

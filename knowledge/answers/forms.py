@@ -86,10 +86,11 @@ def answer_which_states(a: "Answerer", r: Request) -> Reply:
     value = _filter_value(r)
     if value is None:
         return a.figures(r.figures, lead="¿Qué estados quieres ver? Por ejemplo: los que firmaron, los que tienen STL, los que tienen plan.")
-    listed = facts.matching(a.kb, r.attribute, value, r.year, among=r.states, also=r.also, year_of=r.year_of)
+    listed = facts.matching(a.kb, r.attribute, value, r.year, among=r.states, also=r.also, year_of=r.year_of, years=r.years)
     if listed is None:
         return a.unknown_per_state(value)
-    return a.state_list(listed, facts.filter_attribute(r.attribute, value), value, r.year, among=r.states, also=r.also, year_of=r.year_of)
+    return a.state_list(listed, facts.filter_attribute(r.attribute, value), value, r.year, among=r.states, also=r.also,
+                        year_of=r.year_of, years=r.years)
 
 
 def answer_how_many(a: "Answerer", r: Request) -> Reply:
@@ -104,10 +105,11 @@ def answer_how_many(a: "Answerer", r: Request) -> Reply:
         return a.short_state_answer(state.slug, lead, [facts.fact_of(state, r.attribute)])
     if value is None or not counts_states or len(r.states) == 1:
         return a.figures(r.figures, state=r.state)
-    listed = facts.matching(a.kb, r.attribute, value, r.year, among=r.states, also=r.also, year_of=r.year_of)
+    listed = facts.matching(a.kb, r.attribute, value, r.year, among=r.states, also=r.also, year_of=r.year_of, years=r.years)
     if listed is None:
         return a.unknown_per_state(value)
-    return a.state_count(listed, facts.filter_attribute(r.attribute, value), value, r.year, among=r.states, also=r.also, year_of=r.year_of)
+    return a.state_count(listed, facts.filter_attribute(r.attribute, value), value, r.year, among=r.states, also=r.also,
+                         year_of=r.year_of, years=r.years)
 
 
 def answer_step(a: "Answerer", r: Request) -> Reply:

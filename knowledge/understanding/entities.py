@@ -46,6 +46,7 @@ class Found:
     term: str | None = None
     term_span: tuple[int, int] | None = None
     year: int | None = None
+    years: tuple[int, ...] = ()  # every year asked, a range spelled out ('entre 2017 y 2019'), when more than one
     described_step: int | None = None  # the step the words describe, when one stands out
     cues: dict[str, tuple[str, ...]] = field(default_factory=dict)  # namespace -> names found, in order
     spans: dict[str, tuple[tuple[str, int, int], ...]] = field(default_factory=dict)  # namespace -> (name, start, end)
@@ -86,6 +87,7 @@ class EntityFinder:
         self._negation = vocabulary.words("negation.words")
         self._as_of = vocabulary.words("words.as_of")
         self._year_numbers: dict[str, int] = vocabulary.maps["words.year_numbers"]
+        self._range_starts = vocabulary.words("words.range_starts")
         self._step_words = vocabulary.words("step.words")
         self._plural_step_words = vocabulary.words("step.plural_words")
         self._phase_words = vocabulary.words("step.phase_words")
@@ -123,6 +125,7 @@ class EntityFinder:
             term=term_match.value if term_match else None,
             term_span=(term_match.start, term_match.end) if term_match else None,
             year=_year(tokens, self._as_of, self._year_numbers),
+            years=_years(tokens, self._as_of, self._year_numbers, self._range_starts),
             described_step=reference.step if reference.described else self._described(tokens),
             cues=cues,
             spans=spans,
@@ -405,6 +408,22 @@ def _unique(values) -> tuple:
 def _year(tokens: list[str], as_of: frozenset[str], year_numbers: dict[str, int]) -> int | None:
     """The year a question asks about, in digits or words ('dos mil dieciséis'); not the date it
     is asked as of ('según el NOSC 2019', 'a finales de 2019')."""
+    return next((year for _, year in _asked_years(tokens, as_of, year_numbers)), None)
+
+
+def _years(tokens: list[str], as_of: frozenset[str], year_numbers: dict[str, int],
+           range_starts: frozenset[str]) -> tuple[int, ...]:
+    """Several years asked: 'en 2016 y 2017', 'entre 2017 y 2019' (every year of the range)."""
+    found = list(_asked_years(tokens, as_of, year_numbers))
+    if len(found) != 2:
+        return tuple(dict.fromkeys(year for _, year in found)) if len(found) > 2 else ()
+    (first_at, first), (_, second) = found
+    if first < second and first_at > 0 and tokens[first_at - 1] in range_starts:
+        return tuple(range(first, second + 1))
+    return (first, second) if first != second else ()
+
+
+def _asked_years(tokens: list[str], as_of: frozenset[str], year_numbers: dict[str, int]):
     for i, token in enumerate(tokens):
         year = int(token) if _YEAR.match(token) else None
         if year is None and _SHORT_YEAR.match(token) and i > 0 and tokens[i - 1] in ("el", "del"):
@@ -412,8 +431,7 @@ def _year(tokens: list[str], as_of: frozenset[str], year_numbers: dict[str, int]
         if token == "mil" and 0 < i < len(tokens) - 1 and tokens[i - 1] == "dos" and tokens[i + 1] in year_numbers:
             year = 2000 + year_numbers[tokens[i + 1]]
         if year is not None and not as_of & set(tokens[max(0, i - 3):i]):
-            return year
-    return None
+            yield i, year
 
 
 def _namespace_phrases(vocabulary: Vocabulary, namespace: str):
