@@ -197,3 +197,37 @@ def test_several_years_list_every_one_of_them_oldest_first(engine):
 
 def test_two_years_named_are_both_counted(engine):
     assert engine.ask("¿cuántos firmaron en 2016 y 2017?").text.startswith("14 entidades")
+
+
+@pytest.mark.parametrize("choice, state", [("la sur", "Baja California Sur"), ("la normal, no la sur", "Baja California"),
+                                           ("la de arriba, la del norte", "Baja California")])
+def test_answering_which_baja(chat, choice, state):
+    assert chat("¿cómo va baja?").states == ()
+    assert chat(choice).states == (state,)
+
+
+def test_the_other_one_of_a_pair(chat):
+    chat("¿cómo va Baja California Sur?")
+    assert chat("ahh ok, ¿y la otra baja?").states == ("Baja California",)
+    assert chat("¿y la sur?").states == ("Baja California Sur",)
+
+
+def test_a_follow_up_that_a_state_s_particularity_answers_opens_its_card_there(chat):
+    chat("¿qué onda con Querétaro?")
+    reply = chat("¿qué municipios participan?")
+    assert reply.form == "status" and reply.states == ("Querétaro",)
+
+
+def test_data_the_store_lacks_stays_lacking_even_beside_a_particularity(engine):
+    reply = engine.ask("mándame los teléfonos de las OSC del observatorio de Quintana Roo")
+    assert reply.text.startswith("No tengo ese dato.")
+
+
+def test_when_after_a_state_is_when_not_a_step_described(chat):
+    chat("¿cómo va Quintana Roo?")
+    assert chat("¿y cuándo la presentaron?").form == "when"
+
+
+def test_a_step_by_its_word_after_a_phase_is_the_step(chat):
+    chat("¿cuál es la fase 3 del INAI?")
+    assert chat("¿y el paso 2?").text.startswith("Paso 2 de 13")

@@ -10,7 +10,8 @@ from dataclasses import dataclass, replace
 from typing import Callable, Hashable
 
 from knowledge.models import PHASE_COUNT, STEP_COUNT
-from knowledge.understanding.entities import EntityFinder, Found
+from knowledge.matching import PhraseMatcher
+from knowledge.understanding.entities import EntityFinder, Found, StepReference
 from knowledge.understanding.request import Request
 from knowledge.understanding.vocabulary import Vocabulary
 
@@ -37,12 +38,13 @@ class Context:
     either_or: bool = False
     phases_asked: bool = False
     steps_asked: bool = False
+    ambiguous_states: tuple[str, ...] = ()  # the states the bot asked to choose from
 
     @classmethod
     def of(cls, request: Request) -> "Context":
         return cls(request.form, request.states, request.attribute, request.value, request.year,
                    request.step, request.phase, request.term, request.also, request.either_or, request.phases_asked,
-                   request.steps_asked)
+                   request.steps_asked, request.ambiguous_states)
 
     def as_request(self, form: str | None = None, **changes) -> Request:
         fields = dict(states=self.states, attribute=self.attribute, value=self.value, year=self.year,
@@ -98,6 +100,9 @@ class FollowUps:
         self._phrases = {name: frozenset(p) for name, p in vocabulary.of("followup").items()}
         self._last_words = vocabulary.words("step.last_words")
         self._filler = vocabulary.words("words.filler")
+        self._choices = PhraseMatcher(vocabulary.maps["place.choices"].items())
+        self._other_words = vocabulary.words("place.other_words")
+        self._pairs = {tuple(states) for states in vocabulary.maps["place.ambiguous"].values()}
         self._finder = finder
 
     def kind(self, words: str) -> str | None:
@@ -121,6 +126,9 @@ class FollowUps:
             return Request("greeting", follow_up=True)
         if len(tokens) > LONG:
             return None
+        chosen = self._chosen_place(tokens, found, context)
+        if chosen is not None:  # «¿cuál Baja?» «la sur»; «¿y la otra Baja?»
+            return context.as_request(context.form if context.form != "out_of_scope" else "status", states=(chosen,))
         if kind in ("next", "previous") or self._names_a_number(tokens, found):
             moved = _moved(context, kind, found, self._last_words)
             if moved is not None:
@@ -136,7 +144,7 @@ class FollowUps:
                 and (kind == "add" or "compare" in own_form and len(found.states) == 1)):
             return self._compared_with(found.states, context)  # «agrégale Edomex», «¿y cómo se compara con Durango?»
         if context.form in ("convocatorias", "documents") and not found.states and len(tokens) <= SHORT and (
-                found.reference.step is not None or found.term):  # «¿y pa la persona facilitadora?»
+                found.reference.step is not None or found.term) and "what_is" not in own_form:  # «¿y pa la persona facilitadora?»
             return self._same_kind_about(found, context)
         if found.states and len(tokens) <= SHORT and not _asks_on_its_own(found, own_form):
             return self._same_question_about(found.states, context, found)
@@ -149,6 +157,24 @@ class FollowUps:
                 return Request("step", step=step, follow_up=True)  # «¿y eso en qué paso va?»
         if not found.states and context.states:
             return self._about_the_same_states(found, context, understand)
+        return None
+
+    def _chosen_place(self, tokens: list[str], found: Found, context: Context) -> str | None:
+        """The state picked among those the bot asked about, or the other one of a pair."""
+        if found.states or len(tokens) > SHORT:
+            return None
+        candidates = context.ambiguous_states or next(
+            (pair for pair in self._pairs if len(context.states) == 1 and context.states[0] in pair), ())
+        if candidates:  # asked to choose, or just told about one of a pair: «¿y la sur?»
+            picked = [m for m in self._choices.find(tokens) if m.value in candidates]
+            if picked:
+                choice = picked[-1].value  # «la normal, no la sur» names the choice first, «no la sur, la normal» last
+                if self._finder.negated_before(tuple(tokens), picked[-1].start, reach=2):
+                    choice = next((s for s in candidates if s != choice), choice)
+                return choice
+        pair = found.ambiguous_states
+        if len(context.states) == 1 and context.states[0] in pair and self._other_words & set(tokens) and len(pair) == 2:
+            return next(s for s in pair if s != context.states[0])
         return None
 
     def _same_kind_about(self, found: Found, context: Context) -> Request:
@@ -166,7 +192,7 @@ class FollowUps:
         kind = self.kind(words)
         if kind is not None:
             return kind
-        names_something = (found.states or found.term or found.cue("attribute") or found.cue("value")
+        names_something = (found.states or found.ambiguous_states or found.term or found.cue("attribute") or found.cue("value")
                             or set(found.cue("form")) - {"greeting", "help", "yes_no"} or found.reference.step is not None
                            or "injection" in found.cue("out_of_scope"))
         for size in range(len(tokens) - 1, 0, -1):
@@ -181,7 +207,7 @@ class FollowUps:
                 return kind
             if kind == "more" and all(t in self._filler for t in tokens[size:]):  # 'dime más, porfa'
                 return kind
-        if not names_something and set(found.cue("form")) == {"greeting"}:
+        if not names_something and set(found.cue("form")) - {"yes_no"} == {"greeting"}:  # 'hola?? sigues ahí'
             return "greeting"
         named_step = found.reference.step is not None and not found.reference.described
         if len(tokens) <= 7 and not named_step:  # «y el de antes de los talleres» moves from step 8, not from the last one
@@ -208,7 +234,9 @@ class FollowUps:
     def _about_the_same_states(self, found: Found, context: Context, understand: Callable[[Found], Request]) -> Request | None:
         """«¿Y cuándo la presentaron?», «¿y su plan?»: the states of the last question, with what
         this message asks about them."""
-        request = understand(replace(found, states=context.states, state_spans=(), described_step=None))
+        asks_when = found.reference.described and "when" in found.cue("form")
+        weak_step = StepReference() if asks_when else found.reference  # «¿y cuándo la presentaron?» is not step 11
+        request = understand(replace(found, states=context.states, state_spans=(), described_step=None, reference=weak_step))
         if request.form in ("which_states", "how_many") and not found.asks_for_states and request.attribute:
             request = replace(request, form="yes_no")  # «¿y tiene secretariado?» about the same state
         if request.form in ("out_of_scope", "greeting", "help") and request.missing is None:
@@ -252,7 +280,8 @@ def _moved(context: Context, kind: str | None, found: Found, last_words: frozens
     if kind is None and any(t in last_words for t in found.tokens[-3:]):  # «y el último», «¿y la última cuál es?»
         kind = "last"
     about_all = context.form == "steps_overview" or context.steps_asked
-    if context.phase is not None or about_all and context.phases_asked:
+    names_a_step = reference.explicit and reference.step is not None  # «¿y el paso 2?» after a phase
+    if (context.phase is not None or about_all and context.phases_asked) and not names_a_step:
         return _move("phase", context.phase, PHASE_COUNT, kind, reference.phase or reference.step or _number(found))
     if context.step is not None or context.form == "step" or about_all:
         return _move("step", context.step, STEP_COUNT, kind, reference.step or reference.bad_number or _number(found))

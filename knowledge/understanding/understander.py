@@ -112,7 +112,7 @@ class Understander:
         for candidate in ranked:
             request = self._as(candidate.form, found)
             if request is not None:
-                return self._unknowable(replace(request, confidence=round(candidate.probability, 3)), found)
+                return self._known_after_all(self._unknowable(replace(request, confidence=round(candidate.probability, 3)), found), found)
         return Request("out_of_scope", states=found.states, confidence=0.0)
 
     def _meaning_first(self, ranked: list, found: Found) -> list:
@@ -135,6 +135,17 @@ class Understander:
         if request.states and missing and missing[0] != "today":
             return Request("out_of_scope", states=request.states, missing=missing[0], confidence=request.confidence)
         return request
+
+    def _known_after_all(self, request: Request, found: Found) -> Request:
+        """«¿Qué municipios participan en Querétaro?» reads like data the store lacks, but that
+        state's particularity says it: its card, opened at it."""
+        if request.form != "out_of_scope" or request.missing is None or not request.states:
+            return request
+        missing_words = [t for name, start, end in found.spans.get("missing", ()) for t in found.tokens[start:end]]
+        particularity = self._particularity(request.states, replace(found, tokens=tuple(missing_words)))
+        if particularity is None:  # the words that seemed to ask for missing data are not what it says
+            return request
+        return Request("status", states=request.states, particularity=particularity, confidence=request.confidence)
 
     # -- slots for a form -------------------------------------------------------------------------
 
@@ -179,6 +190,8 @@ class Understander:
         if form == "what_is":
             return Request(form, term=found.term, states=states) if found.term else None
         if form in ("which_states", "how_many"):
+            if states and not found.state_spans and (particularity := self._particularity(states, found)) is not None:
+                return Request("status", states=states, particularity=particularity)  # «¿y cuáles regiones?» about it
             also = also + self._named_facts(found, attribute, value, also)
             particular = () if value else self._particular(found)
             figures = self._figures(found)

@@ -26,14 +26,14 @@ NAMESPACES: dict[str, frozenset[str] | None] = {
         "words", "plural_words", "phase_words", "about_phases", "last_words", "after_trailers", "after_words",
         "before_words", "between_words", "number_words", "ordinals", "document_terms", "inai_steps",
     )),
-    "place": frozenset(("ambiguous", "never", "in_scope_phrases")),
+    "place": frozenset(("ambiguous", "never", "in_scope_phrases", "choices", "other_words")),
     "words": frozenset(("shorthand", "near_misses", "common", "stopwords", "not_values", "as_of", "year_numbers", "list_cues", "filler", "interrogatives", "range_starts")),
     "step_description": frozenset(str(n) for n in range(1, 14)),
 }
 # Namespaces whose phrases say one thing each: a phrase in two of their entries is an error.
 EXCLUSIVE = ("form", "attribute", "value", "audience", "missing", "out_of_scope", "followup")
 MAPS = frozenset(("step.number_words", "step.ordinals", "step.document_terms", "place.ambiguous", "words.shorthand",
-                  "words.year_numbers"))
+                  "words.year_numbers", "place.choices"))
 
 
 @dataclass(frozen=True)
@@ -137,6 +137,8 @@ def _check_map_value(entry_id: str, value: Any, known: dict[str, set]) -> str | 
         if value not in range(1, 14):
             return f"debe ser un paso de 1 a 13, no {value!r}"
         return None
+    if entry_id == "place.choices":
+        return None if value in known.get("slugs", set()) else f"entidad desconocida {value!r}"
     if entry_id == "place.ambiguous":
         if not isinstance(value, list) or len(value) < 2:
             return "debe ser una lista de al menos dos entidades"
