@@ -9,6 +9,7 @@ import pytest
 
 from knowledge.engine import Engine
 from knowledge.loader import default_knowledge
+from tests.emulator.server import EmulatorServer
 
 
 @pytest.fixture(scope="session")
@@ -31,3 +32,31 @@ def db_path(tmp_path, monkeypatch):
     monkeypatch.setenv("COCREA_DB", str(path))
     monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
     return path
+
+
+# -- the e2e marker ---------------------------------------------------------------------------
+# `pytest -m "not e2e"` is the fast loop. A test is end-to-end when it starts the Bot API
+# emulator (every bot process and in-process Application talks to one), so starting one from a
+# test that is not marked e2e is an error: the fast loop can never grow slow by accident.
+
+_running_e2e = False
+_start_emulator = EmulatorServer.start
+
+
+def _start_only_in_e2e(server: EmulatorServer) -> None:
+    if not _running_e2e:
+        raise pytest.UsageError('this test starts the Bot API emulator: mark it @pytest.mark.e2e')
+    _start_emulator(server)
+
+
+EmulatorServer.start = _start_only_in_e2e
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    global _running_e2e
+    _running_e2e = item.get_closest_marker("e2e") is not None
+    try:
+        return (yield)
+    finally:
+        _running_e2e = False

@@ -166,6 +166,7 @@ class TestMarkdownV2:
 # ---------------------------------------------------------------- raw HTTP
 
 
+@pytest.mark.e2e
 class TestEnvelopeAndRouting:
     def test_get_me(self, api):
         body = api.get("getMe").json()
@@ -199,6 +200,7 @@ class TestEnvelopeAndRouting:
         assert emu.call_count("sendDocument") == 1
 
 
+@pytest.mark.e2e
 class TestValidation:
     @pytest.fixture
     def user(self, emu):
@@ -276,6 +278,7 @@ class TestValidation:
         assert error_of(bogus) == (400, "Bad Request: wrong file identifier/HTTP URL specified")
 
 
+@pytest.mark.e2e
 class TestUpdates:
     def test_offset_confirms_and_limit_caps(self, emu, api):
         user = emu.new_user()
@@ -324,6 +327,7 @@ class TestUpdates:
         assert call(api, "getUpdates").json()["ok"] is True
 
 
+@pytest.mark.e2e
 class TestChatsAndFaults:
     def test_block_bot(self, emu, api):
         user = emu.new_user()
@@ -469,6 +473,7 @@ class TestChatsAndFaults:
         assert len({user.id for user in users}) == 20_000
 
 
+@pytest.mark.e2e
 class TestWebhookDelivery:
     async def test_posts_updates_with_secret_and_retries_failures(self, emu):
         received, statuses = [], iter([500])
@@ -535,6 +540,7 @@ def echo_application(emu: BotApiEmulator):
     return application
 
 
+@pytest.mark.e2e
 class TestWithPtb:
     async def test_polling_application_end_to_end(self, emu):
         application = echo_application(emu)

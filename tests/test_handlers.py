@@ -258,11 +258,13 @@ def entity(kind: str, text: str, part: str) -> dict:
     ("/foo", "bot_command", "/foo", False),
     (f"escríbele a {BOT_NAME}", None, None, False),
 ])
+@pytest.mark.e2e
 def test_addressed_to_bot(ptb_bot, text, kind, part, addressed):
     entities = [entity(kind, text, part)] if kind else []
     assert AddressedToBot().filter(group_message(ptb_bot, text, entities)) is addressed
 
 
+@pytest.mark.e2e
 def test_a_reply_to_the_bot_is_addressed_to_it_and_a_reply_to_someone_else_is_not(ptb_bot):
     the_bot = {"id": BOT_ID, "is_bot": True, "first_name": "CocreaBot", "username": BOT_NAME}
     assert AddressedToBot().filter(group_message(ptb_bot, "¿y puebla?", reply_to_from=the_bot))
@@ -306,6 +308,7 @@ async def _record(errors: list, error: BaseException) -> None:
     errors.append(error)
 
 
+@pytest.mark.e2e
 async def test_a_20000_character_reply_goes_out_in_parts_telegram_accepts(running):
     async def long_answer(update, context):
         await send_reply(update.effective_message, Reply(long_reply(), ((Button("Ver los 13 pasos", Action("steps")),),)))
@@ -321,6 +324,7 @@ async def test_a_20000_character_reply_goes_out_in_parts_telegram_accepts(runnin
     assert squeeze("".join(m.text for m in sent)) == squeeze(html_to_text(long_reply()))
 
 
+@pytest.mark.e2e
 async def test_a_button_whose_answer_is_too_long_to_edit_in_sends_it_instead(running):
     async def long_button(update, context):
         await update.callback_query.answer()
