@@ -9,6 +9,7 @@ import pytest
 
 from knowledge.engine import Engine
 from knowledge.loader import default_knowledge
+from tests.eval.evaluate import TUNE, corpus, evaluate
 from tests.emulator.server import EmulatorServer
 
 
@@ -20,6 +21,13 @@ def kb():
 @pytest.fixture(scope="session")
 def engine(kb):
     return Engine(kb)
+
+
+@pytest.fixture(scope="session")
+def tune_outcomes(engine):
+    """The engine's answer to every question of the tuning corpus (5,000+, about 7 s of
+    understanding): asked once per session for the figures and for every button a reply offers."""
+    return evaluate(engine, corpus(TUNE))
 
 
 FIXED_NOW = datetime(2026, 11, 21, 18, 0, tzinfo=timezone.utc)

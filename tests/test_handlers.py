@@ -27,19 +27,17 @@ from knowledge.models import PHASE_COUNT, STEP_COUNT
 from knowledge.reply import ACTION_KINDS, Action, Button, Reply, esc, html_to_text
 from tests.emulator import BotApiEmulator
 from tests.emulator.entities import parse_html
-from tests.eval.evaluate import TUNE, corpus, load
 
 RUNTIME_KINDS = {"subscribe"}  # read-only replies may offer it; handlers/subscriptions.py answers it
 
 
 # -- every button the engine can produce -------------------------------------------------------
 
-def every_reply(engine: Engine) -> list[Reply]:
+def every_reply(engine: Engine, tune_outcomes) -> list[Reply]:
     kb = engine.kb
-    questions, dialogues = load(corpus(TUNE))  # the frozen part is read by no one, tests included
-    replies = [engine.ask(case.question) for case in questions]
-    replies += [engine.ask(turn.question, chat=("every_reply", number))  # follow-ups, as in a chat
-                for number, turns in enumerate(dialogues) for turn in turns]
+    # every question of the tuning corpus, follow-ups as in a chat (the frozen part is read by no
+    # one, tests included); answered once per session by the tune_outcomes fixture
+    replies = [outcome.reply for outcome in tune_outcomes]
     arguments = ["", "baja", "atlantida", "0", "14", "abc", *kb.states, *(s.name for s in kb.states.values()),
                  *map(str, range(1, STEP_COUNT + 1)), *kb.terms, *(t.term for t in kb.terms.values())]
     replies += [command_reply(engine, command, arg) for command in READ_ONLY_COMMANDS for arg in arguments]
@@ -63,8 +61,8 @@ def every_action(engine: Engine) -> list[Action]:
 
 
 @pytest.fixture(scope="module")
-def buttons(engine) -> list[Button]:
-    found = {button for reply in every_reply(engine) for row in reply.buttons for button in row}
+def buttons(engine, tune_outcomes) -> list[Button]:
+    found = {button for reply in every_reply(engine, tune_outcomes) for row in reply.buttons for button in row}
     return sorted(found, key=lambda b: (b.text, str(b.action)))
 
 
