@@ -3,6 +3,7 @@ immutable); databases are fresh per test."""
 
 from __future__ import annotations
 
+import subprocess
 from datetime import datetime, timezone
 
 import pytest
@@ -44,20 +45,30 @@ def db_path(tmp_path, monkeypatch):
 
 # -- the e2e marker ---------------------------------------------------------------------------
 # `pytest -m "not e2e"` is the fast loop. A test is end-to-end when it starts the Bot API
-# emulator (every bot process and in-process Application talks to one), so starting one from a
-# test that is not marked e2e is an error: the fast loop can never grow slow by accident.
+# emulator (every bot run and in-process Application talks to one) or a `python -m bot`
+# process; doing either in a test that is not marked e2e is an error, so the fast loop can never
+# grow slow by accident.
 
 _running_e2e = False
 _start_emulator = EmulatorServer.start
+_popen_init = subprocess.Popen.__init__
 
 
 def _start_only_in_e2e(server: EmulatorServer) -> None:
     if not _running_e2e:
-        raise pytest.UsageError('this test starts the Bot API emulator: mark it @pytest.mark.e2e')
+        raise pytest.UsageError("this test starts the Bot API emulator: mark it @pytest.mark.e2e")
     _start_emulator(server)
 
 
+def _bot_process_only_in_e2e(popen: subprocess.Popen, args, *rest, **options) -> None:
+    command = list(args) if isinstance(args, (list, tuple)) else [args]
+    if not _running_e2e and command[1:3] == ["-m", "bot"]:
+        raise pytest.UsageError("this test starts a `python -m bot` process: mark it @pytest.mark.e2e")
+    _popen_init(popen, args, *rest, **options)
+
+
 EmulatorServer.start = _start_only_in_e2e
+subprocess.Popen.__init__ = _bot_process_only_in_e2e
 
 
 @pytest.hookimpl(wrapper=True)

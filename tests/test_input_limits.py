@@ -54,6 +54,7 @@ def test_the_console_survives_superscripts_typed_as_commands_and_as_button_numbe
     assert out.getvalue().count("Paso 4 de 13") >= 1
 
 
+@pytest.mark.e2e
 def test_python_m_bot_chat_survives_paso_superscript(tmp_path):
     done = subprocess.run([sys.executable, "-m", "bot", "chat"], input="/paso ⁴\n/fase ⁴\n", cwd=ROOT, text=True,
                           capture_output=True, timeout=120,
