@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from knowledge.commands import READ_ONLY_COMMANDS, command_reply
+from bot.core.commands import READ_ONLY_COMMANDS, command_reply
 from tests import tdlib_html
 from tests.emulator.entities import EntityParseError, parse_html
 
