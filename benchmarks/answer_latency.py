@@ -1,6 +1,6 @@
 """Answer latency over the labelled evaluation set, and the knowledge load time.
 
-    python benchmarks/answer_latency.py [--rounds N]
+    python -m benchmarks.answer_latency [--rounds N]
 
 Prints p50/p99 per question for the full path (understand + compose the reply) and, as a
 baseline run in the same process, for a minimal matcher (normalize + one rapidfuzz lookup over
@@ -12,16 +12,14 @@ import argparse
 import statistics
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from rapidfuzz import process  # noqa: E402
+from rapidfuzz import process
 
-from knowledge.engine import Engine  # noqa: E402
-from knowledge.loader import load_knowledge  # noqa: E402
-from knowledge.text import normalize  # noqa: E402
-from tests.eval.evaluate import TUNE, corpus, load  # noqa: E402
+from knowledge.engine import Engine
+from knowledge.loader import load_knowledge
+from knowledge.text import normalize
+from tests.eval.evaluate import TUNE, corpus, load
 
 
 def percentile(samples: list[float], fraction: float) -> float:

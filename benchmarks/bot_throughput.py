@@ -1,7 +1,7 @@
 """Updates answered per second: CocreaBot against a minimal python-telegram-bot echo bot, on
 the same Bot API emulator, in the same run.
 
-    python benchmarks/bot_throughput.py [--updates 2000] [--rounds 2] [--limited-updates 300]
+    python -m benchmarks.bot_throughput [--updates 2000] [--rounds 2] [--limited-updates 300]
                                         [--latency 0.15]
 
 Each bot runs as its own process (this script with --serve), built with the same PTB settings
@@ -35,7 +35,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
 ALLOWED_UPDATES = ["message", "callback_query"]
 WARM_UP = 50
@@ -120,7 +119,7 @@ def measure(emu, kind: str, users: list, texts: list[str], workdir: Path) -> Run
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": bot.token, "TELEGRAM_API_BASE_URL": emu.base_url,
            "COCREA_DB": str(workdir / f"{bot.username}.db"), "PYTHONUNBUFFERED": "1"}
     log = open(workdir / f"{bot.username}.log", "wb")
-    process = subprocess.Popen([sys.executable, __file__, "--serve", kind], cwd=ROOT, env=env,
+    process = subprocess.Popen([sys.executable, "-m", "benchmarks.bot_throughput", "--serve", kind], cwd=ROOT, env=env,
                                stdout=log, stderr=subprocess.STDOUT)
     try:
         emu.wait_for(lambda: emu.is_polling(bot) or process.poll() is not None, timeout=60)

@@ -1,6 +1,6 @@
 """Convocatorias: how long reading a typed date takes, and how long the periodic job takes.
 
-    python benchmarks/convocatorias.py [--rounds N] [--convocatorias N] [--subscribers N]
+    python -m benchmarks.convocatorias [--rounds N] [--convocatorias N] [--subscribers N]
 
 Prints the first parse in a fresh process (it imports dateparser and loads its Spanish data),
 then p50/p99 per phrase over the test phrasings; and the job's run time over a database with
@@ -12,18 +12,16 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import tempfile
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.core.convocatorias import ConvocatoriaDraft, Convocatorias  # noqa: E402
-from bot.store import Store  # noqa: E402
-from knowledge.loader import load_knowledge  # noqa: E402
-from tests.test_date_input import NOT_DATES, NOW, PAST, VALID  # noqa: E402
+from bot.core.convocatorias import ConvocatoriaDraft, Convocatorias
+from bot.store import Store
+from knowledge.loader import load_knowledge
+from tests.test_date_input import NOT_DATES, NOW, PAST, VALID
 
 STATES = ("oaxaca", "jalisco", "puebla", "chiapas")
 

@@ -1,6 +1,6 @@
 """How long a large enqueue stalls the bot's event loop.
 
-    python benchmarks/enqueue_stall.py [--subscribers 1000000]
+    python -m benchmarks.enqueue_stall [--subscribers 1000000]
 
 The bot publishes in a worker thread (handlers/render.py slow_work), but its event loop keeps
 using the same store between two sends: the dispatcher reads due deliveries and records each
@@ -28,10 +28,9 @@ import time
 from datetime import date
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import bot.store.outbox  # noqa: E402
-from bot.store import Store  # noqa: E402
+import bot.store.outbox
+from bot.store import Store
 
 FIRST_ID = 10_000_000
 HTML = "<b>Nuevo documento del STL</b>"

@@ -2,7 +2,7 @@
 intent and slots, the stricter form and slots, fact recall, wrong facts (a wrong yes/no counts as
 one), out-of-scope recall and in-scope questions refused.
 
-    python benchmarks/eval_accuracy.py [frozen|tune] [--failures]
+    python -m benchmarks.eval_accuracy [frozen|tune] [--failures]
 
 `frozen` (tests/eval/frozen/, the default) was written by people who never saw the code and is
 never read while tuning; `tune` (tests/eval/tune/) is what the vocabulary and the examples were
@@ -12,12 +12,10 @@ generalization figure."""
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from knowledge.engine import Engine  # noqa: E402
-from tests.eval.evaluate import FROZEN, TUNE, corpus, evaluate, load, scope_figures, tallies  # noqa: E402
+from knowledge.engine import Engine
+from tests.eval.evaluate import FROZEN, TUNE, corpus, evaluate, load, scope_figures, tallies
 
 
 def main() -> int:

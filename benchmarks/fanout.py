@@ -1,6 +1,6 @@
 """Notification fan-out: enqueue time, delivery rate and peak memory.
 
-    python benchmarks/fanout.py [--subscribers 100000] [--deliver 1500] [--skip-delivery]
+    python -m benchmarks.fanout [--subscribers 100000] [--deliver 1500] [--skip-delivery]
 
 Prints (never asserts):
 1. the time to publish one document for N subscribers (store.add_document: the document, one
@@ -34,12 +34,11 @@ from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.runtime.dispatcher import Dispatcher, Pace  # noqa: E402
-from bot.store import Store  # noqa: E402
-from tests.bot_process import BotProcess  # noqa: E402
-from tests.emulator import BotApiEmulator  # noqa: E402
+from bot.runtime.dispatcher import Dispatcher, Pace
+from bot.store import Store
+from tests.bot_process import BotProcess
+from tests.emulator import BotApiEmulator
 
 TELEGRAM_RATE = 30.0
 FIRST_ID = 10_000_000

@@ -1,6 +1,6 @@
 """Reply latency while a notice fans out, against the same bot idle, in the same run.
 
-    python benchmarks/reply_latency.py [--subscribers 5000] [--people 10] [--every 2] [--seconds 60]
+    python -m benchmarks.reply_latency [--subscribers 5000] [--people 10] [--every 2] [--seconds 60]
                                        [--latency 0]
 
 The bot runs as its own process (`python -m bot run`, rate limiter on) against the Bot API
@@ -22,11 +22,10 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.store import Store  # noqa: E402
-from tests.bot_process import BotProcess  # noqa: E402
-from tests.emulator import BotApiEmulator  # noqa: E402
+from bot.store import Store
+from tests.bot_process import BotProcess
+from tests.emulator import BotApiEmulator
 
 QUESTION = "¿cómo va jalisco?"
 NOTICE_MARK = "Nuevo documento del STL"

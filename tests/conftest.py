@@ -3,12 +3,15 @@ immutable); databases are fresh per test."""
 
 from __future__ import annotations
 
+import subprocess
 from datetime import datetime, timezone
 
 import pytest
 
 from knowledge.engine import Engine
 from knowledge.loader import default_knowledge
+from tests.eval.evaluate import TUNE, corpus, evaluate
+from tests.emulator.server import EmulatorServer
 
 
 @pytest.fixture(scope="session")
@@ -21,6 +24,13 @@ def engine(kb):
     return Engine(kb)
 
 
+@pytest.fixture(scope="session")
+def tune_outcomes(engine):
+    """The engine's answer to every question of the tuning corpus (5,000+, about 7 s of
+    understanding): asked once per session for the figures and for every button a reply offers."""
+    return evaluate(engine, corpus(TUNE))
+
+
 FIXED_NOW = datetime(2026, 11, 21, 18, 0, tzinfo=timezone.utc)
 
 
@@ -31,3 +41,41 @@ def db_path(tmp_path, monkeypatch):
     monkeypatch.setenv("COCREA_DB", str(path))
     monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
     return path
+
+
+# -- the e2e marker ---------------------------------------------------------------------------
+# `pytest -m "not e2e"` is the fast loop. A test is end-to-end when it starts the Bot API
+# emulator (every bot run and in-process Application talks to one) or a `python -m bot`
+# process; doing either in a test that is not marked e2e is an error, so the fast loop can never
+# grow slow by accident.
+
+_running_e2e = False
+_start_emulator = EmulatorServer.start
+_popen_init = subprocess.Popen.__init__
+
+
+def _start_only_in_e2e(server: EmulatorServer) -> None:
+    if not _running_e2e:
+        raise pytest.UsageError("this test starts the Bot API emulator: mark it @pytest.mark.e2e")
+    _start_emulator(server)
+
+
+def _bot_process_only_in_e2e(popen: subprocess.Popen, args, *rest, **options) -> None:
+    command = list(args) if isinstance(args, (list, tuple)) else [args]
+    if not _running_e2e and command[1:3] == ["-m", "bot"]:
+        raise pytest.UsageError("this test starts a `python -m bot` process: mark it @pytest.mark.e2e")
+    _popen_init(popen, args, *rest, **options)
+
+
+EmulatorServer.start = _start_only_in_e2e
+subprocess.Popen.__init__ = _bot_process_only_in_e2e
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    global _running_e2e
+    _running_e2e = item.get_closest_marker("e2e") is not None
+    try:
+        return (yield)
+    finally:
+        _running_e2e = False

@@ -53,6 +53,7 @@ def test_check_knowledge_prints_a_summary(capsys):
     assert "válida" in out and "Entidades: 32" in out and "Pasos: 13" in out
 
 
+@pytest.mark.e2e
 def test_without_a_token_the_console_starts_and_answers(tmp_path):
     result = subprocess.run([sys.executable, "-m", "bot"], cwd=ROOT, input="hola\n/paso 6\n3\n/salir\n",
                             capture_output=True, text=True, timeout=60,

@@ -8,7 +8,7 @@ import pytest
 
 from knowledge.loader import default_knowledge
 from knowledge.understanding.request import ATTRIBUTES, FORMS
-from tests.eval.evaluate import FROZEN, TUNE, corpus, evaluate, load, scope_figures, tallies
+from tests.eval.evaluate import FROZEN, TUNE, corpus, load, scope_figures, tallies
 
 KB = default_knowledge()
 NAMES = {s.name for s in KB.states.values()}
@@ -37,8 +37,8 @@ def test_the_corpus_holds_at_least_2000_questions():
 
 
 @pytest.fixture(scope="module")
-def tuned(engine):
-    return evaluate(engine, corpus(TUNE))
+def tuned(tune_outcomes):
+    return tune_outcomes
 
 
 def test_understanding_on_the_tuning_part(tuned):

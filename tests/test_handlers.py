@@ -27,19 +27,17 @@ from knowledge.models import PHASE_COUNT, STEP_COUNT
 from knowledge.reply import ACTION_KINDS, Action, Button, Reply, esc, html_to_text
 from tests.emulator import BotApiEmulator
 from tests.emulator.entities import parse_html
-from tests.eval.evaluate import TUNE, corpus, load
 
 RUNTIME_KINDS = {"subscribe"}  # read-only replies may offer it; handlers/subscriptions.py answers it
 
 
 # -- every button the engine can produce -------------------------------------------------------
 
-def every_reply(engine: Engine) -> list[Reply]:
+def every_reply(engine: Engine, tune_outcomes) -> list[Reply]:
     kb = engine.kb
-    questions, dialogues = load(corpus(TUNE))  # the frozen part is read by no one, tests included
-    replies = [engine.ask(case.question) for case in questions]
-    replies += [engine.ask(turn.question, chat=("every_reply", number))  # follow-ups, as in a chat
-                for number, turns in enumerate(dialogues) for turn in turns]
+    # every question of the tuning corpus, follow-ups as in a chat (the frozen part is read by no
+    # one, tests included); answered once per session by the tune_outcomes fixture
+    replies = [outcome.reply for outcome in tune_outcomes]
     arguments = ["", "baja", "atlantida", "0", "14", "abc", *kb.states, *(s.name for s in kb.states.values()),
                  *map(str, range(1, STEP_COUNT + 1)), *kb.terms, *(t.term for t in kb.terms.values())]
     replies += [command_reply(engine, command, arg) for command in READ_ONLY_COMMANDS for arg in arguments]
@@ -63,8 +61,8 @@ def every_action(engine: Engine) -> list[Action]:
 
 
 @pytest.fixture(scope="module")
-def buttons(engine) -> list[Button]:
-    found = {button for reply in every_reply(engine) for row in reply.buttons for button in row}
+def buttons(engine, tune_outcomes) -> list[Button]:
+    found = {button for reply in every_reply(engine, tune_outcomes) for row in reply.buttons for button in row}
     return sorted(found, key=lambda b: (b.text, str(b.action)))
 
 
@@ -258,11 +256,13 @@ def entity(kind: str, text: str, part: str) -> dict:
     ("/foo", "bot_command", "/foo", False),
     (f"escríbele a {BOT_NAME}", None, None, False),
 ])
+@pytest.mark.e2e
 def test_addressed_to_bot(ptb_bot, text, kind, part, addressed):
     entities = [entity(kind, text, part)] if kind else []
     assert AddressedToBot().filter(group_message(ptb_bot, text, entities)) is addressed
 
 
+@pytest.mark.e2e
 def test_a_reply_to_the_bot_is_addressed_to_it_and_a_reply_to_someone_else_is_not(ptb_bot):
     the_bot = {"id": BOT_ID, "is_bot": True, "first_name": "CocreaBot", "username": BOT_NAME}
     assert AddressedToBot().filter(group_message(ptb_bot, "¿y puebla?", reply_to_from=the_bot))
@@ -306,6 +306,7 @@ async def _record(errors: list, error: BaseException) -> None:
     errors.append(error)
 
 
+@pytest.mark.e2e
 async def test_a_20000_character_reply_goes_out_in_parts_telegram_accepts(running):
     async def long_answer(update, context):
         await send_reply(update.effective_message, Reply(long_reply(), ((Button("Ver los 13 pasos", Action("steps")),),)))
@@ -321,6 +322,7 @@ async def test_a_20000_character_reply_goes_out_in_parts_telegram_accepts(runnin
     assert squeeze("".join(m.text for m in sent)) == squeeze(html_to_text(long_reply()))
 
 
+@pytest.mark.e2e
 async def test_a_button_whose_answer_is_too_long_to_edit_in_sends_it_instead(running):
     async def long_button(update, context):
         await update.callback_query.answer()

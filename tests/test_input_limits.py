@@ -54,6 +54,7 @@ def test_the_console_survives_superscripts_typed_as_commands_and_as_button_numbe
     assert out.getvalue().count("Paso 4 de 13") >= 1
 
 
+@pytest.mark.e2e
 def test_python_m_bot_chat_survives_paso_superscript(tmp_path):
     done = subprocess.run([sys.executable, "-m", "bot", "chat"], input="/paso ⁴\n/fase ⁴\n", cwd=ROOT, text=True,
                           capture_output=True, timeout=120,
@@ -167,6 +168,7 @@ def test_a_knowledge_file_that_is_not_utf8_is_a_knowledge_error_naming_it(tmp_pa
 
 # -- in Telegram ------------------------------------------------------------------------------
 
+@pytest.mark.e2e
 async def test_telegram_paso_superscript_and_forged_buttons_with_big_ids(engine, tmp_path):
     async with app_on_loop(engine, tmp_path) as on:
         ana = on.emu.new_user("Ana")
@@ -182,6 +184,7 @@ async def test_telegram_paso_superscript_and_forged_buttons_with_big_ids(engine,
             await on.presses(ana, welcome, data)  # answered, whatever it says; app_on_loop checks no error
 
 
+@pytest.mark.e2e
 async def test_admin_commands_with_ids_too_big_or_not_ascii_show_the_usage(engine, tmp_path):
     async with app_on_loop(engine, tmp_path, admins=1) as on:
         boss, = on.admins
@@ -193,6 +196,7 @@ async def test_admin_commands_with_ids_too_big_or_not_ascii_show_the_usage(engin
         assert (await on.says(boss, f"/nombrar_facilitador {fer.id} jalisco")).text.startswith("Listo")
 
 
+@pytest.mark.e2e
 async def test_convocar_in_telegram_with_year_9999_asks_again(engine, tmp_path):
     async with app_on_loop(engine, tmp_path) as on:
         fer = on.emu.new_user("Fer")

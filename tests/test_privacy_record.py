@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from bot.core.publishing import DocumentDraft, publish_document
 from handlers.privacy import KEPT
 from bot.core.commands import command_reply
@@ -15,6 +17,7 @@ from tests.app_on_loop import app_on_loop
 RECORD = "Lo que queda como registro público"
 
 
+@pytest.mark.e2e
 async def test_a_facilitator_is_told_what_stays_and_it_does(engine, tmp_path):
     async with app_on_loop(engine, tmp_path) as on:
         fer = on.emu.new_user("Fer")
@@ -44,6 +47,7 @@ async def test_a_facilitator_is_told_what_stays_and_it_does(engine, tmp_path):
         assert str(fer.id) in after.text and RECORD in after.text and "Jalisco" in after.text
 
 
+@pytest.mark.e2e
 async def test_someone_without_a_role_hears_nothing_about_a_record(engine, tmp_path):
     async with app_on_loop(engine, tmp_path) as on:
         ana = on.emu.new_user("Ana")
@@ -52,6 +56,7 @@ async def test_someone_without_a_role_hears_nothing_about_a_record(engine, tmp_p
         assert KEPT not in question.text and RECORD not in question.text
 
 
+@pytest.mark.e2e
 async def test_in_a_group_the_record_of_a_person_is_not_shown(engine, tmp_path):
     async with app_on_loop(engine, tmp_path) as on:
         fer = on.emu.new_user("Fer")

@@ -142,6 +142,7 @@ def fill_up(directory: Path) -> Path:
     return filler
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("bot_running", [False, True], ids=["alone", "with-the-bot-running"])
 def test_publicar_on_a_really_full_disk(tmp_path, bot_running):
     with small_disk(tmp_path / "disk") as disk:

@@ -1,10 +1,21 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.bot_process import BotProcess
 from tests.e2e.people import live_bot
 from tests.emulator import BotApiEmulator
+
+HERE = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(items):
+    """Every test in this folder is end-to-end (marker e2e)."""
+    for item in items:
+        if HERE in item.path.parents:
+            item.add_marker(pytest.mark.e2e)
 
 
 @pytest.fixture

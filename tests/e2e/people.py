@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Iterator
 
 from knowledge.reply import html_to_text
+from tests import tdlib_html
 from tests.bot_process import BotProcess
 from tests.emulator import BotApiEmulator
 from tests.emulator.views import MessageView
@@ -141,10 +142,26 @@ def assert_clean_run(live: Live, exit_code: int) -> None:
     assert not emulator.internal_errors, emulator.internal_errors
     rejected = [(c.method, c.status, c.description) for c in emulator.calls() if c.status >= 400]
     assert rejected == [], f"Telegram would have rejected these calls: {rejected}"
+    refused = refused_by_tdlib(emulator)
+    assert refused == [], f"Telegram's own parser (TDLib) refuses this HTML: {refused}"
     said_sorry = [text for text in sent_texts(emulator) if SORRY in text]
     assert said_sorry == [], said_sorry
     unanswered = [q["data"] for q in live.queries if len(emulator.callback_answers(q)) != 1]
     assert unanswered == [], f"button presses not answered exactly once: {unanswered}"
+
+
+def refused_by_tdlib(emulator: BotApiEmulator) -> list[tuple[str, str]]:
+    """(reason, markup) for every HTML text or caption the bot sent that TDLib, Telegram's own
+    library, refuses: a second judge next to the emulator's parser."""
+    refused = []
+    for call in emulator.calls():
+        markup = call.params.get("text", call.params.get("caption"))
+        if str(call.params.get("parse_mode", "")).lower() == "html" and isinstance(markup, str):
+            try:
+                tdlib_html.parse_html(markup)
+            except tdlib_html.Rejected as reason:
+                refused.append((str(reason), markup))
+    return refused
 
 
 def sent_texts(emulator: BotApiEmulator) -> list[str]:

@@ -31,8 +31,6 @@ CHAT_ACTIONS = frozenset({
     "upload_document", "choose_sticker", "find_location", "record_video_note",
     "upload_video_note",
 })
-ACCEPTED_GIFT_TYPES = {"unlimited_gifts": False, "limited_gifts": False, "unique_gifts": False,
-                       "premium_subscription": False, "gifts_from_channels": False}
 INLINE_BUTTON_ACTIONS = ("url", "callback_data", "web_app", "login_url", "switch_inline_query",
                          "switch_inline_query_current_chat", "switch_inline_query_chosen_chat",
                          "copy_text", "callback_game", "pay")
@@ -269,15 +267,13 @@ def post_bot_message(ctx: Context, chat: Chat, content: dict, source: str | None
                      parse_mode: str | None = None) -> dict:
     """Validate the common send options, then store and return the new message."""
     replied = reply_target(ctx, chat)
-    inline, keyboard = reply_markup(ctx)
+    inline, _ = reply_markup(ctx)
     data = {"message_id": chat.next_message_id(), "from": ctx.bot.to_api(),
             "chat": chat.to_api(), "date": now(), **content}
     if replied is not None:
         data["reply_to_message"] = replied
     if inline is not None:
         data["reply_markup"] = inline
-    if keyboard is not None:
-        chat.reply_keyboard = None if keyboard.get("remove_keyboard") else keyboard
     ctx.world.store_message(chat, data, ctx.bot, source, parse_mode)
     return data
 
@@ -312,21 +308,11 @@ def replace_message(ctx: Context, stored: StoredMessage, changes: dict, drop: tu
     return data
 
 
-# ---------------------------------------------------------------- identity & lifecycle
+# ---------------------------------------------------------------- identity
 
 @api_method("getMe")
 def get_me(ctx: Context) -> dict:
     return ctx.bot.get_me()
-
-
-@api_method("logOut")
-def log_out(ctx: Context) -> bool:
-    return True
-
-
-@api_method("close")
-def close(ctx: Context) -> bool:
-    return True
 
 
 # ---------------------------------------------------------------- updates & webhooks
@@ -398,23 +384,6 @@ def delete_webhook(ctx: Context) -> bool:
     return True
 
 
-@api_method("getWebhookInfo")
-def get_webhook_info(ctx: Context) -> dict:
-    bot, hook = ctx.bot, ctx.bot.webhook
-    info: dict[str, Any] = {"url": hook.url if hook else "", "has_custom_certificate": False,
-                            "pending_update_count": len(bot.updates)}
-    if hook is not None:
-        info["max_connections"] = hook.max_connections
-        if hook.ip_address:
-            info["ip_address"] = hook.ip_address
-        if hook.allowed_updates:
-            info["allowed_updates"] = hook.allowed_updates
-        if hook.last_error_date:
-            info["last_error_date"] = hook.last_error_date
-            info["last_error_message"] = hook.last_error_message
-    return info
-
-
 # ---------------------------------------------------------------- messages
 
 @api_method("sendMessage")
@@ -440,94 +409,12 @@ def edit_message_text(ctx: Context) -> dict:
     return replace_message(ctx, stored, content, ("text", "entities", "reply_markup"), text)
 
 
-@api_method("editMessageCaption")
-def edit_message_caption(ctx: Context) -> dict:
-    chat, stored = own_message(ctx, "edit")
-    if "text" in stored.data:
-        raise bad_request("there is no caption in the message to edit")
-    caption = ctx.params.text("caption")
-    content = caption_content(ctx, caption)
-    inline, _ = reply_markup(ctx, inline_only=True)
-    if inline is not None:
-        content["reply_markup"] = inline
-    return replace_message(ctx, stored, content, ("caption", "caption_entities", "reply_markup"),
-                           caption or "")
-
-
 @api_method("editMessageReplyMarkup")
 def edit_message_reply_markup(ctx: Context) -> dict:
     chat, stored = own_message(ctx, "edit")
     inline, _ = reply_markup(ctx, inline_only=True)
     changes = {"reply_markup": inline} if inline is not None else {}
     return replace_message(ctx, stored, changes, ("reply_markup",))
-
-
-def delete_one(ctx: Context, chat: Chat, message_id: int) -> bool:
-    stored = chat.messages.get(message_id)
-    if stored is None or stored.deleted:
-        return False
-    stored.deleted = True
-    ctx.world.touch()
-    return True
-
-
-@api_method("deleteMessage")
-def delete_message(ctx: Context) -> bool:
-    chat = ctx.world.find_chat(ctx.bot, ctx.params.chat_id())
-    message_id = ctx.params.int("message_id", missing="message identifier is not specified")
-    if not delete_one(ctx, chat, message_id):
-        raise bad_request("message to delete not found")
-    return True
-
-
-@api_method("deleteMessages")
-def delete_messages(ctx: Context) -> bool:
-    chat = ctx.world.find_chat(ctx.bot, ctx.params.chat_id())
-    ids = ctx.params.json("message_ids", "can't parse message identifiers JSON object")
-    if not isinstance(ids, list) or not 1 <= len(ids) <= 100:
-        raise bad_request("message identifiers are not specified")
-    for message_id in ids:
-        delete_one(ctx, chat, int(message_id))
-    return True
-
-
-def find_source_message(ctx: Context, action: str) -> StoredMessage:
-    source_chat = ctx.world.find_chat(ctx.bot, ctx.params.chat_id("from_chat_id"))
-    message_id = ctx.params.int("message_id", missing="message identifier is not specified")
-    stored = source_chat.messages.get(message_id)
-    if stored is None or stored.deleted:
-        raise bad_request(f"message to {action} not found")
-    return stored
-
-
-_CONTENT_KEYS = ("text", "entities", "caption", "caption_entities", "document", "photo")
-
-
-@api_method("forwardMessage")
-def forward_message(ctx: Context) -> dict:
-    original = find_source_message(ctx, "forward").data
-    chat = ctx.world.writable_chat(ctx.bot, ctx.params.chat_id())
-    content = {key: original[key] for key in _CONTENT_KEYS if key in original}
-    sender = original.get("from")
-    origin = {"type": "user", "sender_user": sender, "date": original["date"]} if sender else \
-        {"type": "chat", "sender_chat": original["chat"], "date": original["date"]}
-    data = {"message_id": chat.next_message_id(), "from": ctx.bot.to_api(),
-            "chat": chat.to_api(), "date": now(), "forward_origin": origin, **content}
-    ctx.world.store_message(chat, data, ctx.bot)
-    return data
-
-
-@api_method("copyMessage")
-def copy_message(ctx: Context) -> dict:
-    original = find_source_message(ctx, "copy").data
-    chat = ctx.world.writable_chat(ctx.bot, ctx.params.chat_id())
-    content = {key: original[key] for key in _CONTENT_KEYS if key in original}
-    if ctx.params.has("caption") and "text" not in content:
-        content.pop("caption", None)
-        content.pop("caption_entities", None)
-        content.update(caption_content(ctx, ctx.params.text("caption")))
-    data = post_bot_message(ctx, chat, content)
-    return {"message_id": data["message_id"]}
 
 
 # ---------------------------------------------------------------- files
@@ -572,11 +459,6 @@ def input_file(ctx: Context, field_name: str, kind: str) -> StoredFile:
 def store_upload(ctx: Context, upload: Upload, kind: str) -> StoredFile:
     if not upload.data:
         raise bad_request("file must be non-empty")
-    if kind == "photo":
-        size = image_size(upload.data)
-        if size is None:
-            raise bad_request("IMAGE_PROCESS_FAILED")
-        return ctx.world.store_file("photo", upload.data, None, "image/jpeg", *size)
     return ctx.world.store_file(kind, upload.data, upload.filename,
                                 upload.content_type or "application/octet-stream")
 
@@ -591,24 +473,11 @@ def document_object(stored: StoredFile) -> dict:
     return data
 
 
-def photo_sizes(stored: StoredFile) -> list[dict]:
-    return [{"file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
-             "file_size": stored.size, "width": stored.width, "height": stored.height}]
-
-
 @api_method("sendDocument")
 def send_document(ctx: Context) -> dict:
     chat = ctx.world.writable_chat(ctx.bot, ctx.params.chat_id())
     stored = input_file(ctx, "document", "document")
     content = {"document": document_object(stored), **caption_content(ctx, ctx.params.text("caption"))}
-    return post_bot_message(ctx, chat, content, ctx.params.text("caption"), ctx.params.text("parse_mode"))
-
-
-@api_method("sendPhoto")
-def send_photo(ctx: Context) -> dict:
-    chat = ctx.world.writable_chat(ctx.bot, ctx.params.chat_id())
-    stored = input_file(ctx, "photo", "photo")
-    content = {"photo": photo_sizes(stored), **caption_content(ctx, ctx.params.text("caption"))}
     return post_bot_message(ctx, chat, content, ctx.params.text("caption"), ctx.params.text("parse_mode"))
 
 
@@ -656,13 +525,6 @@ def send_chat_action(ctx: Context) -> bool:
 
 # ---------------------------------------------------------------- chats
 
-@api_method("getChat")
-def get_chat(ctx: Context) -> dict:
-    chat = ctx.world.find_chat(ctx.bot, ctx.params.chat_id())
-    return {**chat.to_api(), "accent_color_id": 0, "max_reaction_count": 11,
-            "accepted_gift_types": dict(ACCEPTED_GIFT_TYPES)}
-
-
 def administrator(user: dict) -> dict:
     rights = ("can_manage_chat", "can_delete_messages", "can_manage_video_chats",
               "can_restrict_members", "can_promote_members", "can_change_info",
@@ -688,31 +550,7 @@ def get_chat_member(ctx: Context) -> dict:
     return {"status": "member" if chat.has_member(user_id) else "left", "user": user.to_api()}
 
 
-@api_method("getChatMemberCount")
-def get_chat_member_count(ctx: Context) -> int:
-    chat = ctx.world.find_chat(ctx.bot, ctx.params.chat_id())
-    return (1 if chat.type == "private" else len(chat.members)) + len(chat.bot_ids)
-
-
-@api_method("setChatMenuButton")
-def set_chat_menu_button(ctx: Context) -> bool:
-    chat_id = ctx.params.chat_id() if ctx.params.has("chat_id") else None
-    if chat_id is not None:
-        ctx.world.find_chat(ctx.bot, chat_id)
-    button = ctx.params.json("menu_button", "can't parse menu button JSON object")
-    ctx.bot.menu_buttons[chat_id] = button or {"type": "default"}
-    ctx.world.touch()
-    return True
-
-
-@api_method("getChatMenuButton")
-def get_chat_menu_button(ctx: Context) -> dict:
-    chat_id = ctx.params.chat_id() if ctx.params.has("chat_id") else None
-    default = {"type": "commands"} if chat_id is None else {"type": "default"}
-    return ctx.bot.menu_buttons.get(chat_id, default)
-
-
-# ---------------------------------------------------------------- commands & profile
+# ---------------------------------------------------------------- commands
 
 _COMMAND = re.compile(r"[a-z0-9_]{1,32}")
 _SCOPE_TYPES = {"default": (), "all_private_chats": (), "all_group_chats": (),
@@ -766,40 +604,12 @@ def set_my_commands(ctx: Context) -> bool:
     return True
 
 
-@api_method("getMyCommands")
-def get_my_commands(ctx: Context) -> list:
-    return list(ctx.bot.commands.get(scope_key(ctx), []))
-
-
 @api_method("deleteMyCommands")
 def delete_my_commands(ctx: Context) -> bool:
     ctx.bot.commands.pop(scope_key(ctx), None)
     ctx.world.touch()
     return True
 
-
-def register_profile_text(suffix: str, kind: str, limit: int,
-                          default: Callable[[BotAccount], str]) -> None:
-    """setMy<suffix> / getMy<suffix>: a per-language bot text with a fallback."""
-
-    def setter(ctx: Context) -> bool:
-        value = ctx.params.text(kind) or ""
-        if len(value) > limit:
-            raise bad_request(f"{kind.upper()}_INVALID")
-        ctx.bot.profile_texts[(kind, ctx.params.text("language_code") or "")] = value
-        return True
-
-    def getter(ctx: Context) -> dict:
-        texts, language = ctx.bot.profile_texts, ctx.params.text("language_code") or ""
-        return {kind: texts.get((kind, language), texts.get((kind, ""), default(ctx.bot)))}
-
-    api_method(f"setMy{suffix}")(setter)
-    api_method(f"getMy{suffix}")(getter)
-
-
-register_profile_text("Description", "description", 512, lambda bot: "")
-register_profile_text("ShortDescription", "short_description", 120, lambda bot: "")
-register_profile_text("Name", "name", 64, lambda bot: bot.first_name)
 
 # getUpdates is served by the server's long polling; registered so lookups find it.
 METHODS["getupdates"] = Method("getUpdates", lambda ctx: None)

@@ -449,14 +449,6 @@ class BotApiEmulator:
                                   **filters: Any) -> list[Call]:
         return await asyncio.to_thread(lambda: self.wait_for_call(method, count, timeout, **filters))
 
-    def reply_keyboard(self, chat: ChatRef, bot: BotAccount | str | None = None) -> list[list[str]] | None:
-        """The custom reply keyboard the user currently sees, as rows of button texts."""
-        with self.world.lock:
-            markup = self._chat(chat, bot).reply_keyboard
-            if not markup or "keyboard" not in markup:
-                return None
-            return [[b if isinstance(b, str) else b.get("text") for b in row] for row in markup["keyboard"]]
-
     def chat_actions(self, chat: ChatRef, bot: BotAccount | str | None = None) -> list[str]:
         with self.world.lock:
             return [action for _, action in self._chat(chat, bot).actions]

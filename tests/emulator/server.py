@@ -169,13 +169,23 @@ class EmulatorServer:
         method = METHODS.get(request.match_info["method"].lower())
         method_name = method.name if method else request.match_info["method"]
         recorded_params: dict = {}
+        recorded = False
+
+        def record(status: int, body: dict) -> None:
+            nonlocal recorded
+            recorded = True
+            self.world.record_call(Call(
+                bot=bot.username, method=method_name, params=recorded_params, time=wall_time,
+                duration=time.perf_counter() - started, status=status,
+                result=body.get("result"), description=body.get("description")))
+
         try:
             values, uploads = await self._read_params(request)
             recorded_params = {**values, **{name: up.describe() for name, up in uploads.items()}}
             if method is None:
                 raise ApiError(404, "Not Found")
             ctx = Context(self.world, bot, Params(values, uploads), self.options.allow_http_webhooks)
-            result = await self._execute(ctx, method_name)
+            result = await self._execute(ctx, method_name, record)
             status, body = 200, {"ok": True, "result": result}
         except ApiError as error:
             status, body = error.code, error.envelope()
@@ -185,27 +195,33 @@ class EmulatorServer:
                 self.world.internal_errors.append(f"{method_name}: {exc!r}")
             status, body = 500, {"ok": False, "error_code": 500,
                                  "description": f"Internal Server Error: emulator bug: {exc!r}"}
-        with self.world.lock:
-            self.world.record_call(Call(
-                bot=bot.username, method=method_name, params=recorded_params, time=wall_time,
-                duration=time.perf_counter() - started, status=status,
-                result=body.get("result"), description=body.get("description")))
+        if not recorded:
+            with self.world.lock:
+                record(status, body)
         return _json_response(body, status)
 
-    async def _execute(self, ctx: Context, method_name: str) -> Any:
+    async def _execute(self, ctx: Context, method_name: str, record: Callable[[int, dict], None]) -> Any:
+        """Run the method; a synchronous one is recorded under the same hold of the world lock
+        as its effect, so a test that sees the new message also sees the call that sent it."""
         delay = self.latency.get(method_name.lower(), self.latency.get(None, 0.0))
         if delay > 0:
             await asyncio.sleep(delay)
         lower = method_name.lower()
         chat_id = ctx.params.get("chat_id")
         with self.world.lock:
-            error = self.faults.take(lower, chat_id, ctx.bot.id)
-            if error is not None:
-                raise error
-            if lower in SENDING_METHODS:
-                self.flood.check(ctx.bot.id, chat_id, isinstance(chat_id, int) and chat_id < 0)
-            if lower != "getupdates":
-                return METHODS[lower].run(ctx)
+            try:
+                error = self.faults.take(lower, chat_id, ctx.bot.id)
+                if error is not None:
+                    raise error
+                if lower in SENDING_METHODS:
+                    self.flood.check(ctx.bot.id, chat_id, isinstance(chat_id, int) and chat_id < 0)
+                if lower != "getupdates":
+                    result = METHODS[lower].run(ctx)
+                    record(200, {"ok": True, "result": result})
+                    return result
+            except ApiError as error:
+                record(error.code, error.envelope())
+                raise
         return await self._long_poll(ctx)
 
     async def _read_params(self, request: web.Request) -> tuple[dict, dict[str, Upload]]:

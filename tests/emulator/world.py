@@ -116,8 +116,6 @@ class BotAccount:
     allowed_updates: frozenset = DEFAULT_UPDATE_KINDS
     webhook: Webhook | None = None
     commands: dict = field(default_factory=dict, repr=False)  # (scope_key, lang) -> list
-    menu_buttons: dict = field(default_factory=dict, repr=False)  # chat_id|None -> dict
-    profile_texts: dict = field(default_factory=dict, repr=False)  # (kind, lang) -> str
     poll: Any = field(default=None, repr=False)  # the server's in-flight getUpdates
     _user: dict | None = field(default=None, repr=False)
 
@@ -234,8 +232,7 @@ class Chat:
 
     __slots__ = (
         "id", "type", "title", "peer", "bot_ids", "members", "admins", "messages",
-        "last_message_id", "bot_log", "cursors", "blocked", "migrated_to", "actions",
-        "reply_keyboard", "_api",
+        "last_message_id", "bot_log", "cursors", "blocked", "migrated_to", "actions", "_api",
     )
 
     def __init__(self, chat_id: int, chat_type: str, *, title: str | None = None,
@@ -255,7 +252,6 @@ class Chat:
         self.blocked = False
         self.migrated_to: int | None = None
         self.actions: list[tuple[float, str]] = []
-        self.reply_keyboard: dict | None = None
         self._api: dict | None = None
 
     def to_api(self) -> dict:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
 import yaml
 
 from knowledge.engine import Engine
+from knowledge.reply import Reply
 from knowledge.text import fold
 from knowledge.understanding.request import FORM_INTENTS
 
@@ -60,6 +62,7 @@ class Outcome:
     text: str
     facts_found: int = 0
     wrong: list[str] = field(default_factory=list)
+    reply: Reply | None = field(default=None, repr=False, compare=False)  # the whole reply, for tests
 
     @property
     def slots_ok(self) -> bool:
@@ -107,7 +110,7 @@ def load(paths: Iterable[Path]) -> tuple[list[Case], list[list[Case]]]:
     questions: list[Case] = []
     dialogues: list[list[Case]] = []
     for path in paths:
-        for index, raw in enumerate(yaml.safe_load(path.read_text(encoding="utf-8")) or ()):
+        for index, raw in enumerate(_entries(path)):
             if "turns" in raw:
                 turns, previous = [], None
                 for turn in raw["turns"]:
@@ -120,6 +123,16 @@ def load(paths: Iterable[Path]) -> tuple[list[Case], list[list[Case]]]:
     return questions, dialogues
 
 
+# libyaml's parser where PyYAML has it (as knowledge/loader.py): the pure-Python one takes ~4 s
+# for the 1.5 MB corpus. Each file is parsed once per process; the fast tests read it four times.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@lru_cache(maxsize=None)
+def _entries(path: Path) -> tuple:
+    return tuple(yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER) or ())
+
+
 def corpus(part: Path) -> list[Path]:
     return sorted(part.glob("*.yaml"))
 
@@ -127,7 +140,8 @@ def corpus(part: Path) -> list[Path]:
 def score(engine: Engine, case: Case, chat: object | None = None) -> Outcome:
     reply = engine.ask(case.question, chat=chat)
     outcome = Outcome(case, reply.form, reply.intent, reply.states, reply.step, reply.phase,
-                      reply.term if reply.form == "what_is" else None, reply.ambiguous, reply.attribute, reply.text)
+                      reply.term if reply.form == "what_is" else None, reply.ambiguous, reply.attribute, reply.text,
+                      reply=reply)
     text = f" {fold(reply.text)} "
     outcome.facts_found = sum(1 for fact in case.facts if _contains(text, fact))
     if case.answer is not None:
