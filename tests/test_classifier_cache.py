@@ -3,12 +3,20 @@ cache folder; a change to the examples trains it again; an unusable folder only 
 
 from __future__ import annotations
 
+import pytest
 
 from knowledge.understanding import understander
 from knowledge.understanding.classifier import FormClassifier
 from knowledge.understanding.understander import Understander
 
 QUESTIONS = ["¿Puebla firmó?", "qué estados están en impasse", "el paso donde le preguntan a la gente", "hola"]
+
+
+@pytest.fixture(scope="module")
+def kb(kb):
+    """The store with a few examples per form: what is cached and when it is trained again does
+    not depend on how many there are, and training on all of them takes seconds."""
+    return kb.model_copy(update={"examples": {form: questions[:25] for form, questions in kb.examples.items()}})
 
 
 def ranks(u: Understander) -> list:
