@@ -272,9 +272,18 @@ STL_FILTER_LABELS = {
 }
 
 
+# The verbs of the labels above, for one state: «1 entidad firmó», not «firmaron».
+SINGULAR_VERBS = {
+    "firmaron": "firmó", "habían": "había", "tenían": "tenía", "trabajaban": "trabajaba", "estaban": "estaba",
+    "instalaron": "instaló", "iban": "iba", "construían": "construía", "implementaban": "implementaba",
+    "participaban": "participaba",
+}
+
+
 def filter_label(attribute: str, value: str, year: int | None = None, also: tuple[str, ...] = (),
-                 year_of: str | None = None, years: tuple[int, ...] = ()) -> str:
-    """'firmaron la Declaratoria de Gobierno Abierto en 2016 y tenían un STL instalado'."""
+                 year_of: str | None = None, years: tuple[int, ...] = (), count: int = 2) -> str:
+    """'firmaron la Declaratoria de Gobierno Abierto en 2016 y tenían un STL instalado' (for one
+    state, 'firmó … y tenía …')."""
     label = STL_FILTER_LABELS[value] if attribute == "stl" and value in STL_FILTER_LABELS else FILTER_LABELS[value]
     when = join_names([str(y) for y in years]) if years else year
     if when and year_of != "declaratoria":
@@ -282,6 +291,8 @@ def filter_label(attribute: str, value: str, year: int | None = None, also: tupl
     label += "".join(f" y {FILTER_LABELS[v]}" for v in also)
     if when and year_of == "declaratoria":
         label += f" y firmaron la Declaratoria en {when}"
+    if count == 1:
+        label = " ".join(SINGULAR_VERBS.get(word, word) for word in label.split(" "))
     return label
 
 

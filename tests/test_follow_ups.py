@@ -231,3 +231,14 @@ def test_when_after_a_state_is_when_not_a_step_described(chat):
 def test_a_step_by_its_word_after_a_phase_is_the_step(chat):
     chat("¿cuál es la fase 3 del INAI?")
     assert chat("¿y el paso 2?").text.startswith("Paso 2 de 13")
+
+
+def test_the_same_year_as_a_state_lists_that_year(engine):
+    text = engine.ask("¿qué otros estados firmaron el mismo año que Chihuahua?").text
+    assert text.startswith("10 entidades firmaron la Declaratoria de Gobierno Abierto en 2016")
+
+
+def test_that_year_then_a_year_before(chat):
+    chat("¿Yucatán ya firmó?")
+    assert chat("¿y quiénes más firmaron ese año?").text.startswith("3 entidades firmaron la Declaratoria de Gobierno Abierto en 2019")
+    assert chat("¿y un año antes?").text.startswith("1 entidad firmó la Declaratoria de Gobierno Abierto en 2018")

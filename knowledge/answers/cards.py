@@ -89,7 +89,7 @@ class Answerer:
                    also: tuple[str, ...] = (), year_of: str | None = None, years: tuple[int, ...] = ()) -> Reply:
         """«¿Qué estados …?»: how many and which, grouped, dated and cited; the document's own
         count next to it when it differs."""
-        label = wording.filter_label(attribute, value, year, also, year_of, years)
+        label = wording.filter_label(attribute, value, year, also, year_of, years, count=len(states))
         scope = self._scope(among)
         lines = [f"<b>{len(states)} {esc(wording.entities_word(len(states)))}{esc(scope)} {esc(label)}</b>, "
                  f"a {esc(self._records_date())}.", ""]
@@ -109,7 +109,7 @@ class Answerer:
                     also: tuple[str, ...] = (), year_of: str | None = None, years: tuple[int, ...] = ()) -> Reply:
         """«¿Cuántos estados …?»: the number first, the names after, then the other documents'
         versions of the same count, newest first."""
-        label = wording.filter_label(attribute, value, year, also, year_of, years)
+        label = wording.filter_label(attribute, value, year, also, year_of, years, count=len(states))
         if years:  # no document counts several years together
             return self.state_list(states, attribute, value, year, among, also, year_of, years)
         date = self._records_date()
@@ -173,7 +173,7 @@ class Answerer:
         return [f"• <b>{esc(label)}</b> ({len(names)}): {esc(wording.join_names(names))}." for label, names in groups.items()]
 
     def _scope(self, among: tuple[str, ...]) -> str:
-        return f" de las {len(among)} que mencionas" if among else ""
+        return f" de las {len(among)} que mencionas" if len(among) > 1 else ""
 
     def _counting_figures(self, attribute: str, value: str, year: int | None) -> list:
         """The documents' own counts of a state filter (cifras.yaml `counts`)."""

@@ -133,6 +133,9 @@ class FollowUps:
             moved = _moved(context, kind, found, self._last_words)
             if moved is not None:
                 return moved
+        shift = self._year_shift(tokens)
+        if shift and context.year is not None and context.form in ("which_states", "how_many"):
+            return context.as_request(context.form, year=context.year + shift)  # «¿y un año antes?»
         if kind == "list" and context.form == "how_many":
             if context.steps_asked:  # «¿cuántos pasos son?» «¿cuáles?»
                 return Request("steps_overview", phases_asked=context.phases_asked, follow_up=True)
@@ -158,6 +161,13 @@ class FollowUps:
         if not found.states and context.states:
             return self._about_the_same_states(found, context, understand)
         return None
+
+    def _year_shift(self, tokens: list[str]) -> int:
+        padded = f" {' '.join(tokens)} "
+        for kind, shift in (("year_before", -1), ("year_after", 1)):
+            if any(f" {phrase} " in padded for phrase in self._phrases.get(kind, ())):
+                return shift
+        return 0
 
     def _chosen_place(self, tokens: list[str], found: Found, context: Context) -> str | None:
         """The state picked among those the bot asked about, or the other one of a pair."""
@@ -237,10 +247,13 @@ class FollowUps:
         asks_when = found.reference.described and "when" in found.cue("form")
         weak_step = StepReference() if asks_when else found.reference  # «¿y cuándo la presentaron?» is not step 11
         request = understand(replace(found, states=context.states, state_spans=(), described_step=None, reference=weak_step))
-        if request.form in ("which_states", "how_many") and not found.asks_for_states and request.attribute:
+        if request.form in ("which_states", "how_many") and not found.asks_for_states and request.attribute and not (
+                found.same_year and request.year):
             request = replace(request, form="yes_no")  # «¿y tiene secretariado?» about the same state
         if request.form in ("out_of_scope", "greeting", "help") and request.missing is None:
             return None
+        if request.form == "which_states" and found.same_year and request.year:
+            return replace(request, follow_up=True)  # «¿y quiénes más firmaron ese año?»
         if request.form in ("what_is", "steps_overview", "step", "phase"):
             return None  # a question of its own that needs no state
         if request.form in ("status", "yes_no", "when", "compare", "participate", "convocatorias",

@@ -53,6 +53,7 @@ class Found:
     negated: bool = False
     phases_asked: bool = False
     asks_for_states: bool = False  # «¿qué estados…?», «¿cuántas entidades…?»
+    same_year: bool = False  # «el mismo año que Chihuahua», «¿y los otros que firmaron ese año?»
     question_start: int = 0  # the token where the question begins, after sentences of context
     interrogative: str | None = None  # the first question word (cuándo, qué, cuántos…), if any
     foreign: int = 0  # content words the domain's vocabulary does not know ('visa', 'pensión')
@@ -74,6 +75,7 @@ class EntityFinder:
         self._in_scope = PhraseMatcher((p, True) for p in vocabulary.phrases["place.in_scope_phrases"])
         self._not_values = PhraseMatcher((p, True) for p in vocabulary.phrases["words.not_values"])
         self._list_cues = PhraseMatcher((p, True) for p in vocabulary.phrases["words.list_cues"])
+        self._same_year = PhraseMatcher((p, True) for p in vocabulary.phrases["words.same_year"])
         self._interrogatives = PhraseMatcher((p, p) for p in vocabulary.phrases["words.interrogatives"])
         self._steps = PhraseMatcher(_step_phrases(kb, norm))
         self._phases = PhraseMatcher(_phase_phrases(kb, norm))
@@ -132,6 +134,7 @@ class EntityFinder:
             negated=bool(self._negation & set(tokens)),
             phases_asked=bool(self._about_phases & set(tokens)) and "pasos" not in tokens,
             asks_for_states=bool(self._list_cues.find(tokens)),
+            same_year=bool(self._same_year.find(tokens)),
             interrogative=next((m.value for m in self._interrogatives.find(tokens)), None),
             foreign=sum(1 for t in tokens if len(t) > 3 and not t.isdigit() and not self.speller.knows(t)),
         )

@@ -190,6 +190,8 @@ class Understander:
         if form == "what_is":
             return Request(form, term=found.term, states=states) if found.term else None
         if form in ("which_states", "how_many"):
+            if found.same_year and len(states) == 1:
+                return self._same_year_as(form, states[0], attribute)
             if states and not found.state_spans and (particularity := self._particularity(states, found)) is not None:
                 return Request("status", states=states, particularity=particularity)  # «¿y cuáles regiones?» about it
             also = also + self._named_facts(found, attribute, value, also)
@@ -223,6 +225,15 @@ class Understander:
             missing = [m for m in found.cue("missing") if not (m == "today" and found.cue("out_of_scope"))]
             return Request(form, missing=missing[0] if missing else None, attribute=attribute, **common)
         return Request(form, **common)
+
+    def _same_year_as(self, form: str, slug: str, attribute: str | None) -> Request | None:
+        """«¿Qué otros estados firmaron el mismo año que Chihuahua?»: the states of that state's year."""
+        state = self._kb.states[slug]
+        if attribute == "stl":
+            return Request(form, attribute="stl", value="installed", year=state.stl.year) if state.stl.year else None
+        if not state.declaratoria.signed:
+            return None
+        return Request(form, attribute="declaratoria", value="signed", year=state.declaratoria.year)
 
     def _attribute_and_value(self, found: Found) -> tuple[str | None, str | None, tuple[str, ...]]:
         """The fact asked about and the value asked for. A value right after 'no' or 'sin' turns

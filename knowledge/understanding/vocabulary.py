@@ -20,14 +20,15 @@ NAMESPACES: dict[str, frozenset[str] | None] = {
     "audience": None,
     "missing": frozenset(MISSING),
     "out_of_scope": None,
-    "followup": frozenset(("ack", "clarify", "more", "next", "previous", "list", "count", "correction", "add", "thanks")),
+    "followup": frozenset(("ack", "clarify", "more", "next", "previous", "list", "count", "correction", "add", "thanks",
+                          "year_before", "year_after")),
     "negation": frozenset(("words",)),
     "step": frozenset((
         "words", "plural_words", "phase_words", "about_phases", "last_words", "after_trailers", "after_words",
         "before_words", "between_words", "number_words", "ordinals", "document_terms", "inai_steps",
     )),
     "place": frozenset(("ambiguous", "never", "in_scope_phrases", "choices", "other_words")),
-    "words": frozenset(("shorthand", "near_misses", "common", "stopwords", "not_values", "as_of", "year_numbers", "list_cues", "filler", "interrogatives", "range_starts")),
+    "words": frozenset(("shorthand", "near_misses", "common", "stopwords", "not_values", "as_of", "year_numbers", "list_cues", "filler", "interrogatives", "range_starts", "same_year")),
     "step_description": frozenset(str(n) for n in range(1, 14)),
 }
 # Namespaces whose phrases say one thing each: a phrase in two of their entries is an error.
