@@ -28,6 +28,10 @@ from bot.errors import SettingsError
 from bot.store.migrations import migrate
 
 
+class Busy(Exception):
+    """Another writer holds the database right now (a transaction asked not to wait)."""
+
+
 class StorageError(SettingsError):
     """The database cannot be written (the disk is full, or it fails): nothing of the operation
     was saved. Worded for the operator, in one line (the CLI prints it and exits with 2)."""
@@ -88,16 +92,22 @@ class Connection:
     # -- plumbing ---------------------------------------------------------------------------
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self, wait: bool | None = None) -> Iterator[sqlite3.Connection]:
         """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any error. A full or failing disk is a
         StorageError, and the connection is left usable: once there is space again, the next
-        transaction works (SQLite may have rolled this one back already)."""
-        with self._lock:
+        transaction works (SQLite may have rolled this one back already). wait=False (or inside
+        `impatient()`): raise Busy at once, instead of waiting, when another thread or process
+        is writing."""
+        if wait is None:
+            wait = not getattr(self._local, "impatient", False)
+        if not self._lock.acquire(blocking=wait):
+            raise Busy()
+        try:
             conn = self.db.conn
             outer = not getattr(self._local, "writing", False)
             self._local.writing = True
             try:
-                conn.execute("BEGIN IMMEDIATE")
+                self._begin(conn, wait)
                 try:
                     yield conn
                     conn.execute("COMMIT")
@@ -112,6 +122,35 @@ class Connection:
             finally:
                 if outer:
                     self._local.writing = False
+        finally:
+            self._lock.release()
+
+    @contextmanager
+    def impatient(self) -> Iterator[None]:
+        """In this thread, every transaction begun inside raises Busy instead of waiting for
+        another writer (the event loop tries a write at once and, if it must wait, waits in a
+        thread)."""
+        before = getattr(self._local, "impatient", False)
+        self._local.impatient = True
+        try:
+            yield
+        finally:
+            self._local.impatient = before
+
+    @staticmethod
+    def _begin(conn: sqlite3.Connection, wait: bool) -> None:
+        if wait:
+            conn.execute("BEGIN IMMEDIATE")
+            return
+        conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            if getattr(error, "sqlite_errorname", "").startswith("SQLITE_BUSY"):
+                raise Busy() from error
+            raise
+        finally:
+            conn.execute("PRAGMA busy_timeout = 30000")
 
     def _query(self, sql: str, params=()) -> list[dict]:
         """Rows as dicts: from this thread's read connection (never waiting for a writer), or
