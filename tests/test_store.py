@@ -246,3 +246,22 @@ def test_pruning_the_outbox_forgets_old_settled_deliveries_and_keeps_pending_one
     assert store.prune_outbox(older_than=utc_now() + timedelta(seconds=5)) == 2
     assert store.outbox_counts() == {"pending": 1}  # the pending one stays, and its notice with it
     assert [d.html for d in store.due_deliveries(now=10**10, limit=10)] == ["aviso"]
+
+
+class TestSqliteUtilsMigrations:
+    def test_a_new_database_records_each_migration_by_name_and_counts_them(self, store):
+        from bot.store.migrations import NAMES
+        applied = [r["name"] for r in store.db.query("SELECT name FROM _sqlite_migrations ORDER BY id")]
+        assert applied == list(NAMES) and store.schema_version == len(NAMES)
+        assert "unsure" in store.db["deliveries"].columns_dict
+
+    def test_a_database_from_before_adopts_its_user_version_and_runs_nothing_again(self, tmp_path):
+        path = tmp_path / "cocrea.db"
+        first = Store(path)
+        first.subscribe(1, "jalisco")
+        first.db.execute("DROP TABLE _sqlite_migrations")  # as the store left it before sqlite-utils' migrations
+        first.close()
+        again = Store(path)  # would fail on CREATE TABLE or ADD COLUMN if a migration ran again
+        assert [s.state for s in again.subscriptions(1)] == ["jalisco"]
+        assert again.db["_sqlite_migrations"].count == 2
+        again.close()
