@@ -1,12 +1,12 @@
 """The composition root: the one place that builds the python-telegram-bot Application, wires
-the handlers and the background work (the outbox dispatcher), and runs it (long polling or
+the handlers, the background work (the outbox dispatcher) and the periodic jobs
+(bot/runtime/jobs.py), and runs it (long polling or
 webhook). Only one copy may run per database."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime, timedelta, timezone
 import warnings
 from urllib.parse import urlsplit
 
@@ -16,7 +16,7 @@ from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application, ApplicationBuilder, Defaults
 from telegram.warnings import PTBUserWarning
 
-from bot.runtime import redaction
+from bot.runtime import jobs, redaction
 from bot.runtime.budget import SendBudget
 from bot.core.convocatorias import Convocatorias
 from bot.runtime.dispatcher import Dispatcher, Pace
@@ -24,7 +24,6 @@ from bot.runtime.limiter import RepliesFirst
 from bot.runtime.lock import InstanceLock
 from bot.runtime.services import Services, build_services
 from bot.runtime.settings import Settings, SettingsError
-from bot.store import FAN_OUT_CHECK, StorageError
 from bot.runtime.updates import PerChatUpdates
 from handlers import (
     admin, basics, buttons, convocatorias, errors, members, menu, privacy, publishing, questions, subscriptions,
@@ -34,8 +33,6 @@ from handlers.common import DISPATCHER_KEY, SERVICES_KEY
 log = logging.getLogger("cocreabot")
 
 ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
-OUTBOX_KEEP_DAYS = 30
-OUTBOX_PRUNE_INTERVAL = 6 * 60 * 60  # seconds
 
 BUDGET_KEY = "budget"
 
@@ -71,38 +68,16 @@ def build_application(settings: Settings, services: Services | None = None, *, r
     application.bot_data["pace"] = pace
     application.bot_data[BUDGET_KEY] = budget
     _register_handlers(application)
-    application.job_queue.run_repeating(_prune_outbox, interval=OUTBOX_PRUNE_INTERVAL, first=60, name="outbox-prune")
-    application.job_queue.run_repeating(_finish_fan_outs, interval=FAN_OUT_CHECK, first=5, name="fan-out-rescue")
-    # Reminders and closings of convocatorias: checked every minute, the first time at start-up.
-    convocatorias.start_jobs(application, Convocatorias(services.store, services.engine.kb,
-                                                        reminder_days=settings.reminder_days))
+    desk = Convocatorias(services.store, services.engine.kb, reminder_days=settings.reminder_days)
+    application.bot_data[convocatorias.DESK_KEY] = desk  # the handlers' desk
+    jobs.register(application.job_queue, services.store, desk, wake=lambda: _wake_dispatcher(application))
     return application
 
 
-async def _finish_fan_outs(context) -> None:
-    """A fan-out left unfinished (the process publishing it died midway) is finished here; see
-    Store.fan_out. In a thread: it writes in chunks and lets the loop use the store between them."""
-    services: Services = context.application.bot_data[SERVICES_KEY]
-    try:
-        queued = await asyncio.to_thread(services.store.finish_abandoned_fan_outs)
-    except StorageError as error:  # the note stays; the next look tries again
-        log.warning("could not finish a fan-out: %s", error)
-        return
-    if queued:
-        log.info("outbox: %d deliveries queued for a fan-out left unfinished", queued)
-        dispatcher = context.application.bot_data.get(DISPATCHER_KEY)
-        if dispatcher:
-            dispatcher.wake()
-
-
-async def _prune_outbox(context) -> None:
-    """The outbox keeps what was delivered for OUTBOX_KEEP_DAYS (enough to investigate a
-    complaint), then forgets it, so it does not grow by one row per subscriber per notice forever."""
-    services: Services = context.application.bot_data[SERVICES_KEY]
-    cutoff = datetime.now(timezone.utc) - timedelta(days=OUTBOX_KEEP_DAYS)
-    removed = await asyncio.to_thread(services.store.prune_outbox, cutoff)
-    if removed:
-        log.info("outbox: forgot %d settled deliveries older than %d days", removed, OUTBOX_KEEP_DAYS)
+def _wake_dispatcher(application: Application) -> None:
+    dispatcher = application.bot_data.get(DISPATCHER_KEY)
+    if dispatcher:
+        dispatcher.wake()
 
 
 def _register_handlers(application: Application) -> None:

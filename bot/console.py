@@ -114,9 +114,9 @@ class Console:
             return NOTHING_FOLLOWED
         if arg.lower() in ("todo", "todas", "todos"):
             return all_unsubscribed_text(self.chats.unsubscribe(CONSOLE_CHAT_ID))
-        slug = self.engine.understand(arg).state if arg else (followed[0]["state"] if len(followed) == 1 else None)
-        if slug is None or slug not in {s["state"] for s in followed}:
-            names = ", ".join(self.engine.kb.states[s["state"]].name for s in followed)
+        slug = self.engine.understand(arg).state if arg else (followed[0].state if len(followed) == 1 else None)
+        if slug is None or slug not in {s.state for s in followed}:
+            names = ", ".join(self.engine.kb.states[s.state].name for s in followed)
             return f"¿De cuál te doy de baja? Sigues: {names}. Escribe /baja y su nombre, o /baja todo."
         removed = self.chats.unsubscribe(CONSOLE_CHAT_ID, slug)
         return html_to_text(unsubscribed_text(self.engine.kb.states[slug].name, slug, bool(removed)))
@@ -129,11 +129,11 @@ class Console:
 
     def _mis_datos(self, arg: str) -> str:
         data = self.chats.kept_data(CONSOLE_CHAT_ID)
-        if not data["chat"]:
+        if not data.chat:
             return "No guardo nada de esta consola."
-        followed = ", ".join(self.engine.kb.states[s["state"]].name for s in data["subscriptions"]) or "ninguna"
+        followed = ", ".join(self.engine.kb.states[s.state].name for s in data.subscriptions) or "ninguna"
         return ("Esto es todo lo que guardo de esta consola:\n"
-                f"• Id del chat: {CONSOLE_CHAT_ID}\n• Idioma: {data['chat']['language']}\n• Suscripciones: {followed}\n"
+                f"• Id del chat: {CONSOLE_CHAT_ID}\n• Idioma: {data.chat.language}\n• Suscripciones: {followed}\n"
                 "Para borrarlo todo: /borrar_mis_datos")
 
     def _borrar_mis_datos(self, arg: str) -> str:

@@ -1,5 +1,6 @@
 """/convocar and /mis_convocatorias: facilitators announce a convocatoria from their phone, and
-correct or cancel it later. Plus the periodic job that queues reminders and closes what ended.
+correct or cancel it later. (The periodic job that queues reminders and closes what ended is in
+bot/runtime/jobs.py.)
 
     /convocar
       └─ STATE        which state (buttons; skipped when the facilitator has only one)
@@ -54,7 +55,6 @@ DESK_KEY = "convocatorias"
 DRAFT_KEY = "convocatoria_draft"
 EDIT_KEY = "convocatoria_edit"
 TIMEOUT_SECONDS = 15 * 60
-JOB_INTERVAL_SECONDS = 60
 STATE, KIND, TITLE, DESCRIPTION, CLOSES, OPENS, LINK, PREVIEW = range(8)
 CHOOSE, NEW_CLOSING, NEW_LINK, CONFIRM = range(8, 12)
 CANCELLED = "Cancelado: no publiqué nada."
@@ -543,27 +543,6 @@ def my_convocatorias_conversation() -> ConversationHandler:
     )
 
 
-async def due_work(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The periodic job: queue due reminders, close what ended, wake the dispatcher."""
-    work = await asyncio.to_thread(desk(context).run_due_work)
-    if work.queued:
-        wake_dispatcher(context)
-    if work.reminded or work.closed:
-        log.info("convocatorias: reminders for %s (%d deliveries), closed %s", work.reminded, work.queued, work.closed)
-
-
 def register(application: Application) -> None:
     application.add_handler(convocar_conversation())
     application.add_handler(my_convocatorias_conversation())
-
-
-def start_jobs(application: Application, convocatorias: Convocatorias, interval: float = JOB_INTERVAL_SECONDS) -> None:
-    """Keep the desk for the handlers and check reminders and closings every `interval`
-    seconds, the first time at start-up (what fell due while the bot was down goes out then)."""
-    application.bot_data[DESK_KEY] = convocatorias
-    jobs = application.job_queue
-    # A repeating job whose first run is "now" at build time would be pushed to the next
-    # interval (the scheduler starts later), so the start-up run is its own one-off job, which
-    # runs however late the scheduler starts (no misfire grace limit).
-    jobs.run_once(due_work, when=0, name="convocatorias-start", job_kwargs={"misfire_grace_time": None})
-    jobs.run_repeating(due_work, interval=interval, first=interval, name="convocatorias")

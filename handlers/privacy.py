@@ -59,18 +59,18 @@ async def mis_datos(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     chat_id = update.effective_chat.id
     data = found.chats.kept_data(chat_id)
     record = _public_record(update, context)
-    if not data["chat"]:
+    if not data.chat:
         first = (f"No guardo el idioma ni suscripciones de este chat. Tu id de Telegram, <code>{chat_id}</code>, "
                  f"sí queda:\n\n{record}" if record else
                  f"No guardo nada de este chat. Su id es <code>{chat_id}</code> (lo ves aquí, pero no lo he guardado).")
         await update.effective_message.reply_html(f"{first}\n\n{REMEMBERS}; /borrar_mis_datos lo borra.")
         return
     names = found.engine.kb.states
-    followed = ", ".join(esc(names[s["state"]].name) for s in data["subscriptions"]) or "ninguna"
+    followed = ", ".join(esc(names[s.state].name) for s in data.subscriptions) or "ninguna"
     text = (
         "🔒 <b>Esto es todo lo que guardo de este chat</b>\n\n"
         f"• Id del chat: <code>{chat_id}</code>\n"
-        f"• Idioma: {esc(data['chat']['language'])}\n"
+        f"• Idioma: {esc(data.chat.language)}\n"
         f"• Suscripciones: {followed}\n\n"
         f"No guardo nombres, teléfonos ni tus mensajes. {REMEMBERS}.\n\n"
         + (f"{record}\n\nPara borrar lo demás: /borrar_mis_datos" if record else "Para borrarlo todo: /borrar_mis_datos")

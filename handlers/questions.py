@@ -51,9 +51,11 @@ def _without_mention(text: str, username: str | None) -> str:
 async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     text = _without_mention(message.text or "", context.bot.username)
-    # Inline: answers take well under 2 ms (p99 1.4 ms in benchmarks/answer_latency.py) and the
-    # store's reads never wait for a writer (WAL), so a "typing…" action would never show; the
-    # thread hop it needs cost about a third of the bot's throughput.
+    # Inline: answers take well under 2 ms (p99 1.4 ms in benchmarks/answer_latency.py), and the
+    # store reads they make (progress, documents, convocatorias) go through this thread's own
+    # read connection, never through the writer's lock, so a fan-out writing in a thread or in
+    # another process does not hold them up (bot/store/connection.py;
+    # benchmarks/answer_under_fanout.py). A thread hop would cost about a third of the throughput.
     reply = services(context).engine.ask(text, chat=update.effective_chat.id)
     in_group = update.effective_chat.type != "private"
     await send_reply(message, reply, quote=in_group)

@@ -8,7 +8,8 @@ from telegram.ext import Application, CommandHandler, ContextTypes
 
 from bot.core import commands
 from bot.core.chats import (
-    NOTHING_FOLLOWED, all_unsubscribed_text, followed_text, kinds_text, subscribed_text, unsubscribed_text,
+    NOTHING_FOLLOWED, Subscription, all_unsubscribed_text, followed_text, kinds_text, subscribed_text,
+    unsubscribed_text,
 )
 from handlers.buttons import register_action
 from handlers.callbacks import encode_action
@@ -20,9 +21,9 @@ from knowledge.reply import esc
 ADMINS_ONLY = "En un grupo, solo quienes lo administran pueden cambiar sus suscripciones."
 
 
-def _options_keyboard(slug: str, subscription: dict) -> InlineKeyboardMarkup:
-    reminders_on = bool(subscription["reminders"])
-    current = {(1, 0): "d", (0, 1): "c", (1, 1): "a"}.get((subscription["documents"], subscription["convocatorias"]))
+def _options_keyboard(slug: str, subscription: Subscription) -> InlineKeyboardMarkup:
+    reminders_on = bool(subscription.reminders)
+    current = {(1, 0): "d", (0, 1): "c", (1, 1): "a"}.get((subscription.documents, subscription.convocatorias))
 
     def choice(label: str, which: str) -> InlineKeyboardButton:
         mark = "✓ " if which == current else ""
@@ -128,8 +129,8 @@ async def baja(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not argument and len(followed) > 1:
         await update.effective_message.reply_text("¿De cuál te doy de baja?", reply_markup=_followed_keyboard(found, followed))
         return
-    slug = found.engine.understand(argument).state if argument else followed[0]["state"]
-    if slug is None or slug not in {s["state"] for s in followed}:
+    slug = found.engine.understand(argument).state if argument else followed[0].state
+    if slug is None or slug not in {s.state for s in followed}:
         text = f"No encontré «{esc(argument[:60])}» entre las entidades que sigues. ¿De cuál te doy de baja?"
         await update.effective_message.reply_html(text, reply_markup=_followed_keyboard(found, followed))
         return
@@ -138,7 +139,7 @@ async def baja(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def _followed_keyboard(found, followed: list[dict]) -> InlineKeyboardMarkup:
     names = found.engine.kb.states
-    rows = [[InlineKeyboardButton(f"🔕 Baja de {names[s['state']].name}", callback_data=encode_action("unsub", s["state"]))]
+    rows = [[InlineKeyboardButton(f"🔕 Baja de {names[s.state].name}", callback_data=encode_action("unsub", s.state))]
             for s in followed]
     rows.append([InlineKeyboardButton("🔕 Baja de todas", callback_data=encode_action("unsub", "todo"))])
     return InlineKeyboardMarkup(rows)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.app import BUDGET_KEY, OUTBOX_PRUNE_INTERVAL, build_application
+from bot.app import BUDGET_KEY, build_application
+from bot.runtime.jobs import OUTBOX_PRUNE_INTERVAL
 from bot.runtime.limiter import RepliesFirst
 from bot.store import FAN_OUT_CHECK
 from bot.runtime.settings import Settings

@@ -104,7 +104,7 @@ def test_the_console_subscribes_shows_and_erases_its_own_rows_through_the_core(e
     store = Store(tmp_path / "cocrea.db")
     console = Console(engine, out=io.StringIO(), chat="console-rows", chats=Chats(store))
     assert "Listo" in console.reply_to("/suscribir jalisco")
-    assert [s["state"] for s in store.subscriptions(CONSOLE_CHAT_ID)] == ["jalisco"]
+    assert [s.state for s in store.subscriptions(CONSOLE_CHAT_ID)] == ["jalisco"]
     assert "Jalisco" in console.reply_to("/mis_datos")
     assert "ya no recibirás avisos de Jalisco" in console.reply_to("/baja jalisco")
     assert store.subscriptions(CONSOLE_CHAT_ID) == []

@@ -12,6 +12,7 @@ from telegram.ext import CommandHandler, ConversationHandler
 
 from bot.app import build_application
 from bot.cli import main as cli_main
+from bot.runtime.jobs import CONVOCATORIAS_INTERVAL
 from bot.runtime.settings import Settings, SettingsError
 from bot.store import Store
 from handlers import convocatorias as handlers
@@ -46,7 +47,7 @@ def test_the_job_runs_at_start_up_and_every_minute_with_the_configured_days(appl
     jobs = {job.name: job for job in application.job_queue.jobs()}
     assert set(jobs) >= {"convocatorias-start", "convocatorias"}
     assert jobs["convocatorias-start"].job.misfire_grace_time is None
-    assert jobs["convocatorias"].job.trigger.interval.total_seconds() == handlers.JOB_INTERVAL_SECONDS
+    assert jobs["convocatorias"].job.trigger.interval.total_seconds() == CONVOCATORIAS_INTERVAL
     assert application.bot_data[handlers.DESK_KEY].reminder_days == 5
 
 

@@ -270,7 +270,7 @@ async def test_a_chat_that_is_gone_becomes_inactive_and_loses_its_pending(store,
     publish(store, n=2)
     bot = FakeBot(clock, failures={2: [error]})
     await drain(make(bot, store, clock, concurrency=1), store)
-    assert store.chat(2)["active"] == 0
+    assert store.chat(2).active == 0
     assert [s.chat_id for s in bot.attempts].count(2) == 1  # never retried
     assert len(bot.received(1)) == len(bot.received(3)) == 2
     assert store.outbox_counts() == {"sent": 4, "dropped": 2}
@@ -285,7 +285,7 @@ async def test_a_migrated_group_is_followed_and_the_notice_resent(store, clock):
     await drain(make(bot, store, clock), store)
     assert [s.text for s in bot.received(-1001234)] == ["<b>Nuevo documento</b>"]
     assert bot.received(-100) == []
-    assert store.subscriptions(-1001234)[0]["state"] == "jalisco" and store.subscriptions(-100) == []
+    assert store.subscriptions(-1001234)[0].state == "jalisco" and store.subscriptions(-100) == []
     assert store.outbox_counts() == {"sent": 2}
 
 

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from bot.store import DuplicateDocument, Store, utc_now
+from bot.store import ChatData, DuplicateDocument, Store, utc_now
 
 
 @pytest.fixture
@@ -49,7 +49,7 @@ class TestMigrations:
         first.close()
         again = Store(path)  # would fail on CREATE TABLE if the migration ran again
         assert again.schema_version == version >= 1
-        assert again.subscriptions(1)[0]["state"] == "jalisco"
+        assert again.subscriptions(1)[0].state == "jalisco"
         again.close()
 
     def test_file_database_uses_wal_so_the_cli_and_the_bot_share_it(self, store):
@@ -60,14 +60,14 @@ class TestSubscriptions:
     def test_subscribing_twice_is_not_an_error_and_keeps_one_row(self, store):
         assert store.subscribe(7, "jalisco") is True
         assert store.subscribe(7, "jalisco") is False
-        assert [s["state"] for s in store.subscriptions(7)] == ["jalisco"]
+        assert [s.state for s in store.subscriptions(7)] == ["jalisco"]
 
     def test_resubscribing_re_enables_both_kinds(self, store):
         store.subscribe(7, "jalisco")
         store.set_subscription_options(7, "jalisco", documents=False)
         store.subscribe(7, "jalisco")
         subscription, = store.subscriptions(7)
-        assert subscription["documents"] == 1 and subscription["convocatorias"] == 1
+        assert subscription.documents == 1 and subscription.convocatorias == 1
 
     def test_narrowing_to_convocatorias_keeps_documents_away(self, store):
         store.subscribe(1, "jalisco")
@@ -166,7 +166,7 @@ class TestChats:
         store.subscribe(1, "jalisco")
         store.set_chat_active(1, False)
         store.ensure_chat(1, "es")
-        assert store.chat(1)["active"] == 1
+        assert store.chat(1).active == 1
 
     def test_migrate_chat_moves_subscriptions_and_pending_deliveries(self, store):
         store.subscribe(-100, "jalisco")
@@ -174,14 +174,14 @@ class TestChats:
         add_document(store)
         store.migrate_chat(-100, -100500)
         assert store.subscriptions(-100) == [] and store.chat(-100) is None
-        assert store.subscriptions(-100500)[0]["convocatorias"] == 0
+        assert store.subscriptions(-100500)[0].convocatorias == 0
         assert pending_chats(store) == {-100500}
 
     def test_migrate_chat_into_a_chat_the_bot_already_knew(self, store):
         store.subscribe(-100, "jalisco")
         store.subscribe(-100500, "puebla")
         store.migrate_chat(-100, -100500)
-        assert [s["state"] for s in store.subscriptions(-100500)] == ["jalisco", "puebla"]
+        assert [s.state for s in store.subscriptions(-100500)] == ["jalisco", "puebla"]
         assert store.chat(-100) is None
 
     def test_migrate_chat_leaves_no_copy_for_the_old_id_when_the_new_one_has_it(self, store):
@@ -202,7 +202,7 @@ class TestChats:
         add_document(store, url="https://stl.example/otro.pdf")  # one still pending
         assert store.delete_chat_data(1) is True
         assert rows_about(store, 1) == {"chats": 0, "subscriptions": 0, "deliveries": 0}
-        assert store.chat_data(1) == {"chat": None, "subscriptions": []}
+        assert store.chat_data(1) == ChatData(None, ())
         assert rows_about(store, 2)["subscriptions"] == 1
 
 
@@ -246,3 +246,22 @@ def test_pruning_the_outbox_forgets_old_settled_deliveries_and_keeps_pending_one
     assert store.prune_outbox(older_than=utc_now() + timedelta(seconds=5)) == 2
     assert store.outbox_counts() == {"pending": 1}  # the pending one stays, and its notice with it
     assert [d.html for d in store.due_deliveries(now=10**10, limit=10)] == ["aviso"]
+
+
+class TestSqliteUtilsMigrations:
+    def test_a_new_database_records_each_migration_by_name_and_counts_them(self, store):
+        from bot.store.migrations import NAMES
+        applied = [r["name"] for r in store.db.query("SELECT name FROM _sqlite_migrations ORDER BY id")]
+        assert applied == list(NAMES) and store.schema_version == len(NAMES)
+        assert "unsure" in store.db["deliveries"].columns_dict
+
+    def test_a_database_from_before_adopts_its_user_version_and_runs_nothing_again(self, tmp_path):
+        path = tmp_path / "cocrea.db"
+        first = Store(path)
+        first.subscribe(1, "jalisco")
+        first.db.execute("DROP TABLE _sqlite_migrations")  # as the store left it before sqlite-utils' migrations
+        first.close()
+        again = Store(path)  # would fail on CREATE TABLE or ADD COLUMN if a migration ran again
+        assert [s.state for s in again.subscriptions(1)] == ["jalisco"]
+        assert again.db["_sqlite_migrations"].count == 2
+        again.close()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.store import Store
+from bot.store import ChatData, Store, Subscription
 from knowledge.models import KnowledgeBase
 from knowledge.reply import esc
 
@@ -21,18 +21,18 @@ class Chats:
         """Record a chat that talks to the bot (active again if it had blocked us)."""
         self.store.ensure_chat(chat_id, language)
 
-    def subscribe(self, chat_id: int, state: str, language: str | None = None) -> tuple[bool, dict]:
+    def subscribe(self, chat_id: int, state: str, language: str | None = None) -> tuple[bool, Subscription | None]:
         """Follow a state's documents and convocatorias: (whether it is new, the subscription)."""
         is_new = self.store.subscribe(chat_id, state, language=language)
         return is_new, self.subscription(chat_id, state)
 
-    def subscription(self, chat_id: int, state: str) -> dict | None:
-        return next((s for s in self.store.subscriptions(chat_id) if s["state"] == state), None)
+    def subscription(self, chat_id: int, state: str) -> Subscription | None:
+        return next((s for s in self.store.subscriptions(chat_id) if s.state == state), None)
 
-    def subscriptions(self, chat_id: int) -> list[dict]:
+    def subscriptions(self, chat_id: int) -> list[Subscription]:
         return self.store.subscriptions(chat_id)
 
-    def set_options(self, chat_id: int, state: str, **options: bool) -> dict | None:
+    def set_options(self, chat_id: int, state: str, **options: bool) -> Subscription | None:
         """Keep only some kinds of notices, or switch reminders: the subscription after the
         change, or None when the chat does not follow the state (any more)."""
         if not self.store.set_subscription_options(chat_id, state, **options):
@@ -43,7 +43,7 @@ class Chats:
         """Stop following one state, or all (None): how many subscriptions ended."""
         return self.store.unsubscribe(chat_id, state)
 
-    def kept_data(self, chat_id: int) -> dict:
+    def kept_data(self, chat_id: int) -> ChatData:
         """Everything kept about the chat (/mis_datos): its row and its subscriptions."""
         return self.store.chat_data(chat_id)
 
@@ -89,17 +89,18 @@ def all_unsubscribed_text(removed: int) -> str:
     return f"Listo: te di de baja de {removed} entidad(es). Ya no recibirás avisos."
 
 
-def kinds_text(subscription: dict) -> str:
-    kinds = [name for key, name in (("documents", "documentos"), ("convocatorias", "convocatorias")) if subscription[key]]
+def kinds_text(subscription: Subscription) -> str:
+    kinds = [name for wanted, name in ((subscription.documents, "documentos"), (subscription.convocatorias, "convocatorias"))
+             if wanted]
     text = " y ".join(kinds) if kinds else "nada (en pausa)"
-    if subscription["convocatorias"]:
-        text += ", con recordatorios antes del cierre" if subscription["reminders"] else ", sin recordatorios"
+    if subscription.convocatorias:
+        text += ", con recordatorios antes del cierre" if subscription.reminders else ", sin recordatorios"
     return text
 
 
-def followed_text(kb: KnowledgeBase, followed: list[dict]) -> str:
+def followed_text(kb: KnowledgeBase, followed: list[Subscription]) -> str:
     lines = ["🔔 <b>Tus suscripciones</b>", ""]
     for subscription in followed:
-        lines.append(f"• <b>{esc(kb.states[subscription['state']].name)}</b>: {esc(kinds_text(subscription))}")
+        lines.append(f"• <b>{esc(kb.states[subscription.state].name)}</b>: {esc(kinds_text(subscription))}")
     lines += ["", "Para cambiar una, vuelve a /suscribir esa entidad; para dejarla, /baja."]
     return "\n".join(lines)

@@ -37,15 +37,17 @@ import sqlite3
 import time
 from dataclasses import dataclass
 from functools import partial
-from typing import Callable
+from typing import Callable, TypeVar
 
 import httpx
 from telegram import Bot, Message
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.runtime.budget import NOTICE, SendBudget
-from bot.store import Delivery, StorageError, Store
+from bot.store import Busy, Delivery, StorageError, Store
 from knowledge.reply import html_to_text
+
+T = TypeVar("T")
 
 log = logging.getLogger("cocreabot.dispatcher")
 
@@ -215,7 +217,7 @@ class Dispatcher:
             if self._stopping.is_set() or self._held() > 0:
                 self._slots.release()
                 return False
-            claim = self.store.claim(delivery.id)  # StorageError: nothing is sent
+            claim = await self._write(partial(self.store.claim, delivery.id))  # StorageError: nothing is sent
         except BaseException:
             self._slots.release()
             raise
@@ -235,6 +237,17 @@ class Dispatcher:
         task.add_done_callback(self._tasks.discard)
         return True
 
+    async def _write(self, write: Callable[[], T]) -> T:
+        """At once when the database is free; in a thread when another writer holds it (a
+        fan-out's chunk, a publication by the CLI): the event loop, which answers people, never
+        waits for a writer. (A write of several transactions may be run again whole: each is
+        idempotent.)"""
+        try:
+            with self.store.impatient():
+                return write()
+        except Busy:
+            return await asyncio.to_thread(write)
+
     def _interval(self, chat_id: int) -> float:
         return self.pace.per_group_interval if chat_id < 0 else self.pace.per_chat_interval
 
@@ -252,7 +265,7 @@ class Dispatcher:
     async def _deliver(self, delivery: Delivery) -> None:
         recorded = True
         try:
-            recorded = self._record(delivery.id, await self._outcome(delivery))
+            recorded = await self._record(delivery.id, await self._outcome(delivery))
         finally:
             if recorded:  # otherwise it stays in flight (never picked again) until written
                 self._in_flight.discard(delivery.id)
@@ -309,12 +322,12 @@ class Dispatcher:
 
     # -- writing outcomes down (the database may be full) -----------------------------------
 
-    def _record(self, delivery_id: int, write: Callable[[], None]) -> bool:
-        """Write an outcome down; if the database cannot take it, keep it (in order) for later
-        and pause everything. True when written."""
+    async def _record(self, delivery_id: int, write: Callable[[], None]) -> bool:
+        """Write an outcome down (never waiting on the loop: _write); if the database cannot
+        take it, keep it (in order) for later and pause everything. True when written."""
         if not self._unrecorded:
             try:
-                write()
+                await self._write(write)
             except STORAGE_ERRORS as error:
                 self._storage.trip(error)
             else:

@@ -6,15 +6,15 @@ holds the schema, and one module per aggregate reads and writes it."""
 
 from __future__ import annotations
 
-from bot.store.chats import Chats
-from bot.store.connection import Connection, StorageError, is_storage_failure, utc_now
+from bot.store.chats import ChatData, ChatRecord, Chats, Subscription
+from bot.store.connection import Busy, Connection, StorageError, is_storage_failure, utc_now
 from bot.store.convocatorias import ConvocatoriaRecord, Convocatorias
 from bot.store.documents import DOCUMENT_KINDS, Documents, DuplicateDocument
 from bot.store.outbox import FAN_OUT_CHECK, UNSURE_SENDS_LIMIT, Delivery, FanOut, Outbox
 from bot.store.values import Values
 from knowledge.live import ConvocatoriaInfo, DocumentInfo
 
-__all__ = ["Store", "StorageError", "DuplicateDocument", "ConvocatoriaRecord", "Delivery", "FanOut", "DOCUMENT_KINDS",
+__all__ = ["Store", "Busy", "ChatData", "ChatRecord", "Subscription", "StorageError", "DuplicateDocument", "ConvocatoriaRecord", "Delivery", "FanOut", "DOCUMENT_KINDS",
            "FAN_OUT_CHECK", "UNSURE_SENDS_LIMIT", "ConvocatoriaInfo", "DocumentInfo", "is_storage_failure", "utc_now"]
 
 

@@ -2,7 +2,34 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from bot.store.connection import iso, utc_now
+
+
+@dataclass(frozen=True)
+class ChatRecord:
+    """A chat that talked to the bot: its language, and whether it still lets us write."""
+    id: int
+    language: str
+    active: bool
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """A state a chat follows, and which notices it wants of it."""
+    state: str  # slug
+    documents: bool
+    convocatorias: bool
+    reminders: bool
+
+
+@dataclass(frozen=True)
+class ChatData:
+    """Everything the bot keeps about a chat (/mis_datos)."""
+    chat: ChatRecord | None
+    subscriptions: tuple[Subscription, ...]
+
 
 class Chats:
 
@@ -16,9 +43,9 @@ class Chats:
                 (chat_id, language, language),
             )
 
-    def chat(self, chat_id: int) -> dict | None:
+    def chat(self, chat_id: int) -> ChatRecord | None:
         rows = self._query("SELECT id, language, active FROM chats WHERE id = ?", (chat_id,))
-        return rows[0] if rows else None
+        return ChatRecord(rows[0]["id"], rows[0]["language"], bool(rows[0]["active"])) if rows else None
 
     def set_chat_active(self, chat_id: int, active: bool) -> int:
         """Mark a chat (in)active; an inactive chat's pending deliveries are dropped. Returns how many."""
@@ -47,10 +74,10 @@ class Chats:
             conn.execute("UPDATE deliveries SET status = 'dropped', last_error = 'chat migrated' "
                          "WHERE chat_id = ? AND status = 'pending'", (old_id,))  # the new id has them already
 
-    def chat_data(self, chat_id: int) -> dict:
+    def chat_data(self, chat_id: int) -> ChatData:
         """Everything the bot keeps about a chat (for /mis_datos)."""
         chat = self.chat(chat_id)
-        return {"chat": chat, "subscriptions": self.subscriptions(chat_id) if chat else []}
+        return ChatData(chat, tuple(self.subscriptions(chat_id)) if chat else ())
 
     def public_record(self, user_id: int) -> dict:
         """What stays about a person after /borrar_mis_datos, as the public record of who may
@@ -111,9 +138,11 @@ class Chats:
                          "AND notice_id IN (SELECT id FROM notices WHERE state = ?)", (chat_id, state))
             return removed
 
-    def subscriptions(self, chat_id: int) -> list[dict]:
-        return self._query("SELECT state, documents, convocatorias, reminders FROM subscriptions "
+    def subscriptions(self, chat_id: int) -> list[Subscription]:
+        rows = self._query("SELECT state, documents, convocatorias, reminders FROM subscriptions "
                            "WHERE chat_id = ? ORDER BY state", (chat_id,))
+        return [Subscription(r["state"], bool(r["documents"]), bool(r["convocatorias"]), bool(r["reminders"]))
+                for r in rows]
 
     def subscriber_count(self, state: str, audience: str | None = None) -> int:
         """Active chats following the state; with an audience ("documents", "convocatorias"),

@@ -1,7 +1,16 @@
-"""The one place that opens the SQLite database and holds its connection: pragmas, the lock,
-transactions, plain queries, and what a full or failing disk looks like. Every aggregate module
-(chats, documents, convocatorias, outbox, values) reads and writes through a Connection, so a
-second (read) connection or another backend changes this module only."""
+"""The one place that opens the SQLite database and holds its connections: pragmas, the write
+lock, transactions, plain queries, and what a full or failing disk looks like. Every aggregate
+module (chats, documents, convocatorias, outbox, values) reads and writes through a Connection,
+so another backend changes this module only.
+
+Reads never wait for writes. The database is in WAL mode: one writer connection, behind a lock,
+takes every transaction, and each thread reads through a connection of its own, outside that
+lock, from the last committed state. So a fan-out writing 100,000 deliveries in a worker thread
+never holds up the event loop's reads (the answers: documents, progress, convocatorias, a chat's
+subscriptions), and writers of another process (`python -m bot publicar`) never do either
+(benchmarks/reply_latency.py). A read inside a transaction of the same thread goes through the
+writer, so it sees what that transaction wrote. An in-memory database (tests) has one
+connection: it cannot be shared."""
 
 from __future__ import annotations
 
@@ -17,6 +26,10 @@ import sqlite_utils
 
 from bot.errors import SettingsError
 from bot.store.migrations import migrate
+
+
+class Busy(Exception):
+    """Another writer holds the database right now (a transaction asked not to wait)."""
 
 
 class StorageError(SettingsError):
@@ -38,11 +51,14 @@ def parse_iso(text: str) -> datetime:
 
 
 class Connection:
-    """The database connection. Thread-safe: one connection behind a lock, so the
-    bot can run a large fan-out in a worker thread while its handlers keep answering."""
+    """The database's connections. Thread-safe: writes go through one connection behind a
+    lock, reads through one connection per thread that never takes it."""
 
     def __init__(self, path: Path | str):
         self.path = str(path)
+        self._local = threading.local()  # per thread: its read connection, whether it is writing
+        self._readers: list[sqlite3.Connection] = []
+        self._readers_lock = threading.Lock()
         connection = _connect(self.path)
         try:
             connection.execute("PRAGMA busy_timeout = 30000")
@@ -68,18 +84,30 @@ class Connection:
     def close(self) -> None:
         with self._lock:
             self.db.conn.close()
+        with self._readers_lock:
+            for reader in self._readers:
+                reader.close()
+            self._readers.clear()
 
     # -- plumbing ---------------------------------------------------------------------------
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self, wait: bool | None = None) -> Iterator[sqlite3.Connection]:
         """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any error. A full or failing disk is a
         StorageError, and the connection is left usable: once there is space again, the next
-        transaction works (SQLite may have rolled this one back already)."""
-        with self._lock:
+        transaction works (SQLite may have rolled this one back already). wait=False (or inside
+        `impatient()`): raise Busy at once, instead of waiting, when another thread or process
+        is writing."""
+        if wait is None:
+            wait = not getattr(self._local, "impatient", False)
+        if not self._lock.acquire(blocking=wait):
+            raise Busy()
+        try:
             conn = self.db.conn
+            outer = not getattr(self._local, "writing", False)
+            self._local.writing = True
             try:
-                conn.execute("BEGIN IMMEDIATE")
+                self._begin(conn, wait)
                 try:
                     yield conn
                     conn.execute("COMMIT")
@@ -91,10 +119,59 @@ class Connection:
                 if is_storage_failure(error):
                     raise StorageError(_storage_message(self.path, error)) from error
                 raise
+            finally:
+                if outer:
+                    self._local.writing = False
+        finally:
+            self._lock.release()
+
+    @contextmanager
+    def impatient(self) -> Iterator[None]:
+        """In this thread, every transaction begun inside raises Busy instead of waiting for
+        another writer (the event loop tries a write at once and, if it must wait, waits in a
+        thread)."""
+        before = getattr(self._local, "impatient", False)
+        self._local.impatient = True
+        try:
+            yield
+        finally:
+            self._local.impatient = before
+
+    @staticmethod
+    def _begin(conn: sqlite3.Connection, wait: bool) -> None:
+        if wait:
+            conn.execute("BEGIN IMMEDIATE")
+            return
+        conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            if getattr(error, "sqlite_errorname", "").startswith("SQLITE_BUSY"):
+                raise Busy() from error
+            raise
+        finally:
+            conn.execute("PRAGMA busy_timeout = 30000")
 
     def _query(self, sql: str, params=()) -> list[dict]:
-        with self._lock:
-            return list(self.db.query(sql, params))
+        """Rows as dicts: from this thread's read connection (never waiting for a writer), or
+        from the writer inside this thread's transaction and for an in-memory database."""
+        if self.path == ":memory:" or getattr(self._local, "writing", False):
+            with self._lock:
+                return list(self.db.query(sql, params))
+        cursor = self._reader().execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+    def _reader(self) -> sqlite3.Connection:
+        reader = getattr(self._local, "reader", None)
+        if reader is None:
+            reader = _connect(self.path)
+            reader.execute("PRAGMA busy_timeout = 30000")
+            reader.execute("PRAGMA query_only = 1")
+            with self._readers_lock:
+                self._readers.append(reader)
+            self._local.reader = reader
+        return reader
 
     @property
     def schema_version(self) -> int:

@@ -1,33 +1,39 @@
-"""The schema, as migrations: each runs once, in its own transaction, and PRAGMA user_version
-records how many ran."""
+"""The schema, as sqlite-utils migrations (sqlite_utils.Migrations): each runs once, in its own
+savepoint, recorded by name in the _sqlite_migrations table; PRAGMA user_version still counts
+them (bot/store/checks.py reads it). Every statement is its own string: nothing is split on «;».
+A database from before (user_version only) has its migrations recorded as applied first."""
 
 from __future__ import annotations
 
-MIGRATIONS: tuple[str, ...] = (
-    # 1: the first schema
-    """
-    CREATE TABLE chats (
+import datetime
+
+from sqlite_utils import Database, Migrations
+
+MIGRATIONS = Migrations("cocreabot")
+
+FIRST_SCHEMA: tuple[str, ...] = (
+    """CREATE TABLE chats (
         id INTEGER PRIMARY KEY,
         language TEXT NOT NULL DEFAULT 'es',
         active INTEGER NOT NULL DEFAULT 1
-    );
-    CREATE TABLE subscriptions (
+    )""",
+    """CREATE TABLE subscriptions (
         chat_id INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE ON UPDATE CASCADE,
         state TEXT NOT NULL,
         documents INTEGER NOT NULL DEFAULT 1,
         convocatorias INTEGER NOT NULL DEFAULT 1,
         reminders INTEGER NOT NULL DEFAULT 1,
         PRIMARY KEY (chat_id, state)
-    );
-    CREATE INDEX subscriptions_by_state ON subscriptions(state);
-    CREATE TABLE facilitators (
+    )""",
+    """CREATE INDEX subscriptions_by_state ON subscriptions(state)""",
+    """CREATE TABLE facilitators (
         user_id INTEGER NOT NULL,
         state TEXT NOT NULL,
         granted_by INTEGER,
         granted_at TEXT NOT NULL,
         PRIMARY KEY (user_id, state)
-    );
-    CREATE TABLE documents (
+    )""",
+    """CREATE TABLE documents (
         id INTEGER PRIMARY KEY,
         state TEXT NOT NULL,
         step INTEGER,
@@ -40,11 +46,11 @@ MIGRATIONS: tuple[str, ...] = (
         published_on TEXT NOT NULL,
         published_by TEXT NOT NULL,
         created_at TEXT NOT NULL
-    );
-    CREATE UNIQUE INDEX documents_unique_url ON documents(state, url) WHERE url IS NOT NULL;
-    CREATE UNIQUE INDEX documents_unique_file ON documents(state, file_unique_id) WHERE file_unique_id IS NOT NULL;
-    CREATE INDEX documents_by_state ON documents(state, published_on);
-    CREATE TABLE convocatorias (
+    )""",
+    """CREATE UNIQUE INDEX documents_unique_url ON documents(state, url) WHERE url IS NOT NULL""",
+    """CREATE UNIQUE INDEX documents_unique_file ON documents(state, file_unique_id) WHERE file_unique_id IS NOT NULL""",
+    """CREATE INDEX documents_by_state ON documents(state, published_on)""",
+    """CREATE TABLE convocatorias (
         id INTEGER PRIMARY KEY,
         state TEXT NOT NULL,
         step INTEGER,
@@ -61,9 +67,9 @@ MIGRATIONS: tuple[str, ...] = (
         reminder_sent INTEGER NOT NULL DEFAULT 0,
         created_at TEXT NOT NULL,
         updated_at TEXT NOT NULL
-    );
-    CREATE INDEX convocatorias_by_state ON convocatorias(state, status, closes_at);
-    CREATE TABLE notices (
+    )""",
+    """CREATE INDEX convocatorias_by_state ON convocatorias(state, status, closes_at)""",
+    """CREATE TABLE notices (
         id INTEGER PRIMARY KEY,
         kind TEXT NOT NULL,
         ref_id INTEGER,
@@ -71,8 +77,8 @@ MIGRATIONS: tuple[str, ...] = (
         html TEXT NOT NULL,
         file_id TEXT,
         created_at TEXT NOT NULL
-    );
-    CREATE TABLE deliveries (
+    )""",
+    """CREATE TABLE deliveries (
         id INTEGER PRIMARY KEY,
         notice_id INTEGER NOT NULL REFERENCES notices(id),
         chat_id INTEGER NOT NULL,
@@ -83,27 +89,48 @@ MIGRATIONS: tuple[str, ...] = (
         message_id INTEGER,
         last_error TEXT,
         UNIQUE (notice_id, chat_id)
-    );
-    CREATE INDEX deliveries_pending ON deliveries(status, not_before, id);
-    CREATE INDEX deliveries_by_chat ON deliveries(chat_id, status);
-    CREATE TABLE settings (
+    )""",
+    """CREATE INDEX deliveries_pending ON deliveries(status, not_before, id)""",
+    """CREATE INDEX deliveries_by_chat ON deliveries(chat_id, status)""",
+    """CREATE TABLE settings (
         key TEXT PRIMARY KEY,
         value TEXT NOT NULL
-    );
-    """,
-    # 2: sends of a delivery whose outcome is unknown (claimed before sending, then no answer:
-    # a timeout, a crash, a record that could not be written). See Store.claim.
-    """
-    ALTER TABLE deliveries ADD COLUMN unsure INTEGER NOT NULL DEFAULT 0;
-    """,
+    )""",
 )
 
 
+@MIGRATIONS(name="0001_first_schema")
+def first_schema(db: Database) -> None:
+    for statement in FIRST_SCHEMA:
+        db.execute(statement)
+
+
+@MIGRATIONS(name="0002_unsure_sends")
+def unsure_sends(db: Database) -> None:
+    """Sends of a delivery whose outcome is unknown (claimed before sending, then no answer: a
+    timeout, a crash, a record that could not be written). See Outbox.claim."""
+    db["deliveries"].add_column("unsure", int, not_null_default=0)
+
+
+NAMES = ("0001_first_schema", "0002_unsure_sends")  # in order; user_version counts them
+
+
 def migrate(connection) -> None:
-    """Run the migrations this database has not run yet (connection: a store.connection.Connection)."""
-    version = connection.schema_version
-    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-        with connection.transaction() as conn:
-            for statement in filter(str.strip, script.split(";")):
-                conn.execute(statement)
-            conn.execute(f"PRAGMA user_version = {number}")
+    """Run the migrations this database has not run yet (connection: a store.connection.Connection),
+    all in one write transaction, so two processes starting at once never run one twice."""
+    with connection.transaction():
+        db = connection.db
+        _adopt_user_version(db)
+        MIGRATIONS.apply(db)
+        db.execute(f"PRAGMA user_version = {len(NAMES)}")
+
+
+def _adopt_user_version(db: Database) -> None:
+    """A database migrated before sqlite-utils' migrations: the first user_version of them ran."""
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version == 0 or db[Migrations.migrations_table].exists():
+        return
+    MIGRATIONS.ensure_migrations_table(db)
+    now = str(datetime.datetime.now(datetime.timezone.utc))
+    db[Migrations.migrations_table].insert_all(
+        {"migration_set": MIGRATIONS.name, "name": name, "applied_at": now} for name in NAMES[:version])

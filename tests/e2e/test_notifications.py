@@ -78,7 +78,7 @@ def test_a_403_blocked_chat_gets_nothing_more_and_the_rest_still_do(emulator, db
     assert counts[blocked.id] == 0
     assert len(sends_to(emulator, blocked.id)) == 1, "one 403, never retried, not queued again"
     with opened(db_path) as store:
-        assert store.chat(blocked.id)["active"] == 0
+        assert store.chat(blocked.id).active == 0
         assert store.outbox_counts() == {"sent": 18, "dropped": 1}
 
 
@@ -89,7 +89,7 @@ def test_a_block_told_by_my_chat_member_is_noticed_before_any_send(emulator, db_
     with running(emulator, db_path):
         emulator.block_bot(leaver)
         with opened(db_path) as store:
-            poll(lambda: store.chat(leaver.id)["active"] == 0, 20, "the bot to notice the block")
+            poll(lambda: store.chat(leaver.id).active == 0, 20, "the bot to notice the block")
         out = publish_cli(emulator, db_path, "sonora")
         assert "Avisos en cola: 4" in out
         wait_for_notices(emulator, people[1:])
@@ -104,7 +104,7 @@ def test_a_user_who_unblocks_and_subscribes_again_gets_notices_again(emulator, d
         emulator.wait_for_messages(ana, 1)
         emulator.block_bot(ana)
         with opened(db_path) as store:
-            poll(lambda: store.chat(ana.id)["active"] == 0, 20, "the bot to notice the block")
+            poll(lambda: store.chat(ana.id).active == 0, 20, "the bot to notice the block")
         emulator.unblock_bot(ana)
         emulator.send_command(ana, "/suscribir sonora")
         assert emulator.wait_for_messages(ana, 1)[0].text.startswith("🔔 Ya seguías")
@@ -153,7 +153,7 @@ def test_a_migration_the_bot_missed_is_followed_when_sending(emulator, db_path):
     assert len(sends_to(emulator, old_id)) == 1
     with opened(db_path) as store:
         assert store.subscriptions(old_id) == [] and store.chat(old_id) is None
-        assert [s["state"] for s in store.subscriptions(new_id)] == ["jalisco"]
+        assert [s.state for s in store.subscriptions(new_id)] == ["jalisco"]
 
 
 def test_several_notices_for_a_group_stay_within_its_limit(emulator, db_path, tmp_path):

@@ -26,7 +26,7 @@ def ana(live) -> Person:
 def followed(live, chat_id: int) -> dict[str, tuple[int, int]]:
     """state -> (documents, convocatorias) as the database has it."""
     with opened(live.process.db_path) as store:
-        return {s["state"]: (s["documents"], s["convocatorias"]) for s in store.subscriptions(chat_id)}
+        return {s.state: (s.documents, s.convocatorias) for s in store.subscriptions(chat_id)}
 
 
 def test_suscribir_a_state_subscribes_to_both_and_offers_to_narrow(live, ana):
