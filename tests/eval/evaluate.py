@@ -15,6 +15,7 @@ from typing import Iterable
 
 import yaml
 
+from knowledge.models import CANONICAL_STATES
 from knowledge.engine import Engine
 from knowledge.reply import Reply
 from knowledge.text import fold
@@ -148,8 +149,21 @@ def score(engine: Engine, case: Case, chat: object | None = None) -> Outcome:
         said = _yes_or_no(reply.text)
         if said is not None and said != fold(case.answer):
             outcome.wrong.append(f"dijo «{said}», la respuesta es «{case.answer}»")
-    outcome.wrong += [f"dice «{f}»" for f in case.not_facts if _contains(text, f)]
+    outcome.wrong += [f"dice «{f}»" for f in case.not_facts if _names(text, f)]
     return outcome
+
+
+def _names(folded_text: str, fact: str) -> bool:
+    """A fact that must not be said, said as itself: «Baja California» inside «Baja California
+    Sur» names the other state."""
+    needle = f" {fold(fact)} "
+    longer = [f" {fold(name)} " for name in CANONICAL_STATES if fold(name).startswith(fold(fact) + " ")]
+    at = folded_text.find(needle)
+    while at != -1:
+        if not any(folded_text.startswith(name, at) for name in longer):
+            return True
+        at = folded_text.find(needle, at + 1)
+    return False if longer else _contains(folded_text, fact)
 
 
 def _contains(folded_text: str, fact: str) -> bool:
