@@ -66,6 +66,19 @@ NEGATED_VALUE = {"signed": "not_signed", "installed": "not_installed", "has_pal"
 POSITIVE_VALUE = {negative: positive for positive, negative in NEGATED_VALUE.items()}
 
 
+def year_of(state: State, attribute: str) -> int | None:
+    """The year of a dated fact: when its STL was installed, else when it signed."""
+    return state.stl.year if attribute == "stl" else state.declaratoria.year
+
+
+def extreme_year(kb: KnowledgeBase, attribute: str | None, value: str, latest: bool) -> int | None:
+    """The newest (or oldest) year among the states that meet a value: «¿cuál fue el último en firmar?»."""
+    test = predicate(attribute, value)
+    dated = filter_attribute(attribute, value)
+    years = [y for s in kb.states.values() if test is not None and test(s) and (y := year_of(s, dated)) is not None]
+    return (max if latest else min)(years, default=None)
+
+
 def count(kb: KnowledgeBase, attribute: str | None, value: str) -> int | None:
     """How many states meet a value; None when the records cannot say."""
     test = predicate(attribute, value)

@@ -242,3 +242,17 @@ def test_that_year_then_a_year_before(chat):
     chat("¿Yucatán ya firmó?")
     assert chat("¿y quiénes más firmaron ese año?").text.startswith("3 entidades firmaron la Declaratoria de Gobierno Abierto en 2019")
     assert chat("¿y un año antes?").text.startswith("1 entidad firmó la Declaratoria de Gobierno Abierto en 2018")
+
+
+@pytest.mark.parametrize("question, start", [
+    ("¿cuál fue el último estado en firmar la declaratoria?", "3 entidades firmaron la Declaratoria de Gobierno Abierto en 2019"),
+    ("¿quiénes fueron los primeros en firmar?", "12 entidades firmaron la Declaratoria de Gobierno Abierto en 2015"),
+    ("¿cuál fue el STL más reciente en instalarse?", "1 entidad tenía un STL instalado en 2019"),
+])
+def test_the_first_and_the_last_of_a_dated_fact(engine, question, start):
+    assert engine.ask(question).text.startswith(start)
+
+
+def test_states_putting_together_their_secretariat_are_the_ones_installing_it(engine):
+    request = engine.understand("¿cuáles están armando su secretariado ahorita?")
+    assert (request.form, request.value) == ("which_states", "installing")

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from knowledge import wording
 from knowledge.models import Fact, KnowledgeBase, State
 from knowledge.filters import DEFAULT_VALUE, FILTERS, MENTIONED_AS, filter_attribute, installed, predicate
+from knowledge.filters import year_of as fact_year
 from knowledge.text import fold
 
 PLAN_WORDS = {1: "primer", 2: "segundo"}
@@ -79,9 +80,9 @@ def matching(kb: KnowledgeBase, attribute: str | None, value: str, year: int | N
     wanted = years or ((year,) if year is not None else ())
     dated = year_of or filter_attribute(attribute, value)
     if wanted:
-        chosen = [s for s in chosen if _year_of(s, dated) in wanted]
+        chosen = [s for s in chosen if fact_year(s, dated) in wanted]
     if len(wanted) > 1:  # several years: the oldest first
-        return sorted(chosen, key=lambda s: (_year_of(s, dated) or 0, wording.sort_key(s.name)))
+        return sorted(chosen, key=lambda s: (fact_year(s, dated) or 0, wording.sort_key(s.name)))
     return sorted(chosen, key=lambda s: wording.sort_key(s.name))
 
 
@@ -96,12 +97,6 @@ def _mentions(state: State, value: str | None) -> bool:
         return False
     text = " ".join([state.stl.note or "", *(p.text for p in state.particularities), *(k for p in state.particularities for k in p.keywords)])
     return word in fold(text)
-
-
-def _year_of(state: State, attribute: str) -> int | None:
-    if attribute == "stl":
-        return state.stl.year
-    return state.declaratoria.year
 
 
 def group_label(state: State, attribute: str, value: str) -> str:

@@ -54,6 +54,7 @@ class Found:
     phases_asked: bool = False
     asks_for_states: bool = False  # «¿qué estados…?», «¿cuántas entidades…?»
     same_year: bool = False  # «el mismo año que Chihuahua», «¿y los otros que firmaron ese año?»
+    extreme: str | None = None  # 'latest' or 'earliest': «¿cuál fue el último en firmar?»
     question_start: int = 0  # the token where the question begins, after sentences of context
     interrogative: str | None = None  # the first question word (cuándo, qué, cuántos…), if any
     foreign: int = 0  # content words the domain's vocabulary does not know ('visa', 'pensión')
@@ -76,6 +77,8 @@ class EntityFinder:
         self._not_values = PhraseMatcher((p, True) for p in vocabulary.phrases["words.not_values"])
         self._list_cues = PhraseMatcher((p, True) for p in vocabulary.phrases["words.list_cues"])
         self._same_year = PhraseMatcher((p, True) for p in vocabulary.phrases["words.same_year"])
+        self._extremes = {kind: PhraseMatcher((p, True) for p in vocabulary.phrases[f"words.{kind}"])
+                          for kind in ("latest", "earliest")}
         self._interrogatives = PhraseMatcher((p, p) for p in vocabulary.phrases["words.interrogatives"])
         self._steps = PhraseMatcher(_step_phrases(kb, norm))
         self._phases = PhraseMatcher(_phase_phrases(kb, norm))
@@ -135,6 +138,7 @@ class EntityFinder:
             phases_asked=bool(self._about_phases & set(tokens)) and "pasos" not in tokens,
             asks_for_states=bool(self._list_cues.find(tokens)),
             same_year=bool(self._same_year.find(tokens)),
+            extreme=next((kind for kind, matcher in self._extremes.items() if matcher.find(tokens)), None),
             interrogative=next((m.value for m in self._interrogatives.find(tokens)), None),
             foreign=sum(1 for t in tokens if len(t) > 3 and not t.isdigit() and not self.speller.knows(t)),
         )

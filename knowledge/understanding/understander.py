@@ -205,6 +205,9 @@ class Understander:
             steps_asked = not (value or states) and (self.finder.names_the_steps(list(found.tokens)) or found.phases_asked)
             as_of = found.year is not None and found.year >= self._data_year and not (year_of or _dated(attribute, value))
             year = None if as_of else found.year  # 'construían su plan a fines de 2019': the data's date
+            if year is None and found.extreme and _dated(attribute, value):  # «¿cuál fue el último en firmar?»
+                value = value or "signed" if attribute in (None, "declaratoria") else value or "installed"
+                year = filters.extreme_year(self._kb, attribute, value, latest=found.extreme == "latest")
             years = () if as_of or year is None else found.years
             return Request(form, attribute=attribute, value=value, also=also, year=year, years=years, year_of=year_of,
                            figures=figures, particular=particular, steps_asked=steps_asked,
