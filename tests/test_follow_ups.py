@@ -256,3 +256,9 @@ def test_the_first_and_the_last_of_a_dated_fact(engine, question, start):
 def test_states_putting_together_their_secretariat_are_the_ones_installing_it(engine):
     request = engine.understand("¿cuáles están armando su secretariado ahorita?")
     assert (request.form, request.value) == ("which_states", "installing")
+
+
+@pytest.mark.parametrize("question", ["donde rento mesas para fiesta en guadalajara", "como van los STL Cardinals esta temporada",
+                                      "quien firmo la declaratoria de independencia de mexico"])
+def test_the_domain_s_words_in_another_sense_are_out_of_scope(engine, question):
+    assert engine.understand(question).form == "out_of_scope"
