@@ -53,6 +53,7 @@ _PYDANTIC_MESSAGES_ES = {
     "too_short": "no puede estar vacío",
     "string_too_short": "no puede estar vacío",
     "model_type": "debe ser un objeto con campos",
+    "string_pattern_mismatch": "no tiene la forma esperada",
 }
 
 
@@ -243,10 +244,28 @@ def _check_completeness(kb: dict[str, Any], broken: set[str], problems: _Problem
         for slug, state in states.items():
             if slug != slugify(state.name):
                 problems.add("entidades.yaml", f"'{slug}'", "slug", f"debe ser {slugify(state.name)!r}")
+        _check_tiles(states, problems)
     if "pasos.yaml" not in broken and sorted(kb["steps"]) != list(range(1, STEP_COUNT + 1)):
         problems.add("pasos.yaml", None, "number", f"deben ser los pasos 1 a {STEP_COUNT}, uno cada uno")
     if "fases.yaml" not in broken and sorted(kb["phases"]) != list(range(1, PHASE_COUNT + 1)):
         problems.add("fases.yaml", None, "number", f"deben ser las fases 1 a {PHASE_COUNT}, una cada una")
+
+
+def _check_tiles(states: dict[str, Any], problems: _Problems) -> None:
+    """The map needs 32 distinct cells and 32 distinct labels: a state that takes a cell or a
+    label already taken is named, with the one that had it."""
+    cells: dict[tuple[int, int], str] = {}
+    labels: dict[str, str] = {}
+    for slug, state in states.items():
+        cell = (state.tile.row, state.tile.col)
+        if cell in cells:
+            problems.add("entidades.yaml", f"'{slug}'", "tile", f"la celda (fila {cell[0]}, columna {cell[1]}) "
+                                                                f"ya es de '{cells[cell]}'")
+        cells.setdefault(cell, slug)
+        if state.tile.label in labels:
+            problems.add("entidades.yaml", f"'{slug}'", "tile.label", f"la etiqueta {state.tile.label!r} "
+                                                                      f"ya es de '{labels[state.tile.label]}'")
+        labels.setdefault(state.tile.label, slug)
 
 
 def _check_references(kb: dict[str, Any], broken: set[str], problems: _Problems) -> None:

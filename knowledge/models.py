@@ -112,9 +112,19 @@ class Particularity(Fact):
     keywords: list[str] = []
 
 
+class Tile(Strict):
+    """A state's square on the tile-grid map (knowledge/statemap.py): one equal cell per state,
+    placed roughly where it lies."""
+
+    row: int = Field(ge=0, le=5)
+    col: int = Field(ge=0, le=9)
+    label: str = Field(pattern=r"^[A-Z]{2,5}$")
+
+
 class State(Strict):
     slug: str
     name: str
+    tile: Tile
     official_name: str | None = None
     aliases: list[str] = []
     declaratoria: Declaratoria
