@@ -26,13 +26,14 @@ from bot.runtime.services import Services, build_services
 from bot.runtime.settings import Settings, SettingsError
 from bot.runtime.updates import PerChatUpdates
 from handlers import (
-    admin, basics, buttons, convocatorias, errors, members, menu, privacy, publishing, questions, subscriptions,
+    admin, basics, buttons, convocatorias, errors, inline, members, menu, privacy, publishing, questions, sharing,
+    subscriptions,
 )
 from handlers.common import DISPATCHER_KEY, SERVICES_KEY
 
 log = logging.getLogger("cocreabot")
 
-ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
+ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member", "inline_query"]
 
 BUDGET_KEY = "budget"
 
@@ -86,6 +87,8 @@ def _register_handlers(application: Application) -> None:
     publishing.register(application)
     convocatorias.register(application)
     basics.register(application)
+    sharing.register(application)
+    inline.register(application)
     subscriptions.register(application)
     privacy.register(application)
     admin.register(application)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CommandHandler, ContextTypes
 
-from handlers import subscriptions
+from handlers import sharing, subscriptions
 from handlers.common import command_argument, services
 from handlers.render import send_reply
 from bot.core.commands import READ_ONLY_COMMANDS, command_reply
@@ -18,6 +18,8 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     payload = command_argument(context).lower()
     if payload.startswith("suscribir-") and payload[10:] in found.engine.kb.states:
         await subscriptions.subscribe_to(update, context, payload[10:])
+        return
+    if await sharing.open_deep_link(update, context, payload):  # ?start=mapa, ?start=conv-12
         return
     reply = command_reply(found.engine, "start", payload)
     found.engine.remember_shown(update.effective_chat.id, reply)  # ?start=jalisco, then «¿y su plan?»

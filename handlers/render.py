@@ -8,11 +8,14 @@ import html
 import logging
 from functools import lru_cache
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, MaybeInaccessibleMessage, Message, Update
+from telegram import (
+    InlineKeyboardButton, InlineKeyboardMarkup, MaybeInaccessibleMessage, Message, SwitchInlineQueryChosenChat, Update,
+)
 from telegram.constants import ChatAction, MessageLimit
 from telegram.error import BadRequest
 
 from handlers.callbacks import encode_action
+from handlers.share_buttons import with_share_buttons
 from knowledge.reply import Button, Reply, html_to_text
 
 log = logging.getLogger(__name__)
@@ -29,6 +32,10 @@ def keyboard(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup | Non
 
 
 def _button(button: Button) -> InlineKeyboardButton:
+    if button.share is not None:
+        chats = SwitchInlineQueryChosenChat(button.share, allow_user_chats=True, allow_group_chats=True,
+                                            allow_channel_chats=True)
+        return InlineKeyboardButton(button.text, switch_inline_query_chosen_chat=chats)
     if button.url:
         return InlineKeyboardButton(button.text, url=button.url)
     return InlineKeyboardButton(button.text, callback_data=encode_action(button.action.kind, button.action.arg))
@@ -112,8 +119,9 @@ async def send_reply(message: MaybeInaccessibleMessage, reply: Reply, quote: boo
     """Send a reply as one or more messages; the buttons go on the last one."""
     parts = split_html(reply.html)
     sent = []
+    buttons = with_share_buttons(reply, message)
     for index, part in enumerate(parts):
-        markup = keyboard(reply.buttons) if index == len(parts) - 1 else None
+        markup = keyboard(buttons) if index == len(parts) - 1 else None
         sent.append(await _send_part(message, part, markup, quote=quote and index == 0))
     return sent
 
@@ -132,7 +140,7 @@ async def edit_or_send(update: Update, reply: Reply) -> None:
     parts = split_html(reply.html)
     shown = query.message if isinstance(query.message, Message) and query.message.text is not None else None
     if len(parts) == 1 and shown is not None:
-        markup = keyboard(reply.buttons)
+        markup = keyboard(with_share_buttons(reply, update))
         if _already_shows(shown, parts[0], markup):
             return  # e.g. the "· 6 ·" button on step 6: nothing to change
         try:

@@ -23,6 +23,7 @@ ACTION_KINDS = frozenset({
     "convs",      # arg: slug | ""     -> open convocatorias
     "sources",    # arg: ""            -> the sources
     "help",       # arg: ""
+    "map",        # arg: view          -> the map of the 32 states (knowledge/statemap.py MODES)
 })
 
 
@@ -41,6 +42,7 @@ class Button:
     text: str
     action: Action | None = None
     url: str | None = None
+    share: str | None = None  # an inline query to share in a chat the person picks (Telegram only)
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from knowledge.reply import ACTION_KINDS, Action, Button, Reply, esc, html_to_te
 from tests.emulator import BotApiEmulator
 from tests.emulator.entities import parse_html
 
-RUNTIME_KINDS = {"subscribe"}  # read-only replies may offer it; handlers/subscriptions.py answers it
+RUNTIME_KINDS = {"subscribe", "map"}  # handlers/subscriptions.py and handlers/sharing.py answer them
 
 
 # -- every button the engine can produce -------------------------------------------------------
@@ -54,7 +54,7 @@ def every_action(engine: Engine) -> list[Action]:
         "phase": [str(n) for n in range(1, PHASE_COUNT + 1)], "phases": [""],
         "term": list(kb.terms), "terms": [str(n) for n in range(6)],
         "subscribe": list(kb.states), "docs": list(kb.states), "convs": ["", *kb.states],
-        "sources": [""], "help": [""],
+        "sources": [""], "help": [""], "map": ["estado", "pasos", "stl", "pal"],
     }
     assert set(args) == set(ACTION_KINDS)
     return [Action(kind, arg) for kind, values in args.items() for arg in values]

@@ -39,6 +39,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("fase", None, read_only=True, console=True),
     Command("glosario", "Qué significa un término, por ejemplo /glosario STL", read_only=True, console=True),
     Command("convocatorias", "Convocatorias abiertas", read_only=True, console=True),
+    Command("mapa", "El mapa de las 32 entidades"),  # a photo: Telegram only (handlers/sharing.py)
     Command("documentos", "Lo que publicó el STL de una entidad", read_only=True, console=True),
     Command("suscribir", "Recibir avisos de una entidad", aliases=("suscribirme",), console=True),
     Command("baja", "Dejar de recibir avisos", aliases=("desuscribir",), console=True),
@@ -141,6 +142,10 @@ def _start(engine: Engine, arg: str) -> Reply:
         return engine.answers.state_card(arg)
     if arg.startswith("paso-") and _in_range(arg[5:], STEP_COUNT):
         return engine.answers.step(int(arg[5:]))
+    if arg.startswith("glosario-") and arg[9:] in engine.kb.terms:
+        return engine.answers.term(arg[9:])
+    if arg == "fases":
+        return engine.answers.phases_overview()
     return engine.answers.welcome()
 
 
