@@ -75,7 +75,7 @@ async def mapa(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     mode = parse_mode(command_argument(context))
     if mode is None:
         views = (tuple(Button(MODE_BUTTONS[m], Action("map", m)) for m in MODES),)
-        await send_reply(update.effective_message, Reply(esc(UNKNOWN_VIEW), views, intent="figures"))
+        await send_reply(update.effective_message, Reply(esc(UNKNOWN_VIEW), views, intent="help"))
         return
     await send_map(context, update.effective_chat.id, mode)
 

@@ -25,7 +25,7 @@ def test_start_welcomes_in_a_few_lines_with_the_privacy_notice(ana: Person):
     assert welcome.text.startswith("¡Hola! Soy CocreaBot")
     assert "Solo guardo el id de este chat" in welcome.text and "/privacidad" in welcome.text
     assert len([line for line in welcome.text.splitlines() if line.strip()]) <= 4
-    assert welcome.button_texts == ["🗺️ Cómo va mi estado", "🧭 Los 13 pasos", "📖 Glosario", "📚 Fuentes"]
+    assert welcome.button_texts == ["🗺️ Cómo va mi estado", "🧭 Los 13 pasos", "📖 Glosario", "📚 Fuentes", "📍 Ver el mapa"]
     assert "CocreaBot" in welcome.entities_of("bold")
 
 
