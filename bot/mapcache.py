@@ -9,7 +9,7 @@ import logging
 import os
 from pathlib import Path
 
-from knowledge.live import LiveData
+from knowledge.live import NoLiveData
 from knowledge.mapdraw import render_png
 from knowledge.models import KnowledgeBase
 from knowledge.statemap import StateMap, build_map
@@ -18,16 +18,28 @@ from knowledge.understanding.understander import cache_folder
 log = logging.getLogger(__name__)
 
 FILE_ID_KEY = "map_file_id:{version}"
+LIVE_MODES = ("pasos",)  # the views that read what facilitators published
+
+
+class _Progress(NoLiveData):
+    """The published progress of every state, read once (LiveData for build_map)."""
+
+    def __init__(self, steps: dict[str, int]):
+        self.steps = steps
+
+    def progress(self, state: str) -> int | None:
+        return self.steps.get(state)
 
 
 class MapCache:
     def __init__(self, kb: KnowledgeBase, store, folder: Path | None = None):
-        """`store` is the LiveData the steps view reads, with get_setting/set_setting."""
+        """`store`: bot.store.Store (progress_by_state, get_setting, set_setting)."""
         self.kb = kb
         self.store = store
         self.folder = folder
         self._pictures: dict[str, bytes] = {}  # version -> PNG
         self._file_ids: dict[str, str] = {}  # version -> Telegram file_id
+        self._maps: dict[tuple, StateMap] = {}  # (view, published progress) -> the view's data
         self.renders = 0  # how many pictures were drawn (tests and benchmarks read it)
 
     @classmethod
@@ -36,8 +48,15 @@ class MapCache:
         return cls(kb, store, folder / "maps" if folder else None)
 
     def current(self, mode: str) -> StateMap:
-        live: LiveData = self.store
-        return build_map(self.kb, mode, live)
+        """The view as the store has it now. Only the steps view reads live data (one query);
+        each distinct state of the data is built once."""
+        progress = self.store.progress_by_state() if mode in LIVE_MODES else {}
+        key = (mode, tuple(sorted(progress.items())))
+        built = self._maps.get(key)
+        if built is None:
+            built = build_map(self.kb, mode, _Progress(progress))
+            self._maps = {key: built, **dict(list(self._maps.items())[:15])}
+        return built
 
     def picture(self, state_map: StateMap) -> bytes:
         """The PNG of this version: from memory, from disk, or drawn now (and kept in both)."""
