@@ -9,6 +9,7 @@ import re
 from telegram import Message, MessageEntity, Update
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
+from handlers import sharing
 from handlers.common import services
 from handlers.render import send_reply
 
@@ -57,6 +58,9 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     # another process does not hold them up (bot/store/connection.py;
     # benchmarks/answer_under_fanout.py). A thread hop would cost about a third of the throughput.
     reply = services(context).engine.ask(text, chat=update.effective_chat.id)
+    if reply.form == "map":  # «muéstrame el mapa»: the picture, not its summary
+        await sharing.send_map(context, update.effective_chat.id, reply.buttons[0][0].action.arg)
+        return
     in_group = update.effective_chat.type != "private"
     await send_reply(message, reply, quote=in_group)
 

@@ -42,6 +42,8 @@ def map_query(mode: str) -> str:
 def map_offer(reply: Reply) -> str | None:
     """The map view to offer after this reply: after the welcome, and after counts and lists
     of states (by the fact they were about), never after a state's own card."""
+    if reply.form == "map":
+        return None  # it is the map already
     if reply.intent == "greeting" and reply.form in ("", "greeting"):
         return "estado"
     if reply.intent in MAP_INTENTS and not reply.state:

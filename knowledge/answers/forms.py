@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Callable
 from knowledge import wording
 from knowledge.answers import facts
 from knowledge.filters import POSITIVE_VALUE
-from knowledge.reply import Reply, esc
+from knowledge.reply import Action, Button, Reply, esc
+from knowledge.statemap import build_map
 from knowledge.understanding.request import Request
 
 if TYPE_CHECKING:
@@ -193,6 +194,15 @@ def answer_more(a: "Answerer", r: Request) -> Reply:
     return answer(a, referred)
 
 
+def answer_map(a: "Answerer", r: Request) -> Reply:
+    """The map's accessible summary and a button to the picture; Telegram sends the picture
+    itself (handlers/questions.py), the console shows the summary."""
+    mode = {"stl": "stl", "stl_installation": "stl", "stl_kind": "stl", "pal": "pal"}.get(r.attribute or "", "estado")
+    state_map = build_map(a.kb, mode, a.live)
+    buttons = ((Button("🗺️ Ver el mapa", Action("map", mode)),),)
+    return Reply(f"🗺️ {state_map.caption_html}", buttons, intent="figures", attribute=mode)
+
+
 FORM_ANSWERS: dict[str, Callable[["Answerer", Request], Reply]] = {
     "status": answer_status,
     "yes_no": answer_yes_no,
@@ -211,6 +221,7 @@ FORM_ANSWERS: dict[str, Callable[["Answerer", Request], Reply]] = {
     "greeting": answer_greeting,
     "help": answer_help,
     "out_of_scope": answer_out_of_scope,
+    "map": answer_map,
     "ack": answer_ack,
     "clarify": answer_clarify,
     "more": answer_more,

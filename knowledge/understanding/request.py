@@ -25,6 +25,7 @@ FORM_INTENTS: dict[str, str] = {
     "greeting": "greeting",
     "help": "help",
     "out_of_scope": "out_of_scope",
+    "map": "figures",  # «muéstrame el mapa»: the picture of the 32 states (knowledge/statemap.py)
     # conversation turns; their intent is the one of the turn they refer to (see Request.intent)
     "ack": "greeting",
     "clarify": "help",

@@ -92,6 +92,11 @@ def test_the_welcome_and_a_list_of_states_offer_the_map(live: Live):
     assert shown.photo and shown.text.startswith("🗺️ Secretariados Técnicos Locales")
 
 
+def test_asking_for_the_map_in_words_sends_the_picture(live: Live):
+    shown = live.person().says("muéstrame el mapa")
+    assert shown.photo and shown.text.startswith("🗺️ Ejercicios locales de gobierno abierto")
+
+
 # -- inline mode ----------------------------------------------------------------------------
 
 def test_inline_a_state_offers_its_card_and_it_can_be_posted_in_a_group(live: Live):
