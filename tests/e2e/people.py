@@ -65,9 +65,12 @@ class Person:
         return replies
 
     def sent_here(self) -> list[str]:
-        """Every text the bot has sent to this chat (from the emulator's call log), as shown."""
+        """Every text (and photo caption) the bot has sent to this chat, from the emulator's call
+        log, as shown."""
         calls = self.emu.calls("sendMessage", chat_id=self.chat_id, status=200)
-        return [html_to_text(call.params["text"]) for call in calls]
+        calls += self.emu.calls("sendPhoto", chat_id=self.chat_id, status=200)
+        calls.sort(key=lambda call: call.time)
+        return [html_to_text(call.params.get("text") or call.params.get("caption") or "") for call in calls]
 
     def barrier(self) -> list[str]:
         """What the bot sent to this chat since the last barrier or says(), once it has handled
