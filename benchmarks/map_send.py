@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.mapcache import MapCache  # noqa: E402
+from bot.runtime.maps import MapCache  # noqa: E402
 from bot.store import Store  # noqa: E402
 from handlers.render import keyboard  # noqa: E402
 from handlers.sharing import map_buttons, map_caption  # noqa: E402

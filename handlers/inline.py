@@ -19,7 +19,7 @@ from telegram.ext import Application, ContextTypes, InlineQueryHandler
 from handlers.common import services
 from handlers.render import keyboard, split_html
 from handlers.sharing import map_cache, map_caption
-from knowledge.commands import command_reply
+from bot.core.commands import command_reply
 from knowledge.engine import Engine
 from knowledge.reply import Button, Reply, html_to_text
 from knowledge.sharing import SHARE_TEXT, deep_link_payload, map_query, share_query

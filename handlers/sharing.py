@@ -1,6 +1,6 @@
 """/mapa (and its buttons and deep links), and the deep links to a shared convocatoria.
 
-The map goes as a photo: drawn once per data version (bot/mapcache.py), uploaded the first
+The map goes as a photo: drawn once per data version (bot/runtime/maps.py), uploaded the first
 time, then sent again by Telegram's file_id, which costs the bot no drawing and no upload."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from telegram import InputFile, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import Application, CommandHandler, ContextTypes
 
-from bot.mapcache import MapCache
+from bot.runtime.maps import MapCache
 from handlers import buttons
 from handlers.common import command_argument, services
 from handlers.render import keyboard, send_reply
@@ -24,17 +24,12 @@ from knowledge.text import ascii_int
 
 log = logging.getLogger(__name__)
 
-MAPS_KEY = "maps"
 UNKNOWN_VIEW = ("No tengo ese mapa. Puedo mostrarte las 32 entidades por cómo va su ejercicio (/mapa), "
                 "por el paso al que llegaron (/mapa pasos), por su STL (/mapa stl) o por su plan (/mapa pal).")
 
 
 def map_cache(context: ContextTypes.DEFAULT_TYPE) -> MapCache:
-    data = context.application.bot_data
-    if MAPS_KEY not in data:
-        found = services(context)
-        data[MAPS_KEY] = MapCache.default(found.engine.kb, found.store)
-    return data[MAPS_KEY]
+    return services(context).maps
 
 
 def map_buttons(mode: str, shareable: bool) -> tuple[tuple[Button, ...], ...]:
@@ -98,10 +93,11 @@ async def open_deep_link(update: Update, context: ContextTypes.DEFAULT_TYPE, pay
             await send_map(context, update.effective_chat.id, mode)
             return True
     if payload.startswith("conv-") and ascii_int(payload[5:]) is not None:
-        found = services(context)
-        record = found.store.convocatoria(ascii_int(payload[5:]))
-        item = record.info if record and record.status == "open" else None
-        reply = convocatoria_reply(found.engine.answers, item, found.engine.answers.clock())
+        answers = services(context).engine.answers
+        now = answers.clock()
+        wanted = ascii_int(payload[5:])
+        item = next((c for c in answers.live.open_convocatorias(None, now) if c.id == wanted), None)
+        reply = convocatoria_reply(answers, item, now)
         await send_reply(update.effective_message, reply)
         return True
     return False

@@ -15,9 +15,9 @@ import pytest
 import yaml
 from PIL import Image
 
-from bot.mapcache import MapCache
+from bot.runtime.maps import MapCache
 from bot.store import Store
-from knowledge.commands import command_reply
+from bot.core.commands import command_reply
 from knowledge.engine import Engine
 from knowledge.loader import DATA_DIR, KnowledgeError, default_knowledge, load_knowledge
 from knowledge.mapdraw import BACKGROUND, CELL, GAP, render_png, tile_box

@@ -4,11 +4,13 @@ the console and the Telegram application all use these."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from bot.core.chats import Chats
 from bot.core.permissions import Permissions
 from bot.core.publishing import Publisher
 from bot.store.checks import check_before_opening, remember
+from bot.runtime.maps import MapCache
 from bot.runtime.settings import Settings
 from bot.store import Store
 from knowledge.engine import Engine
@@ -34,6 +36,11 @@ class Services:
     @property
     def publisher(self) -> Publisher:
         return Publisher(self.store, self.engine.kb)
+
+    @cached_property
+    def maps(self) -> MapCache:
+        """The map pictures (/mapa), drawn once per data version and kept with their file_id."""
+        return MapCache.default(self.engine.kb, self.store)
 
 
 def open_store(settings: Settings, thorough: bool = True) -> Store:
