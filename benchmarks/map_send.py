@@ -1,6 +1,6 @@
 """What the map costs: drawing it (once per data version) and sending it again by file_id.
 
-    python benchmarks/map_send.py [--rounds N]
+    python -m benchmarks.map_send [--rounds N]
 
 Prints, per view, the time to build and draw the PNG (aim: under 300 ms); the bot's CPU for a
 cached send (compute the view's version from the store, look up the file_id, caption and
@@ -14,23 +14,20 @@ from __future__ import annotations
 import argparse
 import asyncio
 import statistics
-import sys
 import tempfile
 import time
 from datetime import date
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from bot.runtime.maps import MapCache  # noqa: E402
-from bot.store import Store  # noqa: E402
-from handlers.render import keyboard  # noqa: E402
-from handlers.sharing import map_buttons, map_caption  # noqa: E402
-from knowledge.engine import Engine  # noqa: E402
-from knowledge.loader import default_knowledge  # noqa: E402
-from knowledge.mapdraw import render_png  # noqa: E402
-from knowledge.statemap import MODES, build_map  # noqa: E402
-from tests.emulator import BotApiEmulator  # noqa: E402
+from bot.runtime.maps import MapCache
+from bot.store import Store
+from handlers.render import keyboard
+from handlers.sharing import map_buttons, map_caption
+from knowledge.engine import Engine
+from knowledge.loader import default_knowledge
+from knowledge.mapdraw import render_png
+from knowledge.statemap import MODES, build_map
+from tests.emulator import BotApiEmulator
 
 
 def per_call_ms(function, rounds: int) -> float:

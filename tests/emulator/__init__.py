@@ -4,7 +4,7 @@ Start one with ``BotApiEmulator().start()`` (or ``with BotApiEmulator() as emu``
 bot at ``emu.api_base_url`` / ``emu.file_base_url``; see driver.py for the users' side.
 """
 
-from . import inline  # noqa: F401  (registers answerInlineQuery)
+from . import inline, photos  # noqa: F401  (register answerInlineQuery and sendPhoto)
 from .control import Fault, FloodPolicy
 from .driver import BotApiEmulator, EmulatorError, WaitTimeout
 from .views import MessageView

@@ -21,6 +21,7 @@ from .api import (
     MAX_CAPTION_LENGTH, MAX_TEXT_LENGTH, PARSE_ERROR_PREFIX, Context, api_method, validate_inline_keyboard,
 )
 from .entities import EntityParseError, UnsupportedParseMode, format_text
+from .photos import photo_sizes
 from .world import ApiError, BotAccount, User, World, bad_request, now
 
 MAX_RESULTS = 50
@@ -173,8 +174,7 @@ def choose_inline_result(emu, user: User, answer: InlineAnswer, index_or_id: int
 def _message_content(world: World, result: dict) -> dict:
     if result["type"] == "photo":
         stored = world.files_by_id[result["photo_file_id"]]
-        content: dict = {"photo": [{"file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
-                                    "file_size": stored.size, "width": stored.width, "height": stored.height}]}
+        content: dict = {"photo": photo_sizes(stored)}
         if result.get("caption"):
             formatted = format_text(result["caption"], result.get("parse_mode"))
             content["caption"] = formatted.text
