@@ -38,6 +38,7 @@ from bot.core.convocatorias import (
 )
 from bot.core.dates import START_OF_DAY, DateInputError, parse_moment
 from bot.core.notices import CENTRAL_TIME
+from bot.core.rules import link_warning
 from handlers.render import slow_work
 from handlers.callbacks import CODES, encode_action
 from handlers.common import (
@@ -242,8 +243,10 @@ async def _preview(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Co
         return LINK
     _keep(context, draft)
     audience = desk(context).audience(draft.state)
+    warning = link_warning(draft.url)
+    caution = f"⚠️ {esc(warning)}\n\n" if warning else ""
     text = (f"Así la verán las {audience} personas y grupos suscritos a las convocatorias de esta entidad:\n\n"
-            f"{desk(context).preview(draft)}\n\n¿La publico?")
+            f"{desk(context).preview(draft)}\n\n{caution}¿La publico?")
     keyboard = InlineKeyboardMarkup([[_button("✅ Publicar", "ok"), _button("✖️ Cancelar", "no")]])
     await update.effective_message.reply_html(text, reply_markup=keyboard)
     return PREVIEW
@@ -386,7 +389,7 @@ async def got_new_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
     url = update.effective_message.text.strip()
     try:
         record = desk(context).editable(edit.get("id", 0))
-        checked_url(url)
+        url = checked_url(url) or ""
     except ConvocatoriaError as problem:
         await update.effective_message.reply_text(esc(f"{problem} Mándalo otra vez, o /cancelar."))
         return NEW_LINK

@@ -20,7 +20,7 @@ from telegram.ext import (
 )
 
 from bot.core.notices import document_notice
-from bot.core.rules import PDF_RULE, is_pdf
+from bot.core.rules import PDF_RULE, is_pdf, link_warning
 from bot.core.publishing import (
     DocumentDraft, DuplicateDocument, PublishError, duplicate_message, validate,
 )
@@ -162,7 +162,9 @@ async def _preview(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Do
     notice = document_notice(found.engine.kb, draft.state, draft.step, draft.resolved_kind, draft.title, draft.url,
                              draft.published_on, has_file=bool(draft.file_id))
     audience = found.publisher.audience(draft.state)
-    text = f"{_who_will_see(audience)}\n\n{notice}\n\n¿Lo publico?"
+    warning = link_warning(draft.url)
+    caution = f"⚠️ {esc(warning)}\n\n" if warning else ""
+    text = f"{_who_will_see(audience)}\n\n{notice}\n\n{caution}¿Lo publico?"
     keyboard = InlineKeyboardMarkup([[_button("✅ Publicar", "ok"), _button("✖️ Cancelar", "no")]])
     await update.effective_message.reply_html(text, reply_markup=keyboard)
     return PREVIEW

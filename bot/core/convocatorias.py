@@ -35,7 +35,7 @@ from typing import Callable
 from bot.core.notices import (
     convocatoria_cancellation, convocatoria_correction, convocatoria_notice, convocatoria_reminder,
 )
-from bot.core.rules import clean_title, link_problem, title_problem
+from bot.core.rules import clean_title, complete_link, link_problem, title_problem
 from bot.store import ConvocatoriaRecord, Store, utc_now
 from knowledge.live import ConvocatoriaInfo
 from knowledge.models import KnowledgeBase
@@ -382,8 +382,9 @@ def _detail(text: str | None, what: str) -> str | None:
 
 
 def checked_url(url: str | None) -> str | None:
-    """The link without spaces around, or None; ConvocatoriaError when it is not a web link."""
-    url = (url or "").strip() or None
+    """The link without spaces around (https:// added where it was left out), or None;
+    ConvocatoriaError when it is not a public web link."""
+    url = complete_link(url) or None
     if url and (problem := link_problem(url)):
         raise ConvocatoriaError(problem)
     return url

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.core.rules import clean_title, link_problem, title_problem
+from bot.core.rules import clean_title, complete_link, link_problem, title_problem
 from bot.core.notices import document_notice
 from bot.store import DOCUMENT_KINDS, DocumentInfo, DuplicateDocument, Store
 from knowledge.dates import human_date
@@ -78,7 +78,7 @@ def validate(draft: DocumentDraft, kb: KnowledgeBase) -> DocumentDraft:
     title = clean_title(draft.title)
     if title is None:
         raise PublishError(title_problem(draft.title))
-    url = (draft.url or "").strip() or None
+    url = complete_link(draft.url) or None
     if url and (problem := link_problem(url)):
         raise PublishError(problem)
     if not url and not draft.file_id:

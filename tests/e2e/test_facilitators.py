@@ -50,3 +50,32 @@ def test_a_closing_date_said_in_words_is_understood(live, said, echoed):
     to_closing_question(fer)
     echo = fer.says(said)
     assert "⏳ Cierra el" in echo.text and echoed in echo.text, echo.text
+
+
+# -- bug 8: links ----------------------------------------------------------------------------
+
+
+def to_source_question(fer: Person, title: str = "Acta de instalación del STL"):
+    steps = fer.says("/publicar")
+    assert fer.taps_to_new(steps, "4").text.startswith("¿Cuál es el título")
+    assert "enlace" in fer.says(title).text
+
+
+def test_a_link_without_https_gets_it_and_one_inside_a_network_is_refused(live):
+    fer = facilitator_of(live, "jalisco")
+    to_source_question(fer, "Acta de instalación (sin esquema)")
+    refused = fer.says("http://localhost/acta.pdf")
+    assert "red interna (localhost)" in refused.text, refused.text
+    assert "red interna (192.168.1.20)" in fer.says("http://192.168.1.20/acta.pdf").text
+    assert "«file:» no lo es" in fer.says("file:///etc/passwd").text
+    preview = fer.says("www.itei.org.mx/acta-sin-esquema.pdf")
+    assert "¿Lo publico?" in preview.text and "Ojo" not in preview.text
+    assert "https://www.itei.org.mx/acta-sin-esquema.pdf" in [e.get("url") for e in preview.entities], preview.entities
+
+
+def test_a_plain_http_link_is_published_with_a_warning(live):
+    fer = facilitator_of(live, "jalisco")
+    to_source_question(fer, "Acta en http")
+    preview = fer.says("http://itei.org.mx/acta-en-http.pdf")
+    assert "Ojo: el enlace empieza con http://, sin cifrar" in preview.text
+    assert fer.taps_to_new(preview, "✅ Publicar").text.startswith("✅ Publicado")
