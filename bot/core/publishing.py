@@ -19,8 +19,6 @@ from knowledge.models import KnowledgeBase
 from knowledge.text import ascii_int
 from knowledge.wording import MEXICO_TZ
 
-STEP_KINDS = {1: "declaratoria", 2: "convocatoria", 3: "convocatoria", 4: "acta", 5: "consulta", 6: "arbol",
-              7: "convocatoria", 8: "otro", 9: "otro", 10: "acta", 11: "plan", 12: "web", 13: "informe"}
 # Quotes and angle brackets are not URL characters (they travel percent-encoded); letting them
 # in would also break the HTML of every message that shows the link.
 
@@ -45,7 +43,8 @@ class DocumentDraft:
 
     @property
     def resolved_kind(self) -> str:
-        return self.kind or STEP_KINDS.get(self.step, "otro")
+        """The kind, once validate() filled it in from the step (pasos.yaml's `document_kind`)."""
+        return self.kind or "otro"
 
 
 @dataclass(frozen=True)
@@ -87,7 +86,8 @@ def validate(draft: DocumentDraft, kb: KnowledgeBase) -> DocumentDraft:
         raise PublishError(f"Tipo desconocido {draft.kind!r}; usa uno de: {', '.join(DOCUMENT_KINDS)}.")
     if draft.published_on > mexico_today():
         raise PublishError("La fecha de publicación no puede estar en el futuro.")
-    return replace(draft, title=title, url=url)
+    kind = draft.kind or (kb.steps[draft.step].document_kind if draft.step in kb.steps else "otro")
+    return replace(draft, title=title, url=url, kind=kind)
 
 
 def publish_document(store: Store, kb: KnowledgeBase, draft: DocumentDraft, published_by: str) -> Published:
