@@ -96,6 +96,22 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE deliveries ADD COLUMN unsure INTEGER NOT NULL DEFAULT 0;
     """,
+    # 3: the guided flows' state (/publicar, /convocar, /mis_convocatorias), so a restart resumes
+    # them: where each conversation stands, and each person's draft (JSON). See bot/store/flows.py.
+    """
+    CREATE TABLE flow_conversations (
+        name TEXT NOT NULL,
+        key TEXT NOT NULL,
+        state TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (name, key)
+    );
+    CREATE TABLE flow_drafts (
+        user_id INTEGER PRIMARY KEY,
+        data TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    """,
 )
 
 
