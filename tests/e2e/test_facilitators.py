@@ -232,3 +232,55 @@ def test_an_opening_date_in_the_past_means_it_is_open_already(live):
     assert said.text.startswith("🟢 Ya está abierta: abrió el") and said.text.endswith(", ayer."), said.text
     assert "hoy" not in said.text
     fer.says("/cancelar")
+
+
+# -- admins name facilitators by reply, forward or Telegram's user picker --------------------------
+
+
+def test_an_admin_names_a_facilitator_by_replying_to_a_forwarded_message(live):
+    sofi = live.person("Sofi")
+    said = sofi.says("hola, soy del STL")  # Sofi has talked to the bot
+    original = next(m for m in live.emulator.messages(sofi.chat) if not m.from_bot)
+    live.emulator.mark_read(live.admin.chat)
+    forwarded = live.emulator.forward_to_bot(live.admin.user, original)
+    live.admin.barrier()
+    assert said
+    done = live.admin.says("/nombrar_facilitador jalisco", reply_to=forwarded["message_id"])
+    assert done.text.startswith(f"Listo: Sofi ({sofi.user.id}) es facilitador(a) de Jalisco"), done.text
+    told = live.emulator.wait_for(lambda: [t for t in sofi.sent_here() if "te nombró persona facilitadora" in t],
+                                  timeout=20, description="the notice to the person named")
+    assert "Jalisco" in told[0] and "/publicar" in told[0]
+    listing = live.admin.says("/facilitadores")
+    assert f"Sofi ({sofi.user.id}) — Jalisco" in listing.text
+    removed = live.admin.says(f"/quitar_facilitador {sofi.user.id}")
+    assert removed.text.startswith("Listo: quité a")
+    live.emulator.wait_for(lambda: [t for t in sofi.sent_here() if "te quitó como persona facilitadora" in t],
+                           timeout=20, description="the notice to the person removed")
+
+
+def test_a_hidden_forward_and_wrong_input_get_specific_errors(live):
+    beto = live.person("Beto")
+    beto.says("hola")
+    original = next(m for m in live.emulator.messages(beto.chat) if not m.from_bot)
+    forwarded = live.emulator.forward_to_bot(live.admin.user, original, hidden=True)
+    live.admin.barrier()
+    hidden = live.admin.says("/nombrar_facilitador jalisco", reply_to=forwarded["message_id"])
+    assert hidden.text.startswith("Esa persona no deja ver quién es"), hidden.text
+    assert live.admin.says("/nombrar_facilitador 123 atlántida").text.startswith("No reconozco la entidad «atlántida»")
+    assert "nombre de usuario" in live.admin.says("/nombrar_facilitador @beto jalisco").text
+
+
+def test_an_admin_names_a_facilitator_with_the_user_picker(live):
+    lupe = live.person("Lupe")
+    lupe.says("hola")
+    asked = live.admin.says("/nombrar_facilitador oaxaca")
+    assert "¿A quién nombro facilitador(a) de Oaxaca?" in asked.text
+    request = live.emulator.reply_keyboard_button(live.admin.chat, "👤 Elegir a la persona")["request_users"]
+    assert request["user_is_bot"] is False and request["request_name"] is True
+    live.emulator.mark_read(live.admin.chat)
+    live.emulator.share_users(live.admin.user, request["request_id"], [lupe.user])
+    done, = live.emulator.wait_for_messages(live.admin.chat, 1, timeout=20)
+    assert done.text.startswith(f"Listo: Lupe ({lupe.user.id}) es facilitador(a) de Oaxaca"), done.text
+    assert live.emulator.reply_keyboard(live.admin.chat) is None  # the picker is gone
+    assert lupe.says("/convocar").text.startswith("📣 Oaxaca")
+    lupe.says("/cancelar")

@@ -53,11 +53,11 @@ def walk_to_preview(person: Person, title: str, source: str | tuple[str, bytes],
 def test_admin_names_lists_and_removes_facilitators(live):
     fer = facilitator(live, "jalisco")
     listing = live.admin.says("/facilitadores")
-    assert f"{fer.user.id} — Jalisco" in listing.text
+    assert f"Fer ({fer.user.id}) — Jalisco" in listing.text
     again = live.admin.says(f"/nombrar_facilitador {fer.user.id} jalisco")
     assert again.text.startswith("Ya lo era")
     usage = live.admin.says("/nombrar_facilitador Fer jalisco")
-    assert usage.text.startswith("Uso: /nombrar_facilitador <id de Telegram> <entidad>")
+    assert usage.text.startswith("«Fer» no es un id de Telegram (son solo números).")
     unknown = live.admin.says(f"/quitar_facilitador {fer.user.id} <atlántida>")
     assert unknown.text.startswith("No reconozco la entidad «<atlántida>». Uso: /quitar_facilitador <id")
     removed = live.admin.says(f"/quitar_facilitador {fer.user.id}")
