@@ -538,7 +538,7 @@ def administrator(user: dict) -> dict:
 
 # ChatFullInfo's required fields beyond Chat (Bot API 9.0: accepted_gift_types is required)
 ACCEPTED_GIFT_TYPES = {"unlimited_gifts": False, "limited_gifts": False, "unique_gifts": False,
-                       "premium_subscription": False}
+                       "premium_subscription": False, "gifts_from_channels": False}
 
 
 @api_method("getChat")
