@@ -22,6 +22,7 @@ from bot.core.convocatorias import Convocatorias
 from bot.runtime.dispatcher import Dispatcher, Pace
 from bot.runtime.limiter import RepliesFirst
 from bot.runtime.lock import InstanceLock
+from bot.runtime.persistence import FlowPersistence
 from bot.runtime.services import Services, build_services
 from bot.runtime.settings import Settings, SettingsError
 from bot.runtime.updates import PerChatUpdates
@@ -30,6 +31,7 @@ from handlers import (
     subscriptions,
 )
 from handlers.common import DISPATCHER_KEY, SERVICES_KEY
+from handlers.flows import TIMEOUT_SECONDS as FLOW_TIMEOUT_SECONDS
 
 log = logging.getLogger("cocreabot")
 
@@ -57,6 +59,8 @@ def build_application(settings: Settings, services: Services | None = None, *, r
         .get_updates_connection_pool_size(2)
         # chats at the same time, each chat's updates in order (guided flows stay per chat)
         .concurrent_updates(PerChatUpdates())
+        # the guided flows' state lives in SQLite: a tap after a restart resumes the flow
+        .persistence(FlowPersistence(services.store, max_age=timedelta(seconds=FLOW_TIMEOUT_SECONDS)))
     )
     budget = None
     if rate_limit:

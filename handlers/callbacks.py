@@ -16,7 +16,7 @@ MAX_BYTES = 64  # Telegram's limit for callback_data
 CODES: dict[str, str] = {
     "state": "e", "states": "es", "step": "p", "steps": "ps", "phase": "f", "phases": "fs",
     "term": "t", "terms": "ts", "subscribe": "s", "docs": "d", "convs": "c", "sources": "src",
-    "help": "h", "map": "m",
+    "help": "h", "map": "m", "docs_page": "dp",
     # runtime actions (subscriptions, privacy, publishing, convocatorias, admin)
     "sub_only": "so", "unsub": "u", "reminders": "r", "erase": "x", "erase_no": "xn",
     "pub": "pb", "conv": "cv",
@@ -40,6 +40,12 @@ def encode_action(kind: str, arg: str = "") -> str:
     if len(data.encode()) > MAX_BYTES or not _ARG.fullmatch(arg):
         raise ValueError(f"callback data too long or malformed: {data!r}")
     return data
+
+
+def pattern(kind: str, arg: str = "") -> str:
+    """The regular expression a CallbackQueryHandler matches for `kind` with an argument that
+    fully matches `arg` (itself a regular expression): the version and the code come from here."""
+    return rf"^{re.escape(VERSION)}\|{re.escape(CODES[kind])}\|(?:{arg})$"
 
 
 def decode_action(data: str | None) -> Decoded:

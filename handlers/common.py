@@ -6,10 +6,9 @@ import functools
 
 from telegram import Update
 from telegram.constants import ChatMemberStatus
-from telegram.ext import ContextTypes, ConversationHandler
+from telegram.ext import ContextTypes
 
 from bot.core.permissions import Permissions
-from bot.core.rules import clean_title, title_problem
 from bot.runtime.services import Services
 
 SERVICES_KEY = "services"
@@ -73,29 +72,3 @@ def wake_dispatcher(context: ContextTypes.DEFAULT_TYPE) -> None:
     dispatcher = context.application.bot_data.get(DISPATCHER_KEY)
     if dispatcher:
         dispatcher.wake()
-
-
-async def end_flow(update: Update, context: ContextTypes.DEFAULT_TYPE, keys: tuple[str, ...], text: str) -> int:
-    """End a guided flow: forget its draft, take the buttons off the pressed message, say how it
-    ended. For /cancelar, [Cancelar] and the timeout of /publicar, /convocar, /mis_convocatorias."""
-    for key in keys:
-        context.user_data.pop(key, None)
-    if update and update.callback_query:
-        await update.callback_query.answer()
-        await update.callback_query.edit_message_reply_markup(None)
-    if update and update.effective_message:
-        await update.effective_message.reply_text(text)
-    return ConversationHandler.END
-
-
-async def expected_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Text where a guided flow waits for a button."""
-    await update.effective_message.reply_text("Elige una opción con los botones de arriba, o /cancelar.")
-
-
-async def typed_title(update: Update) -> str | None:
-    """The title a facilitator typed, tidied; None (after saying why) when it is too short or long."""
-    title = clean_title(update.effective_message.text)
-    if title is None:
-        await update.effective_message.reply_text(f"{title_problem(update.effective_message.text)} Escríbelo de nuevo.")
-    return title

@@ -29,32 +29,30 @@ import functools
 import logging
 from dataclasses import replace
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import (
-    Application, CallbackQueryHandler, CommandHandler, ContextTypes, ConversationHandler, MessageHandler, filters,
-)
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import Application, CommandHandler, ContextTypes, ConversationHandler, MessageHandler
 
 from bot.core.convocatorias import (
     KINDS, ConvocatoriaDraft, ConvocatoriaError, ConvocatoriaRecord, Convocatorias, checked_url,
 )
 from bot.core.dates import START_OF_DAY, DateInputError, parse_moment
 from bot.core.notices import CENTRAL_TIME
+from bot.core.rules import link_warning
 from handlers.render import slow_work
-from handlers.callbacks import CODES, encode_action
-from handlers.common import (
-    NOT_FACILITATOR, end_flow, expected_button, permissions, refuse,
-    services, typed_title, user_id, wake_dispatcher,
+from handlers.common import NOT_FACILITATOR, permissions, refuse, services, user_id, wake_dispatcher
+from handlers.flows import (
+    ANYTHING_ELSE, TEXT, TIMEOUT_SECONDS, allowed_states, answered, argument, button, end_flow, expected_button,
+    guided_conversation, on_button, typed_state, typed_title,
 )
 from knowledge.reply import esc
 from knowledge.text import ascii_int
-from knowledge.wording import button_label, local_moment, relative_days, short_name
+from knowledge.wording import button_label, local_day, local_moment, relative_days, short_name
 
 log = logging.getLogger(__name__)
 
 DESK_KEY = "convocatorias"
 DRAFT_KEY = "convocatoria_draft"
 EDIT_KEY = "convocatoria_edit"
-TIMEOUT_SECONDS = 15 * 60
 STATE, KIND, TITLE, DESCRIPTION, CLOSES, OPENS, LINK, PREVIEW = range(8)
 CHOOSE, NEW_CLOSING, NEW_LINK, CONFIRM = range(8, 12)
 CANCELLED = "Cancelado: no publiqué nada."
@@ -68,17 +66,16 @@ def desk(context: ContextTypes.DEFAULT_TYPE) -> Convocatorias:
     return context.application.bot_data[DESK_KEY]
 
 
-def _button(text: str, arg: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text, callback_data=encode_action("conv", arg))
+__all__ = ["TIMEOUT_SECONDS", "convocar_conversation", "my_convocatorias_conversation", "register"]
+SKIP_WORDS = ("no tiene", "sin enlace", "no hay", "ninguno", "no", "saltar", "omitir", "sin liga", "no tiene liga")
 
 
-def _pattern(arg: str) -> str:
-    return rf"^1\|{CODES['conv']}\|{arg}$"
+def _button(text: str, arg: str):
+    return button("conv", text, arg)
 
 
-def _allowed_states(update: Update, context: ContextTypes.DEFAULT_TYPE) -> list[str]:
-    who, uid = permissions(context), user_id(update)
-    return sorted(services(context).engine.kb.states) if who.is_admin(uid) else who.publishable_states(uid)
+def _on(arg: str, callback) -> object:
+    return on_button("conv", arg, callback)
 
 
 def _draft(context: ContextTypes.DEFAULT_TYPE) -> ConvocatoriaDraft:
@@ -90,7 +87,7 @@ def _keep(context: ContextTypes.DEFAULT_TYPE, draft: ConvocatoriaDraft) -> None:
 
 
 def _arg(update: Update) -> str:
-    return update.callback_query.data.split("|")[-1]
+    return argument(update)
 
 
 async def _typed_moment(context: ContextTypes.DEFAULT_TYPE, text: str, opening: bool = False):
@@ -110,17 +107,19 @@ def _in_words(moment, now) -> str:
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    states = _allowed_states(update, context)
+    states = allowed_states(update, context)
     if not states:
         await refuse(update, NOT_FACILITATOR)
         return ConversationHandler.END
     _keep(context, ConvocatoriaDraft())
-    if len(states) == 1:
-        return await _ask_kind(update, context, states[0])
+    slug, lead = typed_state(context, states, "publicar convocatorias")
+    if slug or len(states) == 1:
+        return await _ask_kind(update, context, slug or states[0], lead)
     names = services(context).engine.kb.states
     buttons = [_button(short_name(names[s].name), f"e:{s}") for s in states]
     rows = [buttons[i:i + 3] for i in range(0, len(buttons), 3)]
-    await update.effective_message.reply_text("📣 Nueva convocatoria. ¿De qué entidad? (/cancelar para salir)",
+    question = "📣 Nueva convocatoria. ¿De qué entidad? (/cancelar para salir)"
+    await update.effective_message.reply_text(f"{esc(lead)}\n\n{question}" if lead else question,
                                               reply_markup=InlineKeyboardMarkup(rows))
     return STATE
 
@@ -130,23 +129,24 @@ async def chose_state(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
     if not permissions(context).can_publish(user_id(update), slug):
         await refuse(update, "No puedes publicar convocatorias de esa entidad.")
         return STATE
-    await update.callback_query.answer()
+    await answered(update)
     return await _ask_kind(update, context, slug)
 
 
-async def _ask_kind(update: Update, context: ContextTypes.DEFAULT_TYPE, slug: str) -> int:
+async def _ask_kind(update: Update, context: ContextTypes.DEFAULT_TYPE, slug: str, lead: str = "") -> int:
     _keep(context, ConvocatoriaDraft(state=slug))
     labels = [f"{kind.label} (paso {kind.step})" if kind.step else kind.label for kind in KINDS.values()]
     buttons = [_button(label, f"k:{code}") for label, code in zip(labels, KINDS)]
     rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
     name = esc(services(context).engine.kb.states[slug].name)
-    await update.effective_message.reply_html(f"📣 <b>{name}</b>. ¿Qué tipo de convocatoria es? (/cancelar para salir)",
+    question = f"📣 <b>{name}</b>. ¿Qué tipo de convocatoria es? (/cancelar para salir)"
+    await update.effective_message.reply_html(f"{esc(lead)}\n\n{question}" if lead else question,
                                               reply_markup=InlineKeyboardMarkup(rows))
     return KIND
 
 
 async def chose_kind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    await update.callback_query.answer()
+    await answered(update)
     _keep(context, ConvocatoriaDraft(state=_draft(context).state, kind=_arg(update).removeprefix("k:")))
     await update.effective_message.reply_text(
         "¿Cuál es el título? Por ejemplo: «Convocatoria para las mesas de cocreación 2027».")
@@ -197,13 +197,13 @@ async def got_closing(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
 
 
 async def fix_closing(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    await update.callback_query.answer()
+    await answered(update)
     await update.effective_message.reply_text(CLOSING_QUESTION)
     return CLOSES
 
 
 async def open_now(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    await update.callback_query.answer()
+    await answered(update)
     _keep(context, replace(_draft(context), opens_at=None))
     return await _ask_link(update)
 
@@ -217,17 +217,26 @@ async def got_opening(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
         await update.effective_message.reply_text(esc(f"{problem} Escribe otra vez cuándo abre, o toca «Ya está abierta»."))
         return OPENS
     _keep(context, replace(draft, opens_at=typed.at))
-    await update.effective_message.reply_html(f"🟢 Abre el <b>{esc(_in_words(typed.at, desk(context).clock()))}</b>.")
+    now = desk(context).clock()
+    if typed.at <= now:  # «ayer», «el lunes pasado»: it is open already, never «hoy» for yesterday
+        await update.effective_message.reply_html(
+            f"🟢 Ya está abierta: abrió el <b>{esc(local_day(typed.at, now))}</b>, {relative_days(typed.at, now)}.")
+    else:
+        await update.effective_message.reply_html(f"🟢 Abre el <b>{esc(_in_words(typed.at, now))}</b>.")
     return await _ask_link(update)
 
 
 async def _ask_link(update: Update) -> int:
-    await update.effective_message.reply_text("Mándame el enlace de la convocatoria (https://…), o /saltar si no tiene.")
+    await update.effective_message.reply_text("Mándame el enlace de la convocatoria (https://…), o /saltar si no tiene "
+                                              "(también sirve «no tiene» o «sin enlace»).")
     return LINK
 
 
 async def got_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    return await _preview(update, context, replace(_draft(context), url=update.effective_message.text.strip()))
+    text = update.effective_message.text.strip()
+    if " ".join(text.lower().strip(" .!¡").split()) in SKIP_WORDS:
+        return await skip_link(update, context)
+    return await _preview(update, context, replace(_draft(context), url=text))
 
 
 async def skip_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
@@ -242,8 +251,10 @@ async def _preview(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Co
         return LINK
     _keep(context, draft)
     audience = desk(context).audience(draft.state)
+    warning = link_warning(draft.url)
+    caution = f"⚠️ {esc(warning)}\n\n" if warning else ""
     text = (f"Así la verán las {audience} personas y grupos suscritos a las convocatorias de esta entidad:\n\n"
-            f"{desk(context).preview(draft)}\n\n¿La publico?")
+            f"{desk(context).preview(draft)}\n\n{caution}¿La publico?")
     keyboard = InlineKeyboardMarkup([[_button("✅ Publicar", "ok"), _button("✖️ Cancelar", "no")]])
     await update.effective_message.reply_html(text, reply_markup=keyboard)
     return PREVIEW
@@ -317,7 +328,7 @@ async def chose_convocatoria(update: Update, context: ContextTypes.DEFAULT_TYPE)
     record = await _editable(update, context, _arg(update).removeprefix("m:"))
     if record is None:
         return ConversationHandler.END
-    await update.callback_query.answer()
+    await answered(update)
     number = record.info.id
     keyboard = InlineKeyboardMarkup([
         [_button("📅 Cambiar el cierre", f"c:{number}"), _button("🔗 Cambiar el enlace", f"u:{number}")],
@@ -349,7 +360,7 @@ async def ask_new_closing(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     record = await _editable(update, context, _arg(update).removeprefix("c:"))
     if record is None:
         return ConversationHandler.END
-    await update.callback_query.answer()
+    await answered(update)
     context.user_data[EDIT_KEY] = {"id": record.info.id}
     await update.effective_message.reply_text(f"¿Cuál es la nueva fecha de cierre de «{esc(record.info.title)}»? "
                                               "Escríbela como quieras (o /cancelar).")
@@ -375,7 +386,7 @@ async def ask_new_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
     record = await _editable(update, context, _arg(update).removeprefix("u:"))
     if record is None:
         return ConversationHandler.END
-    await update.callback_query.answer()
+    await answered(update)
     context.user_data[EDIT_KEY] = {"id": record.info.id}
     await update.effective_message.reply_text(f"Mándame el nuevo enlace de «{esc(record.info.title)}» (https://…), o /cancelar.")
     return NEW_LINK
@@ -386,7 +397,7 @@ async def got_new_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
     url = update.effective_message.text.strip()
     try:
         record = desk(context).editable(edit.get("id", 0))
-        checked_url(url)
+        url = checked_url(url) or ""
     except ConvocatoriaError as problem:
         await update.effective_message.reply_text(esc(f"{problem} Mándalo otra vez, o /cancelar."))
         return NEW_LINK
@@ -441,7 +452,7 @@ async def ask_cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     record = await _editable(update, context, _arg(update).removeprefix("x:"))
     if record is None:
         return ConversationHandler.END
-    await update.callback_query.answer()
+    await answered(update)
     keyboard = InlineKeyboardMarkup([[_button("Sí, cancelarla", f"xy:{record.info.id}"), _button("No", "n")]])
     await update.effective_message.reply_html(
         f"¿Cancelo «{esc(record.info.title)}»? Dejará de aparecer en /convocatorias y avisaré a sus suscriptores.",
@@ -471,76 +482,34 @@ async def private_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
 # -- wiring ---------------------------------------------------------------------------------
 
 
-def _fallbacks() -> list:
-    return [CommandHandler("cancelar", declined)]
-
-
-def _timeout() -> list:
-    return [MessageHandler(filters.ALL, timed_out), CallbackQueryHandler(timed_out)]
-
-
 def convocar_conversation() -> ConversationHandler:
-    private = filters.ChatType.PRIVATE
-    text = private & filters.TEXT & ~filters.COMMAND
-    other = private & ~filters.COMMAND
     kinds = "|".join(KINDS)
-    return ConversationHandler(
-        name="convocar",
-        entry_points=[CommandHandler("convocar", start, filters=private),
-                      CommandHandler("convocar", private_only, filters=~private)],
-        states={
-            STATE: [CallbackQueryHandler(chose_state, pattern=_pattern(r"e:[a-z\-]+")),
-                    MessageHandler(other, expected_button)],
-            KIND: [CallbackQueryHandler(chose_kind, pattern=_pattern(rf"k:(?:{kinds})")),
-                   MessageHandler(other, expected_button)],
-            TITLE: [MessageHandler(text, got_title), MessageHandler(other, expected_text)],
-            DESCRIPTION: [MessageHandler(text, got_description), CommandHandler("saltar", skip_description),
-                          MessageHandler(other, expected_text)],
-            CLOSES: [MessageHandler(text, got_closing), MessageHandler(other, expected_text)],
-            OPENS: [CallbackQueryHandler(open_now, pattern=_pattern("o:ya")),
-                    CallbackQueryHandler(fix_closing, pattern=_pattern("o:fix")),
-                    MessageHandler(text, got_opening), MessageHandler(other, expected_text)],
-            LINK: [MessageHandler(text, got_link), CommandHandler("saltar", skip_link),
-                   MessageHandler(other, expected_text)],
-            PREVIEW: [CallbackQueryHandler(confirmed, pattern=_pattern("ok")),
-                      CallbackQueryHandler(declined, pattern=_pattern("no")),
-                      MessageHandler(other, expected_button)],
-            ConversationHandler.TIMEOUT: _timeout(),
-        },
-        fallbacks=_fallbacks(),
-        conversation_timeout=TIMEOUT_SECONDS,
-        allow_reentry=True,
-    )
+    return guided_conversation("convocar", "convocar", start, {
+        STATE: [_on(r"e:[a-z\-]+", chose_state), MessageHandler(ANYTHING_ELSE, expected_button)],
+        KIND: [_on(rf"k:(?:{kinds})", chose_kind), MessageHandler(ANYTHING_ELSE, expected_button)],
+        TITLE: [MessageHandler(TEXT, got_title), MessageHandler(ANYTHING_ELSE, expected_text)],
+        DESCRIPTION: [MessageHandler(TEXT, got_description), CommandHandler("saltar", skip_description),
+                      MessageHandler(ANYTHING_ELSE, expected_text)],
+        CLOSES: [MessageHandler(TEXT, got_closing), MessageHandler(ANYTHING_ELSE, expected_text)],
+        OPENS: [_on("o:ya", open_now), _on("o:fix", fix_closing),
+                MessageHandler(TEXT, got_opening), MessageHandler(ANYTHING_ELSE, expected_text)],
+        LINK: [MessageHandler(TEXT, got_link), CommandHandler("saltar", skip_link),
+               MessageHandler(ANYTHING_ELSE, expected_text)],
+        PREVIEW: [_on("ok", confirmed), _on("no", declined), MessageHandler(ANYTHING_ELSE, expected_button)],
+    }, cancel=declined, timed_out=timed_out, private_only=private_only)
 
 
 def my_convocatorias_conversation() -> ConversationHandler:
-    private = filters.ChatType.PRIVATE
-    text = private & filters.TEXT & ~filters.COMMAND
-    other = private & ~filters.COMMAND
-    buttons = [
-        CallbackQueryHandler(chose_convocatoria, pattern=_pattern(r"m:\d+")),
-        CallbackQueryHandler(ask_new_closing, pattern=_pattern(r"c:\d+")),
-        CallbackQueryHandler(ask_new_link, pattern=_pattern(r"u:\d+")),
-        CallbackQueryHandler(ask_cancel, pattern=_pattern(r"x:\d+")),
-        CallbackQueryHandler(cancel_confirmed, pattern=_pattern(r"xy:\d+")),
-        CallbackQueryHandler(keep_as_is, pattern=_pattern("n")),
-    ]
-    return ConversationHandler(
-        name="mis_convocatorias",
-        entry_points=[CommandHandler("mis_convocatorias", my_convocatorias, filters=private),
-                      CommandHandler("mis_convocatorias", private_only, filters=~private), *buttons],
-        states={
-            CHOOSE: [*buttons, MessageHandler(other, expected_button)],
-            NEW_CLOSING: [MessageHandler(text, got_new_closing), MessageHandler(other, expected_text)],
-            NEW_LINK: [MessageHandler(text, got_new_link), MessageHandler(other, expected_text)],
-            CONFIRM: [CallbackQueryHandler(save_edit, pattern=_pattern(r"s:\d+")), *buttons,
-                      MessageHandler(other, expected_button)],
-            ConversationHandler.TIMEOUT: _timeout(),
-        },
-        fallbacks=_fallbacks(),
-        conversation_timeout=TIMEOUT_SECONDS,
-        allow_reentry=True,
+    buttons = (
+        _on(r"m:\d+", chose_convocatoria), _on(r"c:\d+", ask_new_closing), _on(r"u:\d+", ask_new_link),
+        _on(r"x:\d+", ask_cancel), _on(r"xy:\d+", cancel_confirmed), _on("n", keep_as_is),
     )
+    return guided_conversation("mis_convocatorias", "mis_convocatorias", my_convocatorias, {
+        CHOOSE: [*buttons, MessageHandler(ANYTHING_ELSE, expected_button)],
+        NEW_CLOSING: [MessageHandler(TEXT, got_new_closing), MessageHandler(ANYTHING_ELSE, expected_text)],
+        NEW_LINK: [MessageHandler(TEXT, got_new_link), MessageHandler(ANYTHING_ELSE, expected_text)],
+        CONFIRM: [_on(r"s:\d+", save_edit), *buttons, MessageHandler(ANYTHING_ELSE, expected_button)],
+    }, cancel=declined, timed_out=timed_out, private_only=private_only, more_entry_points=buttons)
 
 
 def register(application: Application) -> None:

@@ -1,34 +1,35 @@
 """/publicar: a facilitator publishes a document of their STL, step by step.
 
     /publicar
-      └─ STATE   which state (buttons; skipped when the facilitator has only one)
-      └─ STEP    which of the 13 steps it evidences, or "otro" (buttons)
+      └─ STATE   which state (buttons; skipped when the facilitator has only one, or named it:
+                 /publicar jalisco; a state they cannot use is said, and the question asked)
+      └─ STEP    which of the 13 steps it evidences, or "otro" (buttons «4 · Acta de…», or typed)
       └─ TITLE   the title (text)
       └─ SOURCE  a link (text) or the file itself (a PDF sent to the bot)
       └─ PREVIEW the notice as subscribers will see it: [Publicar] or [Cancelar]
-    /cancelar at any point; 15 minutes of silence ends the flow without publishing.
+    /cancelar at any point; 15 minutes of silence ends the flow without publishing. The skeleton
+    is handlers/flows.py; the flow's state is kept in SQLite, so a restart resumes it.
 """
 
 from __future__ import annotations
 
 import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import (
-    Application, CallbackQueryHandler, CommandHandler, ContextTypes, ConversationHandler, MessageHandler, filters,
-)
+from telegram.ext import Application, ContextTypes, ConversationHandler, MessageHandler, filters
 
 from bot.core.notices import document_notice
-from bot.core.rules import PDF_RULE, is_pdf
+from bot.core.rules import PDF_RULE, is_pdf, link_warning
 from bot.core.publishing import (
-    DocumentDraft, DuplicateDocument, PublishError, duplicate_message, validate,
+    DocumentDraft, DuplicateDocument, PublishError, duplicate_message, parse_step, validate,
 )
 from handlers.render import slow_work
-from handlers.callbacks import CODES, encode_action
-from handlers.common import (
-    NOT_FACILITATOR, end_flow, expected_button, permissions, refuse,
-    services, typed_title, user_id, wake_dispatcher,
+from handlers.common import NOT_FACILITATOR, permissions, refuse, services, user_id, wake_dispatcher
+from handlers.flows import (
+    ANYTHING_ELSE, KEYBOARD_KEY, PRIVATE, TEXT, TIMEOUT_SECONDS, allowed_states, answered, argument, button,
+    clear_keyboard, end_flow, expected_button, guided_conversation, on_button, remember_keyboard, typed_state,
+    typed_title,
 )
 from knowledge.reply import esc
 
@@ -36,58 +37,74 @@ log = logging.getLogger(__name__)
 
 STATE, STEP, TITLE, SOURCE, PREVIEW = range(5)
 DRAFT_KEY = "document_draft"
-TIMEOUT_SECONDS = 15 * 60
 CANCELLED = "Cancelado: no publiqué nada."
 IN_PRIVATE = "Los documentos se publican en un chat privado conmigo: escríbeme ahí /publicar."
+FILES_TAKEN = "un PDF de hasta 20 MB, enviado como archivo (no como foto)"
+__all__ = ["TIMEOUT_SECONDS", "conversation", "register"]
 
 
-def _button(text: str, arg: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text, callback_data=encode_action("pub", arg))
+def _button(text: str, arg: str):
+    return button("pub", text, arg)
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    who = permissions(context)
-    uid = user_id(update)
-    states = sorted(services(context).engine.kb.states) if who.is_admin(uid) else who.publishable_states(uid)
+    states = allowed_states(update, context)
     if not states:
         await refuse(update, NOT_FACILITATOR)
         return ConversationHandler.END
     context.user_data[DRAFT_KEY] = DocumentDraft()
-    if len(states) == 1:
-        return await _ask_step(update, context, states[0])
+    slug, lead = typed_state(context, states, "publicar")
+    if slug or len(states) == 1:
+        return await _ask_step(update, context, slug or states[0], lead)
     names = services(context).engine.kb.states
     rows = [[_button(names[s].name, f"e:{s}")] for s in states[:40]]
-    await update.effective_message.reply_text("📄 Publicar un documento. ¿De qué entidad? (/cancelar para salir)",
+    question = "📄 Publicar un documento. ¿De qué entidad? (/cancelar para salir)"
+    await update.effective_message.reply_text(f"{esc(lead)}\n\n{question}" if lead else question,
                                               reply_markup=InlineKeyboardMarkup(rows))
     return STATE
 
 
 async def chose_state(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    query = update.callback_query
-    slug = query.data.split("|")[-1].removeprefix("e:")
+    slug = argument(update, "e:")
     if not permissions(context).can_publish(user_id(update), slug):
         await refuse(update, "No puedes publicar para esa entidad.")
         return STATE
-    await query.answer()
+    await answered(update)
     return await _ask_step(update, context, slug)
 
 
-async def _ask_step(update: Update, context: ContextTypes.DEFAULT_TYPE, slug: str) -> int:
+async def _ask_step(update: Update, context: ContextTypes.DEFAULT_TYPE, slug: str, lead: str = "") -> int:
     context.user_data[DRAFT_KEY] = DocumentDraft(state=slug)
     kb = services(context).engine.kb
-    numbers = [_button(str(n), f"p:{n}") for n in range(1, 14)]
-    rows = [numbers[i:i + 5] for i in range(0, 13, 5)] + [[_button("Otro (no es de un paso)", "p:otro")]]
-    steps = "\n".join(f"{n}. {esc(kb.steps[n].name)}" for n in range(1, 14))
-    text = f"<b>{esc(kb.states[slug].name)}</b>. ¿De qué paso es evidencia el documento?\n\n{steps}"
-    await update.effective_message.reply_html(text, reply_markup=InlineKeyboardMarkup(rows))
+    buttons = [_button(f"{n} · {kb.steps[n].short}", f"p:{n}") for n in range(1, 14)]
+    rows = [buttons[i:i + 2] for i in range(0, 13, 2)] + [[_button("Otro (no es de un paso)", "p:otro")]]
+    text = (f"<b>{esc(kb.states[slug].name)}</b>. ¿De qué paso es evidencia el documento? "
+            "Toca uno o escribe su número («4» o «paso 4»).")
+    asked = await update.effective_message.reply_html(f"{esc(lead)}\n\n{text}" if lead else text,
+                                                      reply_markup=InlineKeyboardMarkup(rows))
+    remember_keyboard(context, asked)
     return STEP
 
 
 async def chose_step(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    query = update.callback_query
-    value = query.data.split("|")[-1].removeprefix("p:")
-    step = None if value == "otro" else int(value)
-    await query.answer()
+    value = argument(update, "p:")
+    context.user_data.pop(KEYBOARD_KEY, None)
+    await answered(update)
+    return await _ask_title(update, context, None if value == "otro" else int(value))
+
+
+async def typed_step(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """«4», «paso 4» or «otro» typed instead of tapping."""
+    try:
+        step = parse_step(update.effective_message.text)
+    except PublishError as problem:
+        await update.effective_message.reply_text(esc(f"{problem} Toca un botón de arriba, o /cancelar."))
+        return STEP
+    await clear_keyboard(update, context)
+    return await _ask_title(update, context, step)
+
+
+async def _ask_title(update: Update, context: ContextTypes.DEFAULT_TYPE, step: int | None) -> int:
     draft: DocumentDraft = context.user_data[DRAFT_KEY]
     context.user_data[DRAFT_KEY] = DocumentDraft(state=draft.state, step=step)
     await update.effective_message.reply_text("¿Cuál es el título del documento? Escríbelo tal como debe aparecer.")
@@ -100,7 +117,8 @@ async def got_title(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         return TITLE
     draft: DocumentDraft = context.user_data[DRAFT_KEY]
     context.user_data[DRAFT_KEY] = DocumentDraft(state=draft.state, step=draft.step, title=title)
-    await update.effective_message.reply_text("Ahora mándame el enlace (https://…) o el archivo (PDF) del documento.")
+    await update.effective_message.reply_text(
+        f"Ahora mándame el enlace del documento (https://…) o el archivo: {FILES_TAKEN}.")
     return SOURCE
 
 
@@ -162,7 +180,9 @@ async def _preview(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Do
     notice = document_notice(found.engine.kb, draft.state, draft.step, draft.resolved_kind, draft.title, draft.url,
                              draft.published_on, has_file=bool(draft.file_id))
     audience = found.publisher.audience(draft.state)
-    text = f"{_who_will_see(audience)}\n\n{notice}\n\n¿Lo publico?"
+    warning = link_warning(draft.url)
+    caution = f"⚠️ {esc(warning)}\n\n" if warning else ""
+    text = f"{_who_will_see(audience)}\n\n{notice}\n\n{caution}¿Lo publico?"
     keyboard = InlineKeyboardMarkup([[_button("✅ Publicar", "ok"), _button("✖️ Cancelar", "no")]])
     await update.effective_message.reply_html(text, reply_markup=keyboard)
     return PREVIEW
@@ -220,38 +240,25 @@ async def expected_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 
 async def expected_source(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await update.effective_message.reply_text("Mándame un enlace (https://…) o el archivo como documento, o /cancelar.")
-
-
-def _pattern(prefix: str) -> str:
-    return rf"^1\|{CODES['pub']}\|{prefix}"
+    """A photo, a voice note, a sticker… where the document goes: say what is taken, and why."""
+    message = update.effective_message
+    what = "una foto" if message.photo else "un video" if message.video else "un audio" if (message.voice or message.audio) \
+        else "eso"
+    await message.reply_text(f"No puedo publicar {what} como documento: los suscriptores reciben {FILES_TAKEN}, "
+                             "o un enlace (https://…). Mándame uno de los dos, o /cancelar.")
 
 
 def conversation() -> ConversationHandler:
-    private = filters.ChatType.PRIVATE
-    return ConversationHandler(
-        name="publicar",
-        entry_points=[CommandHandler("publicar", start, filters=private),
-                      CommandHandler("publicar", only_in_private, filters=~private)],
-        states={
-            STATE: [CallbackQueryHandler(chose_state, pattern=_pattern(r"e:[a-z\-]+$")),
-                    MessageHandler(private & ~filters.COMMAND, expected_button)],
-            STEP: [CallbackQueryHandler(chose_step, pattern=_pattern(r"p:(?:[1-9]|1[0-3]|otro)$")),
-                   MessageHandler(private & ~filters.COMMAND, expected_button)],
-            TITLE: [MessageHandler(private & filters.TEXT & ~filters.COMMAND, got_title),
-                    MessageHandler(private & ~filters.COMMAND, expected_text)],
-            SOURCE: [MessageHandler(private & filters.TEXT & ~filters.COMMAND, got_link),
-                     MessageHandler(private & filters.Document.ALL, got_file),
-                     MessageHandler(private & ~filters.COMMAND, expected_source)],
-            PREVIEW: [CallbackQueryHandler(confirmed, pattern=_pattern("ok$")),
-                      CallbackQueryHandler(declined, pattern=_pattern("no$")),
-                      MessageHandler(private & ~filters.COMMAND, expected_button)],
-            ConversationHandler.TIMEOUT: [MessageHandler(filters.ALL, timed_out), CallbackQueryHandler(timed_out)],
-        },
-        fallbacks=[CommandHandler("cancelar", declined)],
-        conversation_timeout=TIMEOUT_SECONDS,
-        allow_reentry=True,
-    )
+    return guided_conversation("publicar", "publicar", start, {
+        STATE: [on_button("pub", r"e:[a-z\-]+", chose_state), MessageHandler(ANYTHING_ELSE, expected_button)],
+        STEP: [on_button("pub", r"p:(?:[1-9]|1[0-3]|otro)", chose_step), MessageHandler(TEXT, typed_step),
+               MessageHandler(ANYTHING_ELSE, expected_button)],
+        TITLE: [MessageHandler(TEXT, got_title), MessageHandler(ANYTHING_ELSE, expected_text)],
+        SOURCE: [MessageHandler(TEXT, got_link), MessageHandler(PRIVATE & filters.Document.ALL, got_file),
+                 MessageHandler(ANYTHING_ELSE, expected_source)],
+        PREVIEW: [on_button("pub", "ok", confirmed), on_button("pub", "no", declined),
+                  MessageHandler(ANYTHING_ELSE, expected_button)],
+    }, cancel=declined, timed_out=timed_out, private_only=only_in_private)
 
 
 async def only_in_private(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:

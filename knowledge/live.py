@@ -37,8 +37,13 @@ class ConvocatoriaInfo:
 
 
 class LiveData(Protocol):
-    def documents(self, state: str | None, limit: int = 5) -> list[DocumentInfo]:
-        """The newest published documents, of one state or of all."""
+    def documents(self, state: str | None, limit: int = 5, step: int | None = None,
+                  offset: int = 0) -> list[DocumentInfo]:
+        """The newest published documents, of one state or of all, of one step or of any,
+        skipping the first `offset`."""
+
+    def document_count(self, state: str | None, step: int | None = None) -> int:
+        """How many documents `documents` could list with no limit."""
 
     def progress(self, state: str) -> int | None:
         """The highest step that the state's published documents evidence."""
@@ -46,13 +51,23 @@ class LiveData(Protocol):
     def open_convocatorias(self, state: str | None, now: datetime) -> list[ConvocatoriaInfo]:
         """Convocatorias open at `now`, soonest to close first."""
 
+    def upcoming_convocatorias(self, state: str | None, now: datetime) -> list[ConvocatoriaInfo]:
+        """Convocatorias announced that open after `now`, soonest to open first."""
+
 
 class NoLiveData:
-    def documents(self, state: str | None, limit: int = 5) -> list[DocumentInfo]:
+    def documents(self, state: str | None, limit: int = 5, step: int | None = None,
+                  offset: int = 0) -> list[DocumentInfo]:
         return []
+
+    def document_count(self, state: str | None, step: int | None = None) -> int:
+        return 0
 
     def progress(self, state: str) -> int | None:
         return None
 
     def open_convocatorias(self, state: str | None, now: datetime) -> list[ConvocatoriaInfo]:
+        return []
+
+    def upcoming_convocatorias(self, state: str | None, now: datetime) -> list[ConvocatoriaInfo]:
         return []

@@ -141,14 +141,50 @@ class State(Strict):
         return name
 
 
+# The kinds of document an STL publishes, and how they read; each step names the kind that
+# evidences it (pasos.yaml, `document_kind`).
+DOCUMENT_KINDS = {
+    "declaratoria": "Declaratoria",
+    "convocatoria": "Convocatoria",
+    "acta": "Acta",
+    "consulta": "Consulta o encuesta",
+    "arbol": "Árbol de problemas y soluciones",
+    "plan": "Plan de Acción Local",
+    "informe": "Informe",
+    "web": "Página web",
+    "otro": "Otro documento",
+}
+SHORT_STEP_NAME_MAX = 22  # «13 · » plus this fits a phone's half-width button
+
+
 class Step(Fact):
     number: int = Field(ge=1, le=STEP_COUNT)
     name: str
+    short: str = Field(min_length=3, max_length=SHORT_STEP_NAME_MAX)  # on buttons: «4 · Acta de instalación»
     gloss: str  # the slides' plain-language gloss, "Dibujemos un árbol"
     what: str
     evidence: list[str] = Field(min_length=1)  # documents that show the step was done
-    is_convocatoria: bool = False
+    is_convocatoria: bool = False  # a call people answer: the steps /convocar takes
+    convocatoria_code: str | None = Field(default=None, pattern=r"^[a-z]{2,16}$", validate_default=True)  # how its convocatorias are stored
+    document_kind: str  # the kind of the documents that evidence it (DOCUMENT_KINDS)
     aliases: list[str] = []
+
+    @field_validator("document_kind")
+    @classmethod
+    def _known_kind(cls, kind: str, info) -> str:
+        if kind not in DOCUMENT_KINDS:
+            raise ValueError(f"tipo de documento desconocido {kind!r}; debe ser uno de: {', '.join(DOCUMENT_KINDS)}")
+        if (kind == "convocatoria") != bool(info.data.get("is_convocatoria")):
+            raise ValueError("'convocatoria' es el tipo de documento de los pasos con is_convocatoria: true, "
+                             "y solo de ellos")
+        return kind
+
+    @field_validator("convocatoria_code")
+    @classmethod
+    def _code_of_a_convocatoria(cls, code: str | None, info) -> str | None:
+        if (code is not None) != bool(info.data.get("is_convocatoria")):
+            raise ValueError("lo llevan los pasos con is_convocatoria: true, y solo ellos")
+        return code
 
 
 class Phase(Fact):

@@ -20,6 +20,7 @@ ACTION_KINDS = frozenset({
     "terms",      # arg: "" | page     -> the glossary index
     "subscribe",  # arg: slug          -> subscribe to a state
     "docs",       # arg: slug          -> the state's published documents
+    "docs_page",  # arg: slug:step:page -> a page of them (step 0: any), in place
     "convs",      # arg: slug | ""     -> open convocatorias
     "sources",    # arg: ""            -> the sources
     "help",       # arg: ""

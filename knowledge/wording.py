@@ -165,7 +165,11 @@ def document_line(document: DocumentInfo, kb: KnowledgeBase) -> str:
 
 def relative_days(moment: datetime, now: datetime) -> str:
     days = (moment.astimezone(MEXICO_TZ).date() - now.astimezone(MEXICO_TZ).date()).days
-    if days <= 0:
+    if days < -1:
+        return f"hace {-days} días"
+    if days == -1:
+        return "ayer"
+    if days == 0:
         return "hoy"
     if days == 1:
         return "mañana"
@@ -212,6 +216,26 @@ def convocatoria_block(item: ConvocatoriaInfo, now: datetime, kb: KnowledgeBase)
     state = kb.states[item.state].name
     step = f" · paso {item.step}: {esc(kb.steps[item.step].name)}" if item.step else ""
     lines = [f"<b>{esc(item.title)}</b>", f"{esc(state)}{step}", f"⏳ {esc(_capitalized(closing_phrase(item, now)))}"]
+    if item.description:
+        lines.append(esc(item.description))
+    return "\n".join(lines + convocatoria_details(item))
+
+
+def opening_phrase(item: ConvocatoriaInfo, now: datetime) -> str:
+    """'abre el lunes 7 de diciembre a las 09:00, en 16 días' (of one that opens later)."""
+    return f"abre el {local_moment(item.opens_at, now)}, {relative_days(item.opens_at, now)}"
+
+
+def upcoming_line(item: ConvocatoriaInfo, now: datetime) -> str:
+    return f"{esc(item.title)}: {esc(opening_phrase(item, now))}"
+
+
+def upcoming_block(item: ConvocatoriaInfo, now: datetime, kb: KnowledgeBase) -> str:
+    """HTML: a convocatoria that opens later, as a short card: when it opens, then when it closes."""
+    state = kb.states[item.state].name
+    step = f" · paso {item.step}: {esc(kb.steps[item.step].name)}" if item.step else ""
+    lines = [f"<b>{esc(item.title)}</b>", f"{esc(state)}{step}", f"🟢 {esc(_capitalized(opening_phrase(item, now)))}",
+             f"⏳ {esc(_capitalized(closing_phrase(item, now)))}"]
     if item.description:
         lines.append(esc(item.description))
     return "\n".join(lines + convocatoria_details(item))

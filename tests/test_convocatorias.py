@@ -93,7 +93,8 @@ def _chats(store: Store, kind: str) -> list[int]:
     ({"kind": "feria"}, "tipo de convocatoria"),
     ({"title": "  a "}, "título"),
     ({"description": "x" * 1001}, "descripción"),
-    ({"url": "www.sin-esquema.mx"}, "http"),
+    ({"url": "http://localhost/convocatoria"}, "red interna"),
+    ({"url": "ftp://stl.example/c"}, "páginas web"),
     ({"closes_at": None}, "Falta la fecha de cierre"),
     ({"closes_at": NOW - SECOND}, "ya pasó"),
     ({"closes_at": NOW}, "ya pasó"),
@@ -123,9 +124,10 @@ def test_the_refusal_names_the_dates_in_mexico_city_time(desk):
 
 
 def test_kind_from_step():
-    assert [kind_for_step(s) for s in ("2", 3, "paso 5", "7", "otra")] == ["stl", "facilitadora", "consulta", "mesas", "otra"]
-    with pytest.raises(ConvocatoriaError, match="2, 3, 5 o 7"):
-        kind_for_step("4")
+    assert [kind_for_step(s) for s in ("2", 3, "consulta", "7", "otra")] == ["stl", "facilitadora", "consulta", "mesas", "otra"]
+    for no_convocatoria in ("4", "5", "paso 5"):  # pasos.yaml: only 2, 3 and 7 are convocatorias
+        with pytest.raises(ConvocatoriaError, match="2, 3 o 7"):
+            kind_for_step(no_convocatoria)
 
 
 def reminder_days(value: str | None) -> int:

@@ -69,7 +69,7 @@ def test_callback_data_fits_telegram_limit():
     (["--entidad", "narnia", "--paso", "7", "--cierra", "2099-01-01"], "no reconozco la entidad 'narnia'"),
     (["--entidad", "oaxaca", "--paso", "7", "--cierra", "31 de febrero"], "--cierra: No entendí «31 de febrero»"),
     (["--entidad", "oaxaca", "--paso", "7", "--cierra", "2020-01-01 18:00"], "La fecha de cierre ya pasó"),
-    (["--entidad", "oaxaca", "--paso", "4", "--cierra", "en 2 semanas"], "El paso de una convocatoria es 2, 3, 5 o 7"),
+    (["--entidad", "oaxaca", "--paso", "4", "--cierra", "en 2 semanas"], "El paso de una convocatoria es 2, 3 o 7"),
     (["--entidad", "oaxaca", "--paso", "7", "--cierra", "en 2 semanas", "--abre", "en 3 semanas"], "antes de abrir"),
     (["--entidad", "oaxaca", "--paso", "7", "--cierra", "en 2 semanas", "--abre", "asdf"], "--abre: No entendí"),
 ])

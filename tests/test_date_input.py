@@ -71,8 +71,6 @@ NOT_DATES = [
     ("31/11/2026", "No entendí"),
     ("29 de febrero de 2027", "No entendí"),
     ("13/25/2026", "No entendí"),
-    ("quince de diciembre", "No entendí"),
-    ("fin de mes", "No entendí"),
     ("el 15", "¿El 15 de qué mes?"),
     ("15", "¿El 15 de qué mes?"),
     ("diciembre", "Necesito un día exacto"),

@@ -55,6 +55,8 @@ def every_action(engine: Engine) -> list[Action]:
         "term": list(kb.terms), "terms": [str(n) for n in range(6)],
         "subscribe": list(kb.states), "docs": list(kb.states), "convs": ["", *kb.states],
         "sources": [""], "help": [""], "map": ["estado", "pasos", "stl", "pal"],
+        "docs_page": [f"{slug}:{step}:{page}" for slug in ("jalisco", "san-luis-potosi") for step in (0, 4, 13)
+                      for page in (0, 3)],
     }
     assert set(args) == set(ACTION_KINDS)
     return [Action(kind, arg) for kind, values in args.items() for arg in values]

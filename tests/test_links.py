@@ -76,3 +76,43 @@ def test_the_rules_apply_to_documents_and_convocatorias_with_their_reason(kb):
         checked_url("https://ana:secreta@stl.example/convocatoria")
     with pytest.raises(PublishError, match="distintos alfabetos"):
         validate(DocumentDraft(state="jalisco", step=4, title="Acta", url="https://j\u0430lisco.gob.mx/acta.pdf"), kb)
+
+
+# -- issue 10, bug 8: a link typed without a scheme, links inside a network, other schemes -------
+
+from bot.core.rules import LINK_PLAIN_HTTP, complete_link, link_warning  # noqa: E402
+
+
+@pytest.mark.parametrize("typed, meant", [
+    ("www.itei.org.mx/acta.pdf", "https://www.itei.org.mx/acta.pdf"),
+    ("itei.org.mx", "https://itei.org.mx"),
+    ("  itei.org.mx:8443/a.pdf ", "https://itei.org.mx:8443/a.pdf"),
+    ("https://itei.org.mx/a", "https://itei.org.mx/a"),
+    ("javascript:alert(1)", "javascript:alert(1)"),
+    ("acta final", "acta final"),
+])
+def test_a_link_without_a_scheme_gets_https(typed, meant):
+    assert complete_link(typed) == meant
+
+
+@pytest.mark.parametrize("text", [
+    "http://localhost/acta.pdf", "https://LOCALHOST:8080/", "http://127.0.0.1/a", "http://127.1/a", "http://0x7f.1/",
+    "http://2130706433/", "http://10.0.0.5/a", "http://172.16.3.4/", "http://192.168.1.1", "http://100.64.0.1/",
+    "http://169.254.169.254/latest/meta-data", "http://[::1]/", "http://[fe80::1]/", "http://[fd00::1]/",
+    "http://0.0.0.0/", "http://224.0.0.1/", "http://intranet/a", "http://stl.local/a", "http://nas.lan/acta.pdf",
+])
+def test_links_inside_a_network_are_refused(text):
+    assert "red interna" in link_problem(text)
+
+
+@pytest.mark.parametrize("text", ["ftp://x.org/a", "file:///etc/passwd", "mailto:stl@x.mx", "data:text/html,x",
+                                  "javascript:alert(1)", "tel:5555555555"])
+def test_schemes_that_are_not_web_pages_are_refused_by_name(text):
+    assert link_problem(text).startswith("Solo publico enlaces a páginas web")
+
+
+def test_plain_http_is_accepted_with_a_warning():
+    assert link_problem("http://itei.org.mx/acta.pdf") is None
+    assert link_warning("http://itei.org.mx/acta.pdf") == LINK_PLAIN_HTTP
+    assert link_warning("https://itei.org.mx/acta.pdf") is None
+    assert link_problem("https://8.8.8.8/acta.pdf") is None

@@ -110,6 +110,10 @@ def action_reply(engine: Engine, action: Action) -> Reply | None:
         return answers.glossary_index(ascii_int(action.arg) or 0)
     if action.kind == "docs" and action.arg in kb.states:
         return answers.documents(action.arg)
+    if action.kind == "docs_page":
+        slug, step, page = (action.arg.split(":") + ["", "", ""])[:3]
+        if slug in kb.states and (step == "0" or _in_range(step, STEP_COUNT)) and ascii_int(page) is not None:
+            return answers.documents(slug, step=int(step) or None, page=ascii_int(page))
     if action.kind == "convs" and (action.arg in kb.states or action.arg == ""):
         return answers.convocatorias(action.arg or None)
     if action.kind == "sources":

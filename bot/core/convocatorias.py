@@ -35,9 +35,10 @@ from typing import Callable
 from bot.core.notices import (
     convocatoria_cancellation, convocatoria_correction, convocatoria_notice, convocatoria_reminder,
 )
-from bot.core.rules import clean_title, link_problem, title_problem
+from bot.core.rules import clean_title, complete_link, link_problem, title_problem
 from bot.store import ConvocatoriaRecord, Store, utc_now
 from knowledge.live import ConvocatoriaInfo
+from knowledge.loader import default_knowledge
 from knowledge.models import KnowledgeBase
 from knowledge.text import ascii_int
 from knowledge.wording import local_moment
@@ -64,14 +65,18 @@ class Kind:
     label: str
 
 
-KINDS: dict[str, Kind] = {kind.code: kind for kind in (
-    Kind("stl", 2, "Integrar el STL"),
-    Kind("facilitadora", 3, "Persona facilitadora"),
-    Kind("consulta", 5, "Consulta"),
-    Kind("mesas", 7, "Mesas de cocreación"),
-    Kind("otra", None, "Otra"),
-)}
-KIND_BY_STEP = {kind.step: kind.code for kind in KINDS.values() if kind.step is not None}
+# Kinds that are no step of their own; the steps that are convocatorias come from pasos.yaml
+# (`is_convocatoria`, `convocatoria_code`, `short`).
+OTHER_KINDS = (Kind("consulta", None, "Consulta"), Kind("otra", None, "Otra"))
+
+
+def convocatoria_kinds(kb: KnowledgeBase) -> dict[str, Kind]:
+    """The kinds of convocatoria, by code: one per step that is a convocatoria, then the others."""
+    steps = [Kind(s.convocatoria_code, s.number, s.short) for _, s in sorted(kb.steps.items()) if s.is_convocatoria]
+    return {kind.code: kind for kind in (*steps, *OTHER_KINDS)}
+
+
+KINDS: dict[str, Kind] = convocatoria_kinds(default_knowledge())
 
 
 class ConvocatoriaError(ValueError):
@@ -114,16 +119,20 @@ class DueWork:
     closed: list[int]
 
 
-def kind_for_step(text: str | int | None) -> str:
-    """'7' or 7 -> 'mesas'; 'otra' -> 'otra'. Raises ConvocatoriaError for any other step."""
+def kind_for_step(text: str | int | None, kinds: dict[str, Kind] | None = None) -> str:
+    """'7' or 7 -> 'mesas'; 'otra' -> 'otra'. Raises ConvocatoriaError for a step that is no
+    convocatoria (pasos.yaml says which are)."""
+    by_step = {kind.step: code for code, kind in (kinds or KINDS).items() if kind.step is not None}
     value = str(text if text is not None else "").strip().lower().removeprefix("paso").strip()
     if value in ("otra", "otro", ""):
         return "otra"
-    if ascii_int(value) in KIND_BY_STEP:  # ASCII digits only: '⁷' passes isdigit() and int() refuses it
-        return KIND_BY_STEP[ascii_int(value)]
-    *first, last = sorted(KIND_BY_STEP)
+    if value in ("consulta",):
+        return value
+    if ascii_int(value) in by_step:  # ASCII digits only: '⁷' passes isdigit() and int() refuses it
+        return by_step[ascii_int(value)]
+    *first, last = sorted(by_step)
     steps = f"{', '.join(map(str, first))} o {last}"
-    raise ConvocatoriaError(f"El paso de una convocatoria es {steps}, u «otra»; recibí {str(text)[:20]!r}.")
+    raise ConvocatoriaError(f"El paso de una convocatoria es {steps}, «consulta» u «otra»; recibí {str(text)[:20]!r}.")
 
 
 class Convocatorias:
@@ -154,8 +163,9 @@ class Convocatorias:
         """The draft, cleaned; raises ConvocatoriaError with a message for people."""
         if draft.state not in self.kb.states:
             raise ConvocatoriaError("Falta la entidad, o no la reconozco.")
-        if draft.kind not in KINDS:
-            raise ConvocatoriaError(f"Elige el tipo de convocatoria: {', '.join(k.label for k in KINDS.values())}.")
+        kinds = convocatoria_kinds(self.kb)
+        if draft.kind not in kinds:
+            raise ConvocatoriaError(f"Elige el tipo de convocatoria: {', '.join(k.label for k in kinds.values())}.")
         title = clean_title(draft.title)
         if title is None:
             raise ConvocatoriaError(title_problem(draft.title))
@@ -382,8 +392,9 @@ def _detail(text: str | None, what: str) -> str | None:
 
 
 def checked_url(url: str | None) -> str | None:
-    """The link without spaces around, or None; ConvocatoriaError when it is not a web link."""
-    url = (url or "").strip() or None
+    """The link without spaces around (https:// added where it was left out), or None;
+    ConvocatoriaError when it is not a public web link."""
+    url = complete_link(url) or None
     if url and (problem := link_problem(url)):
         raise ConvocatoriaError(problem)
     return url

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.core.rules import clean_title, link_problem, title_problem
+from bot.core.rules import clean_title, complete_link, link_problem, title_problem
 from bot.core.notices import document_notice
 from bot.store import DOCUMENT_KINDS, DocumentInfo, DuplicateDocument, Store
 from knowledge.dates import human_date
@@ -19,8 +19,6 @@ from knowledge.models import KnowledgeBase
 from knowledge.text import ascii_int
 from knowledge.wording import MEXICO_TZ
 
-STEP_KINDS = {1: "declaratoria", 2: "convocatoria", 3: "convocatoria", 4: "acta", 5: "consulta", 6: "arbol",
-              7: "convocatoria", 8: "otro", 9: "otro", 10: "acta", 11: "plan", 12: "web", 13: "informe"}
 # Quotes and angle brackets are not URL characters (they travel percent-encoded); letting them
 # in would also break the HTML of every message that shows the link.
 
@@ -45,7 +43,8 @@ class DocumentDraft:
 
     @property
     def resolved_kind(self) -> str:
-        return self.kind or STEP_KINDS.get(self.step, "otro")
+        """The kind, once validate() filled it in from the step (pasos.yaml's `document_kind`)."""
+        return self.kind or "otro"
 
 
 @dataclass(frozen=True)
@@ -78,7 +77,7 @@ def validate(draft: DocumentDraft, kb: KnowledgeBase) -> DocumentDraft:
     title = clean_title(draft.title)
     if title is None:
         raise PublishError(title_problem(draft.title))
-    url = (draft.url or "").strip() or None
+    url = complete_link(draft.url) or None
     if url and (problem := link_problem(url)):
         raise PublishError(problem)
     if not url and not draft.file_id:
@@ -87,7 +86,8 @@ def validate(draft: DocumentDraft, kb: KnowledgeBase) -> DocumentDraft:
         raise PublishError(f"Tipo desconocido {draft.kind!r}; usa uno de: {', '.join(DOCUMENT_KINDS)}.")
     if draft.published_on > mexico_today():
         raise PublishError("La fecha de publicación no puede estar en el futuro.")
-    return replace(draft, title=title, url=url)
+    kind = draft.kind or (kb.steps[draft.step].document_kind if draft.step in kb.steps else "otro")
+    return replace(draft, title=title, url=url, kind=kind)
 
 
 def publish_document(store: Store, kb: KnowledgeBase, draft: DocumentDraft, published_by: str) -> Published:

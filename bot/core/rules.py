@@ -1,7 +1,10 @@
 """What facilitators may push, the same for documents and convocatorias, from Telegram and the CLI:
 
 - a title of 3 to 200 characters, without control or invisible direction characters;
-- links that are http(s), at most 2,000 characters, without spaces, without the characters that are
+- links that are http(s) (one typed without a scheme, «www.itei.org.mx/acta.pdf», gets https://),
+  to a public site (never loopback, private, link-local or otherwise reserved addresses, nor a
+  name without a dot such as «localhost» or «intranet»: people receiving it could not open it, and
+  the bot must not point at machines inside a network), at most 2,000 characters, without spaces, without the characters that are
   not URL characters and would break the HTML of a notice (" < >), without control or direction
   characters (U+202A–U+202E, U+2066–U+2069, U+200E/F, U+061C: they make «exe.pdf» read «fdp.exe»),
   without credentials (usuario:clave@sitio hides the real site after the @), and with every label of
@@ -12,7 +15,9 @@ Each check gives a message for people, in Spanish, or None when the text is acce
 
 from __future__ import annotations
 
+import ipaddress
 import re
+import socket
 import unicodedata
 from urllib.parse import unquote, urlsplit
 
@@ -28,6 +33,14 @@ LINK_BAD_HOST = "No entiendo el nombre del sitio en ese enlace; revísalo."
 LINK_MIXED_SCRIPTS = ("El nombre del sitio mezcla letras de distintos alfabetos (por ejemplo, latinas con "
                       "cirílicas o griegas que se ven iguales), un truco para imitar otros sitios. "
                       "Escribe la dirección a mano o cópiala del sitio oficial.")
+
+LINK_NOT_PUBLIC = ("Ese enlace apunta a una computadora o red interna ({host}), no a un sitio público: "
+                   "quien reciba el aviso no podría abrirlo. Manda la dirección pública del documento.")
+LINK_SCHEME = "Solo publico enlaces a páginas web (https://…); «{scheme}:» no lo es."
+LINK_PLAIN_HTTP = ("Ojo: el enlace empieza con http://, sin cifrar. Si el sitio también abre con https://, "
+                   "mejor usa ese.")
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
+_LOCAL_NAMES = ("localhost", "local", "internal", "intranet", "lan", "home", "corp", "localdomain")
 
 # Direction marks and overrides: invisible, and they reorder what people read.
 _BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -69,8 +82,26 @@ def _host_labels(host: str) -> list[str] | None:
     return labels
 
 
+def complete_link(text: str | None) -> str:
+    """The link as people meant it: spaces around it trimmed and, when it has no scheme but starts
+    like a site («www.itei.org.mx/acta.pdf», «itei.org.mx»), https:// in front."""
+    text = (text or "").strip()
+    scheme = _SCHEME.match(text)
+    if text and (scheme is None or "." in scheme[1]) and not text.startswith("/") and "." in text.split("/")[0]:
+        return f"https://{text}"
+    return text
+
+
+def link_warning(url: str | None) -> str | None:
+    """A caution the person publishing should read, for a link that is accepted."""
+    return LINK_PLAIN_HTTP if url and url.lower().startswith("http://") else None
+
+
 def link_problem(text: str) -> str | None:
     """Why `text` cannot be a link people receive, or None when it can."""
+    scheme = _SCHEME.match(text)
+    if scheme and scheme[1].lower() not in ("http", "https") and "." not in scheme[1]:
+        return LINK_SCHEME.format(scheme=scheme[1][:20])
     if len(text) > LINK_MAX:
         return LINK_TOO_LONG.format(max=LINK_MAX, n=len(text)).replace(",", ".")
     if _invisible(text):
@@ -91,6 +122,34 @@ def link_problem(text: str) -> str | None:
         return LINK_BAD_HOST
     if any(len(label_scripts(label)) > 1 for label in labels):
         return LINK_MIXED_SCRIPTS
+    if not _public_host(host, labels):
+        return LINK_NOT_PUBLIC.format(host=host[:60])
+    return None
+
+
+def _public_host(host: str, labels: list[str]) -> bool:
+    """Whether a link's host can be a public site: an address outside loopback, private,
+    link-local, shared, multicast and reserved ranges, or a name with a dot that is not a local
+    one. Numbers written the short or odd ways browsers still read («127.1», «0x7f.1») count as
+    the address they stand for."""
+    address = _ip_address(host)
+    if address is not None:
+        return address.is_global and not address.is_multicast
+    if "." not in host.strip("."):
+        return False
+    return labels[-1].lower() not in _LOCAL_NAMES and not all(re.fullmatch(r"0x[0-9a-f]*|\d+", label, re.I) for label in labels)
+
+
+def _ip_address(host: str):
+    try:
+        return ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        pass
+    if re.fullmatch(r"[0-9a-fA-Fx.]+", host):
+        try:
+            return ipaddress.ip_address(socket.inet_aton(host))
+        except OSError:
+            return None
     return None
 
 

@@ -10,6 +10,7 @@ from bot.store.chats import ChatData, ChatRecord, Chats, Subscription
 from bot.store.connection import Busy, Connection, StorageError, is_storage_failure, utc_now
 from bot.store.convocatorias import ConvocatoriaRecord, Convocatorias
 from bot.store.documents import DOCUMENT_KINDS, Documents, DuplicateDocument
+from bot.store.flows import Flows
 from bot.store.outbox import FAN_OUT_CHECK, UNSURE_SENDS_LIMIT, Delivery, FanOut, Outbox
 from bot.store.values import Values
 from knowledge.live import ConvocatoriaInfo, DocumentInfo
@@ -18,7 +19,7 @@ __all__ = ["Store", "Busy", "ChatData", "ChatRecord", "Subscription", "StorageEr
            "FAN_OUT_CHECK", "UNSURE_SENDS_LIMIT", "ConvocatoriaInfo", "DocumentInfo", "is_storage_failure", "utc_now"]
 
 
-class Store(Chats, Documents, Convocatorias, Outbox, Values, Connection):
+class Store(Chats, Documents, Convocatorias, Outbox, Values, Flows, Connection):
     """All reads and writes of the database, one aggregate per base class. Thread-safe: one
     connection behind a lock (bot/store/connection.py), so the bot can run a large fan-out in a
     worker thread while its handlers keep answering."""

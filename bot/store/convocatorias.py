@@ -24,12 +24,17 @@ class ConvocatoriaRecord:
 class Convocatorias:
 
     def open_convocatorias(self, state: str | None, now: datetime) -> list[ConvocatoriaInfo]:
-        where = "status = 'open' AND opens_at <= ? AND closes_at > ?"
-        params: tuple = (iso(now), iso(now))
+        return self._convocatorias_where("opens_at <= ? AND closes_at > ?", (iso(now), iso(now)), state, "closes_at")
+
+    def upcoming_convocatorias(self, state: str | None, now: datetime) -> list[ConvocatoriaInfo]:
+        return self._convocatorias_where("opens_at > ? AND closes_at > ?", (iso(now), iso(now)), state, "opens_at")
+
+    def _convocatorias_where(self, where: str, params: tuple, state: str | None, order: str) -> list[ConvocatoriaInfo]:
+        where = f"status = 'open' AND {where}"
         if state:
             where += " AND state = ?"
             params += (state,)
-        rows = self._query(f"SELECT * FROM convocatorias WHERE {where} ORDER BY closes_at, id", params)
+        rows = self._query(f"SELECT * FROM convocatorias WHERE {where} ORDER BY {order}, id", params)
         return [_convocatoria(r) for r in rows]
 
 

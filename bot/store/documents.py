@@ -6,18 +6,8 @@ from datetime import date
 
 from bot.store.connection import iso, utc_now
 from knowledge.live import DocumentInfo
+from knowledge.models import DOCUMENT_KINDS  # noqa: F401  (re-exported by bot.store)
 
-DOCUMENT_KINDS = {
-    "declaratoria": "Declaratoria",
-    "convocatoria": "Convocatoria",
-    "acta": "Acta",
-    "consulta": "Consulta o encuesta",
-    "arbol": "Árbol de problemas y soluciones",
-    "plan": "Plan de Acción Local",
-    "informe": "Informe",
-    "web": "Página web",
-    "otro": "Otro documento",
-}
 
 
 
@@ -63,10 +53,17 @@ class Documents:
     def document(self, document_id: int) -> DocumentInfo:
         return _document(self._query("SELECT * FROM documents WHERE id = ?", (document_id,))[0])
 
-    def documents(self, state: str | None, limit: int = 5) -> list[DocumentInfo]:
-        where, params = ("WHERE state = ?", (state,)) if state else ("", ())
-        rows = self._query(f"SELECT * FROM documents {where} ORDER BY published_on DESC, id DESC LIMIT ?", (*params, limit))
+    def documents(self, state: str | None, limit: int = 5, step: int | None = None,
+                  offset: int = 0) -> list[DocumentInfo]:
+        """Newest first, of a state (or all) and a step (or any), filtered in the query."""
+        where, params = _document_filter(state, step)
+        rows = self._query(f"SELECT * FROM documents {where} ORDER BY published_on DESC, id DESC LIMIT ? OFFSET ?",
+                           (*params, limit, max(0, offset)))
         return [_document(r) for r in rows]
+
+    def document_count(self, state: str | None, step: int | None = None) -> int:
+        where, params = _document_filter(state, step)
+        return self._query(f"SELECT count(*) AS n FROM documents {where}", params)[0]["n"]
 
     def progress(self, state: str) -> int | None:
         rows = self._query("SELECT max(step) AS step FROM documents WHERE state = ?", (state,))
@@ -76,6 +73,13 @@ class Documents:
         """progress() of every state with a published step, in one query (the map's steps view)."""
         rows = self._query("SELECT state, max(step) AS step FROM documents WHERE step IS NOT NULL GROUP BY state")
         return {row["state"]: row["step"] for row in rows}
+
+
+def _document_filter(state: str | None, step: int | None) -> tuple[str, tuple]:
+    conditions = [(name, value) for name, value in (("state", state), ("step", step)) if value is not None]
+    if not conditions:
+        return "", ()
+    return "WHERE " + " AND ".join(f"{name} = ?" for name, _ in conditions), tuple(v for _, v in conditions)
 
 
 def _document(row: dict) -> DocumentInfo:

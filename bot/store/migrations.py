@@ -112,7 +112,25 @@ def unsure_sends(db: Database) -> None:
     db["deliveries"].add_column("unsure", int, not_null_default=0)
 
 
-NAMES = ("0001_first_schema", "0002_unsure_sends")  # in order; user_version counts them
+@MIGRATIONS(name="0003_guided_flows")
+def guided_flows(db: Database) -> None:
+    """The guided flows' state (/publicar, /convocar, /mis_convocatorias), so a restart resumes
+    them: where each conversation stands, and each person's draft (JSON). See bot/store/flows.py."""
+    db.execute("""CREATE TABLE flow_conversations (
+        name TEXT NOT NULL,
+        key TEXT NOT NULL,
+        state TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (name, key)
+    )""")
+    db.execute("""CREATE TABLE flow_drafts (
+        user_id INTEGER PRIMARY KEY,
+        data TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )""")
+
+
+NAMES = ("0001_first_schema", "0002_unsure_sends", "0003_guided_flows")  # in order; user_version counts them
 
 
 def migrate(connection) -> None:

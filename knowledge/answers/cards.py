@@ -15,6 +15,7 @@ from knowledge.understanding.request import Request
 
 INAI_NOTICE_SOURCE = "contexto-2025"
 TERMS_PER_PAGE = 24
+DOCUMENTS_PER_PAGE = 10
 
 Clock = Callable[[], datetime]
 
@@ -263,11 +264,15 @@ class Answerer:
         return f" <i>({esc(self.kb.sources[fact.source].short_name)})</i>"
 
     def _open_convocatorias_lines(self, slug: str) -> list[str]:
-        open_now = self.live.open_convocatorias(slug, self.clock())
-        if not open_now:
-            return []
-        lines = ["", "📣 <b>Convocatorias abiertas</b>"]
-        lines += [f"• {wording.convocatoria_line(c, self.clock())}" for c in open_now[:3]]
+        now = self.clock()
+        open_now, upcoming = self.live.open_convocatorias(slug, now), self.live.upcoming_convocatorias(slug, now)
+        lines = []
+        if open_now:
+            lines += ["", "📣 <b>Convocatorias abiertas</b>"]
+            lines += [f"• {wording.convocatoria_line(c, now)}" for c in open_now[:3]]
+        if upcoming:
+            lines += ["", "🗓️ <b>Próximas convocatorias</b>"]
+            lines += [f"• {wording.upcoming_line(c, now)}" for c in upcoming[:3]]
         return lines
 
     # -- steps and phases -------------------------------------------------------------------
@@ -406,23 +411,35 @@ class Answerer:
     def convocatorias(self, slug: str | None) -> Reply:
         now = self.clock()
         open_now = self.live.open_convocatorias(slug, now)
+        upcoming = self.live.upcoming_convocatorias(slug, now)
         place = f" en {self.kb.states[slug].name}" if slug else ""
         state_name = self.kb.states[slug].name if slug else None
-        if not open_now:
+        if not open_now and not upcoming:
             text = wording.no_convocatorias(place, self.kb.steps)
             return Reply(text, self.subscribe_buttons(slug), intent="convocatorias", state=state_name)
-        lines = [f"📣 <b>Convocatorias abiertas{esc(place)}</b> (la que cierra antes va primero)", ""]
-        for item in open_now[:10]:
-            lines += [wording.convocatoria_block(item, now, self.kb), ""]
-        if len(open_now) > 10:
-            lines.append(f"…y {len(open_now) - 10} más.")
+        lines = []
+        if open_now:
+            lines += [f"📣 <b>Convocatorias abiertas{esc(place)}</b> (la que cierra antes va primero)", ""]
+            lines += [block for item in open_now[:10] for block in (wording.convocatoria_block(item, now, self.kb), "")]
+            if len(open_now) > 10:
+                lines += [f"…y {len(open_now) - 10} más abiertas.", ""]
+        else:
+            lines += [f"Ahora no hay convocatorias abiertas{esc(place)}, pero ya se anunciaron estas.", ""]
+        if upcoming:
+            lines += [f"🗓️ <b>Próximas{esc(place)}</b> (la que abre antes va primero)", ""]
+            lines += [block for item in upcoming[:5] for block in (wording.upcoming_block(item, now, self.kb), "")]
+            if len(upcoming) > 5:
+                lines.append(f"…y {len(upcoming) - 5} más por abrir.")
         return Reply("\n".join(lines).strip(), self.subscribe_buttons(slug), intent="convocatorias", state=state_name)
 
-    def documents(self, slug: str, step: int | None = None) -> Reply:
+    def documents(self, slug: str, step: int | None = None, page: int = 0) -> Reply:
+        """A state's documents (of one step), newest first, DOCUMENTS_PER_PAGE at a time with
+        how many more there are and ◀ ▶ to page through them."""
         state = self.kb.states[slug]
-        documents = self.live.documents(slug, limit=10)
-        if step is not None:
-            documents = [d for d in documents if d.step == step]
+        total = self.live.document_count(slug, step)
+        pages = max(1, -(-total // DOCUMENTS_PER_PAGE))
+        page = min(max(page, 0), pages - 1)
+        documents = self.live.documents(slug, limit=DOCUMENTS_PER_PAGE, step=step, offset=page * DOCUMENTS_PER_PAGE)
         if not documents:
             what = f"del paso {step}" if step else ""
             text = (
@@ -430,9 +447,27 @@ class Answerer:
                 "Cuando su STL publique uno, te aviso si te suscribes."
             ).replace("  ", " ")
             return Reply(text, self.subscribe_buttons(slug), intent="documents", state=state.name, step=step)
-        lines = [f"📄 <b>Documentos publicados por el STL de {esc(state.name)}</b>", ""]
+        of_step = f" del paso {step}" if step else ""
+        lines = [f"📄 <b>Documentos{of_step} publicados por el STL de {esc(state.name)}</b>", ""]
         lines += [f"• {wording.document_line(d, self.kb)}" for d in documents]
-        return Reply("\n".join(lines), self.subscribe_buttons(slug), intent="documents", state=state.name, step=step)
+        first, last = page * DOCUMENTS_PER_PAGE + 1, page * DOCUMENTS_PER_PAGE + len(documents)
+        if total > len(documents):
+            after = total - last
+            more = f" Quedan {after} más." if after else ""
+            lines += ["", f"Del {first} al {last} de {total}.{more}"]
+        buttons = self._page_buttons(f"{slug}:{step or 0}", page, pages) + self.subscribe_buttons(slug)
+        return Reply("\n".join(lines), buttons, intent="documents", state=state.name, step=step)
+
+    @staticmethod
+    def _page_buttons(prefix: str, page: int, pages: int) -> tuple:
+        if pages <= 1:
+            return ()
+        row = []
+        if page > 0:
+            row.append(Button("◀ Anteriores", Action("docs_page", f"{prefix}:{page - 1}")))
+        if page < pages - 1:
+            row.append(Button("Siguientes ▶", Action("docs_page", f"{prefix}:{page + 1}")))
+        return (tuple(row),)
 
     # -- curated answers --------------------------------------------------------------------
 

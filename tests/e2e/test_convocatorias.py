@@ -176,7 +176,7 @@ def test_a_new_link_from_mis_convocatorias(live):
 def test_cancelar_in_the_middle_forgets_the_draft(live):
     fer = live.person("Fer")
     grant(live, fer, "oaxaca")
-    fer.taps_to_new(fer.says("/convocar"), "Consulta (paso 5)")
+    fer.taps_to_new(fer.says("/convocar"), "Consulta")
     assert fer.says("/cancelar").text == "Cancelado: no publiqué nada."
     assert "Describe la convocatoria" not in fer.says("Consulta ciudadana 2027").text  # no longer a title
 
@@ -286,7 +286,7 @@ def test_markup_typed_at_every_step_is_shown_as_text(live):
     grant(live, fer, "oaxaca")
     subscribe(rosa)
     kinds = fer.says("/convocar")
-    fer.taps_to_new(kinds, "Consulta (paso 5)")
+    fer.taps_to_new(kinds, "Consulta")
     fer.says("<b>Consulta</b> & *todo* _el_ `año` <3")
     fer.says("Opina: ¿qué <problema> & qué [solución](x)?")
     assert "No entendí «<i>pronto</i>»" in fer.says("<i>pronto</i>").text

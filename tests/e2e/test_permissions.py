@@ -70,7 +70,7 @@ def test_a_tampered_state_button_after_the_state_was_set_changes_nothing(live):
     steps = fer.says("/publicar")
     answer = fer.taps(steps, "1|pb|e:oaxaca", raw=True)
     assert answer.show_alert and "no funciona" in answer.text
-    fer.taps_to_new(steps, "4")
+    fer.taps_to_new(steps, "4 · Acta de instalación")
     fer.says("Acta de instalación")
     preview = fer.says("https://stl.example/jalisco/acta-permisos.pdf")
     assert "Nuevo documento del STL de Jalisco" in preview.text
@@ -81,7 +81,7 @@ def test_a_tampered_state_button_after_the_state_was_set_changes_nothing(live):
 def test_a_facilitator_removed_mid_flow_cannot_confirm(live):
     fer = facilitator(live, "nayarit")
     steps = fer.says("/publicar")
-    fer.taps_to_new(steps, "4")
+    fer.taps_to_new(steps, "4 · Acta de instalación")
     fer.says("Acta de Nayarit")
     preview = fer.says("https://stl.example/nayarit/acta.pdf")
     assert live.admin.says(f"/quitar_facilitador {fer.user.id} nayarit").text.startswith("Listo")

@@ -34,7 +34,7 @@ def documents(live, state: str) -> list:
         return store.documents(state, limit=50)
 
 
-def walk_to_preview(person: Person, title: str, source: str | tuple[str, bytes], step: str = "4"):
+def walk_to_preview(person: Person, title: str, source: str | tuple[str, bytes], step: str = "4 · Acta de instalación"):
     """/publicar → step → title → link or file; returns the preview message."""
     steps = person.says("/publicar")
     assert "¿De qué paso es evidencia el documento?" in steps.text
@@ -53,11 +53,11 @@ def walk_to_preview(person: Person, title: str, source: str | tuple[str, bytes],
 def test_admin_names_lists_and_removes_facilitators(live):
     fer = facilitator(live, "jalisco")
     listing = live.admin.says("/facilitadores")
-    assert f"{fer.user.id} — Jalisco" in listing.text
+    assert f"Fer ({fer.user.id}) — Jalisco" in listing.text
     again = live.admin.says(f"/nombrar_facilitador {fer.user.id} jalisco")
     assert again.text.startswith("Ya lo era")
     usage = live.admin.says("/nombrar_facilitador Fer jalisco")
-    assert usage.text.startswith("Uso: /nombrar_facilitador <id de Telegram> <entidad>")
+    assert usage.text.startswith("«Fer» no es un id de Telegram (son solo números).")
     unknown = live.admin.says(f"/quitar_facilitador {fer.user.id} <atlántida>")
     assert unknown.text.startswith("No reconozco la entidad «<atlántida>». Uso: /quitar_facilitador <id")
     removed = live.admin.says(f"/quitar_facilitador {fer.user.id}")
@@ -103,7 +103,7 @@ def test_publish_a_link_and_every_subscriber_gets_it_once(live):
 def test_publish_an_uploaded_pdf_and_subscribers_receive_the_file(live):
     fer = facilitator(live, "puebla")
     reader, = subscribers(live, "puebla", 1)
-    preview = walk_to_preview(fer, "Plan de Acción Local de Puebla", ("pal-puebla.pdf", b"%PDF-1.4 plan"), step="11")
+    preview = walk_to_preview(fer, "Plan de Acción Local de Puebla", ("pal-puebla.pdf", b"%PDF-1.4 plan"), step="11 · Plan de Acción")
     assert preview.text.startswith("Así lo verá la persona o grupo suscrito:")
     assert "📎 El archivo va adjunto." in preview.text
     assert fer.taps_to_new(preview, "✅ Publicar").text == "✅ Publicado. Aviso en camino a 1 suscriptor."
@@ -118,7 +118,7 @@ def test_publish_an_uploaded_pdf_and_subscribers_receive_the_file(live):
 def test_cancelar_mid_flow_publishes_nothing(live):
     fer = facilitator(live, "colima")
     steps = fer.says("/publicar")
-    fer.taps_to_new(steps, "4")
+    fer.taps_to_new(steps, "4 · Acta de instalación")
     assert fer.says("/cancelar").text == "Cancelado: no publiqué nada."
     assert fer.says("Un título cualquiera").text != "Ahora mándame el enlace (https://…) o el archivo (PDF) del documento."
     assert documents(live, "colima") == []
@@ -145,7 +145,7 @@ def test_a_duplicate_is_refused_with_a_clear_message(live):
 def test_bad_input_in_the_flow_is_asked_again(live):
     fer = facilitator(live, "campeche")
     steps = fer.says("/publicar")
-    assert fer.says("hola").text.startswith("Elige una opción con los botones")
+    assert "un número del 1 al 13" in fer.says("hola").text  # a step can be typed now; other text is asked again
     fer.taps_to_new(steps, "Otro (no es de un paso)")
     assert fer.says("ab").text.startswith("El título debe tener entre 3 y 200 caracteres")
     fer.says("Informe del STL")
@@ -206,7 +206,7 @@ def test_a_file_that_is_not_a_pdf_is_refused_whatever_its_name(live):
 def test_a_title_with_a_direction_override_is_asked_again(live):
     fer = facilitator(live, "tabasco")
     steps = fer.says("/publicar")
-    fer.taps_to_new(steps, "4")
+    fer.taps_to_new(steps, "4 · Acta de instalación")
     assert fer.says("Factura \u202efdp.exe").text.startswith("El título no puede llevar caracteres invisibles")
     assert fer.says("Acta de Tabasco").text.startswith("Ahora mándame el enlace")
     assert fer.says("https://usuario:clave@stl.example/t.pdf").text.startswith(

@@ -267,13 +267,15 @@ def post_bot_message(ctx: Context, chat: Chat, content: dict, source: str | None
                      parse_mode: str | None = None) -> dict:
     """Validate the common send options, then store and return the new message."""
     replied = reply_target(ctx, chat)
-    inline, _ = reply_markup(ctx)
+    inline, keyboard = reply_markup(ctx)
     data = {"message_id": chat.next_message_id(), "from": ctx.bot.to_api(),
             "chat": chat.to_api(), "date": now(), **content}
     if replied is not None:
         data["reply_to_message"] = replied
     if inline is not None:
         data["reply_markup"] = inline
+    if keyboard is not None:
+        chat.reply_keyboard = None if keyboard.get("remove_keyboard") else keyboard
     ctx.world.store_message(chat, data, ctx.bot, source, parse_mode)
     return data
 
@@ -532,6 +534,20 @@ def administrator(user: dict) -> dict:
               "can_pin_messages")
     return {"status": "administrator", "user": user, "can_be_edited": False,
             "is_anonymous": False, **{right: True for right in rights}}
+
+
+# ChatFullInfo's required fields beyond Chat (Bot API 9.0: accepted_gift_types is required)
+ACCEPTED_GIFT_TYPES = {"unlimited_gifts": False, "limited_gifts": False, "unique_gifts": False,
+                       "premium_subscription": False, "gifts_from_channels": False}
+
+
+@api_method("getChat")
+def get_chat(ctx: Context) -> dict:
+    """ChatFullInfo of a chat the bot knows (the admin's /facilitadores reads people's names);
+    400 chat not found for a user who never wrote to the bot."""
+    chat = ctx.world.find_chat(ctx.bot, ctx.params.chat_id())
+    return {**chat.to_api(), "accent_color_id": 0, "max_reaction_count": 11,
+            "accepted_gift_types": dict(ACCEPTED_GIFT_TYPES)}
 
 
 @api_method("getChatMember")

@@ -234,6 +234,35 @@ class BotApiEmulator:
             content["entities"] = entities
         return self._user_posts(user, content, chat, reply_to, bot)
 
+    def forward_to_bot(self, user: User, original: MessageView, bot: BotAccount | str | None = None,
+                       hidden: bool = False) -> dict:
+        """`user` forwards `original` (a message someone wrote) to their private chat with the bot.
+        As in Telegram, the copy carries forward_origin: MessageOriginUser with the author, or
+        MessageOriginHiddenUser (only a name) when the author hides their account in forwards."""
+        author = original.raw.get("from") or {}
+        name = " ".join(filter(None, (author.get("first_name"), author.get("last_name"))))
+        origin = ({"type": "hidden_user", "sender_user_name": name, "date": original.date} if hidden
+                  else {"type": "user", "sender_user": author, "date": original.date})
+        content = {key: original.raw[key] for key in ("text", "entities", "caption", "document") if key in original.raw}
+        return self._user_posts(user, {**content, "forward_origin": origin}, None, None, bot)
+
+    def share_users(self, user: User, request_id: int, shared: Iterable[User], *, name: bool = True,
+                    username: bool = True, bot: BotAccount | str | None = None) -> dict:
+        """`user` picks people with a KeyboardButtonRequestUsers button: the bot gets a message
+        with users_shared (request_id, and a SharedUser per person: user_id, plus first_name,
+        last_name and username as far as the button requested them)."""
+        users = []
+        for person in shared:
+            item: dict[str, Any] = {"user_id": person.id}
+            if name:
+                item["first_name"] = person.first_name
+                if person.last_name:
+                    item["last_name"] = person.last_name
+            if username and person.username:
+                item["username"] = person.username
+            users.append(item)
+        return self._user_posts(user, {"users_shared": {"request_id": request_id, "users": users}}, None, None, bot)
+
     def send_command(self, user: User, command: str, chat: ChatRef | None = None,
                      bot: BotAccount | str | None = None) -> dict:
         """send_text for "/cmd args"; "/cmd@botname" works too."""
@@ -448,6 +477,24 @@ class BotApiEmulator:
     async def wait_for_call_async(self, method: str, count: int = 1, timeout: float = 10,
                                   **filters: Any) -> list[Call]:
         return await asyncio.to_thread(lambda: self.wait_for_call(method, count, timeout, **filters))
+
+    def reply_keyboard(self, chat: ChatRef, bot: BotAccount | str | None = None) -> list[list[str]] | None:
+        """The custom reply keyboard the user currently sees, as rows of button texts."""
+        with self.world.lock:
+            markup = self._chat(chat, bot).reply_keyboard
+            if not markup or "keyboard" not in markup:
+                return None
+            return [[b if isinstance(b, str) else b.get("text") for b in row] for row in markup["keyboard"]]
+
+    def reply_keyboard_button(self, chat: ChatRef, label: str, bot: BotAccount | str | None = None) -> dict:
+        """The KeyboardButton object labelled `label` of the reply keyboard the user sees (to read
+        what a request_users or request_contact button asks for)."""
+        with self.world.lock:
+            markup = self._chat(chat, bot).reply_keyboard or {}
+            for button in (b for row in markup.get("keyboard", []) for b in row):
+                if (button if isinstance(button, str) else button.get("text")) == label:
+                    return {"text": button} if isinstance(button, str) else dict(button)
+        raise LookupError(f"no reply-keyboard button {label!r}")
 
     def chat_actions(self, chat: ChatRef, bot: BotAccount | str | None = None) -> list[str]:
         with self.world.lock:

@@ -232,7 +232,7 @@ class Chat:
 
     __slots__ = (
         "id", "type", "title", "peer", "bot_ids", "members", "admins", "messages",
-        "last_message_id", "bot_log", "cursors", "blocked", "migrated_to", "actions", "_api",
+        "last_message_id", "bot_log", "cursors", "blocked", "migrated_to", "actions", "reply_keyboard", "_api",
     )
 
     def __init__(self, chat_id: int, chat_type: str, *, title: str | None = None,
@@ -252,6 +252,7 @@ class Chat:
         self.blocked = False
         self.migrated_to: int | None = None
         self.actions: list[tuple[float, str]] = []
+        self.reply_keyboard: dict | None = None  # the custom keyboard the user sees (the admin's user picker)
         self._api: dict | None = None
 
     def to_api(self) -> dict:
