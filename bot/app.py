@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import warnings
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from telegram import LinkPreviewOptions
