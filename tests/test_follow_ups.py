@@ -262,3 +262,8 @@ def test_states_putting_together_their_secretariat_are_the_ones_installing_it(en
                                       "quien firmo la declaratoria de independencia de mexico"])
 def test_the_domain_s_words_in_another_sense_are_out_of_scope(engine, question):
     assert engine.understand(question).form == "out_of_scope"
+
+
+def test_the_map_of_the_steps_is_asked_by_its_words(engine):
+    reply = engine.ask("muéstrame el mapa de los pasos")
+    assert reply.form == "map" and reply.buttons[0][0].action.arg == "pasos"

@@ -197,7 +197,8 @@ def answer_more(a: "Answerer", r: Request) -> Reply:
 def answer_map(a: "Answerer", r: Request) -> Reply:
     """The map's accessible summary and a button to the picture; Telegram sends the picture
     itself (handlers/questions.py), the console shows the summary."""
-    mode = {"stl": "stl", "stl_installation": "stl", "stl_kind": "stl", "pal": "pal"}.get(r.attribute or "", "estado")
+    mode = "pasos" if r.steps_asked else {"stl": "stl", "stl_installation": "stl", "stl_kind": "stl", "pal": "pal"}.get(
+        r.attribute or "", "estado")
     state_map = build_map(a.kb, mode, a.live)
     buttons = ((Button("🗺️ Ver el mapa", Action("map", mode)),),)
     return Reply(f"🗺️ {state_map.caption_html}", buttons, intent="figures", attribute=mode)

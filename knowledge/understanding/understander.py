@@ -214,6 +214,8 @@ class Understander:
                            phases_asked=found.phases_asked, **common)
         if form == "steps_overview":
             return Request(form, phases_asked=found.phases_asked)
+        if form == "map":  # «el mapa de los pasos», «mapa de los STL»
+            return Request(form, attribute=attribute, steps_asked=self.finder.names_the_steps(list(found.tokens)))
         if form == "participate":
             if ("participate" not in found.cue("form") and found.interrogative is None and states
                     and (found.cue("attribute") or found.cue("value"))):
