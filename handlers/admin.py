@@ -72,7 +72,8 @@ async def facilitadores(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 async def _refresh_menu(context: ContextTypes.DEFAULT_TYPE, target: int) -> None:
     who = permissions(context)
-    await menu.set_personal_menu(context.bot, target, is_admin=who.is_admin(target), is_facilitator=who.is_facilitator(target))
+    await menu.set_personal_menu(context.bot, target, is_admin=who.is_admin(target), is_facilitator=who.is_facilitator(target),
+                                 is_curator=who.is_curator(target))
 
 
 def register(application: Application) -> None:
