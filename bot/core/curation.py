@@ -160,6 +160,7 @@ class Curation:
     _tokens: itertools.count = field(default_factory=lambda: itertools.count(1))
     _recent: dict = field(default_factory=dict)
     _counts: Counter = field(default_factory=Counter)
+    _reviewed: set | None = None  # keys of the reviewed answers: the reply path asks the store only on a hit
 
     # -- the question path -------------------------------------------------------------------
 
@@ -170,7 +171,7 @@ class Curation:
         request = engine.understand(text, chat_id)
         engine.memory.remember(chat_id, request)
         understood = Understood.of(request)
-        reviewed = self.store.reviewed_answer(question_key(text, understood))
+        reviewed = self._reviewed_answer(question_key(text, understood))
         if reviewed is not None:
             reply = engine.label(team_reply(reviewed), request)
             self._count(understood, answered=True)
@@ -224,6 +225,17 @@ class Curation:
 
     # -- memory ------------------------------------------------------------------------------
 
+    def _reviewed_answer(self, key: str) -> dict | None:
+        """The team's answer to this question, if any. Replies must not wait on the store while a
+        fan-out writes, so the keys are kept here: answers given in this process are added at
+        once, those given elsewhere (the CLI) within a minute (flush_counts)."""
+        if self._reviewed is None:
+            self.refresh_reviewed()
+        return self.store.reviewed_answer(key) if key in self._reviewed else None
+
+    def refresh_reviewed(self) -> None:
+        self._reviewed = self.store.reviewed_keys()
+
     def _hold(self, chat_id: int, text: str, understood: Understood, reason: str | None, reply: Reply) -> str:
         now = self.clock()
         while self._held and (len(self._held) >= HELD_LIMIT or self._expired(next(iter(self._held.values())), now)):
@@ -259,7 +271,9 @@ class Curation:
         self._counts[(self.today().isoformat(), understood.intent, state, answered)] += 1
 
     def flush_counts(self) -> int:
-        """Write the questions counted so far (the running bot calls it every minute and at the end)."""
+        """Write the questions counted so far (the running bot calls it every minute and at the
+        end), and look again for reviewed answers given elsewhere."""
+        self.refresh_reviewed()
         counts, self._counts = self._counts, Counter()
         try:
             self.store.add_question_counts(dict(counts))
@@ -284,7 +298,10 @@ class Curation:
         if question is None:
             return None
         html = team_answer_notice(question["text"], answer, self.today())
-        return self.store.settle_question(question_id, "answered", answer.strip(), by, html)
+        queued = self.store.settle_question(question_id, "answered", answer.strip(), by, html)
+        if queued is not None and self._reviewed is not None:
+            self._reviewed.add(question["key"])
+        return queued
 
     def already_known(self, question_id: int, by: str) -> int | None:
         """[Ya lo sabe el bot]: the askers get the bot's own answer to their question now."""

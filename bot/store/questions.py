@@ -82,6 +82,9 @@ class Questions:
         rows = self._query(f"SELECT {_COLUMNS} FROM questions WHERE key = ? AND status = 'answered'", (key,))
         return rows[0] if rows else None
 
+    def reviewed_keys(self) -> set[str]:
+        return {row["key"] for row in self._query("SELECT key FROM questions WHERE status = 'answered'")}
+
     def waiting_askers(self, question_id: int) -> int:
         return self._query("SELECT count(*) AS n FROM askers WHERE question_id = ?", (question_id,))[0]["n"]
 
