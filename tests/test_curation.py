@@ -241,9 +241,9 @@ def test_erasure_forgets_the_chat_and_its_lonely_questions(curation, store):
     ask_and_send(curation, 2)
     ask_and_send(curation, 1, "¿Cuándo se reúne el STL de Oaxaca?")
     chats = Chats(store)
-    assert [q["text"] for q in chats.kept_data(1)["questions"]] == [UNKNOWN, "¿Cuándo se reúne el STL de Oaxaca?"]
+    assert [q["text"] for q in chats.questions(1)] == [UNKNOWN, "¿Cuándo se reúne el STL de Oaxaca?"]
     chats.erase(1)
-    assert chats.kept_data(1)["questions"] == []
+    assert chats.questions(1) == []
     question, = rows(store, "questions")  # the one chat 2 asked too stays, for chat 2
     assert question["text"] == UNKNOWN and [a["chat_id"] for a in rows(store, "askers")] == [2]
 
