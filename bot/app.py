@@ -28,7 +28,8 @@ from bot.runtime.services import Services, build_services
 from bot.runtime.settings import Settings, SettingsError
 from bot.runtime.updates import PerChatUpdates
 from handlers import (
-    admin, basics, buttons, convocatorias, errors, inline, members, menu, privacy, publishing, questions, sharing,
+    admin, basics, buttons, convocatorias, curation, errors, inline, members, menu, privacy, publishing, questions,
+    sharing,
     subscriptions,
 )
 from handlers.common import DISPATCHER_KEY, SERVICES_KEY
@@ -77,6 +78,7 @@ def build_application(settings: Settings, services: Services | None = None, *, r
     desk = Convocatorias(services.store, services.engine.kb, reminder_days=settings.reminder_days)
     application.bot_data[convocatorias.DESK_KEY] = desk  # the handlers' desk
     jobs.register(application.job_queue, services.store, desk, wake=lambda: _wake_dispatcher(application))
+    jobs.register_question_counts(application.job_queue, services.curation)
     return application
 
 
@@ -91,6 +93,7 @@ def _register_handlers(application: Application) -> None:
     # then the free-text and catch-all handlers, which must come last.
     publishing.register(application)
     convocatorias.register(application)
+    curation.register(application)  # its answer flow is a conversation; its commands and buttons too
     basics.register(application)
     sharing.register(application)
     inline.register(application)
@@ -106,7 +109,8 @@ def _register_handlers(application: Application) -> None:
 async def _post_init(application: Application) -> None:
     services: Services = application.bot_data[SERVICES_KEY]
     facilitator_ids = services.permissions.facilitator_ids()
-    await menu.set_default_menus(application.bot, services.settings.admin_ids, facilitator_ids)
+    await menu.set_default_menus(application.bot, services.settings.admin_ids, facilitator_ids,
+                                 services.permissions.curator_ids())
     dispatcher = Dispatcher(application.bot, services.store, application.bot_data["pace"],
                             budget=application.bot_data[BUDGET_KEY])
     application.bot_data[DISPATCHER_KEY] = dispatcher
@@ -115,6 +119,7 @@ async def _post_init(application: Application) -> None:
 
 
 async def _post_stop(application: Application) -> None:
+    jobs.flush_question_counts(application.bot_data[SERVICES_KEY].curation)
     dispatcher: Dispatcher | None = application.bot_data.get(DISPATCHER_KEY)
     task = application.bot_data.get("dispatcher_task")
     if dispatcher and task:

@@ -62,6 +62,10 @@ def build_parser() -> argparse.ArgumentParser:
     backup = commands.add_parser("respaldar", help="copia la base de datos a DESTINO, también con el bot corriendo")
     backup.add_argument("destino", help="el archivo del respaldo, por ejemplo respaldos/cocrea-2026-12-01.db")
     backup.add_argument("--forzar", action="store_true", help="reemplaza DESTINO si ya existe")
+
+    from bot.cli_curation import add_commands
+
+    add_commands(commands)
     return parser
 
 
@@ -99,6 +103,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         from bot.cli_convocatorias import convoke
 
         return convoke(args, settings)
+    if args.command in ("preguntas", "responder", "descartar", "estadisticas"):
+        from bot.cli_curation import COMMANDS
+
+        return COMMANDS[args.command](args, settings)
     if args.command == "respaldar":
         return respaldar(settings, args.destino, force=args.forzar)
     if args.command == "chat" or (args.command is None and not settings.token):

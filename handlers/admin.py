@@ -224,7 +224,8 @@ async def _tell(context: ContextTypes.DEFAULT_TYPE, target: int, text: str) -> b
 
 async def _refresh_menu(context: ContextTypes.DEFAULT_TYPE, target: int) -> None:
     who = permissions(context)
-    await menu.set_personal_menu(context.bot, target, is_admin=who.is_admin(target), is_facilitator=who.is_facilitator(target))
+    await menu.set_personal_menu(context.bot, target, is_admin=who.is_admin(target), is_facilitator=who.is_facilitator(target),
+                                 is_curator=who.is_curator(target))
 
 
 def register(application: Application) -> None:

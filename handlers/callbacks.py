@@ -20,6 +20,8 @@ CODES: dict[str, str] = {
     # runtime actions (subscriptions, privacy, publishing, convocatorias, admin)
     "sub_only": "so", "unsub": "u", "reminders": "r", "erase": "x", "erase_no": "xn",
     "pub": "pb", "conv": "cv",
+    # questions to the team and «¿Te sirvió?» (handlers/curation.py)
+    "ask": "q", "vote": "v", "curate": "cq", "answer": "ca",
 }
 KINDS = {code: kind for kind, code in CODES.items()}
 _ARG = re.compile(r"[a-z0-9_.:\-]{0,48}")

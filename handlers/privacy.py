@@ -1,5 +1,5 @@
-"""/mis_datos shows everything the bot keeps about a chat (its id, its language and its
-subscriptions, nothing more) and says what it remembers for a while in memory (the topic of the
+"""/mis_datos shows everything the bot keeps about a chat (its id, its language, its
+subscriptions and the questions it sent to the team that wait for an answer, nothing more) and says what it remembers for a while in memory (the topic of the
 conversation, never the messages); /borrar_mis_datos deletes both after a confirm button.
 
 A facilitator's role and their authorship of what they published (their Telegram id, never a
@@ -15,6 +15,7 @@ from telegram.ext import Application, CommandHandler, ContextTypes
 
 from handlers.buttons import register_action
 from handlers.callbacks import encode_action
+from bot.core.curation import pending_lines
 from handlers.common import manages_chat, services
 from knowledge.reply import esc
 from knowledge.understanding.conversation import MEMORY_SECONDS
@@ -46,6 +47,14 @@ def _public_record(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
             "puede publicar y quién publicó qué a los suscriptores)\n" + "\n".join(lines))
 
 
+def _questions(questions: list[dict]) -> str:
+    """The questions this chat sent to the team, kept until the answer is on its way ('' if none)."""
+    if not questions:
+        return ""
+    return ("📨 <b>Preguntas que enviaste al equipo</b> (las guardo con el id de este chat solo para avisarte "
+            "cuando haya respuesta; /borrar_mis_datos las borra)\n" + "\n".join(pending_lines(questions)))
+
+
 def _count(number: int, one: str, many: str) -> str:
     return "" if not number else f"1 {one}" if number == 1 else f"{number} {many}"
 
@@ -59,6 +68,9 @@ async def mis_datos(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     chat_id = update.effective_chat.id
     data = found.chats.kept_data(chat_id)
     record = _public_record(update, context)
+    asked = _questions(found.chats.questions(chat_id))
+    if asked:
+        record = f"{asked}\n\n{record}" if record else asked
     if not data.chat:
         first = (f"No guardo el idioma ni suscripciones de este chat. Tu id de Telegram, <code>{chat_id}</code>, "
                  f"sí queda:\n\n{record}" if record else
@@ -85,8 +97,8 @@ async def borrar_mis_datos(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     ]])
     kept = f" {KEPT}" if _public_record(update, context) else ""
     await update.effective_message.reply_text(
-        "¿Borro todo lo que guardo de este chat (su id, su idioma y sus suscripciones) y el tema de nuestra "
-        f"conversación? Dejarás de recibir avisos.{kept}",
+        "¿Borro todo lo que guardo de este chat (su id, su idioma, sus suscripciones y las preguntas que enviaste "
+        f"al equipo) y el tema de nuestra conversación? Dejarás de recibir avisos.{kept}",
         reply_markup=keyboard)
 
 
@@ -102,10 +114,12 @@ async def on_erase(update: Update, context: ContextTypes.DEFAULT_TYPE, arg: str)
     found = services(context)
     found.chats.erase(chat_id)
     found.engine.forget(chat_id)
+    found.curation.forget_chat(chat_id)
     await query.answer("Datos borrados")
     kept = f" {KEPT}" if _public_record(update, context) else ""
-    await query.edit_message_text("Listo: borré el id de este chat, su idioma, sus suscripciones y el tema "
-                                  f"de nuestra conversación. Si vuelves a escribirme, empezamos de cero.{kept}")
+    await query.edit_message_text("Listo: borré el id de este chat, su idioma, sus suscripciones, las preguntas que "
+                                  "esperaban respuesta del equipo y el tema de nuestra conversación. Si vuelves a "
+                                  f"escribirme, empezamos de cero.{kept}")
 
 
 async def on_erase_cancelled(update: Update, context: ContextTypes.DEFAULT_TYPE, arg: str) -> None:

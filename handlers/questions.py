@@ -9,9 +9,7 @@ import re
 from telegram import Message, MessageEntity, Update
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
-from handlers import sharing
-from handlers.common import services
-from handlers.render import send_reply
+from handlers import curation
 
 ONLY_TEXT = "Por ahora solo entiendo mensajes de texto. Escríbeme tu pregunta o toca /ayuda."
 UNKNOWN_COMMAND = "No conozco ese comando. Escribe /ayuda para ver lo que puedo hacer."
@@ -57,12 +55,9 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     # read connection, never through the writer's lock, so a fan-out writing in a thread or in
     # another process does not hold them up (bot/store/connection.py;
     # benchmarks/answer_under_fanout.py). A thread hop would cost about a third of the throughput.
-    reply = services(context).engine.ask(text, chat=update.effective_chat.id)
-    if reply.form == "map":  # «muéstrame el mapa»: the picture, not its summary
-        await sharing.send_map(context, update.effective_chat.id, reply.buttons[0][0].action.arg)
-        return
+    # The answer may be the team's, and may offer to send the question to the team or ask «¿Te sirvió?».
     in_group = update.effective_chat.type != "private"
-    await send_reply(message, reply, quote=in_group)
+    await curation.answer(update, context, text, quote=in_group)
 
 
 async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

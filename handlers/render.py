@@ -115,15 +115,23 @@ def _longest_prefix(word: str, limit: int) -> str:
     return word
 
 
-async def send_reply(message: MaybeInaccessibleMessage, reply: Reply, quote: bool = False) -> list[Message]:
-    """Send a reply as one or more messages; the buttons go on the last one."""
+async def send_reply(message: MaybeInaccessibleMessage, reply: Reply, quote: bool = False,
+                     extra: tuple[tuple[InlineKeyboardButton, ...], ...] = ()) -> list[Message]:
+    """Send a reply as one or more messages; the buttons go on the last one, then the `extra`
+    rows (runtime buttons such as «¿Te sirvió?», which are not knowledge actions)."""
     parts = split_html(reply.html)
     sent = []
     buttons = with_share_buttons(reply, message)
     for index, part in enumerate(parts):
-        markup = keyboard(buttons) if index == len(parts) - 1 else None
+        markup = _with_rows(keyboard(buttons), extra) if index == len(parts) - 1 else None
         sent.append(await _send_part(message, part, markup, quote=quote and index == 0))
     return sent
+
+
+def _with_rows(markup: InlineKeyboardMarkup | None, rows) -> InlineKeyboardMarkup | None:
+    if not rows:
+        return markup
+    return InlineKeyboardMarkup([*(markup.inline_keyboard if markup else ()), *rows])
 
 
 async def _send_part(message: MaybeInaccessibleMessage, part: str, markup: InlineKeyboardMarkup | None,

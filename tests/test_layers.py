@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-ENTRY_POINTS = ("bot.app", "bot.cli", "bot.cli_publishing", "bot.cli_convocatorias", "bot.console", "bot.__main__")
+ENTRY_POINTS = ("bot.app", "bot.cli", "bot.cli_publishing", "bot.cli_convocatorias", "bot.cli_curation", "bot.console",
+                "bot.__main__")
 
 # module prefix -> prefixes it must never import (checked on the dotted names of every import)
 FORBIDDEN: dict[str, tuple[str, ...]] = {
@@ -31,6 +32,7 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     "bot.cli": ("handlers", "tests"),
     "bot.cli_publishing": ("handlers", "tests", "telegram"),
     "bot.cli_convocatorias": ("handlers", "tests", "telegram"),
+    "bot.cli_curation": ("handlers", "tests", "telegram"),
     "bot.app": ("tests",),
 }
 SQL = re.compile(r"\b(SELECT\s.+\sFROM|INSERT\s+(OR\s+\w+\s+)?INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|PRAGMA\s|CREATE\s+(TABLE|INDEX))\b",

@@ -47,14 +47,20 @@ class Chats:
         """Everything kept about the chat (/mis_datos): its row and its subscriptions."""
         return self.store.chat_data(chat_id)
 
+    def questions(self, chat_id: int) -> list[dict]:
+        """The questions the chat sent to the team that wait for an answer (/mis_datos)."""
+        return self.store.pending_questions_of(chat_id)
+
     def public_record(self, user_id: int) -> dict:
         """What stays about a person after erasure: the states they facilitate and how many
         documents and convocatorias name them as author."""
         return self.store.public_record(user_id)
 
     def erase(self, chat_id: int) -> bool:
-        """Forget the chat: its row, its subscriptions and every delivery to it."""
-        return self.store.delete_chat_data(chat_id)
+        """Forget the chat: its row, its subscriptions, every delivery to it and the questions
+        it waits on (a pending question nobody else asked goes too)."""
+        questions = self.store.forget_questions_of(chat_id)
+        return self.store.delete_chat_data(chat_id) or questions > 0
 
     def blocked(self, chat_id: int) -> int:
         """The chat blocked or removed the bot: its pending notices are dropped (how many)."""

@@ -12,14 +12,14 @@ from knowledge.models import PHASE_COUNT, STEP_COUNT
 from knowledge.reply import Action, Reply, esc
 from knowledge.text import ascii_int
 
-CITIZEN, FACILITATOR, ADMIN = "citizen", "facilitator", "admin"
+CITIZEN, FACILITATOR, CURATOR, ADMIN = "citizen", "facilitator", "curator", "admin"
 
 
 @dataclass(frozen=True)
 class Command:
     name: str
     menu: str | None  # its line in Telegram's menu; None: not in the menu
-    role: str = CITIZEN  # who sees it in the menu: citizen (everyone), facilitator, admin
+    role: str | tuple[str, ...] = CITIZEN  # who sees it in the menu: citizen (everyone), facilitator, curator, admin
     aliases: tuple[str, ...] = ()
     in_groups: bool = True  # in the groups' menu too
     read_only: bool = False  # answered by command_reply, in Telegram and in the console alike
@@ -28,6 +28,10 @@ class Command:
     @property
     def names(self) -> list[str]:
         return [self.name, *self.aliases]
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        return self.role if isinstance(self.role, tuple) else (self.role,)
 
 
 COMMANDS: tuple[Command, ...] = (
@@ -54,9 +58,13 @@ COMMANDS: tuple[Command, ...] = (
     Command("convocar", "Publicar una convocatoria", FACILITATOR),
     Command("mis_convocatorias", "Editar o cancelar tus convocatorias", FACILITATOR),
     Command("cancelar", "Cancelar lo que estás haciendo", FACILITATOR),
+    Command("pendientes", "Preguntas que esperan respuesta del equipo", CURATOR, in_groups=False),
+    Command("estadisticas", "Cifras de uso: avisos, preguntas, 👍/👎", (CURATOR, FACILITATOR), in_groups=False),
     Command("nombrar_facilitador", "Nombrar a una persona facilitadora", ADMIN),
     Command("quitar_facilitador", "Quitar a una persona facilitadora", ADMIN),
     Command("facilitadores", "Ver las personas facilitadoras", ADMIN),
+    Command("nombrar_curador", "Nombrar a una persona curadora", ADMIN),
+    Command("quitar_curador", "Quitar a una persona curadora", ADMIN),
 )
 BY_NAME = {command.name: command for command in COMMANDS}
 READ_ONLY_COMMANDS = tuple(name for command in COMMANDS if command.read_only for name in command.names)
@@ -70,8 +78,13 @@ def names(command: str) -> list[str]:
 def menu(role: str, in_group: bool = False) -> list[tuple[str, str]]:
     """(command, description) pairs of Telegram's menu for a role (a facilitator sees the
     citizens' too, an admin everything), in the table's order."""
-    ranks = {CITIZEN: 0, FACILITATOR: 1, ADMIN: 2}
-    return [(c.name, c.menu) for c in COMMANDS if c.menu and ranks[c.role] <= ranks[role]
+    return menu_for({role}, in_group)
+
+
+def menu_for(roles: set[str], in_group: bool = False) -> list[tuple[str, str]]:
+    """The menu of someone with these roles (a facilitator who also curates sees both)."""
+    everything = ADMIN in roles
+    return [(c.name, c.menu) for c in COMMANDS if c.menu and (everything or CITIZEN in c.roles or roles & set(c.roles))
             and (c.in_groups or not in_group)]
 
 

@@ -1,5 +1,6 @@
 """Who may do what, decided in one place. Citizens: everyone. Facilitators: named by an admin
-for one or more states, publish for those states only. Admins: the ids in COCREA_ADMIN_IDS."""
+for one or more states, publish for those states only. Curators: admins, plus the people an
+admin names; they answer the questions sent to the team. Admins: the ids in COCREA_ADMIN_IDS."""
 
 from __future__ import annotations
 
@@ -41,3 +42,24 @@ class Permissions:
 
     def facilitator_ids(self) -> set[int]:
         return {row["user_id"] for row in self.store.facilitators()}
+
+    # -- curators ---------------------------------------------------------------------------
+
+    def is_curator(self, user_id: int | None) -> bool:
+        return self.is_admin(user_id) or (user_id is not None and user_id in self.store.curator_ids())
+
+    def grant_curator(self, user_id: int, granted_by: int | None) -> bool:
+        return self.store.grant_curator(user_id, granted_by)
+
+    def revoke_curator(self, user_id: int) -> bool:
+        return self.store.revoke_curator(user_id)
+
+    def curator_ids(self) -> set[int]:
+        return self.store.curator_ids()
+
+    def statistics_states(self, user_id: int | None) -> list[str] | None:
+        """Whose statistics a user may see: None for all (admins and curators), a facilitator's
+        own states, or [] for nobody else."""
+        if self.is_curator(user_id):
+            return None
+        return self.publishable_states(user_id)

@@ -1,6 +1,6 @@
 """The bot's periodic work, registered on python-telegram-bot's job queue by the composition
 root (bot/app.py): convocatorias' reminders and closings, the rescue of fan-outs left
-unfinished, and the pruning of the outbox. Each runs its store work in a thread: it writes,
+unfinished, the pruning of the outbox, and the questions counted in memory (bot/core/curation.py). Each runs its store work in a thread: it writes,
 and the event loop, which answers people, must not wait for it."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import Callable
 from telegram.ext import JobQueue
 
 from bot.core.convocatorias import Convocatorias
+from bot.core.curation import Curation
 from bot.store import FAN_OUT_CHECK, StorageError, Store
 
 log = logging.getLogger("cocreabot")
@@ -20,6 +21,7 @@ log = logging.getLogger("cocreabot")
 CONVOCATORIAS_INTERVAL = 60  # seconds between two looks at reminders and closings
 OUTBOX_KEEP_DAYS = 30
 OUTBOX_PRUNE_INTERVAL = 6 * 60 * 60  # seconds
+COUNTS_FLUSH_INTERVAL = 60  # seconds between writes of the questions counted
 
 
 def register(jobs: JobQueue, store: Store, convocatorias: Convocatorias, wake: Callable[[], None]) -> None:
@@ -63,3 +65,20 @@ def register(jobs: JobQueue, store: Store, convocatorias: Convocatorias, wake: C
                        name="convocatorias")
     jobs.run_repeating(prune_outbox, interval=OUTBOX_PRUNE_INTERVAL, first=60, name="outbox-prune")
     jobs.run_repeating(finish_fan_outs, interval=FAN_OUT_CHECK, first=5, name="fan-out-rescue")
+
+
+def register_question_counts(jobs: JobQueue, curation: Curation) -> None:
+    """Questions are counted per day, intent and state in memory (never their text) and written
+    every COUNTS_FLUSH_INTERVAL seconds; the same look picks up answers the CLI gave."""
+
+    async def flush(context) -> None:
+        await asyncio.to_thread(flush_question_counts, curation)
+
+    jobs.run_repeating(flush, interval=COUNTS_FLUSH_INTERVAL, first=COUNTS_FLUSH_INTERVAL, name="question-counts")
+
+
+def flush_question_counts(curation: Curation) -> None:
+    try:
+        curation.flush_counts()
+    except StorageError as error:  # kept in memory for the next flush
+        log.warning("could not write the question counts: %s", error)

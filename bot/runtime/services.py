@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from bot.core.chats import Chats
+from bot.core.curation import Curation
 from bot.core.permissions import Permissions
 from bot.core.publishing import Publisher
 from bot.store.checks import check_before_opening, remember
@@ -32,6 +33,11 @@ class Services:
     @property
     def permissions(self) -> Permissions:
         return Permissions(self.settings.admin_ids, self.store)
+
+    @cached_property
+    def curation(self) -> Curation:
+        """One per process: it holds the offers to send a question to the team in memory."""
+        return Curation(self.store, self.engine)
 
     @property
     def publisher(self) -> Publisher:

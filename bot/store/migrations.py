@@ -130,7 +130,70 @@ def guided_flows(db: Database) -> None:
     )""")
 
 
-NAMES = ("0001_first_schema", "0002_unsure_sends", "0003_guided_flows")  # in order; user_version counts them
+
+QUESTIONS_SCHEMA: tuple[str, ...] = (
+    """CREATE TABLE questions (
+        id INTEGER PRIMARY KEY,
+        key TEXT NOT NULL UNIQUE,
+        text TEXT NOT NULL,
+        form TEXT NOT NULL DEFAULT '',
+        intent TEXT NOT NULL DEFAULT '',
+        states TEXT NOT NULL DEFAULT '',
+        step INTEGER,
+        term TEXT,
+        reason TEXT NOT NULL DEFAULT '',
+        status TEXT NOT NULL DEFAULT 'pending',
+        asked INTEGER NOT NULL DEFAULT 0,
+        first_asked TEXT NOT NULL,
+        last_asked TEXT NOT NULL,
+        answer TEXT,
+        answered_at TEXT,
+        answered_by TEXT
+    )""",
+    """CREATE INDEX questions_by_status ON questions(status, asked)""",
+    """CREATE TABLE askers (
+        question_id INTEGER NOT NULL REFERENCES questions(id) ON DELETE CASCADE,
+        chat_id INTEGER NOT NULL,
+        asked_at TEXT NOT NULL,
+        PRIMARY KEY (question_id, chat_id)
+    )""",
+    """CREATE INDEX askers_by_chat ON askers(chat_id)""",
+    """CREATE TABLE curators (
+        user_id INTEGER PRIMARY KEY,
+        granted_by INTEGER,
+        granted_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE feedback (
+        day TEXT NOT NULL,
+        intent TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT '',
+        answer TEXT NOT NULL DEFAULT '',
+        up INTEGER NOT NULL DEFAULT 0,
+        down INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (day, intent, state, answer)
+    )""",
+    """CREATE TABLE question_counts (
+        day TEXT NOT NULL,
+        intent TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT '',
+        answered INTEGER NOT NULL,
+        n INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (day, intent, state, answered)
+    )""",
+)
+
+
+@MIGRATIONS(name="0004_questions")
+def questions(db: Database) -> None:
+    """Questions people sent to the team with their consent (grouped by normalized text plus what
+    was understood), who asked them (only to notify them back), curators, and counts without
+    text: 👍/👎 per answer and questions per day, intent and state (bot/store/questions.py)."""
+    for statement in QUESTIONS_SCHEMA:
+        db.execute(statement)
+
+
+
+NAMES = ("0001_first_schema", "0002_unsure_sends", "0003_guided_flows", "0004_questions")  # in order; user_version counts them
 
 
 def migrate(connection) -> None:
