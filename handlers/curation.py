@@ -28,17 +28,15 @@ from bot.core import curation as words
 from bot.core.statistics import as_text
 from handlers import menu, sharing
 from handlers.buttons import register_action
-from handlers.callbacks import CODES, encode_action
-from handlers.common import (
-    admin_only, end_flow, expected_button, permissions, refuse, services, user_id, wake_dispatcher,
-)
+from handlers.callbacks import BadCallback, decode_action, encode_action, pattern
+from handlers.common import admin_only, permissions, refuse, services, user_id, wake_dispatcher
+from handlers.flows import TIMEOUT_SECONDS, end_flow, expected_button
 from handlers.render import send_reply
 from knowledge.reply import Reply, esc
 from knowledge.text import ascii_int
 
 TYPING, PREVIEW = range(2)
 DRAFT_KEY = "team_answer"
-TIMEOUT_SECONDS = 15 * 60
 SHOWN = 10  # questions per /pendientes
 NOT_CURATOR = "Esto es para el equipo que revisa las preguntas (quienes administran el bot y quien ellos nombren)."
 NOT_PENDING = "Esa pregunta ya no espera respuesta (alguien del equipo la atendió). Mira /pendientes."
@@ -116,15 +114,20 @@ async def on_vote(update: Update, context: ContextTypes.DEFAULT_TYPE, arg: str) 
                                        reply_markup=InlineKeyboardMarkup(offer_rows(offer)))
 
 
+def _is_kind(data: str | None, kind: str) -> bool:
+    try:
+        return decode_action(data).kind == kind
+    except BadCallback:
+        return False
+
+
 async def _drop_rows(query, kind: str) -> None:
     """Take this kind's buttons off the pressed message, keep the others."""
     message = query.message
     markup = getattr(message, "reply_markup", None)
     if markup is None:
         return
-    prefix = f"1|{CODES[kind]}|"
-    rows = [row for row in markup.inline_keyboard
-            if not any((button.callback_data or "").startswith(prefix) for button in row)]
+    rows = [row for row in markup.inline_keyboard if not any(_is_kind(button.callback_data, kind) for button in row)]
     if len(rows) != len(markup.inline_keyboard):
         await query.edit_message_reply_markup(InlineKeyboardMarkup(rows) if rows else None)
 
@@ -275,7 +278,7 @@ async def expected_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 
 def _pattern(arg: str) -> str:
-    return rf"^1\|{CODES['answer']}\|{arg}$"
+    return pattern("answer", arg)
 
 
 def conversation() -> ConversationHandler:
