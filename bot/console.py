@@ -106,7 +106,7 @@ class Console:
         if self.chats is None:
             return NO_STORE
         is_new, subscription = self.chats.subscribe(CONSOLE_CHAT_ID, slug)
-        return html_to_text(subscribed_text(self.engine.kb.states[slug].name, slug, is_new))
+        return html_to_text(subscribed_text(self.engine.kb.states[slug].name, slug, subscription, is_new))
 
     def _baja(self, arg: str) -> str:
         followed = self.chats.subscriptions(CONSOLE_CHAT_ID)

@@ -46,9 +46,8 @@ async def subscribe_to(update: Update, context: ContextTypes.DEFAULT_TYPE, slug:
         return
     found = services(context)
     chat_id = update.effective_chat.id
-    language = update.effective_user.language_code if update.effective_chat.type == "private" else None
-    is_new, subscription = found.chats.subscribe(chat_id, slug, language=language)
-    text = subscribed_text(found.engine.kb.states[slug].name, slug, is_new)
+    is_new, subscription = found.chats.subscribe(chat_id, slug)
+    text = subscribed_text(found.engine.kb.states[slug].name, slug, subscription, is_new)
     await update.effective_message.reply_html(text, reply_markup=_options_keyboard(slug, subscription))
 
 
@@ -108,7 +107,7 @@ async def _update_options(update: Update, context: ContextTypes.DEFAULT_TYPE, sl
     keyboard = _options_keyboard(slug, subscription)
     shown = getattr(query.message, "reply_markup", None)
     if shown is not None and shown != keyboard:  # Telegram refuses an edit that changes nothing
-        await query.edit_message_reply_markup(keyboard)
+        await query.edit_message_text(subscribed_text(name, slug, subscription, None), reply_markup=keyboard)
 
 
 async def baja(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
