@@ -36,7 +36,7 @@ async def nombrar(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     name = esc(found.engine.kb.states[slug].name)
     verb = "Listo" if new else "Ya lo era"
     await update.effective_message.reply_html(
-        f"{verb}: <code>{target}</code> es facilitador(a) de <b>{name}</b> y puede publicar con /publicar y /convocar.")
+        f"{verb}: <code>{target}</code> es persona facilitadora de <b>{name}</b> y puede publicar con /publicar y /convocar.")
 
 
 @admin_only
@@ -53,7 +53,7 @@ async def quitar(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     removed = found.permissions.revoke(target, slug)
     await _refresh_menu(context, target)
     where = f" de {found.engine.kb.states[slug].name}" if slug else ""
-    text = f"Listo: quité a {target} como facilitador(a){where}." if removed else f"{target} no era facilitador(a){where}."
+    text = f"Listo: quité a {target} como persona facilitadora{where}." if removed else f"{target} no era persona facilitadora{where}."
     await update.effective_message.reply_text(text)
 
 

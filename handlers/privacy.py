@@ -16,6 +16,7 @@ from telegram.ext import Application, CommandHandler, ContextTypes
 from handlers.buttons import register_action
 from handlers.callbacks import encode_action
 from handlers.common import manages_chat, services
+from knowledge.counts import counted
 from knowledge.reply import esc
 from knowledge.understanding.conversation import MEMORY_SECONDS
 
@@ -34,23 +35,18 @@ def _public_record(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
         states = ", ".join(esc(found.engine.kb.states[s].name) for s in record["facilitates"] if s in found.engine.kb.states)
         lines.append(f"• Eres persona facilitadora de: {states}. Lo decide quien administra el bot; para dejarlo, "
                      "pídele que use /quitar_facilitador.")
-    published = [_count(record["documents"], "documento", "documentos"),
-                 _count(record["convocatorias"], "convocatoria", "convocatorias")]
-    published = [part for part in published if part]
+    published = [counted(n, one, many) for n, one, many in ((record["documents"], "documento", "documentos"),
+                                                            (record["convocatorias"], "convocatoria", "convocatorias")) if n]
     if published:
-        lines.append(f"• Publicaste {' y '.join(published)}: cada uno guarda tu id de Telegram como autor(a) "
-                     "(no tu nombre), para saber quién publicó qué.")
+        lines.append(f"• Publicaste {' y '.join(published)}: cada publicación guarda tu id de Telegram como "
+                     "autoría (no tu nombre), para saber quién publicó qué.")
     if not lines:
         return ""
     return ("📌 <b>Lo que queda como registro público</b> (/borrar_mis_datos no lo borra: es el registro de quién "
             "puede publicar y quién publicó qué a los suscriptores)\n" + "\n".join(lines))
 
 
-def _count(number: int, one: str, many: str) -> str:
-    return "" if not number else f"1 {one}" if number == 1 else f"{number} {many}"
-
-
-KEPT = ("No borro tu papel de persona facilitadora ni tu id como autor(a) de lo que publicaste: son registro "
+KEPT = ("No borro tu papel de persona facilitadora ni tu id en lo que publicaste: son registro "
         "público (míralo en /mis_datos).")
 
 
