@@ -79,6 +79,8 @@ class Console:
         reply = action_reply(self.engine, button.action)
         if reply is None and button.action.kind == "subscribe" and button.action.arg in self.engine.kb.states:
             return self._subscribe(button.action.arg)
+        if reply is None and button.action.kind == "unsub" and button.action.arg in self.engine.kb.states and self.chats:
+            return self._baja(button.action.arg)
         if reply is None:
             return self.special_action(button.action)
         self.engine.remember_shown(self.chat, reply)

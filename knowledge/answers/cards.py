@@ -538,6 +538,17 @@ class Answerer:
             return ((Button(f"🔔 Suscribirme a {name}", Action("subscribe", slug)),),)
         return ((Button("🔔 Elegir entidad para suscribirme", Action("states", "subscribe")),),)
 
+    def unsubscribe_offer(self, slug: str | None) -> Reply:
+        """«Ya no quiero avisos de Chiapas»: one tap stops them (the tap is the confirmation)."""
+        if not slug:
+            text = "¿De qué entidad ya no quieres avisos? Escribe /baja y su nombre, o mira lo que sigues con /suscripciones."
+            return Reply(esc(text), intent="subscribe_help")
+        name = self.kb.states[slug].name
+        text = (f"¿Dejo de avisarte de lo que publique el STL de <b>{esc(name)}</b>? Toca el botón para confirmarlo; "
+                "/suscripciones muestra todo lo que sigues.")
+        buttons = ((Button(f"🔕 Dejar de seguir {wording.short_name(name)}", Action("unsub", slug)),),)
+        return Reply(text, buttons, intent="subscribe_help", state=name)
+
     @staticmethod
     def menu_buttons():
         return (
