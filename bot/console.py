@@ -12,7 +12,7 @@ from typing import Callable, Hashable, TextIO
 from bot.core.chats import (
     NOTHING_FOLLOWED, Chats, all_unsubscribed_text, followed_text, subscribed_text, unsubscribed_text,
 )
-from bot.core.commands import action_reply, command_reply, console_commands, state_or_picker
+from bot.core.commands import action_reply, command_replies, console_commands, state_or_picker
 from knowledge.engine import Engine
 from knowledge.reply import Action, Button, Reply, html_to_text
 from knowledge.text import ascii_int
@@ -52,10 +52,10 @@ class Console:
             written = self._chat_command(command.split("@")[0].lower(), arg.strip())
             if written is not None:
                 return written
-            reply = command_reply(self.engine, command.split("@")[0], arg)
-            if reply is not None:
-                self.engine.remember_shown(self.chat, reply)
-                return reply
+            replies = command_replies(self.engine, command.split("@")[0], arg)
+            if replies:
+                self.engine.remember_shown(self.chat, replies[0])
+                return replies[0] if len(replies) == 1 else Reply("\n\n".join(r.html for r in replies), replies[0].buttons)
             return "No conozco ese comando. Escribe /ayuda para ver lo que puedo hacer."
         return self.engine.ask(line, chat=self.chat)
 

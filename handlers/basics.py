@@ -8,7 +8,7 @@ from telegram.ext import Application, CommandHandler, ContextTypes
 from handlers import sharing, subscriptions
 from handlers.common import command_argument, services
 from handlers.render import send_reply
-from bot.core.commands import READ_ONLY_COMMANDS, command_reply
+from bot.core.commands import READ_ONLY_COMMANDS, command_replies, command_reply
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -31,9 +31,10 @@ async def read_only_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     /convocatorias, /documentos: the same replies as the console."""
     command = update.effective_message.text.split()[0].lstrip("/").split("@")[0].lower()
     engine = services(context).engine
-    reply = command_reply(engine, command, command_argument(context))
-    engine.remember_shown(update.effective_chat.id, reply)  # /paso 6, then «¿y el siguiente?»
-    await send_reply(update.effective_message, reply)
+    replies = command_replies(engine, command, command_argument(context))
+    engine.remember_shown(update.effective_chat.id, replies[0])  # /paso 6, then «¿y el siguiente?»
+    for reply in replies:
+        await send_reply(update.effective_message, reply)
 
 
 def _language(update: Update) -> str | None:

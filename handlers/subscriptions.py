@@ -8,14 +8,14 @@ from telegram.ext import Application, CommandHandler, ContextTypes
 
 from bot.core import commands
 from bot.core.chats import (
-    NOTHING_FOLLOWED, Subscription, all_unsubscribed_text, followed_text, kinds_text, subscribed_text,
+    NOTHING_FOLLOWED, Subscription, all_unsubscribed_text, followed_text, kinds_text, scope_text, subscribed_text,
     unsubscribed_text,
 )
 from handlers.buttons import register_action
 from handlers.callbacks import encode_action
 from handlers.common import command_argument, manages_chat, refuse, services
 from handlers.render import send_reply
-from bot.core.commands import state_or_picker
+from bot.core.commands import skipped_note, state_or_picker, states_named
 from knowledge.reply import esc
 
 ADMINS_ONLY = "En un grupo, solo quienes lo administran pueden cambiar sus suscripciones."
@@ -55,12 +55,34 @@ async def suscribir(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not await manages_chat(update, context):
         await refuse(update, ADMINS_ONLY)
         return
-    slug, ask = state_or_picker(services(context).engine, command_argument(context), action="subscribe",
+    found = services(context)
+    named = states_named(found.engine, command_argument(context))
+    if len(named.states) > 1 or (named.states and named.skipped):
+        await _subscribe_to_several(update, context, named)
+        return
+    slug, ask = state_or_picker(found.engine, command_argument(context), action="subscribe",
                                 intro="¿De qué entidad quieres recibir avisos? Elige una:")
     if ask:
         await send_reply(update.effective_message, ask)
         return
     await subscribe_to(update, context, slug)
+
+
+async def _subscribe_to_several(update: Update, context: ContextTypes.DEFAULT_TYPE, named) -> None:
+    """/suscribir chiapas y veracruz: every state named, in one confirmation."""
+    found = services(context)
+    chat_id = update.effective_chat.id
+    lines = []
+    for slug in named.states:
+        is_new, subscription = found.chats.subscribe(chat_id, slug)
+        name = esc(found.engine.kb.states[slug].name)
+        lines.append(f"• <b>{name}</b>: {scope_text(subscription)}" + ("" if is_new else " (ya la seguías)"))
+    text = "🔔 Listo: te aviso de lo que publique el STL de cada una.\n" + "\n".join(lines)
+    note = skipped_note(named, "las demás quedaron.")
+    if note:
+        text += f"\n\n{note}"
+    text += "\n\nCambia qué recibes de cada una en /suscripciones."
+    await update.effective_message.reply_html(text)
 
 
 async def on_subscribe_button(update: Update, context: ContextTypes.DEFAULT_TYPE, arg: str) -> None:

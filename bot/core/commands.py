@@ -132,6 +132,54 @@ def state_or_picker(engine: Engine, arg: str, action: str = "state", intro: str 
     return None, engine.answers.state_picker(text, action=action)
 
 
+CONNECTORS = frozenset({"y", "e", "o", "u", "de", "del", "la", "el", "los", "las", "a", "en", "tambien", "mas"})
+MAX_CARDS = 4  # /estado with more states shows this many cards and says so
+
+
+@dataclass(frozen=True)
+class Named:
+    """The states an argument names, in order, and the words in it that named none."""
+    states: tuple[str, ...]
+    skipped: tuple[str, ...]
+
+
+def states_named(engine: Engine, arg: str) -> Named:
+    understander = engine.understander
+    tokens = understander.tokens(arg)
+    found = understander.finder.find(tokens)
+    covered = {index for start, end in found.state_spans for index in range(start, end)}
+    skipped = [token for index, token in enumerate(tokens) if index not in covered and token not in CONNECTORS
+               and token not in understander.finder.stopwords]
+    return Named(tuple(dict.fromkeys(found.states)), tuple(skipped))
+
+
+def skipped_note(named: Named, did: str) -> str | None:
+    """«No encontré «atlantida» entre las entidades; …» (HTML), or None when nothing was skipped."""
+    if not named.skipped:
+        return None
+    words = " ".join(named.skipped)[:60]
+    return f"No encontré «{esc(words)}» entre las 32 entidades; {did}"
+
+
+def command_replies(engine: Engine, command: str, arg: str = "") -> list[Reply]:
+    """Like command_reply, but /estado with several states answers with a card for each (and
+    says which words named no state)."""
+    if command.lower() == "estado" and arg.strip():
+        named = states_named(engine, arg)
+        if len(named.states) > 1 or (named.states and named.skipped):
+            cards = [engine.answers.state_card(slug) for slug in named.states[:MAX_CARDS]]
+            notes = []
+            if len(named.states) > MAX_CARDS:
+                rest = [engine.kb.states[s].name for s in named.states[MAX_CARDS:]]
+                notes.append(f"Te muestro {MAX_CARDS} fichas; para {esc(', '.join(rest))}, pide cada una con /estado.")
+            shown = ", ".join(engine.kb.states[s].name for s in named.states[:MAX_CARDS])
+            note = skipped_note(named, f"te mostré {esc(shown)}.")
+            notes += [note] if note else []
+            return cards + ([Reply("\n".join(notes), intent="state_status")] if notes else [])
+    reply = command_reply(engine, command, arg)
+    return [reply] if reply else []
+
+
 def _intent_for(action: str) -> str:
     return {"docs": "documents", "subscribe": "subscribe_help", "convs": "convocatorias"}.get(action, "state_status")
 
