@@ -589,7 +589,6 @@ def _step_navigator(number: int) -> tuple[Button, ...]:
     nav = []
     if number > 1:
         nav.append(Button(f"◀ {number - 1}", Action("step", str(number - 1))))
-    nav.append(Button(f"· {number} ·", Action("step", str(number))))
     if number < STEP_COUNT:
         nav.append(Button(f"{number + 1} ▶", Action("step", str(number + 1))))
     return tuple(nav)
