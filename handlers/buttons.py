@@ -50,7 +50,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     engine.remember_shown(update.effective_chat.id, reply)  # [Paso 6], then «¿y el siguiente?»
     if decoded.kind in NEW_MESSAGE_KINDS:
         await query.answer()
-        await send_reply(query.message, reply)
+        await send_reply(query.message, reply, quote=False)
         return
     changed = await edit_or_send(update, reply)
     await query.answer(None if changed else ALREADY_SHOWN)

@@ -46,6 +46,7 @@ def _public_record(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
             "puede publicar y quién publicó qué a los suscriptores)\n" + "\n".join(lines))
 
 
+ERASE_ADMINS_ONLY = "En un grupo, solo quienes lo administran pueden borrar sus datos."
 KEPT = ("No borro tu papel de persona facilitadora ni tu id en lo que publicaste: son registro "
         "público (míralo en /mis_datos).")
 
@@ -75,6 +76,8 @@ async def mis_datos(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def borrar_mis_datos(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if not await manages_chat(update, context, ERASE_ADMINS_ONLY):
+        return
     keyboard = InlineKeyboardMarkup([[
         InlineKeyboardButton("Sí, borrar todo", callback_data=encode_action("erase", str(update.effective_chat.id))),
         InlineKeyboardButton("No, cancelar", callback_data=encode_action("erase_no")),
@@ -92,8 +95,7 @@ async def on_erase(update: Update, context: ContextTypes.DEFAULT_TYPE, arg: str)
     if arg != str(chat_id):  # a button from another chat, or tampered
         await query.answer("Ese botón ya no funciona. Usa /borrar_mis_datos.", show_alert=True)
         return
-    if not await manages_chat(update, context):
-        await query.answer("En un grupo, solo quienes lo administran pueden borrar sus datos.", show_alert=True)
+    if not await manages_chat(update, context, ERASE_ADMINS_ONLY):
         return
     found = services(context)
     found.chats.erase(chat_id)

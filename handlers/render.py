@@ -116,19 +116,21 @@ def _longest_prefix(word: str, limit: int) -> str:
     return word
 
 
-async def send_reply(message: MaybeInaccessibleMessage, reply: Reply, quote: bool = False) -> list[Message]:
-    """Send a reply as one or more messages; the buttons go on the last one."""
+async def send_reply(message: MaybeInaccessibleMessage, reply: Reply, quote: bool | None = None) -> list[Message]:
+    """Send a reply as one or more messages; the buttons go on the last one. The first part quotes
+    the message it answers in groups, where several people talk at once (quote=None: Telegram's
+    shortcut decides by the chat's type)."""
     parts = split_html(reply.html)
     sent = []
     buttons = with_share_buttons(reply, message)
     for index, part in enumerate(parts):
         markup = keyboard(buttons) if index == len(parts) - 1 else None
-        sent.append(await _send_part(message, part, markup, quote=quote and index == 0))
+        sent.append(await _send_part(message, part, markup, quote=quote if index == 0 else False))
     return sent
 
 
 async def _send_part(message: MaybeInaccessibleMessage, part: str, markup: InlineKeyboardMarkup | None,
-                     quote: bool) -> Message:
+                     quote: bool | None) -> Message:
     if isinstance(message, Message):
         return await message.reply_html(part, reply_markup=markup, do_quote=quote)
     # A button on a message too old for the bot to read: answer in the same chat.
@@ -164,7 +166,7 @@ async def edit_or_send(update: Update, reply: Reply) -> bool:
                 return False
             log.info("could not edit message, sending instead: %s", error)
     if query.message is not None:
-        await send_reply(query.message, reply)
+        await send_reply(query.message, reply, quote=False)
     return True
 
 

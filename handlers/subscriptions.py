@@ -13,7 +13,7 @@ from bot.core.chats import (
 )
 from handlers.buttons import register_action
 from handlers.callbacks import encode_action
-from handlers.common import command_argument, manages_chat, refuse, services
+from handlers.common import command_argument, manages_chat, services
 from handlers.render import send_reply
 from bot.core.commands import skipped_note, state_or_picker, states_named
 from knowledge.reply import esc
@@ -41,8 +41,7 @@ def _options_keyboard(slug: str, subscription: Subscription) -> InlineKeyboardMa
 
 async def subscribe_to(update: Update, context: ContextTypes.DEFAULT_TYPE, slug: str) -> None:
     """Subscribe the chat to both documents and convocatorias of a state, and confirm."""
-    if not await manages_chat(update, context):
-        await refuse(update, ADMINS_ONLY)
+    if not await manages_chat(update, context, ADMINS_ONLY):
         return
     found = services(context)
     chat_id = update.effective_chat.id
@@ -52,8 +51,7 @@ async def subscribe_to(update: Update, context: ContextTypes.DEFAULT_TYPE, slug:
 
 
 async def suscribir(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if not await manages_chat(update, context):
-        await refuse(update, ADMINS_ONLY)
+    if not await manages_chat(update, context, ADMINS_ONLY):
         return
     found = services(context)
     named = states_named(found.engine, command_argument(context))
@@ -90,8 +88,7 @@ async def on_subscribe_button(update: Update, context: ContextTypes.DEFAULT_TYPE
     if arg not in services(context).engine.kb.states:
         await query.answer("Ese botón ya no funciona. Usa /suscribir.", show_alert=True)
         return
-    if not await manages_chat(update, context):
-        await refuse(update, ADMINS_ONLY)
+    if not await manages_chat(update, context, ADMINS_ONLY):
         return
     await query.answer("Suscripción guardada")
     await subscribe_to(update, context, arg)
@@ -117,8 +114,7 @@ async def _update_options(update: Update, context: ContextTypes.DEFAULT_TYPE, sl
     if options is None or slug not in services(context).engine.kb.states:
         await query.answer("Ese botón ya no funciona. Usa /suscripciones.", show_alert=True)
         return
-    if not await manages_chat(update, context):
-        await refuse(update, ADMINS_ONLY)
+    if not await manages_chat(update, context, ADMINS_ONLY):
         return
     subscription = chats.set_options(chat_id, slug, **options)
     if subscription is None:
@@ -133,8 +129,7 @@ async def _update_options(update: Update, context: ContextTypes.DEFAULT_TYPE, sl
 
 
 async def baja(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if not await manages_chat(update, context):
-        await refuse(update, ADMINS_ONLY)
+    if not await manages_chat(update, context, ADMINS_ONLY):
         return
     found = services(context)
     chat_id = update.effective_chat.id
@@ -177,8 +172,7 @@ async def on_unsubscribe_button(update: Update, context: ContextTypes.DEFAULT_TY
     if arg != "todo" and arg not in found.engine.kb.states:
         await query.answer("Ese botón ya no funciona. Usa /baja.", show_alert=True)
         return
-    if not await manages_chat(update, context):
-        await refuse(update, ADMINS_ONLY)
+    if not await manages_chat(update, context, ADMINS_ONLY):
         return
     await query.answer()
     chat_id = update.effective_chat.id

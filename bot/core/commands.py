@@ -75,6 +75,21 @@ def menu(role: str, in_group: bool = False) -> list[tuple[str, str]]:
             and (c.in_groups or not in_group)]
 
 
+def group_help(username: str | None, introduction: bool = False) -> Reply:
+    """/start and /ayuda in a group, and the introduction when the bot is added to one: how to
+    talk to it there (it ignores the conversation) and what the group's administrators can do."""
+    handle = f"@{username}" if username else "al bot"
+    commands = ", ".join(f"/{c.name}" for c in COMMANDS if c.menu and c.read_only and c.in_groups and c.name != "ayuda")
+    lead = ("👋 <b>Hola, soy CocreaBot.</b> Respondo sobre «Gobierno Abierto: Cocreación desde lo Local»: cómo va "
+            "cada estado, los 13 pasos y sus convocatorias.\n\n" if introduction else "")
+    text = (f"{lead}En este grupo no leo la conversación. Para preguntarme, <b>menciona a {esc(handle)}</b> en tu mensaje "
+            f"(por ejemplo «{esc(handle)} ¿cómo va Oaxaca?») o <b>responde a uno de mis mensajes</b>.\n\n"
+            f"Comandos: {commands}.\n\n"
+            "Quienes administran el grupo pueden suscribirlo a los avisos de una entidad (/suscribir oaxaca), "
+            "cambiar qué recibe (/suscripciones), quitarlos (/baja) o borrar lo que guardo del grupo (/borrar_mis_datos).")
+    return Reply(text, intent="help")
+
+
 def console_commands() -> list[str]:
     return [command.name for command in COMMANDS if command.console]
 

@@ -178,7 +178,7 @@ class TestGroups:
     @pytest.fixture
     def group(self, live):
         admin, member = live.emulator.new_user("Admin"), live.emulator.new_user("Miembro")
-        chat = live.emulator.new_group("Fellows de Jalisco", [member], admins=[admin], announce=True)
+        chat = live.group_with_bot("Fellows de Jalisco", [member], admins=[admin])
         return Person(live, admin, chat), Person(live, member, chat)
 
     def test_only_group_admins_change_what_the_group_follows(self, live, group):
