@@ -135,18 +135,18 @@ class Console:
             return "No guardo nada de esta consola."
         followed = ", ".join(self.engine.kb.states[s.state].name for s in data.subscriptions) or "ninguna"
         return ("Esto es todo lo que guardo de esta consola:\n"
-                f"• Id del chat: {CONSOLE_CHAT_ID}\n• Idioma: {data.chat.language}\n• Suscripciones: {followed}\n"
+                f"• Id del chat: {CONSOLE_CHAT_ID}\n• Suscripciones: {followed}\n"
                 "Para borrarlo todo: /borrar_mis_datos")
 
     def _borrar_mis_datos(self, arg: str) -> str:
         self.erase_asked = True
-        return ("¿Borro todo lo que guardo de esta consola (su id, su idioma y sus suscripciones) y el tema de "
+        return ("¿Borro todo lo que guardo de esta consola (su id y sus suscripciones) y el tema de "
                 "nuestra conversación? Dejarás de recibir avisos. Escribe «sí» para borrar.")
 
     def _erase(self) -> str:
         self.chats.erase(CONSOLE_CHAT_ID)
         self.engine.forget(self.chat)
-        return "Listo: borré el id de esta consola, su idioma, sus suscripciones y el tema de nuestra conversación."
+        return "Listo: borré el id de esta consola, sus suscripciones y el tema de nuestra conversación."
 
     def loop(self, source: TextIO = sys.stdin, prompt: str = "› ") -> None:
         print(WELCOME, file=self.out)

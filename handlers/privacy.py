@@ -1,5 +1,5 @@
-"""/mis_datos shows everything the bot keeps about a chat (its id, its language and its
-subscriptions, nothing more) and says what it remembers for a while in memory (the topic of the
+"""/mis_datos shows everything the bot keeps about a chat (its id and its subscriptions, nothing
+more; the language Telegram reports is neither used nor stored) and says what it remembers for a while in memory (the topic of the
 conversation, never the messages); /borrar_mis_datos deletes both after a confirm button.
 
 A facilitator's role and their authorship of what they published (their Telegram id, never a
@@ -57,7 +57,7 @@ async def mis_datos(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     data = found.chats.kept_data(chat_id)
     record = _public_record(update, context)
     if not data.chat:
-        first = (f"No guardo el idioma ni suscripciones de este chat. Tu id de Telegram, <code>{chat_id}</code>, "
+        first = (f"No guardo suscripciones de este chat. Tu id de Telegram, <code>{chat_id}</code>, "
                  f"sí queda:\n\n{record}" if record else
                  f"No guardo nada de este chat. Su id es <code>{chat_id}</code> (lo ves aquí, pero no lo he guardado).")
         await update.effective_message.reply_html(f"{first}\n\n{REMEMBERS}; /borrar_mis_datos lo borra.")
@@ -67,7 +67,6 @@ async def mis_datos(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     text = (
         "🔒 <b>Esto es todo lo que guardo de este chat</b>\n\n"
         f"• Id del chat: <code>{chat_id}</code>\n"
-        f"• Idioma: {esc(data.chat.language)}\n"
         f"• Suscripciones: {followed}\n\n"
         f"No guardo nombres, teléfonos ni tus mensajes. {REMEMBERS}.\n\n"
         + (f"{record}\n\nPara borrar lo demás: /borrar_mis_datos" if record else "Para borrarlo todo: /borrar_mis_datos")
@@ -84,7 +83,7 @@ async def borrar_mis_datos(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     ]])
     kept = f" {KEPT}" if _public_record(update, context) else ""
     await update.effective_message.reply_text(
-        "¿Borro todo lo que guardo de este chat (su id, su idioma y sus suscripciones) y el tema de nuestra "
+        "¿Borro todo lo que guardo de este chat (su id y sus suscripciones) y el tema de nuestra "
         f"conversación? Dejarás de recibir avisos.{kept}",
         reply_markup=keyboard)
 
@@ -102,7 +101,7 @@ async def on_erase(update: Update, context: ContextTypes.DEFAULT_TYPE, arg: str)
     found.engine.forget(chat_id)
     await query.answer("Datos borrados")
     kept = f" {KEPT}" if _public_record(update, context) else ""
-    await query.edit_message_text("Listo: borré el id de este chat, su idioma, sus suscripciones y el tema "
+    await query.edit_message_text("Listo: borré el id de este chat, sus suscripciones y el tema "
                                   f"de nuestra conversación. Si vuelves a escribirme, empezamos de cero.{kept}")
 
 

@@ -196,7 +196,7 @@ async def suscripciones(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 def register(application: Application) -> None:
     application.add_handler(CommandHandler(commands.names("suscribir"), suscribir))
     application.add_handler(CommandHandler(commands.names("baja"), baja))
-    application.add_handler(CommandHandler("suscripciones", suscripciones))
+    application.add_handler(CommandHandler(commands.names("suscripciones"), suscripciones))
     register_action("subscribe", on_subscribe_button)
     register_action("sub_only", on_narrow_button)
     register_action("reminders", on_reminders_button)

@@ -35,7 +35,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("estado", "Cómo va una entidad", read_only=True, console=True),
     Command("pasos", "Los 13 pasos de la estrategia local", read_only=True, console=True),
     Command("paso", "Un paso, por ejemplo /paso 6", read_only=True, console=True),
-    Command("fases", None, read_only=True, console=True),
+    Command("fases", "Las 6 fases de la iniciativa según el INAI", read_only=True, console=True),
     Command("fase", None, read_only=True, console=True),
     Command("glosario", "Qué significa un término, por ejemplo /glosario STL", read_only=True, console=True),
     Command("convocatorias", "Convocatorias abiertas", read_only=True, console=True),
@@ -43,9 +43,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("documentos", "Lo que publicó el STL de una entidad", read_only=True, console=True),
     Command("suscribir", "Recibir avisos de una entidad", aliases=("suscribirme",), console=True),
     Command("baja", "Dejar de recibir avisos", aliases=("desuscribir",), console=True),
-    Command("suscripciones", "Qué entidades sigues", console=True),
+    Command("suscripciones", "Qué entidades sigues y qué recibes", aliases=("settings",), console=True),
     Command("fuentes", "De dónde sale la información", read_only=True, console=True),
-    Command("privacidad", "Qué datos guardo", in_groups=False, read_only=True, console=True),
+    Command("privacidad", "Qué datos guardo", aliases=("privacy",), in_groups=False, read_only=True, console=True),
     Command("mis_datos", "Ver lo que guardo de este chat", in_groups=False, console=True),
     Command("borrar_mis_datos", "Borrar lo que guardo de este chat", in_groups=False, console=True),
     Command("ayuda", "Qué puedo hacer", read_only=True, console=True),
@@ -59,6 +59,15 @@ COMMANDS: tuple[Command, ...] = (
     Command("facilitadores", "Ver las personas facilitadoras", ADMIN),
 )
 BY_NAME = {command.name: command for command in COMMANDS}
+CANONICAL = {alias: command.name for command in COMMANDS for alias in command.names}  # /privacy -> privacidad
+
+# What Telegram shows on the bot's profile and before the first /start (setMyDescription ≤ 512
+# characters, setMyShortDescription ≤ 120).
+DESCRIPTION = ("Cómo va cada estado en «Gobierno Abierto: Cocreación desde lo Local» (su STL y su Plan de "
+               "Acción Local), los 13 pasos de la estrategia, un glosario, las convocatorias abiertas y avisos "
+               "cuando el STL de tu estado publica algo. Pregunta con tus palabras. Cada dato lleva su fuente y "
+               "su fecha; solo guardo el id del chat y tus suscripciones.")
+SHORT_DESCRIPTION = "Gobierno abierto en tu estado: cómo va, los 13 pasos, convocatorias y avisos. Con fuentes."
 READ_ONLY_COMMANDS = tuple(name for command in COMMANDS if command.read_only for name in command.names)
 
 
@@ -97,7 +106,7 @@ def console_commands() -> list[str]:
 def command_reply(engine: Engine, command: str, arg: str = "") -> Reply | None:
     """The reply to /command arg, or None when the command is not a read-only one."""
     arg = arg.strip()
-    handler = _COMMANDS.get(command.lower())
+    handler = _COMMANDS.get(CANONICAL.get(command.lower(), command.lower()))
     return handler(engine, arg) if handler else None
 
 

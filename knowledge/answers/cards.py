@@ -458,7 +458,7 @@ class Answerer:
     def welcome(self) -> Reply:
         return self.curated(
             "greeting", intent="greeting", extra_buttons=self.menu_buttons(),
-            addition="\n\n🔒 Solo guardo el id de este chat, su idioma y tus suscripciones. Más en /privacidad.",
+            addition="\n\n🔒 Solo guardo el id de este chat y tus suscripciones. Más en /privacidad.",
         )
 
     def help(self) -> Reply:

@@ -36,7 +36,7 @@ def test_mis_datos_shows_id_language_and_subscriptions_only(live):
     ana.says("/suscribir oaxaca")
     data = ana.says("/mis_datos")
     lines = [line for line in data.text.splitlines() if line.startswith("•")]
-    assert lines == [f"• Id del chat: {ana.chat_id}", "• Idioma: es", "• Suscripciones: Jalisco, Oaxaca"]
+    assert lines == [f"• Id del chat: {ana.chat_id}", "• Suscripciones: Jalisco, Oaxaca"]
     assert "Ana" not in data.text and "/borrar_mis_datos" in data.text
     assert REMEMBERS in data.text
 
