@@ -218,7 +218,11 @@ def _start(engine: Engine, arg: str) -> Reply:
         return engine.answers.term(arg[9:])
     if arg == "fases":
         return engine.answers.phases_overview()
-    return engine.answers.welcome()
+    welcome = engine.answers.welcome()
+    if not arg:
+        return welcome
+    lead = f"No reconozco el enlace «{esc(arg[:40])}» (quizá está incompleto); te dejo el inicio.\n\n"
+    return Reply(lead + welcome.html, welcome.buttons, welcome.sources, intent=welcome.intent)
 
 
 def _estado(engine: Engine, arg: str) -> Reply:

@@ -43,3 +43,9 @@ def test_privacidad_says_only_what_is_kept(live):
     assert "idioma" not in person.says("/start").text
     with opened(live.process.db_path) as store:
         assert store.chat(person.chat_id)["language"] in (None, "es")  # never the one Telegram reports
+
+
+def test_a_wrong_deep_link_says_so(live):
+    reply = live.person().says("/start xyz")
+    assert reply.text.startswith("No reconozco el enlace «xyz»")
+    assert "Soy CocreaBot" in reply.text

@@ -43,8 +43,9 @@ def test_a_deep_link_opens_what_it_names(live, payload, first_line):
 
 
 @pytest.mark.parametrize("payload", ["atlantida", "paso-14", "paso-0", "paso-", "suscribir-atlantida", "x" * 64])
-def test_an_unknown_deep_link_falls_back_to_the_welcome(live, payload):
-    assert live.person().says(f"/start {payload}").text.startswith("¡Hola! Soy CocreaBot")
+def test_an_unknown_deep_link_says_so_and_falls_back_to_the_welcome(live, payload):
+    text = live.person().says(f"/start {payload}").text
+    assert text.startswith("No reconozco el enlace «") and "¡Hola! Soy CocreaBot" in text
 
 
 # -- help, sources, privacy ---------------------------------------------------------------
