@@ -25,7 +25,7 @@ def ana(live) -> Person:
 
 def followed(live, chat_id: int) -> dict[str, tuple[int, int]]:
     with opened(live.process.db_path) as store:
-        return {s["state"]: (s["documents"], s["convocatorias"]) for s in store.subscriptions(chat_id)}
+        return {s.state: (int(s.documents), int(s.convocatorias)) for s in store.subscriptions(chat_id)}
 
 
 # -- bug 1: subscribing again keeps a narrowed subscription -------------------------------------

@@ -42,7 +42,7 @@ def test_privacidad_says_only_what_is_kept(live):
     assert "Idioma" not in person.says("/mis_datos").text
     assert "idioma" not in person.says("/start").text
     with opened(live.process.db_path) as store:
-        assert store.chat(person.chat_id)["language"] in (None, "es")  # never the one Telegram reports
+        assert store.chat(person.chat_id).language in (None, "es")  # never the one Telegram reports
 
 
 def test_a_wrong_deep_link_says_so(live):
