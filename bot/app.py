@@ -111,6 +111,7 @@ async def _post_init(application: Application) -> None:
     facilitator_ids = services.permissions.facilitator_ids()
     await menu.set_default_menus(application.bot, services.settings.admin_ids, facilitator_ids,
                                  services.permissions.curator_ids())
+    await menu.set_profile(application.bot)
     dispatcher = Dispatcher(application.bot, services.store, application.bot_data["pace"],
                             budget=application.bot_data[BUDGET_KEY])
     application.bot_data[DISPATCHER_KEY] = dispatcher

@@ -14,6 +14,7 @@ from bot.core.publishing import (
 from bot.runtime.services import build_services
 from bot.runtime.settings import Settings
 from bot.store import DuplicateDocument
+from knowledge.counts import counted
 from knowledge.engine import Engine
 
 
@@ -66,10 +67,10 @@ def import_many(args: argparse.Namespace, settings: Settings) -> int:
     for row in errors:
         print(f"{path.name}, {row.where}: {row.error}", file=sys.stderr)
     if errors:
-        print(f"No publiqué nada: {len(errors)} de {len(rows)} documento(s) con errores.", file=sys.stderr)
+        print(f"No publiqué nada: {len(errors)} de {counted(len(rows), 'documento', 'documentos')} con errores.", file=sys.stderr)
         return 2
     if args.revisar:
-        print(f"{len(rows)} documento(s) válidos. No publiqué nada (--revisar).")
+        print(f"{counted(len(rows), 'documento válido', 'documentos válidos')}. No publiqué nada (--revisar).")
         return 0
     published = skipped = queued = 0
     for row in rows:

@@ -12,7 +12,7 @@ from typing import Callable, Hashable, TextIO
 from bot.core.chats import (
     NOTHING_FOLLOWED, Chats, all_unsubscribed_text, followed_text, subscribed_text, unsubscribed_text,
 )
-from bot.core.commands import action_reply, command_reply, console_commands, state_or_picker
+from bot.core.commands import action_reply, command_replies, console_commands, state_or_picker
 from knowledge.engine import Engine
 from knowledge.reply import Action, Button, Reply, html_to_text
 from knowledge.text import ascii_int
@@ -52,10 +52,10 @@ class Console:
             written = self._chat_command(command.split("@")[0].lower(), arg.strip())
             if written is not None:
                 return written
-            reply = command_reply(self.engine, command.split("@")[0], arg)
-            if reply is not None:
-                self.engine.remember_shown(self.chat, reply)
-                return reply
+            replies = command_replies(self.engine, command.split("@")[0], arg)
+            if replies:
+                self.engine.remember_shown(self.chat, replies[0])
+                return replies[0] if len(replies) == 1 else Reply("\n\n".join(r.html for r in replies), replies[0].buttons)
             return "No conozco ese comando. Escribe /ayuda para ver lo que puedo hacer."
         return self.engine.ask(line, chat=self.chat)
 
@@ -79,6 +79,8 @@ class Console:
         reply = action_reply(self.engine, button.action)
         if reply is None and button.action.kind == "subscribe" and button.action.arg in self.engine.kb.states:
             return self._subscribe(button.action.arg)
+        if reply is None and button.action.kind == "unsub" and button.action.arg in self.engine.kb.states and self.chats:
+            return self._baja(button.action.arg)
         if reply is None:
             return self.special_action(button.action)
         self.engine.remember_shown(self.chat, reply)
@@ -106,7 +108,7 @@ class Console:
         if self.chats is None:
             return NO_STORE
         is_new, subscription = self.chats.subscribe(CONSOLE_CHAT_ID, slug)
-        return html_to_text(subscribed_text(self.engine.kb.states[slug].name, slug, is_new))
+        return html_to_text(subscribed_text(self.engine.kb.states[slug].name, slug, subscription, is_new))
 
     def _baja(self, arg: str) -> str:
         followed = self.chats.subscriptions(CONSOLE_CHAT_ID)
@@ -133,18 +135,18 @@ class Console:
             return "No guardo nada de esta consola."
         followed = ", ".join(self.engine.kb.states[s.state].name for s in data.subscriptions) or "ninguna"
         return ("Esto es todo lo que guardo de esta consola:\n"
-                f"• Id del chat: {CONSOLE_CHAT_ID}\n• Idioma: {data.chat.language}\n• Suscripciones: {followed}\n"
+                f"• Id del chat: {CONSOLE_CHAT_ID}\n• Suscripciones: {followed}\n"
                 "Para borrarlo todo: /borrar_mis_datos")
 
     def _borrar_mis_datos(self, arg: str) -> str:
         self.erase_asked = True
-        return ("¿Borro todo lo que guardo de esta consola (su id, su idioma y sus suscripciones) y el tema de "
+        return ("¿Borro todo lo que guardo de esta consola (su id y sus suscripciones) y el tema de "
                 "nuestra conversación? Dejarás de recibir avisos. Escribe «sí» para borrar.")
 
     def _erase(self) -> str:
         self.chats.erase(CONSOLE_CHAT_ID)
         self.engine.forget(self.chat)
-        return "Listo: borré el id de esta consola, su idioma, sus suscripciones y el tema de nuestra conversación."
+        return "Listo: borré el id de esta consola, sus suscripciones y el tema de nuestra conversación."
 
     def loop(self, source: TextIO = sys.stdin, prompt: str = "› ") -> None:
         print(WELCOME, file=self.out)

@@ -156,7 +156,7 @@ async def _grant(update: Update, context: ContextTypes.DEFAULT_TYPE, target: int
     verb = "Listo" if new else "Ya lo era"
     note = "" if told else " No pude avisarle: todavía no me ha escrito (que me mande /start)."
     await update.effective_message.reply_html(
-        f"{verb}: {who} es facilitador(a) de <b>{esc(state)}</b> y puede publicar con /publicar y /convocar.{note}",
+        f"{verb}: {who} es persona facilitadora de <b>{esc(state)}</b> y puede publicar con /publicar y /convocar.{note}",
         reply_markup=ReplyKeyboardRemove())
 
 
@@ -176,13 +176,13 @@ async def quitar(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     where = f" de {found.engine.kb.states[slug].name}" if slug else ""
     who = esc(name) if name else str(target)
     if not removed:
-        await update.effective_message.reply_text(f"{who} no era facilitador(a){where}.")
+        await update.effective_message.reply_text(f"{who} no era persona facilitadora{where}.")
         return
     left = found.permissions.publishable_states(target)
     still = (f" Sigues siéndolo de {', '.join(found.engine.kb.states[s].name for s in left)}." if left
              else " Ya no verás /publicar ni /convocar en tu menú; todo lo demás sigue igual.")
     await _tell(context, target, f"Quien administra CocreaBot te quitó como persona facilitadora{where}.{still}")
-    await update.effective_message.reply_text(f"Listo: quité a {who} como facilitador(a){where}.")
+    await update.effective_message.reply_text(f"Listo: quité a {who} como persona facilitadora{where}.")
 
 
 @admin_only

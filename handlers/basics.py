@@ -8,13 +8,16 @@ from telegram.ext import Application, CommandHandler, ContextTypes
 from handlers import sharing, subscriptions
 from handlers.common import command_argument, services
 from handlers.render import send_reply
-from bot.core.commands import READ_ONLY_COMMANDS, command_reply
+from bot.core.commands import READ_ONLY_COMMANDS, command_replies, command_reply, group_help
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Welcome; a deep link (t.me/<bot>?start=jalisco) opens that state's card directly."""
     found = services(context)
-    found.chats.seen(update.effective_chat.id, _language(update))
+    found.chats.seen(update.effective_chat.id)
+    if update.effective_chat.type != "private":
+        await send_reply(update.effective_message, group_help(context.bot.username))
+        return
     payload = command_argument(context).lower()
     if payload.startswith("suscribir-") and payload[10:] in found.engine.kb.states:
         await subscriptions.subscribe_to(update, context, payload[10:])
@@ -31,14 +34,13 @@ async def read_only_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     /convocatorias, /documentos: the same replies as the console."""
     command = update.effective_message.text.split()[0].lstrip("/").split("@")[0].lower()
     engine = services(context).engine
-    reply = command_reply(engine, command, command_argument(context))
-    engine.remember_shown(update.effective_chat.id, reply)  # /paso 6, then «¿y el siguiente?»
-    await send_reply(update.effective_message, reply)
-
-
-def _language(update: Update) -> str | None:
-    user = update.effective_user
-    return user.language_code if user and update.effective_chat.type == "private" else None
+    if command in ("ayuda", "help") and update.effective_chat.type != "private":
+        await send_reply(update.effective_message, group_help(context.bot.username))
+        return
+    replies = command_replies(engine, command, command_argument(context))
+    engine.remember_shown(update.effective_chat.id, replies[0])  # /paso 6, then «¿y el siguiente?»
+    for reply in replies:
+        await send_reply(update.effective_message, reply)
 
 
 READ_ONLY = [command for command in READ_ONLY_COMMANDS if command != "start"]  # /start has its own handler

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import functools
+import logging
 
 from telegram import Update
 from telegram.constants import ChatMemberStatus
-from telegram.ext import ContextTypes
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes, ConversationHandler
 
 from bot.core.permissions import Permissions
 from bot.runtime.services import Services
+
+log = logging.getLogger(__name__)
 
 SERVICES_KEY = "services"
 DISPATCHER_KEY = "dispatcher"
@@ -49,14 +53,30 @@ def admin_only(handler):
     return checked
 
 
-async def manages_chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-    """In a private chat, the person; in a group, only its administrators, may change what the
-    chat follows or erase its data."""
+CANNOT_CHECK = ("No pude comprobar con Telegram si administras este grupo. Intenta de nuevo en un momento; "
+                "si sigue pasando, revisa que el bot pueda ver la lista de miembros.")
+
+
+async def manages_chat(update: Update, context: ContextTypes.DEFAULT_TYPE, refusal: str) -> bool:
+    """In a private chat, the person; in a group, only its administrators (also one writing
+    anonymously, as the group itself), may change what the chat follows or erase its data.
+    Anybody else gets `refusal`; when Telegram cannot tell, a kind line (and one line in the log)."""
     chat = update.effective_chat
     if chat.type == "private":
         return True
-    member = await context.bot.get_chat_member(chat.id, update.effective_user.id)
-    return member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
+    message = update.effective_message if not update.callback_query else None
+    if message is not None and message.sender_chat is not None and message.sender_chat.id == chat.id:
+        return True  # an anonymous administrator: Telegram shows the group as the sender
+    try:
+        member = await context.bot.get_chat_member(chat.id, update.effective_user.id)
+    except TelegramError as error:
+        log.warning("getChatMember failed for chat %s: %s", chat.id, error)
+        await refuse(update, CANNOT_CHECK)
+        return False
+    if member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER):
+        return True
+    await refuse(update, refusal)
+    return False
 
 
 async def refuse(update: Update, text: str) -> None:

@@ -23,6 +23,15 @@ def _commands(pairs) -> list[BotCommand]:
     return [BotCommand(name, description) for name, description in pairs]
 
 
+async def set_profile(bot: Bot) -> None:
+    """The description people read before their first /start, and the profile's short one."""
+    try:
+        await bot.set_my_description(commands.DESCRIPTION)
+        await bot.set_my_short_description(commands.SHORT_DESCRIPTION)
+    except TelegramError as error:  # cosmetic: the bot works without it
+        log.info("could not set the bot's description: %s", error)
+
+
 async def set_default_menus(bot: Bot, admin_ids, facilitator_ids, curator_ids=()) -> None:
     await bot.set_my_commands(_commands(CITIZEN), scope=BotCommandScopeAllPrivateChats())
     await bot.set_my_commands(_commands(GROUP), scope=BotCommandScopeAllGroupChats())

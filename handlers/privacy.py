@@ -1,5 +1,6 @@
-"""/mis_datos shows everything the bot keeps about a chat (its id, its language, its
-subscriptions and the questions it sent to the team that wait for an answer, nothing more) and says what it remembers for a while in memory (the topic of the
+"""/mis_datos shows everything the bot keeps about a chat (its id, its subscriptions and the
+questions it sent to the team that wait for an answer, nothing more; the language Telegram reports
+is neither used nor stored) and says what it remembers for a while in memory (the topic of the
 conversation, never the messages); /borrar_mis_datos deletes both after a confirm button.
 
 A facilitator's role and their authorship of what they published (their Telegram id, never a
@@ -17,6 +18,7 @@ from handlers.buttons import register_action
 from handlers.callbacks import encode_action
 from bot.core.curation import pending_lines
 from handlers.common import manages_chat, services
+from knowledge.counts import counted
 from knowledge.reply import esc
 from knowledge.understanding.conversation import MEMORY_SECONDS
 
@@ -35,12 +37,11 @@ def _public_record(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
         states = ", ".join(esc(found.engine.kb.states[s].name) for s in record["facilitates"] if s in found.engine.kb.states)
         lines.append(f"• Eres persona facilitadora de: {states}. Lo decide quien administra el bot; para dejarlo, "
                      "pídele que use /quitar_facilitador.")
-    published = [_count(record["documents"], "documento", "documentos"),
-                 _count(record["convocatorias"], "convocatoria", "convocatorias")]
-    published = [part for part in published if part]
+    published = [counted(n, one, many) for n, one, many in ((record["documents"], "documento", "documentos"),
+                                                            (record["convocatorias"], "convocatoria", "convocatorias")) if n]
     if published:
-        lines.append(f"• Publicaste {' y '.join(published)}: cada uno guarda tu id de Telegram como autor(a) "
-                     "(no tu nombre), para saber quién publicó qué.")
+        lines.append(f"• Publicaste {' y '.join(published)}: cada publicación guarda tu id de Telegram como "
+                     "autoría (no tu nombre), para saber quién publicó qué.")
     if not lines:
         return ""
     return ("📌 <b>Lo que queda como registro público</b> (/borrar_mis_datos no lo borra: es el registro de quién "
@@ -55,11 +56,8 @@ def _questions(questions: list[dict]) -> str:
             "cuando haya respuesta; /borrar_mis_datos las borra)\n" + "\n".join(pending_lines(questions)))
 
 
-def _count(number: int, one: str, many: str) -> str:
-    return "" if not number else f"1 {one}" if number == 1 else f"{number} {many}"
-
-
-KEPT = ("No borro tu papel de persona facilitadora ni tu id como autor(a) de lo que publicaste: son registro "
+ERASE_ADMINS_ONLY = "En un grupo, solo quienes lo administran pueden borrar sus datos."
+KEPT = ("No borro tu papel de persona facilitadora ni tu id en lo que publicaste: son registro "
         "público (míralo en /mis_datos).")
 
 
@@ -72,7 +70,7 @@ async def mis_datos(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if asked:
         record = f"{asked}\n\n{record}" if record else asked
     if not data.chat:
-        first = (f"No guardo el idioma ni suscripciones de este chat. Tu id de Telegram, <code>{chat_id}</code>, "
+        first = (f"No guardo suscripciones de este chat. Tu id de Telegram, <code>{chat_id}</code>, "
                  f"sí queda:\n\n{record}" if record else
                  f"No guardo nada de este chat. Su id es <code>{chat_id}</code> (lo ves aquí, pero no lo he guardado).")
         await update.effective_message.reply_html(f"{first}\n\n{REMEMBERS}; /borrar_mis_datos lo borra.")
@@ -82,7 +80,6 @@ async def mis_datos(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     text = (
         "🔒 <b>Esto es todo lo que guardo de este chat</b>\n\n"
         f"• Id del chat: <code>{chat_id}</code>\n"
-        f"• Idioma: {esc(data.chat.language)}\n"
         f"• Suscripciones: {followed}\n\n"
         f"No guardo nombres, teléfonos ni tus mensajes. {REMEMBERS}.\n\n"
         + (f"{record}\n\nPara borrar lo demás: /borrar_mis_datos" if record else "Para borrarlo todo: /borrar_mis_datos")
@@ -91,13 +88,15 @@ async def mis_datos(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def borrar_mis_datos(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if not await manages_chat(update, context, ERASE_ADMINS_ONLY):
+        return
     keyboard = InlineKeyboardMarkup([[
         InlineKeyboardButton("Sí, borrar todo", callback_data=encode_action("erase", str(update.effective_chat.id))),
         InlineKeyboardButton("No, cancelar", callback_data=encode_action("erase_no")),
     ]])
     kept = f" {KEPT}" if _public_record(update, context) else ""
     await update.effective_message.reply_text(
-        "¿Borro todo lo que guardo de este chat (su id, su idioma, sus suscripciones y las preguntas que enviaste "
+        "¿Borro todo lo que guardo de este chat (su id, sus suscripciones y las preguntas que enviaste "
         f"al equipo) y el tema de nuestra conversación? Dejarás de recibir avisos.{kept}",
         reply_markup=keyboard)
 
@@ -108,8 +107,7 @@ async def on_erase(update: Update, context: ContextTypes.DEFAULT_TYPE, arg: str)
     if arg != str(chat_id):  # a button from another chat, or tampered
         await query.answer("Ese botón ya no funciona. Usa /borrar_mis_datos.", show_alert=True)
         return
-    if not await manages_chat(update, context):
-        await query.answer("En un grupo, solo quienes lo administran pueden borrar sus datos.", show_alert=True)
+    if not await manages_chat(update, context, ERASE_ADMINS_ONLY):
         return
     found = services(context)
     found.chats.erase(chat_id)
@@ -117,7 +115,7 @@ async def on_erase(update: Update, context: ContextTypes.DEFAULT_TYPE, arg: str)
     found.curation.forget_chat(chat_id)
     await query.answer("Datos borrados")
     kept = f" {KEPT}" if _public_record(update, context) else ""
-    await query.edit_message_text("Listo: borré el id de este chat, su idioma, sus suscripciones, las preguntas que "
+    await query.edit_message_text("Listo: borré el id de este chat, sus suscripciones, las preguntas que "
                                   "esperaban respuesta del equipo y el tema de nuestra conversación. Si vuelves a "
                                   f"escribirme, empezamos de cero.{kept}")
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
+from collections import OrderedDict
 from functools import lru_cache
 
 from telegram import (
@@ -115,16 +116,18 @@ def _longest_prefix(word: str, limit: int) -> str:
     return word
 
 
-async def send_reply(message: MaybeInaccessibleMessage, reply: Reply, quote: bool = False,
+async def send_reply(message: MaybeInaccessibleMessage, reply: Reply, quote: bool | None = None,
                      extra: tuple[tuple[InlineKeyboardButton, ...], ...] = ()) -> list[Message]:
     """Send a reply as one or more messages; the buttons go on the last one, then the `extra`
-    rows (runtime buttons such as «¿Te sirvió?», which are not knowledge actions)."""
+    rows (runtime buttons such as «¿Te sirvió?», which are not knowledge actions). The first part
+    quotes the message it answers in groups, where several people talk at once (quote=None:
+    Telegram's shortcut decides by the chat's type)."""
     parts = split_html(reply.html)
     sent = []
     buttons = with_share_buttons(reply, message)
     for index, part in enumerate(parts):
         markup = _with_rows(keyboard(buttons), extra) if index == len(parts) - 1 else None
-        sent.append(await _send_part(message, part, markup, quote=quote and index == 0))
+        sent.append(await _send_part(message, part, markup, quote=quote if index == 0 else False))
     return sent
 
 
@@ -135,31 +138,51 @@ def _with_rows(markup: InlineKeyboardMarkup | None, rows) -> InlineKeyboardMarku
 
 
 async def _send_part(message: MaybeInaccessibleMessage, part: str, markup: InlineKeyboardMarkup | None,
-                     quote: bool) -> Message:
+                     quote: bool | None) -> Message:
     if isinstance(message, Message):
         return await message.reply_html(part, reply_markup=markup, do_quote=quote)
     # A button on a message too old for the bot to read: answer in the same chat.
     return await message.get_bot().send_message(message.chat.id, part, reply_markup=markup)
 
 
-async def edit_or_send(update: Update, reply: Reply) -> None:
-    """Replace the pressed message with the reply when it fits in one message; otherwise send it."""
+# What each message edited in place shows now, by (chat id, message id): a second tap on a button
+# of the same message (a double tap, or the old copy a phone still shows) would otherwise ask for
+# an edit that changes nothing, which Telegram refuses (400 "message is not modified").
+_SHOWN: OrderedDict[tuple[int, int], tuple[str, str]] = OrderedDict()
+_SHOWN_LIMIT = 4096
+ALREADY_SHOWN = "Ya lo tienes a la vista."
+
+
+async def edit_or_send(update: Update, reply: Reply) -> bool:
+    """Replace the pressed message with the reply when it fits in one message; otherwise send it.
+    False when the message already shows the reply (nothing was sent: say so on the button)."""
     query = update.callback_query
     parts = split_html(reply.html)
     shown = query.message if isinstance(query.message, Message) and query.message.text is not None else None
     if len(parts) == 1 and shown is not None:
         markup = keyboard(with_share_buttons(reply, update))
-        if _already_shows(shown, parts[0], markup):
-            return  # e.g. the "· 6 ·" button on step 6: nothing to change
+        key, content = (shown.chat_id, shown.message_id), (parts[0], markup.to_json() if markup else "")
+        if _already_shows(shown, parts[0], markup) or _SHOWN.get(key) == content:
+            return False
         try:
             await query.edit_message_text(parts[0], reply_markup=markup)
-            return
+            _remember(key, content)
+            return True
         except BadRequest as error:
             if "not modified" in str(error).lower():
-                return
+                _remember(key, content)
+                return False
             log.info("could not edit message, sending instead: %s", error)
     if query.message is not None:
-        await send_reply(query.message, reply)
+        await send_reply(query.message, reply, quote=False)
+    return True
+
+
+def _remember(key: tuple[int, int], content: tuple[str, str]) -> None:
+    _SHOWN[key] = content
+    _SHOWN.move_to_end(key)
+    while len(_SHOWN) > _SHOWN_LIMIT:
+        _SHOWN.popitem(last=False)
 
 
 def _already_shows(message: Message, markup_text: str, markup: InlineKeyboardMarkup | None) -> bool:

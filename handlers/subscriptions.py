@@ -8,14 +8,14 @@ from telegram.ext import Application, CommandHandler, ContextTypes
 
 from bot.core import commands
 from bot.core.chats import (
-    NOTHING_FOLLOWED, Subscription, all_unsubscribed_text, followed_text, kinds_text, subscribed_text,
+    NOTHING_FOLLOWED, Subscription, all_unsubscribed_text, followed_text, kinds_text, scope_text, subscribed_text,
     unsubscribed_text,
 )
 from handlers.buttons import register_action
 from handlers.callbacks import encode_action
-from handlers.common import command_argument, manages_chat, refuse, services
+from handlers.common import command_argument, manages_chat, services
 from handlers.render import send_reply
-from bot.core.commands import state_or_picker
+from bot.core.commands import skipped_note, state_or_picker, states_named
 from knowledge.reply import esc
 
 ADMINS_ONLY = "En un grupo, solo quienes lo administran pueden cambiar sus suscripciones."
@@ -41,22 +41,24 @@ def _options_keyboard(slug: str, subscription: Subscription) -> InlineKeyboardMa
 
 async def subscribe_to(update: Update, context: ContextTypes.DEFAULT_TYPE, slug: str) -> None:
     """Subscribe the chat to both documents and convocatorias of a state, and confirm."""
-    if not await manages_chat(update, context):
-        await refuse(update, ADMINS_ONLY)
+    if not await manages_chat(update, context, ADMINS_ONLY):
         return
     found = services(context)
     chat_id = update.effective_chat.id
-    language = update.effective_user.language_code if update.effective_chat.type == "private" else None
-    is_new, subscription = found.chats.subscribe(chat_id, slug, language=language)
-    text = subscribed_text(found.engine.kb.states[slug].name, slug, is_new)
+    is_new, subscription = found.chats.subscribe(chat_id, slug)
+    text = subscribed_text(found.engine.kb.states[slug].name, slug, subscription, is_new)
     await update.effective_message.reply_html(text, reply_markup=_options_keyboard(slug, subscription))
 
 
 async def suscribir(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if not await manages_chat(update, context):
-        await refuse(update, ADMINS_ONLY)
+    if not await manages_chat(update, context, ADMINS_ONLY):
         return
-    slug, ask = state_or_picker(services(context).engine, command_argument(context), action="subscribe",
+    found = services(context)
+    named = states_named(found.engine, command_argument(context))
+    if len(named.states) > 1 or (named.states and named.skipped):
+        await _subscribe_to_several(update, context, named)
+        return
+    slug, ask = state_or_picker(found.engine, command_argument(context), action="subscribe",
                                 intro="¿De qué entidad quieres recibir avisos? Elige una:")
     if ask:
         await send_reply(update.effective_message, ask)
@@ -64,13 +66,29 @@ async def suscribir(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await subscribe_to(update, context, slug)
 
 
+async def _subscribe_to_several(update: Update, context: ContextTypes.DEFAULT_TYPE, named) -> None:
+    """/suscribir chiapas y veracruz: every state named, in one confirmation."""
+    found = services(context)
+    chat_id = update.effective_chat.id
+    lines = []
+    for slug in named.states:
+        is_new, subscription = found.chats.subscribe(chat_id, slug)
+        name = esc(found.engine.kb.states[slug].name)
+        lines.append(f"• <b>{name}</b>: {scope_text(subscription)}" + ("" if is_new else " (ya la seguías)"))
+    text = "🔔 Listo: te aviso de lo que publique el STL de cada una.\n" + "\n".join(lines)
+    note = skipped_note(named, "las demás quedaron.")
+    if note:
+        text += f"\n\n{note}"
+    text += "\n\nCambia qué recibes de cada una en /suscripciones."
+    await update.effective_message.reply_html(text)
+
+
 async def on_subscribe_button(update: Update, context: ContextTypes.DEFAULT_TYPE, arg: str) -> None:
     query = update.callback_query
     if arg not in services(context).engine.kb.states:
         await query.answer("Ese botón ya no funciona. Usa /suscribir.", show_alert=True)
         return
-    if not await manages_chat(update, context):
-        await refuse(update, ADMINS_ONLY)
+    if not await manages_chat(update, context, ADMINS_ONLY):
         return
     await query.answer("Suscripción guardada")
     await subscribe_to(update, context, arg)
@@ -96,8 +114,7 @@ async def _update_options(update: Update, context: ContextTypes.DEFAULT_TYPE, sl
     if options is None or slug not in services(context).engine.kb.states:
         await query.answer("Ese botón ya no funciona. Usa /suscripciones.", show_alert=True)
         return
-    if not await manages_chat(update, context):
-        await refuse(update, ADMINS_ONLY)
+    if not await manages_chat(update, context, ADMINS_ONLY):
         return
     subscription = chats.set_options(chat_id, slug, **options)
     if subscription is None:
@@ -108,12 +125,11 @@ async def _update_options(update: Update, context: ContextTypes.DEFAULT_TYPE, sl
     keyboard = _options_keyboard(slug, subscription)
     shown = getattr(query.message, "reply_markup", None)
     if shown is not None and shown != keyboard:  # Telegram refuses an edit that changes nothing
-        await query.edit_message_reply_markup(keyboard)
+        await query.edit_message_text(subscribed_text(name, slug, subscription, None), reply_markup=keyboard)
 
 
 async def baja(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if not await manages_chat(update, context):
-        await refuse(update, ADMINS_ONLY)
+    if not await manages_chat(update, context, ADMINS_ONLY):
         return
     found = services(context)
     chat_id = update.effective_chat.id
@@ -156,8 +172,7 @@ async def on_unsubscribe_button(update: Update, context: ContextTypes.DEFAULT_TY
     if arg != "todo" and arg not in found.engine.kb.states:
         await query.answer("Ese botón ya no funciona. Usa /baja.", show_alert=True)
         return
-    if not await manages_chat(update, context):
-        await refuse(update, ADMINS_ONLY)
+    if not await manages_chat(update, context, ADMINS_ONLY):
         return
     await query.answer()
     chat_id = update.effective_chat.id
@@ -181,7 +196,7 @@ async def suscripciones(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 def register(application: Application) -> None:
     application.add_handler(CommandHandler(commands.names("suscribir"), suscribir))
     application.add_handler(CommandHandler(commands.names("baja"), baja))
-    application.add_handler(CommandHandler("suscripciones", suscripciones))
+    application.add_handler(CommandHandler(commands.names("suscripciones"), suscripciones))
     register_action("subscribe", on_subscribe_button)
     register_action("sub_only", on_narrow_button)
     register_action("reminders", on_reminders_button)

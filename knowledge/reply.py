@@ -19,6 +19,7 @@ ACTION_KINDS = frozenset({
     "term",       # arg: term id       -> a glossary entry
     "terms",      # arg: "" | page     -> the glossary index
     "subscribe",  # arg: slug          -> subscribe to a state
+    "unsub",      # arg: slug          -> stop following a state (the tap is the confirmation)
     "docs",       # arg: slug          -> the state's published documents
     "docs_page",  # arg: slug:step:page -> a page of them (step 0: any), in place
     "convs",      # arg: slug | ""     -> open convocatorias

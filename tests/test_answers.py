@@ -69,8 +69,8 @@ def test_every_step_reply(engine, number):
     assert f"Paso {number} de 13" in reply.text
     assert KB.steps[number].gloss in reply.text
     assert "Nava Polina 2022 (17 de mayo de 2022)" in reply.text
-    navigator = [b.text for b in reply.buttons[0]]
-    assert any(str(number) in label for label in navigator)
+    navigator = [b.action.arg for b in reply.buttons[0]]
+    assert navigator == [str(n) for n in (number - 1, number + 1) if 1 <= n <= 13]  # no button to itself
 
 
 @pytest.mark.parametrize("term_id", sorted(KB.terms))

@@ -55,10 +55,10 @@ def test_check_knowledge_prints_a_summary(capsys):
 
 @pytest.mark.e2e
 def test_without_a_token_the_console_starts_and_answers(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "bot"], cwd=ROOT, input="hola\n/paso 6\n3\n/salir\n",
+    result = subprocess.run([sys.executable, "-m", "bot"], cwd=ROOT, input="hola\n/paso 6\n2\n/salir\n",
                             capture_output=True, text=True, timeout=60,
                             env={"PATH": "/usr/bin:/bin", "COCREA_DB": str(tmp_path / "c.db")})
     assert result.returncode == 0, result.stderr
     assert "TELEGRAM_BOT_TOKEN" in result.stderr  # says how to connect Telegram
     assert "Paso 6 de 13" in result.stdout
-    assert "Paso 7 de 13" in result.stdout  # [3] 7 ▶ was pressed by typing its number
+    assert "Paso 7 de 13" in result.stdout  # [2] 7 ▶ was pressed by typing its number

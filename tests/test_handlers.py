@@ -28,7 +28,7 @@ from knowledge.reply import ACTION_KINDS, Action, Button, Reply, esc, html_to_te
 from tests.emulator import BotApiEmulator
 from tests.emulator.entities import parse_html
 
-RUNTIME_KINDS = {"subscribe", "map"}  # handlers/subscriptions.py and handlers/sharing.py answer them
+RUNTIME_KINDS = {"subscribe", "unsub", "map"}  # handlers/subscriptions.py and handlers/sharing.py answer them
 
 
 # -- every button the engine can produce -------------------------------------------------------
@@ -53,7 +53,7 @@ def every_action(engine: Engine) -> list[Action]:
         "step": [str(n) for n in range(1, STEP_COUNT + 1)], "steps": [""],
         "phase": [str(n) for n in range(1, PHASE_COUNT + 1)], "phases": [""],
         "term": list(kb.terms), "terms": [str(n) for n in range(6)],
-        "subscribe": list(kb.states), "docs": list(kb.states), "convs": ["", *kb.states],
+        "subscribe": list(kb.states), "unsub": list(kb.states), "docs": list(kb.states), "convs": ["", *kb.states],
         "sources": [""], "help": [""], "map": ["estado", "pasos", "stl", "pal"],
         "docs_page": [f"{slug}:{step}:{page}" for slug in ("jalisco", "san-luis-potosi") for step in (0, 4, 13)
                       for page in (0, 3)],

@@ -43,7 +43,7 @@ async def test_a_facilitator_is_told_what_stays_and_it_does(engine, tmp_path):
         assert on.store.public_record(fer.id) == {"facilitates": ["jalisco"], "documents": 1, "convocatorias": 0}
         after = await on.says(fer, "/mis_datos")
         assert not after.text.startswith("No guardo nada"), "it keeps something, so it must not say nothing"
-        assert after.text.startswith("No guardo el idioma ni suscripciones de este chat")
+        assert after.text.startswith("No guardo suscripciones de este chat")
         assert str(fer.id) in after.text and RECORD in after.text and "Jalisco" in after.text
 
 

@@ -193,7 +193,7 @@ class TestCliImportar:
         path = tmp_path / "docs.csv"
         path.write_text(CSV_GOOD, encoding="utf-8")
         assert cli.main(["importar", str(path), "--revisar"]) == 0
-        assert "3 documento(s) válidos. No publiqué nada" in capsys.readouterr().out
+        assert "3 documentos válidos. No publiqué nada" in capsys.readouterr().out
         assert store.documents(None) == [] and store.outbox_counts() == {}
 
     def test_bad_csv_rows_are_named_by_line_and_nothing_is_published(self, store, tmp_path, capsys):
@@ -206,7 +206,7 @@ class TestCliImportar:
         assert "docs.csv, fila 5: campo 'entidad': entidad desconocida" in err
         assert "docs.csv, fila 6: campo 'paso': El paso debe ser" in err
         assert "docs.csv, fila 7: campo 'fecha': fecha inválida" in err
-        assert "No publiqué nada: 3 de 6 documento(s) con errores." in err
+        assert "No publiqué nada: 3 de 6 documentos con errores." in err
         assert store.documents(None) == []
 
     def test_rows_that_fail_validation_are_named_before_anything_is_published(self, store, tmp_path, capsys):

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.store import ChatData, Store, Subscription
+from knowledge.counts import counted
 from knowledge.models import KnowledgeBase
 from knowledge.reply import esc
 
@@ -21,9 +22,14 @@ class Chats:
         """Record a chat that talks to the bot (active again if it had blocked us)."""
         self.store.ensure_chat(chat_id, language)
 
-    def subscribe(self, chat_id: int, state: str, language: str | None = None) -> tuple[bool, Subscription | None]:
-        """Follow a state's documents and convocatorias: (whether it is new, the subscription)."""
-        is_new = self.store.subscribe(chat_id, state, language=language)
+    def subscribe(self, chat_id: int, state: str) -> tuple[bool, Subscription | None]:
+        """Follow a state's documents and convocatorias: (whether it is new, the subscription).
+        A state already followed keeps what the chat chose (only documents, no reminders…)."""
+        existing = self.subscription(chat_id, state)
+        if existing is not None:
+            self.seen(chat_id)
+            return False, existing
+        is_new = self.store.subscribe(chat_id, state)
         return is_new, self.subscription(chat_id, state)
 
     def subscription(self, chat_id: int, state: str) -> Subscription | None:
@@ -78,11 +84,27 @@ class Chats:
 
 # -- what both adapters say (Telegram HTML; the console prints it as text) ------------------
 
-def subscribed_text(name: str, slug: str, is_new: bool) -> str:
-    lead = "Listo" if is_new else "Ya seguías a esta entidad"
-    return (f"🔔 {lead}: te aviso de los <b>documentos y convocatorias</b> que publique el STL de <b>{esc(name)}</b>, "
-            "una vez cada uno.\n\nPuedes quedarte solo con una de las dos cosas, o darte de baja cuando quieras "
-            f"con /baja {esc(slug)}.")
+def subscribed_text(name: str, slug: str, subscription: Subscription, is_new: bool | None) -> str:
+    """The confirmation: new (True), already followed (False) or just changed (None), with what
+    the chat receives now."""
+    lead = {True: "🔔 Listo: te aviso", False: f"🔔 Ya seguías a <b>{esc(name)}</b>: te aviso",
+            None: f"🔔 Sigues a <b>{esc(name)}</b>: te aviso"}[is_new]
+    where = f"el STL de <b>{esc(name)}</b>" if is_new else "su STL"
+    reminders = ""
+    if subscription.convocatorias:
+        reminders = (" Te recuerdo cada convocatoria antes de que cierre." if subscription.reminders
+                     else " Sin recordatorios antes del cierre.")
+    return (f"{lead} de <b>{scope_text(subscription)}</b> que publique {where}, una vez cada uno.{reminders}\n\n"
+            f"Con los botones cambias qué recibes; para dejarla: /baja {esc(slug)}")
+
+
+def scope_text(subscription: Subscription) -> str:
+    both = subscription.documents and subscription.convocatorias
+    if both:
+        return "los documentos y convocatorias"
+    if subscription.documents:
+        return "solo los documentos"
+    return "solo las convocatorias" if subscription.convocatorias else "nada (en pausa)"
 
 
 def unsubscribed_text(name: str, slug: str, removed: bool) -> str:
@@ -92,7 +114,7 @@ def unsubscribed_text(name: str, slug: str, removed: bool) -> str:
 
 
 def all_unsubscribed_text(removed: int) -> str:
-    return f"Listo: te di de baja de {removed} entidad(es). Ya no recibirás avisos."
+    return f"Listo: te di de baja de {counted(removed, 'entidad', 'entidades')}. Ya no recibirás avisos."
 
 
 def kinds_text(subscription: Subscription) -> str:

@@ -39,7 +39,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("estado", "Cómo va una entidad", read_only=True, console=True),
     Command("pasos", "Los 13 pasos de la estrategia local", read_only=True, console=True),
     Command("paso", "Un paso, por ejemplo /paso 6", read_only=True, console=True),
-    Command("fases", None, read_only=True, console=True),
+    Command("fases", "Las 6 fases de la iniciativa según el INAI", read_only=True, console=True),
     Command("fase", None, read_only=True, console=True),
     Command("glosario", "Qué significa un término, por ejemplo /glosario STL", read_only=True, console=True),
     Command("convocatorias", "Convocatorias abiertas", read_only=True, console=True),
@@ -47,9 +47,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("documentos", "Lo que publicó el STL de una entidad", read_only=True, console=True),
     Command("suscribir", "Recibir avisos de una entidad", aliases=("suscribirme",), console=True),
     Command("baja", "Dejar de recibir avisos", aliases=("desuscribir",), console=True),
-    Command("suscripciones", "Qué entidades sigues", console=True),
+    Command("suscripciones", "Qué entidades sigues y qué recibes", aliases=("settings",), console=True),
     Command("fuentes", "De dónde sale la información", read_only=True, console=True),
-    Command("privacidad", "Qué datos guardo", in_groups=False, read_only=True, console=True),
+    Command("privacidad", "Qué datos guardo", aliases=("privacy",), in_groups=False, read_only=True, console=True),
     Command("mis_datos", "Ver lo que guardo de este chat", in_groups=False, console=True),
     Command("borrar_mis_datos", "Borrar lo que guardo de este chat", in_groups=False, console=True),
     Command("ayuda", "Qué puedo hacer", read_only=True, console=True),
@@ -67,6 +67,15 @@ COMMANDS: tuple[Command, ...] = (
     Command("quitar_curador", "Quitar a una persona curadora", ADMIN),
 )
 BY_NAME = {command.name: command for command in COMMANDS}
+CANONICAL = {alias: command.name for command in COMMANDS for alias in command.names}  # /privacy -> privacidad
+
+# What Telegram shows on the bot's profile and before the first /start (setMyDescription ≤ 512
+# characters, setMyShortDescription ≤ 120).
+DESCRIPTION = ("Cómo va cada estado en «Gobierno Abierto: Cocreación desde lo Local» (su STL y su Plan de "
+               "Acción Local), los 13 pasos de la estrategia, un glosario, las convocatorias abiertas y avisos "
+               "cuando el STL de tu estado publica algo. Pregunta con tus palabras. Cada dato lleva su fuente y "
+               "su fecha; solo guardo el id del chat y tus suscripciones.")
+SHORT_DESCRIPTION = "Gobierno abierto en tu estado: cómo va, los 13 pasos, convocatorias y avisos. Con fuentes."
 READ_ONLY_COMMANDS = tuple(name for command in COMMANDS if command.read_only for name in command.names)
 
 
@@ -88,6 +97,21 @@ def menu_for(roles: set[str], in_group: bool = False) -> list[tuple[str, str]]:
             and (c.in_groups or not in_group)]
 
 
+def group_help(username: str | None, introduction: bool = False) -> Reply:
+    """/start and /ayuda in a group, and the introduction when the bot is added to one: how to
+    talk to it there (it ignores the conversation) and what the group's administrators can do."""
+    handle = f"@{username}" if username else "al bot"
+    commands = ", ".join(f"/{c.name}" for c in COMMANDS if c.menu and c.read_only and c.in_groups and c.name != "ayuda")
+    lead = ("👋 <b>Hola, soy CocreaBot.</b> Respondo sobre «Gobierno Abierto: Cocreación desde lo Local»: cómo va "
+            "cada estado, los 13 pasos y sus convocatorias.\n\n" if introduction else "")
+    text = (f"{lead}En este grupo no leo la conversación. Para preguntarme, <b>menciona a {esc(handle)}</b> en tu mensaje "
+            f"(por ejemplo «{esc(handle)} ¿cómo va Oaxaca?») o <b>responde a uno de mis mensajes</b>.\n\n"
+            f"Comandos: {commands}.\n\n"
+            "Quienes administran el grupo pueden suscribirlo a los avisos de una entidad (/suscribir oaxaca), "
+            "cambiar qué recibe (/suscripciones), quitarlos (/baja) o borrar lo que guardo del grupo (/borrar_mis_datos).")
+    return Reply(text, intent="help")
+
+
 def console_commands() -> list[str]:
     return [command.name for command in COMMANDS if command.console]
 
@@ -95,7 +119,7 @@ def console_commands() -> list[str]:
 def command_reply(engine: Engine, command: str, arg: str = "") -> Reply | None:
     """The reply to /command arg, or None when the command is not a read-only one."""
     arg = arg.strip()
-    handler = _COMMANDS.get(command.lower())
+    handler = _COMMANDS.get(CANONICAL.get(command.lower(), command.lower()))
     return handler(engine, arg) if handler else None
 
 
@@ -149,6 +173,54 @@ def state_or_picker(engine: Engine, arg: str, action: str = "state", intro: str 
     return None, engine.answers.state_picker(text, action=action)
 
 
+CONNECTORS = frozenset({"y", "e", "o", "u", "de", "del", "la", "el", "los", "las", "a", "en", "tambien", "mas"})
+MAX_CARDS = 4  # /estado with more states shows this many cards and says so
+
+
+@dataclass(frozen=True)
+class Named:
+    """The states an argument names, in order, and the words in it that named none."""
+    states: tuple[str, ...]
+    skipped: tuple[str, ...]
+
+
+def states_named(engine: Engine, arg: str) -> Named:
+    understander = engine.understander
+    tokens = understander.tokens(arg)
+    found = understander.finder.find(tokens)
+    covered = {index for start, end in found.state_spans for index in range(start, end)}
+    skipped = [token for index, token in enumerate(tokens) if index not in covered and token not in CONNECTORS
+               and token not in understander.finder.stopwords]
+    return Named(tuple(dict.fromkeys(found.states)), tuple(skipped))
+
+
+def skipped_note(named: Named, did: str) -> str | None:
+    """«No encontré «atlantida» entre las entidades; …» (HTML), or None when nothing was skipped."""
+    if not named.skipped:
+        return None
+    words = " ".join(named.skipped)[:60]
+    return f"No encontré «{esc(words)}» entre las 32 entidades; {did}"
+
+
+def command_replies(engine: Engine, command: str, arg: str = "") -> list[Reply]:
+    """Like command_reply, but /estado with several states answers with a card for each (and
+    says which words named no state)."""
+    if command.lower() == "estado" and arg.strip():
+        named = states_named(engine, arg)
+        if len(named.states) > 1 or (named.states and named.skipped):
+            cards = [engine.answers.state_card(slug) for slug in named.states[:MAX_CARDS]]
+            notes = []
+            if len(named.states) > MAX_CARDS:
+                rest = [engine.kb.states[s].name for s in named.states[MAX_CARDS:]]
+                notes.append(f"Te muestro {MAX_CARDS} fichas; para {esc(', '.join(rest))}, pide cada una con /estado.")
+            shown = ", ".join(engine.kb.states[s].name for s in named.states[:MAX_CARDS])
+            note = skipped_note(named, f"te mostré {esc(shown)}.")
+            notes += [note] if note else []
+            return cards + ([Reply("\n".join(notes), intent="state_status")] if notes else [])
+    reply = command_reply(engine, command, arg)
+    return [reply] if reply else []
+
+
 def _intent_for(action: str) -> str:
     return {"docs": "documents", "subscribe": "subscribe_help", "convs": "convocatorias"}.get(action, "state_status")
 
@@ -163,7 +235,11 @@ def _start(engine: Engine, arg: str) -> Reply:
         return engine.answers.term(arg[9:])
     if arg == "fases":
         return engine.answers.phases_overview()
-    return engine.answers.welcome()
+    welcome = engine.answers.welcome()
+    if not arg:
+        return welcome
+    lead = f"No reconozco el enlace «{esc(arg[:40])}» (quizá está incompleto); te dejo el inicio.\n\n"
+    return Reply(lead + welcome.html, welcome.buttons, welcome.sources, intent=welcome.intent)
 
 
 def _estado(engine: Engine, arg: str) -> Reply:

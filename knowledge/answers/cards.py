@@ -493,7 +493,7 @@ class Answerer:
     def welcome(self) -> Reply:
         return self.curated(
             "greeting", intent="greeting", extra_buttons=self.menu_buttons(),
-            addition="\n\n🔒 Solo guardo el id de este chat, su idioma y tus suscripciones. Más en /privacidad.",
+            addition="\n\n🔒 Solo guardo el id de este chat y tus suscripciones. Más en /privacidad.",
         )
 
     def help(self) -> Reply:
@@ -573,6 +573,17 @@ class Answerer:
             return ((Button(f"🔔 Suscribirme a {name}", Action("subscribe", slug)),),)
         return ((Button("🔔 Elegir entidad para suscribirme", Action("states", "subscribe")),),)
 
+    def unsubscribe_offer(self, slug: str | None) -> Reply:
+        """«Ya no quiero avisos de Chiapas»: one tap stops them (the tap is the confirmation)."""
+        if not slug:
+            text = "¿De qué entidad ya no quieres avisos? Escribe /baja y su nombre, o mira lo que sigues con /suscripciones."
+            return Reply(esc(text), intent="subscribe_help")
+        name = self.kb.states[slug].name
+        text = (f"¿Dejo de avisarte de lo que publique el STL de <b>{esc(name)}</b>? Toca el botón para confirmarlo; "
+                "/suscripciones muestra todo lo que sigues.")
+        buttons = ((Button(f"🔕 Dejar de seguir {wording.short_name(name)}", Action("unsub", slug)),),)
+        return Reply(text, buttons, intent="subscribe_help", state=name)
+
     @staticmethod
     def menu_buttons():
         return (
@@ -613,7 +624,6 @@ def _step_navigator(number: int) -> tuple[Button, ...]:
     nav = []
     if number > 1:
         nav.append(Button(f"◀ {number - 1}", Action("step", str(number - 1))))
-    nav.append(Button(f"· {number} ·", Action("step", str(number))))
     if number < STEP_COUNT:
         nav.append(Button(f"{number + 1} ▶", Action("step", str(number + 1))))
     return tuple(nav)

@@ -148,6 +148,8 @@ def answer_documents(a: "Answerer", r: Request) -> Reply:
 
 
 def answer_subscribe(a: "Answerer", r: Request) -> Reply:
+    if r.unsubscribe:
+        return a.unsubscribe_offer(r.state)
     return a.curated("subscribe_help", intent="subscribe_help", state=r.state, extra_buttons=a.subscribe_buttons(r.state))
 
 

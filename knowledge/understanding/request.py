@@ -76,6 +76,7 @@ class Request:
     figures: tuple[str, ...] = ()  # ids of the headline figures the words point to, best first
     follow_up: bool = False  # resolved against the conversation
     refers_to: str | None = None  # for ack/clarify/more: the form of the turn referred to
+    unsubscribe: bool = False  # the subscribe form asks to stop the notices («ya no quiero avisos»)
     confidence: float = 1.0
 
     @property

@@ -55,6 +55,7 @@ class Understander:
         self.classifier = FormClassifier.cached(
             _training_key(kb), lambda: self._training_examples(kb.examples), cache_folder())
         self.follow_ups = FollowUps(kb.vocabulary, self.finder)
+        self._unsubscribe = matching_module.PhraseMatcher((p, True) for p in kb.vocabulary.phrases.get("words.unsubscribe", ()))
 
     def tokens(self, message: str) -> list[str]:
         return normalize(message, self._shorthand).split()
@@ -226,6 +227,8 @@ class Understander:
             return Request(form, step=self._convocatoria_step(found), **common)
         if form == "documents":
             return Request(form, step=self._document_step(found), **common)
+        if form == "subscribe":
+            return Request(form, unsubscribe=bool(self._unsubscribe.find(list(found.tokens))), **common)
         if form == "out_of_scope":  # «¿qué clima hace hoy?» asks about the weather, not about today's data
             missing = [m for m in found.cue("missing") if not (m == "today" and found.cue("out_of_scope"))]
             return Request(form, missing=missing[0] if missing else None, attribute=attribute, **common)

@@ -28,7 +28,7 @@ NAMESPACES: dict[str, frozenset[str] | None] = {
         "before_words", "between_words", "number_words", "ordinals", "document_terms", "inai_steps",
     )),
     "place": frozenset(("ambiguous", "never", "in_scope_phrases", "choices", "other_words")),
-    "words": frozenset(("shorthand", "near_misses", "common", "stopwords", "not_values", "as_of", "year_numbers", "list_cues", "filler", "interrogatives", "range_starts", "same_year", "latest", "earliest")),
+    "words": frozenset(("shorthand", "near_misses", "common", "stopwords", "not_values", "as_of", "year_numbers", "list_cues", "filler", "interrogatives", "range_starts", "same_year", "latest", "earliest", "unsubscribe")),
     "step_description": frozenset(str(n) for n in range(1, 14)),
 }
 # Namespaces whose phrases say one thing each: a phrase in two of their entries is an error.

@@ -32,6 +32,17 @@ class Live:
     def person(self, name: str = "Ana", chat=None) -> "Person":
         return Person(self, self.emulator.new_user(name), chat)
 
+    def group_with_bot(self, title: str, members, **options):
+        """A group the bot is added to (as Telegram announces it), once the bot's introduction
+        there has arrived and been read."""
+        return joined_group(self.emulator, title, members, **options)
+
+
+def joined_group(emulator: BotApiEmulator, title: str, members, **options):
+    group = emulator.new_group(title, members, announce=True, **options)
+    emulator.wait_for_messages(group, 1, timeout=20)  # the bot introduces itself
+    return group
+
 
 class Person:
     """A user in a private chat with the bot (or in `chat`, a group)."""
@@ -42,7 +53,7 @@ class Person:
         self.user = user
         self.chat = chat if chat is not None else user
         self._barriers = 0
-        self._seen = 0
+        self._seen = len(self.sent_here())  # barrier() reports what came after this person appeared
 
     @property
     def chat_id(self) -> int:

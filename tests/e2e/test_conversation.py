@@ -68,7 +68,7 @@ def test_two_chats_do_not_share_a_conversation(live):
 def test_in_a_group_everyone_shares_the_conversation(live):
     bot = f"@{live.emulator.bot.username}"
     ana_user, beto_user = live.emulator.new_user("Ana"), live.emulator.new_user("Beto")
-    group = live.emulator.new_group("Fellows", [ana_user, beto_user], announce=True)
+    group = live.group_with_bot("Fellows", [ana_user, beto_user])
     ana, beto = Person(live, ana_user, group), Person(live, beto_user, group)
     assert ana.says(f"{bot} explícame el paso 6").text.startswith("Paso 6 de 13")
     assert beto.says(f"{bot} ¿y el siguiente?").text.startswith("Paso 7 de 13")

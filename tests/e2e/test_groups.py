@@ -21,7 +21,7 @@ def live(tmp_path_factory):
 @pytest.fixture
 def group(live):
     ana, beto = live.emulator.new_user("Ana"), live.emulator.new_user("Beto")
-    chat = live.emulator.new_group("Fellows de Jalisco", [ana, beto], announce=True)
+    chat = live.group_with_bot("Fellows de Jalisco", [ana, beto])
     return Person(live, ana, chat), Person(live, beto, chat)
 
 

@@ -100,6 +100,6 @@ def test_an_admin_may_publish_for_any_state(live):
 
 def test_publicar_in_a_group_points_to_the_private_chat(live):
     fer = facilitator(live, "jalisco")
-    group = live.emulator.new_group("STL Jalisco", [fer.user], announce=True)
+    group = live.group_with_bot("STL Jalisco", [fer.user])
     reply = Person(live, fer.user, group).says("/publicar")
     assert reply.text == "Los documentos se publican en un chat privado conmigo: escríbeme ahí /publicar."

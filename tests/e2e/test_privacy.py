@@ -36,7 +36,7 @@ def test_mis_datos_shows_id_language_and_subscriptions_only(live):
     ana.says("/suscribir oaxaca")
     data = ana.says("/mis_datos")
     lines = [line for line in data.text.splitlines() if line.startswith("•")]
-    assert lines == [f"• Id del chat: {ana.chat_id}", "• Idioma: es", "• Suscripciones: Jalisco, Oaxaca"]
+    assert lines == [f"• Id del chat: {ana.chat_id}", "• Suscripciones: Jalisco, Oaxaca"]
     assert "Ana" not in data.text and "/borrar_mis_datos" in data.text
     assert REMEMBERS in data.text
 
@@ -81,10 +81,11 @@ def test_an_erase_button_for_another_chat_is_refused(live):
 
 def test_in_a_group_only_admins_erase(live):
     admin, member = live.emulator.new_user("Admin"), live.emulator.new_user("Miembro")
-    group = live.emulator.new_group("Fellows", [member], admins=[admin], announce=True)
+    group = live.group_with_bot("Fellows", [member], admins=[admin])
     boss, someone = Person(live, admin, group), Person(live, member, group)
     boss.says("/suscribir jalisco")
-    question = someone.says("/borrar_mis_datos")
+    assert someone.says("/borrar_mis_datos").text == "En un grupo, solo quienes lo administran pueden borrar sus datos."
+    question = boss.says("/borrar_mis_datos")
     answer = someone.taps(question, "Sí, borrar todo")
     assert answer.show_alert and "solo quienes lo administran" in answer.text
     assert rows_about(live, group.id)["subscriptions"] == 1

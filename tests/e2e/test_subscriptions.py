@@ -40,7 +40,7 @@ def test_suscribir_a_state_subscribes_to_both_and_offers_to_narrow(live, ana):
 def test_subscribing_again_is_not_an_error(live, ana):
     ana.says("/suscribir jalisco")
     again = ana.says("/suscribir Jalisco")
-    assert again.text.startswith("🔔 Ya seguías a esta entidad")
+    assert again.text.startswith("🔔 Ya seguías a Jalisco")
     assert followed(live, ana.chat_id) == {"jalisco": (1, 1)}
 
 
@@ -129,7 +129,7 @@ def test_baja_of_one_state(live, ana):
 def test_baja_todo(live, ana):
     ana.says("/suscribir jalisco")
     ana.says("/suscribir oaxaca")
-    assert ana.says("/baja todo").text.startswith("Listo: te di de baja de 2 entidad(es)")
+    assert ana.says("/baja todo").text.startswith("Listo: te di de baja de 2 entidades.")
     assert followed(live, ana.chat_id) == {}
     assert ana.says("/baja").text.startswith("No sigues ninguna entidad")
 
@@ -155,7 +155,7 @@ def test_baja_of_a_state_not_followed_offers_the_ones_followed(live, ana):
     assert reply.text.startswith("No encontré «puebla» entre las entidades que sigues")
     assert reply.button_texts == ["🔕 Baja de Jalisco", "🔕 Baja de todas"]
     done = ana.taps_to_edit(reply, "🔕 Baja de todas")
-    assert done.text.startswith("Listo: te di de baja de 1 entidad(es)")
+    assert done.text.startswith("Listo: te di de baja de 1 entidad.")
 
 
 def test_the_unsubscribe_button_of_the_confirmation(live, ana):
@@ -178,7 +178,7 @@ class TestGroups:
     @pytest.fixture
     def group(self, live):
         admin, member = live.emulator.new_user("Admin"), live.emulator.new_user("Miembro")
-        chat = live.emulator.new_group("Fellows de Jalisco", [member], admins=[admin], announce=True)
+        chat = live.group_with_bot("Fellows de Jalisco", [member], admins=[admin])
         return Person(live, admin, chat), Person(live, member, chat)
 
     def test_only_group_admins_change_what_the_group_follows(self, live, group):

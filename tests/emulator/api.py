@@ -627,5 +627,29 @@ def delete_my_commands(ctx: Context) -> bool:
     return True
 
 
+def register_profile_text(suffix: str, kind: str, limit: int) -> None:
+    """setMy<suffix> / getMy<suffix>: a per-language text of the bot's profile (the description
+    shown before the first /start, the short one on its profile), with the default language as
+    the fallback; an empty text removes it."""
+
+    def setter(ctx: Context) -> bool:
+        value = ctx.params.text(kind) or ""
+        if len(value) > limit:
+            raise bad_request(f"{kind.upper()}_INVALID")
+        ctx.bot.profile_texts[(kind, ctx.params.text("language_code") or "")] = value
+        ctx.world.touch()
+        return True
+
+    def getter(ctx: Context) -> dict:
+        texts, language = ctx.bot.profile_texts, ctx.params.text("language_code") or ""
+        return {kind: texts.get((kind, language), texts.get((kind, ""), ""))}
+
+    api_method(f"setMy{suffix}")(setter)
+    api_method(f"getMy{suffix}")(getter)
+
+
+register_profile_text("Description", "description", 512)
+register_profile_text("ShortDescription", "short_description", 120)
+
 # getUpdates is served by the server's long polling; registered so lookups find it.
 METHODS["getupdates"] = Method("getUpdates", lambda ctx: None)

@@ -27,6 +27,10 @@ from .world import (
 )
 
 T = TypeVar("T")
+
+# The placeholder Telegram puts in `from` of messages an administrator sends as the group.
+GROUP_ANONYMOUS_BOT = {"id": 1087968824, "is_bot": True, "first_name": "Group",
+                       "username": "GroupAnonymousBot"}
 ChatRef = User | Group | int | MessageView
 
 
@@ -269,6 +273,32 @@ class BotApiEmulator:
         if not command.startswith("/"):
             raise EmulatorError(f"a command starts with '/': {command!r}")
         return self.send_text(user, command, chat, bot=bot)
+
+    def send_as_group(self, admin: User, text: str, group: ChatRef,
+                      bot: BotAccount | str | None = None) -> dict:
+        """An administrator writes anonymously ("Remain anonymous"): the message carries
+        sender_chat = the group and, in `from`, Telegram's placeholder user @GroupAnonymousBot."""
+        with self.world.lock:
+            chat = self._chat(group, bot)
+            if admin.id not in chat.admins:
+                raise EmulatorError(f"{admin.first_name} is not an administrator of {chat.title!r}")
+            if chat.type != "supergroup":
+                raise EmulatorError("anonymous administrators exist in supergroups only")
+            content: dict[str, Any] = {"text": text}
+            entities = find_automatic_entities(text)
+            if entities:
+                content["entities"] = entities
+            message = {"message_id": chat.next_message_id(), "from": dict(GROUP_ANONYMOUS_BOT),
+                       "sender_chat": chat.to_api(), "chat": chat.to_api(), "date": now(), **content}
+            self.world.store_message(chat, message, None)
+            self.world.deliver_user_message(chat, message)
+            return message
+
+    def send_location(self, user: User, latitude: float, longitude: float,
+                      chat: ChatRef | None = None, bot: BotAccount | str | None = None) -> dict:
+        """The user shares a location pin."""
+        location = {"latitude": latitude, "longitude": longitude}
+        return self._user_posts(user, {"location": location}, chat, None, bot)
 
     def send_document(self, user: User, filename: str, data: bytes,
                       mime_type: str = "application/octet-stream", caption: str | None = None,

@@ -116,6 +116,7 @@ class BotAccount:
     allowed_updates: frozenset = DEFAULT_UPDATE_KINDS
     webhook: Webhook | None = None
     commands: dict = field(default_factory=dict, repr=False)  # (scope_key, lang) -> list
+    profile_texts: dict = field(default_factory=dict, repr=False)  # (kind, lang) -> description text
     poll: Any = field(default=None, repr=False)  # the server's in-flight getUpdates
     _user: dict | None = field(default=None, repr=False)
 

@@ -1,0 +1,12 @@
+"""Counts in words that read right for 0, 1 and many: «1 entidad», «3 entidades», «nadie»
+instead of «0 suscriptores». Spanish has two plural forms (CLDR: one for 1, other for the
+rest), so one small function is enough; every message that shows a number goes through here."""
+
+from __future__ import annotations
+
+
+def counted(number: int, one: str, many: str, zero: str | None = None) -> str:
+    """'1 entidad', '3 entidades'; `zero` (when given) replaces '0 entidades' altogether."""
+    if number == 0 and zero is not None:
+        return zero
+    return f"{number} {one if number == 1 else many}"
