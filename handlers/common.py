@@ -8,7 +8,7 @@ import logging
 from telegram import Update
 from telegram.constants import ChatMemberStatus
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes, ConversationHandler
+from telegram.ext import ContextTypes
 
 from bot.core.permissions import Permissions
 from bot.runtime.services import Services
