@@ -44,6 +44,7 @@ from handlers.flows import (
     ANYTHING_ELSE, TEXT, TIMEOUT_SECONDS, allowed_states, answered, argument, button, end_flow, expected_button,
     guided_conversation, on_button, typed_state, typed_title,
 )
+from knowledge.counts import counted, notices_on_their_way
 from knowledge.reply import esc
 from knowledge.text import ascii_int
 from knowledge.wording import button_label, local_day, local_moment, relative_days, short_name
@@ -275,7 +276,7 @@ async def confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         return ConversationHandler.END
     wake_dispatcher(context)
     await query.edit_message_reply_markup(None)
-    await query.message.reply_text(f"✅ Publicada. Avisos en camino a {created.queued} suscriptores. "
+    await query.message.reply_text(f"✅ Publicada. {notices_on_their_way(created.queued)} "
                                    "Para corregirla o cancelarla: /mis_convocatorias.")
     return ConversationHandler.END
 
@@ -408,7 +409,7 @@ async def got_new_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
 async def _confirm_edit(update: Update, context: ContextTypes.DEFAULT_TYPE, record: ConvocatoriaRecord, change: str) -> int:
     audience = desk(context).audience(record.info.state)
     text = (f"«{esc(record.info.title)}»\n{change}\n\n"
-            f"Mandaré una corrección a {audience} suscriptores. ¿Lo guardo?")
+            f"Mandaré una corrección a {counted(audience, 'suscriptor', 'suscriptores', zero='nadie (aún no hay suscriptores)')}. ¿Lo guardo?")
     keyboard = InlineKeyboardMarkup([[_button("✅ Guardar y avisar", f"s:{record.info.id}"), _button("✖️ No cambiar", "n")]])
     await update.effective_message.reply_html(text, reply_markup=keyboard)
     return CONFIRM
@@ -429,7 +430,7 @@ async def save_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         change = functools.partial(found.change_closing, record.info.id, edit["closes_at"])
     else:
         change = functools.partial(found.change_link, record.info.id, edit["url"])
-    return await _apply(update, context, change, "✅ Guardado. Corrección en camino a {queued} suscriptores.")
+    return await _apply(update, context, change, "✅ Guardado. {notices}")
 
 
 async def _apply(update: Update, context: ContextTypes.DEFAULT_TYPE, change, done: str) -> int:
@@ -444,7 +445,7 @@ async def _apply(update: Update, context: ContextTypes.DEFAULT_TYPE, change, don
         return ConversationHandler.END
     wake_dispatcher(context)
     await query.edit_message_reply_markup(None)
-    await query.message.reply_text(done.format(queued=changed.queued))
+    await query.message.reply_text(done.format(notices=notices_on_their_way(changed.queued)))
     return ConversationHandler.END
 
 
@@ -467,7 +468,7 @@ async def cancel_confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         return ConversationHandler.END
     await query.answer("Cancelando…")
     change = functools.partial(desk(context).cancel, record.info.id)
-    return await _apply(update, context, change, "❌ Convocatoria cancelada. Aviso en camino a {queued} suscriptores.")
+    return await _apply(update, context, change, "❌ Convocatoria cancelada. {notices}")
 
 
 async def keep_as_is(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:

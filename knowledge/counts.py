@@ -5,6 +5,13 @@ rest), so one small function is enough; every message that shows a number goes t
 from __future__ import annotations
 
 
+def notices_on_their_way(queued: int) -> str:
+    """What a facilitator reads after publishing: «Avisos en camino a 3 suscriptores.»"""
+    if queued == 0:
+        return "Nadie sigue todavía esta entidad, así que no hubo avisos que enviar."
+    return f"{'Aviso' if queued == 1 else 'Avisos'} en camino a {counted(queued, 'suscriptor', 'suscriptores')}."
+
+
 def counted(number: int, one: str, many: str, zero: str | None = None) -> str:
     """'1 entidad', '3 entidades'; `zero` (when given) replaces '0 entidades' altogether."""
     if number == 0 and zero is not None:

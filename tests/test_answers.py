@@ -8,6 +8,7 @@ import re
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from knowledge.counts import notices_on_their_way
 from knowledge.loader import default_knowledge
 from knowledge.reply import html_to_text
 from tests.emulator.entities import parse_html
@@ -161,3 +162,9 @@ def test_sources_list_every_document_and_the_2025_news_reports(engine):
         for link in filter(None, [source.url, *source.also_cite]):
             assert f'href="{link}"' in reply.html, link
     assert "dejó de existir" in reply.text
+
+
+@pytest.mark.parametrize("queued, text", [(0, "Nadie sigue todavía esta entidad, así que no hubo avisos que enviar."),
+                                          (1, "Aviso en camino a 1 suscriptor."), (3, "Avisos en camino a 3 suscriptores.")])
+def test_notices_on_their_way_read_right_for_none_one_and_many(queued, text):
+    assert notices_on_their_way(queued) == text
