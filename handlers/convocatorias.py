@@ -430,10 +430,10 @@ async def save_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         change = functools.partial(found.change_closing, record.info.id, edit["closes_at"])
     else:
         change = functools.partial(found.change_link, record.info.id, edit["url"])
-    return await _apply(update, context, change, "✅ Guardado. {notices}")
+    return await _apply(update, context, change, "✅ Guardado. {notices}", what="Corrección")
 
 
-async def _apply(update: Update, context: ContextTypes.DEFAULT_TYPE, change, done: str) -> int:
+async def _apply(update: Update, context: ContextTypes.DEFAULT_TYPE, change, done: str, what: str | None = None) -> int:
     """Run a change of the desk off the event loop, take the buttons off, and say how it went;
     the subscribers' correction is delivered by the dispatcher, woken now."""
     query = update.callback_query
@@ -445,7 +445,7 @@ async def _apply(update: Update, context: ContextTypes.DEFAULT_TYPE, change, don
         return ConversationHandler.END
     wake_dispatcher(context)
     await query.edit_message_reply_markup(None)
-    await query.message.reply_text(done.format(notices=notices_on_their_way(changed.queued)))
+    await query.message.reply_text(done.format(notices=notices_on_their_way(changed.queued, what)))
     return ConversationHandler.END
 
 

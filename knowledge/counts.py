@@ -5,11 +5,13 @@ rest), so one small function is enough; every message that shows a number goes t
 from __future__ import annotations
 
 
-def notices_on_their_way(queued: int) -> str:
-    """What a facilitator reads after publishing: «Avisos en camino a 3 suscriptores.»"""
+def notices_on_their_way(queued: int, what: str | None = None) -> str:
+    """What a facilitator reads after publishing: «Avisos en camino a 3 suscriptores.» (`what`:
+    the notice's own name, «Corrección»)."""
     if queued == 0:
         return "Nadie sigue todavía esta entidad, así que no hubo avisos que enviar."
-    return f"{'Aviso' if queued == 1 else 'Avisos'} en camino a {counted(queued, 'suscriptor', 'suscriptores')}."
+    what = what or ("Aviso" if queued == 1 else "Avisos")
+    return f"{what} en camino a {counted(queued, 'suscriptor', 'suscriptores')}."
 
 
 def counted(number: int, one: str, many: str, zero: str | None = None) -> str:
