@@ -468,7 +468,7 @@ async def cancel_confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         return ConversationHandler.END
     await query.answer("Cancelando…")
     change = functools.partial(desk(context).cancel, record.info.id)
-    return await _apply(update, context, change, "❌ Convocatoria cancelada. {notices}")
+    return await _apply(update, context, change, "❌ Convocatoria cancelada. {notices}", what="Aviso")
 
 
 async def keep_as_is(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
