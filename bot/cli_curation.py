@@ -14,6 +14,7 @@ from bot.core.curation import answer_problem, understood_text
 from bot.core.statistics import as_text
 from bot.runtime.services import Services, build_services
 from bot.runtime.settings import Settings
+from knowledge.counts import counted
 from knowledge.reply import html_to_text
 from knowledge.text import ascii_int
 
@@ -58,8 +59,8 @@ def _resolved(found: Services, notify: bool) -> int:
     curation = found.curation
     if notify:
         questions, deliveries = curation.notify_resolved("cli")
-        print(f"Listo: la nueva respuesta de {questions} pregunta(s) va en camino a {deliveries} persona(s) "
-              "(la envía el bot en ejecución).")
+        print(f"Listo: la nueva respuesta de {counted(questions, 'pregunta', 'preguntas')} va en camino a "
+              f"{counted(deliveries, 'persona', 'personas')} (la envía el bot en ejecución).")
         return 0
     resolved = curation.resolved()
     if not resolved:
@@ -68,7 +69,7 @@ def _resolved(found: Services, notify: bool) -> int:
     for question, reply in resolved:
         first = html_to_text(reply.html).strip().splitlines()[0]
         print(f"#{question['id']} ({question['asked']}) {question['text']}\n    → {first}")
-    print(f"\n{len(resolved)} pregunta(s) ya tienen respuesta. Para avisar a quienes las hicieron: "
+    print(f"\n{counted(len(resolved), 'pregunta ya tiene', 'preguntas ya tienen')} respuesta. Para avisar a quienes las hicieron: "
           "python -m bot preguntas --resueltas --avisar")
     return 0
 
@@ -97,7 +98,7 @@ def responder(args, settings: Settings) -> int:
     if queued is None:
         print(f"Error: la pregunta #{question_id} no existe o ya no espera respuesta.", file=sys.stderr)
         return 2
-    print(f"Listo: respuesta a #{question_id} en camino a {queued} persona(s) (la envía el bot en ejecución); "
+    print(f"Listo: respuesta a #{question_id} en camino a {counted(queued, 'persona', 'personas')} (la envía el bot en ejecución); "
           "queda como respuesta revisada.")
     return 0
 

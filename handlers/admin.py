@@ -101,7 +101,7 @@ async def _offer_picker(update: Update, context: ContextTypes.DEFAULT_TYPE, slug
     keyboard = ReplyKeyboardMarkup([[KeyboardButton("👤 Elegir a la persona", request_users=request)]],
                                    resize_keyboard=True, one_time_keyboard=True)
     name = esc(services(context).engine.kb.states[slug].name)
-    await update.effective_message.reply_html(f"¿A quién nombro facilitador(a) de <b>{name}</b>? Toca el botón "
+    await update.effective_message.reply_html(f"¿A quién nombro persona facilitadora de <b>{name}</b>? Toca el botón "
                                               "y elige a la persona.", reply_markup=keyboard)
 
 

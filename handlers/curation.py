@@ -32,6 +32,7 @@ from handlers.callbacks import BadCallback, decode_action, encode_action, patter
 from handlers.common import admin_only, permissions, refuse, services, user_id, wake_dispatcher
 from handlers.flows import TIMEOUT_SECONDS, end_flow, expected_button
 from handlers.render import send_reply
+from knowledge.counts import counted
 from knowledge.reply import Reply, esc
 from knowledge.text import ascii_int
 
@@ -114,6 +115,11 @@ async def on_vote(update: Update, context: ContextTypes.DEFAULT_TYPE, arg: str) 
                                        reply_markup=InlineKeyboardMarkup(offer_rows(offer)))
 
 
+def _askers(asked: int) -> str:
+    """' la persona que la hizo', 'n las 3 personas que la hicieron' (after «La recibirá»)."""
+    return " la persona que la hizo" if asked == 1 else f"n las {asked} personas que la hicieron"
+
+
 def _is_kind(data: str | None, kind: str) -> bool:
     try:
         return decode_action(data).kind == kind
@@ -150,7 +156,8 @@ async def pendientes(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         await update.effective_message.reply_text("No hay preguntas esperando respuesta. 🎉")
         return
     kb = found.engine.kb
-    head = (f"📥 <b>{len(waiting)} pregunta(s) esperan respuesta</b>, la más preguntada primero"
+    waiting_words = counted(len(waiting), "pregunta espera", "preguntas esperan")
+    head = (f"📥 <b>{waiting_words} respuesta</b>, la más preguntada primero"
             + (f" (aquí las {SHOWN} primeras; todas: <code>python -m bot preguntas</code>)" if len(waiting) > SHOWN else "")
             + ".")
     cards = [words.pending_card(kb, question) for question in waiting[:SHOWN]]
@@ -176,14 +183,14 @@ async def on_curate(update: Update, context: ContextTypes.DEFAULT_TYPE, arg: str
         questions, deliveries = found.notify_resolved(by)
         wake_dispatcher(context)
         await query.answer()
-        await query.message.reply_text(f"Listo: avisé la nueva respuesta de {questions} pregunta(s) "
-                                       f"a {deliveries} persona(s).")
+        await query.message.reply_text(f"Listo: avisé la nueva respuesta de {counted(questions, 'pregunta', 'preguntas')} "
+                                       f"a {counted(deliveries, 'persona', 'personas')}.")
         return
     action, _, number = arg.partition(".")
     question_id = ascii_int(number)
     if action == "k" and question_id is not None:
         queued = found.already_known(question_id, by)
-        done = f"Listo: #{question_id} ya lo sabe el bot; le mando su respuesta a {queued} persona(s)."
+        done = f"Listo: #{question_id} ya lo sabe el bot; le mando su respuesta a {counted(queued, 'persona', 'personas')}."
     elif action == "x" and question_id is not None:
         queued = 0 if found.dismiss(question_id, by) else None
         done = f"Listo: descarté #{question_id}."
@@ -215,7 +222,7 @@ async def start_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
     context.user_data[DRAFT_KEY] = {"id": question_id}
     await query.message.reply_html(
         f"✍️ Escribe la respuesta a #{question_id}: «{esc(question['text'][:300])}»\n"
-        f"La recibirán las {question['asked']} persona(s) que la hicieron y quien la pregunte después. /cancelar para salir.")
+        f"La recibirá{_askers(question['asked'])} y quien la pregunte después. /cancelar para salir.")
     return TYPING
 
 
@@ -253,7 +260,7 @@ async def send_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
         await query.message.reply_text(NOT_PENDING)
         return ConversationHandler.END
     wake_dispatcher(context)
-    await query.message.reply_text(f"✅ Enviada a {queued} persona(s). Queda como respuesta revisada: quien pregunte "
+    await query.message.reply_text(f"✅ Enviada a {counted(queued, 'persona', 'personas')}. Queda como respuesta revisada: quien pregunte "
                                    "lo mismo la recibirá.")
     return ConversationHandler.END
 

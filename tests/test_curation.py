@@ -345,7 +345,7 @@ def test_cli_preguntas_json_and_csv(asked, capsys):
 
 def test_cli_responder_descartar_and_yaml(asked, capsys):
     assert cli.main(["responder", "1", ANSWER]) == 0
-    assert "2 persona(s)" in capsys.readouterr().out
+    assert "2 personas" in capsys.readouterr().out
     assert cli.main(["responder", "1", ANSWER]) == 2
     assert "ya no espera respuesta" in capsys.readouterr().err
     assert cli.main(["descartar", "2"]) == 0

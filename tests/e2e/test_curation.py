@@ -6,6 +6,7 @@ answer; nothing is kept without consent; erasure; 👍/👎."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -61,7 +62,7 @@ def test_asked_consented_listed_answered_from_telegram_and_the_next_one_gets_it(
     preview = live.admin.says(ANSWER)
     assert preview.text.startswith("Así la recibirán") and ANSWER in preview.text
     done = live.admin.taps_to_new(preview, "✅ Enviar")
-    assert done.text.startswith("✅ Enviada a 2 persona(s)")
+    assert done.text.startswith("✅ Enviada a 2 personas")
 
     for person in (ana, beto):
         live.emulator.wait_for(lambda p=person: team_answers(live, p), timeout=30, description="the team's answer")
@@ -116,7 +117,7 @@ def test_curators_are_named_by_an_admin_and_citizens_cannot_curate(live):
     hugo = live.person("Hugo")
     assert hugo.says("/pendientes").text.startswith("Esto es para el equipo")
     assert live.admin.says(f"/nombrar_curador {hugo.user.id}").text.startswith("Listo")
-    assert "esperan respuesta" in hugo.says("/pendientes").text
+    assert re.search(r"\d+ preguntas? esperan? respuesta", hugo.says("/pendientes").text)
     stats = hugo.says("/estadisticas")
     assert stats.text.startswith("📊 Estadísticas") and "¿Te sirvió?" in stats.text
 
@@ -133,7 +134,7 @@ def test_an_answer_from_the_cli_reaches_the_askers_once_across_a_restart(tmp_pat
                 ask_and_send(person, "¿Cuánto presupuesto tiene el STL de Puebla?")
         question_id = json.loads(run_cli(emulator, db_path, "preguntas", "--json").stdout)[0]["id"]
         done = run_cli(emulator, db_path, "responder", str(question_id), ANSWER)  # the bot is down
-        assert done.returncode == 0 and "3 persona(s)" in done.stdout, done.stderr
+        assert done.returncode == 0 and "3 personas" in done.stdout, done.stderr
         with running(emulator, db_path, admin):
             for person in askers:
                 emulator.wait_for(lambda p=person: team_answers(None, p), timeout=30, description="the answer")

@@ -246,7 +246,7 @@ def test_an_admin_names_a_facilitator_by_replying_to_a_forwarded_message(live):
     live.admin.barrier()
     assert said
     done = live.admin.says("/nombrar_facilitador jalisco", reply_to=forwarded["message_id"])
-    assert done.text.startswith(f"Listo: Sofi ({sofi.user.id}) es facilitador(a) de Jalisco"), done.text
+    assert done.text.startswith(f"Listo: Sofi ({sofi.user.id}) es persona facilitadora de Jalisco"), done.text
     told = live.emulator.wait_for(lambda: [t for t in sofi.sent_here() if "te nombró persona facilitadora" in t],
                                   timeout=20, description="the notice to the person named")
     assert "Jalisco" in told[0] and "/publicar" in told[0]
@@ -274,13 +274,13 @@ def test_an_admin_names_a_facilitator_with_the_user_picker(live):
     lupe = live.person("Lupe")
     lupe.says("hola")
     asked = live.admin.says("/nombrar_facilitador oaxaca")
-    assert "¿A quién nombro facilitador(a) de Oaxaca?" in asked.text
+    assert "¿A quién nombro persona facilitadora de Oaxaca?" in asked.text
     request = live.emulator.reply_keyboard_button(live.admin.chat, "👤 Elegir a la persona")["request_users"]
     assert request["user_is_bot"] is False and request["request_name"] is True
     live.emulator.mark_read(live.admin.chat)
     live.emulator.share_users(live.admin.user, request["request_id"], [lupe.user])
     done, = live.emulator.wait_for_messages(live.admin.chat, 1, timeout=20)
-    assert done.text.startswith(f"Listo: Lupe ({lupe.user.id}) es facilitador(a) de Oaxaca"), done.text
+    assert done.text.startswith(f"Listo: Lupe ({lupe.user.id}) es persona facilitadora de Oaxaca"), done.text
     assert live.emulator.reply_keyboard(live.admin.chat) is None  # the picker is gone
     assert lupe.says("/convocar").text.startswith("📣 Oaxaca")
     lupe.says("/cancelar")
