@@ -8,7 +8,7 @@ from telegram.ext import Application, CommandHandler, ContextTypes
 from handlers import sharing, subscriptions
 from handlers.common import command_argument, services
 from handlers.render import send_reply
-from bot.core.commands import READ_ONLY_COMMANDS, command_replies, command_reply, group_help
+from bot.core.commands import READ_ONLY_COMMANDS, command_replies, command_reply, group_help, help_for
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -36,6 +36,10 @@ async def read_only_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     engine = services(context).engine
     if command in ("ayuda", "help") and update.effective_chat.type != "private":
         await send_reply(update.effective_message, group_help(context.bot.username))
+        return
+    if command in ("ayuda", "help"):  # each role sees its own commands
+        roles = services(context).permissions.roles(update.effective_user.id if update.effective_user else None)
+        await send_reply(update.effective_message, help_for(engine, roles))
         return
     replies = command_replies(engine, command, command_argument(context))
     engine.remember_shown(update.effective_chat.id, replies[0])  # /paso 6, then «¿y el siguiente?»

@@ -97,6 +97,31 @@ def menu_for(roles: set[str], in_group: bool = False) -> list[tuple[str, str]]:
             and (c.in_groups or not in_group)]
 
 
+HELP_SECTIONS = ((FACILITATOR, "Para quien facilita"), (CURATOR, "Para el equipo que revisa preguntas"),
+                 (ADMIN, "Para la administración"))
+
+
+def help_for(engine: Engine, roles: set[str]) -> Reply:
+    """/ayuda: the curated intro and closing line (respuestas.yaml), and between them the
+    commands of each role the person has, from COMMANDS; each command once, under its first role."""
+    curated = engine.kb.answers["help"].text.strip().splitlines()
+    intro, closing = curated[0], curated[-1]
+    shown = {name for name, _ in menu(CITIZEN)}
+    lines = [intro, *_help_lines(menu(CITIZEN)), closing]
+    for role, title in HELP_SECTIONS:
+        if role in roles or ADMIN in roles:
+            pairs = [pair for pair in menu(role) if pair[0] not in shown]
+            shown |= {name for name, _ in pairs}
+            if pairs:
+                lines += ["", f"<b>{title}:</b>", *_help_lines(pairs)]
+    buttons = engine.answers.help().buttons
+    return Reply("\n".join(lines), buttons, intent="help")
+
+
+def _help_lines(pairs) -> list[str]:
+    return [f"/{name} — {esc(description[0].lower() + description[1:])}" for name, description in pairs]
+
+
 def group_help(username: str | None, introduction: bool = False) -> Reply:
     """/start and /ayuda in a group, and the introduction when the bot is added to one: how to
     talk to it there (it ignores the conversation) and what the group's administrators can do."""
@@ -156,7 +181,7 @@ def action_reply(engine: Engine, action: Action) -> Reply | None:
     if action.kind == "sources":
         return answers.sources_list()
     if action.kind == "help":
-        return answers.help()
+        return help_for(engine, {CITIZEN})
     return None
 
 
@@ -299,8 +324,8 @@ def _in_range(text: str, top: int) -> bool:
 
 _COMMANDS = {
     "start": _start,
-    "ayuda": lambda e, a: e.answers.help(),
-    "help": lambda e, a: e.answers.help(),
+    "ayuda": lambda e, a: help_for(e, {CITIZEN}),
+    "help": lambda e, a: help_for(e, {CITIZEN}),
     "estado": _estado,
     "pasos": lambda e, a: e.answers.steps_overview(),
     "paso": _paso,
