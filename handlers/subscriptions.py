@@ -39,14 +39,15 @@ def _options_keyboard(slug: str, subscription: Subscription) -> InlineKeyboardMa
     return InlineKeyboardMarkup(rows)
 
 
-async def subscribe_to(update: Update, context: ContextTypes.DEFAULT_TYPE, slug: str) -> None:
-    """Subscribe the chat to both documents and convocatorias of a state, and confirm."""
+async def subscribe_to(update: Update, context: ContextTypes.DEFAULT_TYPE, slug: str, addition: str = "") -> None:
+    """Subscribe the chat to both documents and convocatorias of a state, and confirm (with an
+    HTML `addition`, such as the privacy line of a first contact through a deep link)."""
     if not await manages_chat(update, context, ADMINS_ONLY):
         return
     found = services(context)
     chat_id = update.effective_chat.id
     is_new, subscription = found.chats.subscribe(chat_id, slug)
-    text = subscribed_text(found.engine.kb.states[slug].name, slug, subscription, is_new)
+    text = subscribed_text(found.engine.kb.states[slug].name, slug, subscription, is_new) + addition
     await update.effective_message.reply_html(text, reply_markup=_options_keyboard(slug, subscription))
 
 

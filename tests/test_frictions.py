@@ -32,3 +32,22 @@ def test_help_shows_an_admin_every_command_once(engine):
     listed = [line.split()[0][1:] for line in text.splitlines() if line.startswith("/")]
     assert sorted(listed) == sorted({c.name for c in COMMANDS if c.menu})
     assert len(listed) == len(set(listed))
+
+
+def test_the_welcome_greets_by_first_name_escaped_and_offers_notices_and_convocatorias(engine):
+    from bot.core.commands import start_reply
+
+    reply = start_reply(engine, "", "Ana <b>&")
+    assert reply.html.startswith("¡Hola, Ana &lt;b&gt;&amp;! Soy")
+    labels = [button.text for row in reply.buttons for button in row]
+    assert labels[:2] == ["🔔 Avisos de mi estado", "📣 Convocatorias"]
+    assert start_reply(engine, "").html.startswith("¡Hola! Soy")  # no name given
+
+
+def test_a_deep_link_on_first_contact_carries_the_privacy_line(engine):
+    from bot.core.commands import PRIVACY_LINE, start_reply
+
+    assert PRIVACY_LINE in start_reply(engine, "jalisco", "Ana", first_contact=True).html
+    assert PRIVACY_LINE not in start_reply(engine, "jalisco", "Ana", first_contact=False).html
+    unknown = start_reply(engine, "xyz", "Ana", first_contact=True).html
+    assert unknown.count(PRIVACY_LINE) == 1 and unknown.startswith("No reconozco")

@@ -18,9 +18,12 @@ NOTHING_FOLLOWED = "No sigues ninguna entidad. Con /suscribir eliges una y te av
 class Chats:
     store: Store
 
-    def seen(self, chat_id: int, language: str | None = None) -> None:
-        """Record a chat that talks to the bot (active again if it had blocked us)."""
+    def seen(self, chat_id: int, language: str | None = None) -> bool:
+        """Record a chat that talks to the bot (active again if it had blocked us); True when
+        the bot had no record of it (its first contact, or its first since it erased its data)."""
+        first = self.store.chat(chat_id) is None
         self.store.ensure_chat(chat_id, language)
+        return first
 
     def subscribe(self, chat_id: int, state: str) -> tuple[bool, Subscription | None]:
         """Follow a state's documents and convocatorias: (whether it is new, the subscription).

@@ -5,8 +5,9 @@ the Telegram handlers and the console chat share."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from knowledge.answers.cards import PRIVACY_LINE
 from knowledge.engine import Engine
 from knowledge.models import PHASE_COUNT, STEP_COUNT
 from knowledge.reply import Action, Reply, esc
@@ -250,7 +251,22 @@ def _intent_for(action: str) -> str:
     return {"docs": "documents", "subscribe": "subscribe_help", "convs": "convocatorias"}.get(action, "state_status")
 
 
-def _start(engine: Engine, arg: str) -> Reply:
+def start_reply(engine: Engine, arg: str, first_name: str | None = None, first_contact: bool = False) -> Reply:
+    """/start greeting the person by name; a deep link opened as the first contact also says,
+    in one line, what is stored (the welcome says it anyway)."""
+    if not arg:
+        return engine.answers.welcome(first_name)
+    reply = _start(engine, arg, first_name)
+    if first_contact and reply.intent != "greeting":
+        reply = with_privacy_line(reply)
+    return reply
+
+
+def with_privacy_line(reply: Reply) -> Reply:
+    return replace(reply, html=f"{reply.html}\n\n{PRIVACY_LINE}")
+
+
+def _start(engine: Engine, arg: str, first_name: str | None = None) -> Reply:
     """/start, and deep links such as t.me/<bot>?start=jalisco."""
     if arg and arg in engine.kb.states:
         return engine.answers.state_card(arg)
@@ -260,7 +276,7 @@ def _start(engine: Engine, arg: str) -> Reply:
         return engine.answers.term(arg[9:])
     if arg == "fases":
         return engine.answers.phases_overview()
-    welcome = engine.answers.welcome()
+    welcome = engine.answers.welcome(first_name)
     if not arg:
         return welcome
     lead = f"No reconozco el enlace «{esc(arg[:40])}» (quizá está incompleto); te dejo el inicio.\n\n"

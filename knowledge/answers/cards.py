@@ -3,6 +3,7 @@ every factual reply ending with its sources and their dates."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime, timezone
 from typing import Callable, Iterable
 
@@ -14,6 +15,7 @@ from knowledge.reply import Action, Button, Citation, Reply, esc
 from knowledge.understanding.request import Request
 
 INAI_NOTICE_SOURCE = "contexto-2025"
+PRIVACY_LINE = "🔒 Solo guardo el id de este chat y tus suscripciones. Más en /privacidad."
 TERMS_PER_PAGE = 24
 DOCUMENTS_PER_PAGE = 10
 
@@ -490,11 +492,17 @@ class Answerer:
             more_sources=sources + self._citations([state.stl]),
         )
 
-    def welcome(self) -> Reply:
-        return self.curated(
-            "greeting", intent="greeting", extra_buttons=self.menu_buttons(),
-            addition="\n\n🔒 Solo guardo el id de este chat y tus suscripciones. Más en /privacidad.",
-        )
+    def welcome(self, first_name: str | None = None) -> Reply:
+        """The greeting, by the person's first name when Telegram gives one, with what people come
+        back for (their state's notices, the convocatorias) before the menu."""
+        back_for = ((Button("🔔 Avisos de mi estado", Action("states", "subscribe")),
+                     Button("📣 Convocatorias", Action("convs", ""))),)
+        reply = self.curated("greeting", intent="greeting", extra_buttons=back_for + self.menu_buttons(),
+                             addition=f"\n\n{PRIVACY_LINE}")
+        name = " ".join((first_name or "").split())[:40]
+        if not name or not reply.html.startswith("¡Hola!"):
+            return reply
+        return dataclasses.replace(reply, html=f"¡Hola, {esc(name)}!" + reply.html[len("¡Hola!"):])
 
     def help(self) -> Reply:
         return self.curated("help", intent="help", extra_buttons=self.menu_buttons())

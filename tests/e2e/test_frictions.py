@@ -29,3 +29,26 @@ def test_help_shows_each_person_the_commands_of_their_roles(live):
 
     admin = live.admin.says("/help").text
     assert "/nombrar_facilitador" in admin and "/pendientes" in admin and "/publicar" in admin
+
+
+def test_the_welcome_greets_by_name_and_opens_notices_and_convocatorias(live):
+    lupe = live.person("Lupe")
+    welcome = lupe.says("/start")
+    assert welcome.text.startswith("¡Hola, Lupe!"), welcome.text
+    picker = lupe.taps_to_edit(welcome, "🔔 Avisos de mi estado")
+    assert "Jalisco" in " ".join(picker.button_texts), picker.text
+    tapped = lupe.taps_to_new(picker, "Jalisco")
+    assert "Jalisco" in tapped.text and "aviso" in tapped.text.lower(), tapped.text
+    convocatorias = lupe.taps_to_new(lupe.says("/start"), "📣 Convocatorias")
+    assert "onvocatoria" in convocatorias.text
+
+
+def test_a_first_contact_through_a_deep_link_gets_the_privacy_line(live):
+    rosa = live.person("Rosa")
+    card = rosa.says("/start jalisco")
+    assert "Jalisco" in card.text and "Solo guardo el id de este chat" in card.text
+    again = rosa.says("/start jalisco")
+    assert "Solo guardo el id de este chat" not in again.text
+    subscribed = live.person("Sol").says("/start suscribir-oaxaca")
+    assert "Oaxaca" in subscribed.text and "Solo guardo el id de este chat" in subscribed.text
+
