@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.store import ChatData, Store, Subscription
+from knowledge import wording
 from knowledge.counts import counted
 from knowledge.models import KnowledgeBase
 from knowledge.reply import esc
@@ -114,6 +115,13 @@ def unsubscribed_text(name: str, slug: str, removed: bool) -> str:
     if removed:
         return f"Listo: ya no recibirás avisos de <b>{esc(name)}</b>. Si cambias de opinión: /suscribir {esc(slug)}"
     return f"No seguías a <b>{esc(name)}</b>, así que no hay nada que dar de baja."
+
+
+def all_unsubscribe_question(kb: KnowledgeBase, followed: list[Subscription]) -> str:
+    """What «Baja de todas» asks before it acts (HTML)."""
+    names = wording.join_names([kb.states[s.state].name for s in followed])
+    return (f"¿Te doy de baja de {esc(counted(len(followed), 'entidad', 'entidades'))} ({esc(names)})? "
+            "Dejarás de recibir sus avisos.")
 
 
 def all_unsubscribed_text(removed: int) -> str:

@@ -52,3 +52,32 @@ def test_a_first_contact_through_a_deep_link_gets_the_privacy_line(live):
     subscribed = live.person("Sol").says("/start suscribir-oaxaca")
     assert "Oaxaca" in subscribed.text and "Solo guardo el id de este chat" in subscribed.text
 
+
+def _followed_list(person):
+    person.says("/suscribir jalisco y oaxaca")
+    return person.says("/suscripciones")
+
+
+def test_baja_de_todas_asks_first_and_no_goes_back(live):
+    eva = live.person("Eva")
+    listing = _followed_list(eva)
+    asked = eva.taps_to_edit(listing, "🔕 Baja de todas")
+    assert asked.text.startswith("¿Te doy de baja de 2 entidades (Jalisco y Oaxaca)?"), asked.text
+    assert asked.button_texts == ["Sí, de todas", "◀ No, volver"]
+    back = eva.taps_to_edit(asked, "◀ No, volver")
+    assert "🔕 Baja de todas" in back.button_texts and "Jalisco" in back.text and "Oaxaca" in back.text
+    assert "Jalisco" in eva.says("/suscripciones").text  # nothing was removed
+
+
+def test_a_double_tap_on_yes_confirms_once(live):
+    leo = live.person("Leo")
+    asked = leo.taps_to_edit(_followed_list(leo), "🔕 Baja de todas")
+    edits_before = len(leo._edits_of(asked))
+    first = live.emulator.press_button(leo.user, asked, "Sí, de todas", chat=leo.chat)
+    second = live.emulator.press_button(leo.user, asked, "Sí, de todas", chat=leo.chat)
+    live.queries += [first, second]
+    answers = [live.emulator.wait_for_callback_answer(q, timeout=20) for q in (first, second)]
+    done = live.emulator.refresh(asked)
+    assert done.text.startswith("Listo: te di de baja de 2 entidades."), done.text
+    assert len(leo._edits_of(asked)) == edits_before + 1, "the second tap edited the message again"
+    assert any("Ya no sigues ninguna entidad" in str(answer) for answer in answers), answers
