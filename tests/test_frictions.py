@@ -51,3 +51,12 @@ def test_a_deep_link_on_first_contact_carries_the_privacy_line(engine):
     assert PRIVACY_LINE not in start_reply(engine, "jalisco", "Ana", first_contact=False).html
     unknown = start_reply(engine, "xyz", "Ana", first_contact=True).html
     assert unknown.count(PRIVACY_LINE) == 1 and unknown.startswith("No reconozco")
+
+
+def test_fuentes_fits_in_1200_characters_with_every_source_and_its_date(engine, kb):
+    reply = engine.answers.sources_list()
+    text = html_to_text(reply.html)
+    assert len(text) < 1200, len(text)
+    for source in kb.sources.values():
+        assert f"{source.short_name} ({source.date.human()})" in text
+    assert "dejó de existir" in text
