@@ -8,23 +8,25 @@ from telegram.ext import Application, CommandHandler, ContextTypes
 from handlers import sharing, subscriptions
 from handlers.common import command_argument, services
 from handlers.render import send_reply
-from bot.core.commands import READ_ONLY_COMMANDS, command_replies, command_reply, group_help
+from bot.core.commands import PRIVACY_LINE, READ_ONLY_COMMANDS, command_replies, group_help, help_for, start_reply
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Welcome; a deep link (t.me/<bot>?start=jalisco) opens that state's card directly."""
+    """Welcome, by first name; a deep link (t.me/<bot>?start=jalisco) opens that state's card
+    directly, and on a first contact says in one line what is stored."""
     found = services(context)
-    found.chats.seen(update.effective_chat.id)
+    first_contact = found.chats.seen(update.effective_chat.id)
     if update.effective_chat.type != "private":
         await send_reply(update.effective_message, group_help(context.bot.username))
         return
     payload = command_argument(context).lower()
     if payload.startswith("suscribir-") and payload[10:] in found.engine.kb.states:
-        await subscriptions.subscribe_to(update, context, payload[10:])
+        await subscriptions.subscribe_to(update, context, payload[10:], f"\n\n{PRIVACY_LINE}" if first_contact else "")
         return
     if await sharing.open_deep_link(update, context, payload):  # ?start=mapa, ?start=conv-12
         return
-    reply = command_reply(found.engine, "start", payload)
+    first_name = update.effective_user.first_name if update.effective_user else None
+    reply = start_reply(found.engine, payload, first_name, first_contact)
     found.engine.remember_shown(update.effective_chat.id, reply)  # ?start=jalisco, then «¿y su plan?»
     await send_reply(update.effective_message, reply)
 
@@ -36,6 +38,10 @@ async def read_only_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     engine = services(context).engine
     if command in ("ayuda", "help") and update.effective_chat.type != "private":
         await send_reply(update.effective_message, group_help(context.bot.username))
+        return
+    if command in ("ayuda", "help"):  # each role sees its own commands
+        roles = services(context).permissions.roles(update.effective_user.id if update.effective_user else None)
+        await send_reply(update.effective_message, help_for(engine, roles))
         return
     replies = command_replies(engine, command, command_argument(context))
     engine.remember_shown(update.effective_chat.id, replies[0])  # /paso 6, then «¿y el siguiente?»

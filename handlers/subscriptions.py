@@ -8,7 +8,7 @@ from telegram.ext import Application, CommandHandler, ContextTypes
 
 from bot.core import commands
 from bot.core.chats import (
-    NOTHING_FOLLOWED, Subscription, all_unsubscribed_text, followed_text, kinds_text, scope_text, subscribed_text,
+    NOTHING_FOLLOWED, Subscription, all_unsubscribe_question, all_unsubscribed_text, followed_text, kinds_text, scope_text, subscribed_text,
     unsubscribed_text,
 )
 from handlers.buttons import register_action
@@ -39,14 +39,15 @@ def _options_keyboard(slug: str, subscription: Subscription) -> InlineKeyboardMa
     return InlineKeyboardMarkup(rows)
 
 
-async def subscribe_to(update: Update, context: ContextTypes.DEFAULT_TYPE, slug: str) -> None:
-    """Subscribe the chat to both documents and convocatorias of a state, and confirm."""
+async def subscribe_to(update: Update, context: ContextTypes.DEFAULT_TYPE, slug: str, addition: str = "") -> None:
+    """Subscribe the chat to both documents and convocatorias of a state, and confirm (with an
+    HTML `addition`, such as the privacy line of a first contact through a deep link)."""
     if not await manages_chat(update, context, ADMINS_ONLY):
         return
     found = services(context)
     chat_id = update.effective_chat.id
     is_new, subscription = found.chats.subscribe(chat_id, slug)
-    text = subscribed_text(found.engine.kb.states[slug].name, slug, subscription, is_new)
+    text = subscribed_text(found.engine.kb.states[slug].name, slug, subscription, is_new) + addition
     await update.effective_message.reply_html(text, reply_markup=_options_keyboard(slug, subscription))
 
 
@@ -166,21 +167,48 @@ def _unsubscribe(found, chat_id: int, slug: str) -> str:
     return unsubscribed_text(found.engine.kb.states[slug].name, slug, bool(removed))
 
 
+ALL, ALL_CONFIRMED, ALL_KEPT = "todo", "todo-si", "todo-no"  # «Baja de todas» asks before it acts
+
+
 async def on_unsubscribe_button(update: Update, context: ContextTypes.DEFAULT_TYPE, arg: str) -> None:
     query = update.callback_query
     found = services(context)
-    if arg != "todo" and arg not in found.engine.kb.states:
+    if arg not in (ALL, ALL_CONFIRMED, ALL_KEPT) and arg not in found.engine.kb.states:
         await query.answer("Ese botón ya no funciona. Usa /baja.", show_alert=True)
         return
     if not await manages_chat(update, context, ADMINS_ONLY):
         return
-    await query.answer()
     chat_id = update.effective_chat.id
-    if arg == "todo":
+    if arg in (ALL, ALL_KEPT):
+        await _ask_or_show_followed(query, found, chat_id, asking=arg == ALL)
+        return
+    if arg == ALL_CONFIRMED:
         removed = found.chats.unsubscribe(chat_id)
+        if not removed:  # a second tap on «Sí»: the first one already did it
+            await query.answer("Ya no sigues ninguna entidad.")
+            return
+        await query.answer()
         await query.edit_message_text(all_unsubscribed_text(removed))
         return
+    await query.answer()
     await query.edit_message_text(_unsubscribe(found, chat_id, arg))
+
+
+async def _ask_or_show_followed(query, found, chat_id: int, asking: bool) -> None:
+    """«Baja de todas» first asks (naming what would stop); «No» shows the subscriptions again."""
+    followed = found.chats.subscriptions(chat_id)
+    await query.answer()
+    if not followed:
+        await query.edit_message_text(NOTHING_FOLLOWED)
+        return
+    if not asking:
+        await query.edit_message_text(followed_text(found.engine.kb, followed), parse_mode="HTML",
+                                      reply_markup=_followed_keyboard(found, followed))
+        return
+    text = all_unsubscribe_question(found.engine.kb, followed)
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Sí, de todas", callback_data=encode_action("unsub", ALL_CONFIRMED)),
+                                      InlineKeyboardButton("◀ No, volver", callback_data=encode_action("unsub", ALL_KEPT))]])
+    await query.edit_message_text(text, parse_mode="HTML", reply_markup=keyboard)
 
 
 async def suscripciones(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

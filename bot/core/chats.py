@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.store import ChatData, Store, Subscription
+from knowledge import wording
 from knowledge.counts import counted
 from knowledge.models import KnowledgeBase
 from knowledge.reply import esc
@@ -18,9 +19,12 @@ NOTHING_FOLLOWED = "No sigues ninguna entidad. Con /suscribir eliges una y te av
 class Chats:
     store: Store
 
-    def seen(self, chat_id: int, language: str | None = None) -> None:
-        """Record a chat that talks to the bot (active again if it had blocked us)."""
+    def seen(self, chat_id: int, language: str | None = None) -> bool:
+        """Record a chat that talks to the bot (active again if it had blocked us); True when
+        the bot had no record of it (its first contact, or its first since it erased its data)."""
+        first = self.store.chat(chat_id) is None
         self.store.ensure_chat(chat_id, language)
+        return first
 
     def subscribe(self, chat_id: int, state: str) -> tuple[bool, Subscription | None]:
         """Follow a state's documents and convocatorias: (whether it is new, the subscription).
@@ -111,6 +115,13 @@ def unsubscribed_text(name: str, slug: str, removed: bool) -> str:
     if removed:
         return f"Listo: ya no recibirás avisos de <b>{esc(name)}</b>. Si cambias de opinión: /suscribir {esc(slug)}"
     return f"No seguías a <b>{esc(name)}</b>, así que no hay nada que dar de baja."
+
+
+def all_unsubscribe_question(kb: KnowledgeBase, followed: list[Subscription]) -> str:
+    """What «Baja de todas» asks before it acts (HTML)."""
+    names = wording.join_names([kb.states[s.state].name for s in followed])
+    return (f"¿Te doy de baja de {esc(counted(len(followed), 'entidad', 'entidades'))} ({esc(names)})? "
+            "Dejarás de recibir sus avisos.")
 
 
 def all_unsubscribed_text(removed: int) -> str:

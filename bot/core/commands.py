@@ -5,8 +5,9 @@ the Telegram handlers and the console chat share."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from knowledge.answers.cards import PRIVACY_LINE
 from knowledge.engine import Engine
 from knowledge.models import PHASE_COUNT, STEP_COUNT
 from knowledge.reply import Action, Reply, esc
@@ -97,6 +98,31 @@ def menu_for(roles: set[str], in_group: bool = False) -> list[tuple[str, str]]:
             and (c.in_groups or not in_group)]
 
 
+HELP_SECTIONS = ((FACILITATOR, "Para quien facilita"), (CURATOR, "Para el equipo que revisa preguntas"),
+                 (ADMIN, "Para la administración"))
+
+
+def help_for(engine: Engine, roles: set[str]) -> Reply:
+    """/ayuda: the curated intro and closing line (respuestas.yaml), and between them the
+    commands of each role the person has, from COMMANDS; each command once, under its first role."""
+    curated = engine.kb.answers["help"].text.strip().splitlines()
+    intro, closing = curated[0], curated[-1]
+    shown = {name for name, _ in menu(CITIZEN)}
+    lines = [intro, *_help_lines(menu(CITIZEN)), closing]
+    for role, title in HELP_SECTIONS:
+        if role in roles or ADMIN in roles:
+            pairs = [pair for pair in menu(role) if pair[0] not in shown]
+            shown |= {name for name, _ in pairs}
+            if pairs:
+                lines += ["", f"<b>{title}:</b>", *_help_lines(pairs)]
+    buttons = engine.answers.help().buttons
+    return Reply("\n".join(lines), buttons, intent="help")
+
+
+def _help_lines(pairs) -> list[str]:
+    return [f"/{name} — {esc(description[0].lower() + description[1:])}" for name, description in pairs]
+
+
 def group_help(username: str | None, introduction: bool = False) -> Reply:
     """/start and /ayuda in a group, and the introduction when the bot is added to one: how to
     talk to it there (it ignores the conversation) and what the group's administrators can do."""
@@ -156,7 +182,7 @@ def action_reply(engine: Engine, action: Action) -> Reply | None:
     if action.kind == "sources":
         return answers.sources_list()
     if action.kind == "help":
-        return answers.help()
+        return help_for(engine, {CITIZEN})
     return None
 
 
@@ -225,7 +251,22 @@ def _intent_for(action: str) -> str:
     return {"docs": "documents", "subscribe": "subscribe_help", "convs": "convocatorias"}.get(action, "state_status")
 
 
-def _start(engine: Engine, arg: str) -> Reply:
+def start_reply(engine: Engine, arg: str, first_name: str | None = None, first_contact: bool = False) -> Reply:
+    """/start greeting the person by name; a deep link opened as the first contact also says,
+    in one line, what is stored (the welcome says it anyway)."""
+    if not arg:
+        return engine.answers.welcome(first_name)
+    reply = _start(engine, arg, first_name)
+    if first_contact and reply.intent != "greeting":
+        reply = with_privacy_line(reply)
+    return reply
+
+
+def with_privacy_line(reply: Reply) -> Reply:
+    return replace(reply, html=f"{reply.html}\n\n{PRIVACY_LINE}")
+
+
+def _start(engine: Engine, arg: str, first_name: str | None = None) -> Reply:
     """/start, and deep links such as t.me/<bot>?start=jalisco."""
     if arg and arg in engine.kb.states:
         return engine.answers.state_card(arg)
@@ -235,7 +276,7 @@ def _start(engine: Engine, arg: str) -> Reply:
         return engine.answers.term(arg[9:])
     if arg == "fases":
         return engine.answers.phases_overview()
-    welcome = engine.answers.welcome()
+    welcome = engine.answers.welcome(first_name)
     if not arg:
         return welcome
     lead = f"No reconozco el enlace «{esc(arg[:40])}» (quizá está incompleto); te dejo el inicio.\n\n"
@@ -299,8 +340,8 @@ def _in_range(text: str, top: int) -> bool:
 
 _COMMANDS = {
     "start": _start,
-    "ayuda": lambda e, a: e.answers.help(),
-    "help": lambda e, a: e.answers.help(),
+    "ayuda": lambda e, a: help_for(e, {CITIZEN}),
+    "help": lambda e, a: help_for(e, {CITIZEN}),
     "estado": _estado,
     "pasos": lambda e, a: e.answers.steps_overview(),
     "paso": _paso,

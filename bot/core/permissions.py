@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.core.commands import ADMIN, CITIZEN, CURATOR, FACILITATOR
 from bot.store import Store
 
 
@@ -16,6 +17,14 @@ class Permissions:
 
     def is_admin(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.admin_ids
+
+    def roles(self, user_id: int | None) -> set[str]:
+        """The roles whose commands /ayuda shows this person (everyone is a citizen)."""
+        found = {CITIZEN}
+        found |= {ADMIN} if self.is_admin(user_id) else set()
+        found |= {FACILITATOR} if self.is_facilitator(user_id) else set()
+        found |= {CURATOR} if self.is_curator(user_id) else set()
+        return found
 
     def publishable_states(self, user_id: int | None) -> list[str]:
         """The states a user may publish for; admins may publish for any (empty list means none)."""

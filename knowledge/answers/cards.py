@@ -3,6 +3,7 @@ every factual reply ending with its sources and their dates."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime, timezone
 from typing import Callable, Iterable
 
@@ -14,6 +15,7 @@ from knowledge.reply import Action, Button, Citation, Reply, esc
 from knowledge.understanding.request import Request
 
 INAI_NOTICE_SOURCE = "contexto-2025"
+PRIVACY_LINE = "🔒 Solo guardo el id de este chat y tus suscripciones. Más en /privacidad."
 TERMS_PER_PAGE = 24
 DOCUMENTS_PER_PAGE = 10
 
@@ -490,11 +492,17 @@ class Answerer:
             more_sources=sources + self._citations([state.stl]),
         )
 
-    def welcome(self) -> Reply:
-        return self.curated(
-            "greeting", intent="greeting", extra_buttons=self.menu_buttons(),
-            addition="\n\n🔒 Solo guardo el id de este chat y tus suscripciones. Más en /privacidad.",
-        )
+    def welcome(self, first_name: str | None = None) -> Reply:
+        """The greeting, by the person's first name when Telegram gives one, with what people come
+        back for (their state's notices, the convocatorias) before the menu."""
+        back_for = ((Button("🔔 Avisos de mi estado", Action("states", "subscribe")),
+                     Button("📣 Convocatorias", Action("convs", ""))),)
+        reply = self.curated("greeting", intent="greeting", extra_buttons=back_for + self.menu_buttons(),
+                             addition=f"\n\n{PRIVACY_LINE}")
+        name = " ".join((first_name or "").split())[:40]
+        if not name or not reply.html.startswith("¡Hola!"):
+            return reply
+        return dataclasses.replace(reply, html=f"¡Hola, {esc(name)}!" + reply.html[len("¡Hola!"):])
 
     def help(self) -> Reply:
         return self.curated("help", intent="help", extra_buttons=self.menu_buttons())
@@ -510,15 +518,18 @@ class Answerer:
         )
 
     def sources_list(self) -> Reply:
-        lines = ["<b>Fuentes</b>", "Todo lo que digo viene de estos documentos; cada dato lleva su fecha.", ""]
+        """Every source with its date and links, kept under ~1,200 characters: each title's first
+        sentence (no authors), and the INAI's end in two lines (the whole story is its own answer)."""
+        lines = ["<b>Fuentes</b>", "Todo lo que digo sale de estos documentos, con su fecha:"]
         for source in sorted(self.kb.sources.values(), key=lambda s: s.date.sort_key()):
-            line = f"• <b>{esc(source.short_name)}</b> ({esc(source.date.human())}): {esc(source.title)}. {esc(source.author)}."
+            line = f"• <b>{esc(source.short_name)}</b> ({esc(source.date.human())}): {esc(_first_sentence(source.title))}."
             links = [source.url, *source.also_cite] if source.url else list(source.also_cite)
-            line += "".join(f' <a href="{esc(link)}">Enlace{f" {n}" if len(links) > 1 else ""}</a>'
-                            for n, link in enumerate(links, start=1))
+            if len(links) == 1:
+                line += f' <a href="{esc(links[0])}">Enlace</a>'
+            elif links:
+                line += " Enlaces: " + ", ".join(f'<a href="{esc(link)}">{n}</a>' for n, link in enumerate(links, start=1))
             lines.append(line)
-        if "about_inai_today" in self.kb.answers:  # curated answers are already Telegram HTML
-            lines += ["", self.kb.answers["about_inai_today"].text.strip()]
+        lines += ["", f"<b>¿Qué pasó con el INAI?</b> {esc(wording.INAI_NOTICE)}"]
         text = "\n".join(_squeeze(lines))
         return Reply(text, intent="sources", sources=self._citations_from_ids(self.kb.sources))
 
@@ -590,6 +601,11 @@ class Answerer:
             (Button("🗺️ Cómo va mi estado", Action("states")), Button("🧭 Los 13 pasos", Action("steps"))),
             (Button("📖 Glosario", Action("terms")), Button("📚 Fuentes", Action("sources"))),
         )
+
+
+def _first_sentence(title: str) -> str:
+    """«Apertura Institucional. Una transición…» -> «Apertura Institucional»."""
+    return title.split(". ")[0].rstrip(".")
 
 
 def _state_buttons(states: list[State], limit: int = 12) -> tuple[tuple[Button, ...], ...]:

@@ -22,10 +22,10 @@ def numbered(message) -> list[str]:
 
 def test_start_welcomes_in_a_few_lines_with_the_privacy_notice(ana: Person):
     welcome = ana.says("/start")
-    assert welcome.text.startswith("¡Hola! Soy CocreaBot")
+    assert welcome.text.startswith("¡Hola, Ana! Soy CocreaBot")
     assert "Solo guardo el id de este chat" in welcome.text and "/privacidad" in welcome.text
     assert len([line for line in welcome.text.splitlines() if line.strip()]) <= 4
-    assert welcome.button_texts == ["🗺️ Cómo va mi estado", "🧭 Los 13 pasos", "📖 Glosario", "📚 Fuentes", "📍 Ver el mapa"]
+    assert welcome.button_texts == ["🔔 Avisos de mi estado", "📣 Convocatorias", "🗺️ Cómo va mi estado", "🧭 Los 13 pasos", "📖 Glosario", "📚 Fuentes", "📍 Ver el mapa"]
     assert "CocreaBot" in welcome.entities_of("bold")
 
 
@@ -39,13 +39,15 @@ def test_start_welcomes_in_a_few_lines_with_the_privacy_notice(ana: Person):
 def test_a_deep_link_opens_what_it_names(live, payload, first_line):
     card = live.person().says(f"/start {payload}")
     assert card.text.splitlines()[0] == first_line
-    assert re.search(r"Fuentes?: .*\(.*\d{4}\)\.$", card.text), "a factual card ends with its sources and dates"
+    *card_lines, privacy = card.text.rstrip().splitlines()  # a first contact: the one-line privacy notice last
+    assert privacy.startswith("🔒 Solo guardo el id de este chat")
+    assert re.search(r"Fuentes?: .*\(.*\d{4}\)\.$", "\n".join(card_lines).rstrip()), "a factual card ends with its sources and dates"
 
 
 @pytest.mark.parametrize("payload", ["atlantida", "paso-14", "paso-0", "paso-", "suscribir-atlantida", "x" * 64])
 def test_an_unknown_deep_link_says_so_and_falls_back_to_the_welcome(live, payload):
     text = live.person().says(f"/start {payload}").text
-    assert text.startswith("No reconozco el enlace «") and "¡Hola! Soy CocreaBot" in text
+    assert text.startswith("No reconozco el enlace «") and "¡Hola, Ana! Soy CocreaBot" in text
 
 
 # -- help, sources, privacy ---------------------------------------------------------------

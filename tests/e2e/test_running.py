@@ -79,7 +79,7 @@ def test_a_token_the_server_rejects_or_a_server_that_is_down_is_one_clear_line(t
 
 def test_sigterm_after_a_conversation_exits_cleanly(tmp_path):
     with live_bot(tmp_path) as live:  # SIGTERM on the way out, then exit code 0 and a clean log
-        assert live.person().says("/start").text.startswith("¡Hola!")
+        assert live.person().says("/start").text.startswith("¡Hola, Ana!")
     assert "Application.stop() complete" in live.process.log()
 
 

@@ -154,7 +154,9 @@ def test_baja_of_a_state_not_followed_offers_the_ones_followed(live, ana):
     reply = ana.says("/baja puebla")
     assert reply.text.startswith("No encontré «puebla» entre las entidades que sigues")
     assert reply.button_texts == ["🔕 Baja de Jalisco", "🔕 Baja de todas"]
-    done = ana.taps_to_edit(reply, "🔕 Baja de todas")
+    asked = ana.taps_to_edit(reply, "🔕 Baja de todas")
+    assert asked.text.startswith("¿Te doy de baja de 1 entidad (Jalisco)?")
+    done = ana.taps_to_edit(asked, "Sí, de todas")
     assert done.text.startswith("Listo: te di de baja de 1 entidad.")
 
 

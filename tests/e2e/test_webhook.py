@@ -69,7 +69,7 @@ def test_the_bot_registers_its_webhook_with_the_secret(webhook):
 def test_updates_arrive_by_webhook_and_are_answered(webhook):
     live, _ = webhook
     ana = live.person("Ana")
-    assert ana.says("/start").text.startswith("¡Hola! Soy CocreaBot")
+    assert ana.says("/start").text.startswith("¡Hola, Ana! Soy CocreaBot")
     overview = ana.says("/pasos")
     assert ana.taps_to_edit(overview, "6").text.startswith("Paso 6 de 13")
     assert ana.says("¿qué es un STL?").text.startswith("Secretariado Técnico Local")
