@@ -37,9 +37,10 @@ def _button(button: Button) -> InlineKeyboardButton:
         chats = SwitchInlineQueryChosenChat(button.share, allow_user_chats=True, allow_group_chats=True,
                                             allow_channel_chats=True)
         return InlineKeyboardButton(button.text, switch_inline_query_chosen_chat=chats)
-    if button.url:
+    action = button.action
+    if button.url or action is None:
         return InlineKeyboardButton(button.text, url=button.url)
-    return InlineKeyboardButton(button.text, callback_data=encode_action(button.action.kind, button.action.arg))
+    return InlineKeyboardButton(button.text, callback_data=encode_action(action.kind, action.arg))
 
 
 def visible_length(markup: str) -> int:

@@ -51,7 +51,7 @@ class Declaratoria(Fact):
     year: int | None = Field(default=None, ge=2015, le=2030)
 
     @model_validator(mode="after")
-    def _year_matches_signature(self):
+    def _year_matches_signature(self) -> Declaratoria:
         if self.signed and self.year is None:
             raise ValueError("una declaratoria firmada necesita 'year'")
         if not self.signed and self.year is not None:
@@ -80,7 +80,7 @@ class Stl(Fact):
     note: str | None = None
 
     @model_validator(mode="after")
-    def _installation_only_when_installed(self):
+    def _installation_only_when_installed(self) -> Stl:
         installed = self.status.startswith("installed")
         if self.installation and not installed:
             raise ValueError("'installation' (open/closed) solo aplica a un STL instalado")
@@ -100,7 +100,7 @@ class Pal(Fact):
     note: str | None = None
 
     @model_validator(mode="after")
-    def _plan_and_phase_together(self):
+    def _plan_and_phase_together(self) -> Pal:
         if (self.plan is None) != (self.phase is None):
             raise ValueError("'plan' y 'phase' van juntos (o ninguno)")
         return self

@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from typing import Any
 
 # Actions a button can ask for. Handlers encode them as versioned callback data.
 ACTION_KINDS = frozenset({
@@ -34,7 +35,7 @@ class Action:
     kind: str
     arg: str = ""
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.kind not in ACTION_KINDS:
             raise ValueError(f"unknown action {self.kind!r}")
 
@@ -45,6 +46,9 @@ class Button:
     action: Action | None = None
     url: str | None = None
     share: str | None = None  # an inline query to share in a chat the person picks (Telegram only)
+
+
+Keyboard = tuple[tuple[Button, ...], ...]  # rows of buttons
 
 
 @dataclass(frozen=True)
@@ -58,7 +62,7 @@ class Citation:
 @dataclass(frozen=True)
 class Reply:
     html: str
-    buttons: tuple[tuple[Button, ...], ...] = ()
+    buttons: Keyboard = ()
     sources: tuple[Citation, ...] = ()
     intent: str = ""
     state: str | None = None  # canonical name
@@ -74,7 +78,7 @@ class Reply:
     def text(self) -> str:
         return html_to_text(self.html)
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         return {
             "intent": self.intent,
             "form": self.form,

@@ -162,15 +162,21 @@ def action_reply(engine: Engine, action: Action) -> Reply | None:
 
 def state_or_picker(engine: Engine, arg: str, action: str = "state", intro: str = "Elige una entidad:") -> tuple[str | None, Reply | None]:
     """(slug, None) when arg names one state; otherwise (None, a reply that asks which)."""
+    picked = pick_state(engine, arg, action, intro)
+    return (None, picked) if isinstance(picked, Reply) else (picked, None)
+
+
+def pick_state(engine: Engine, arg: str, action: str = "state", intro: str = "Elige una entidad:") -> str | Reply:
+    """The slug when arg names one state; otherwise a reply that asks which."""
     if not arg:
-        return None, engine.answers.state_picker(intro, action=action)
+        return engine.answers.state_picker(intro, action=action)
     understood = engine.understand(arg)
     if understood.state:
-        return understood.state, None
+        return understood.state
     if understood.ambiguous_states:
-        return None, engine.answers.which_state(understood.ambiguous_states, _intent_for(action))
+        return engine.answers.which_state(understood.ambiguous_states, _intent_for(action))
     text = f"No encontré la entidad «{arg[:60]}». {intro}"  # state_picker escapes it
-    return None, engine.answers.state_picker(text, action=action)
+    return engine.answers.state_picker(text, action=action)
 
 
 CONNECTORS = frozenset({"y", "e", "o", "u", "de", "del", "la", "el", "los", "las", "a", "en", "tambien", "mas"})
@@ -243,8 +249,8 @@ def _start(engine: Engine, arg: str) -> Reply:
 
 
 def _estado(engine: Engine, arg: str) -> Reply:
-    slug, ask = state_or_picker(engine, arg, intro="¿De qué entidad quieres saber? Elige una:")
-    return ask or engine.answers.state_card(slug)
+    picked = pick_state(engine, arg, intro="¿De qué entidad quieres saber? Elige una:")
+    return picked if isinstance(picked, Reply) else engine.answers.state_card(picked)
 
 
 def _paso(engine: Engine, arg: str) -> Reply:
@@ -284,13 +290,13 @@ def _glosario(engine: Engine, arg: str) -> Reply:
 def _convocatorias(engine: Engine, arg: str) -> Reply:
     if not arg:
         return engine.answers.convocatorias(None)
-    slug, ask = state_or_picker(engine, arg, action="convs")
-    return ask or engine.answers.convocatorias(slug)
+    picked = pick_state(engine, arg, action="convs")
+    return picked if isinstance(picked, Reply) else engine.answers.convocatorias(picked)
 
 
 def _documentos(engine: Engine, arg: str) -> Reply:
-    slug, ask = state_or_picker(engine, arg, action="docs", intro="¿De qué entidad quieres ver los documentos?")
-    return ask or engine.answers.documents(slug)
+    picked = pick_state(engine, arg, action="docs", intro="¿De qué entidad quieres ver los documentos?")
+    return picked if isinstance(picked, Reply) else engine.answers.documents(picked)
 
 
 def _in_range(text: str, top: int) -> bool:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Callable
 
 from knowledge import wording
 from knowledge.answers import facts
-from knowledge.filters import POSITIVE_VALUE
+from knowledge.filters import DEFAULT_VALUE, POSITIVE_VALUE, filter_attribute
 from knowledge.reply import Action, Button, Reply, esc
 from knowledge.statemap import build_map
 from knowledge.understanding.request import Request
@@ -90,7 +90,7 @@ def answer_which_states(a: "Answerer", r: Request) -> Reply:
     listed = facts.matching(a.kb, r.attribute, value, r.year, among=r.states, also=r.also, year_of=r.year_of, years=r.years)
     if listed is None:
         return a.unknown_per_state(value)
-    return a.state_list(listed, facts.filter_attribute(r.attribute, value), value, r.year, among=r.states, also=r.also,
+    return a.state_list(listed, filter_attribute(r.attribute, value), value, r.year, among=r.states, also=r.also,
                         year_of=r.year_of, years=r.years)
 
 
@@ -109,20 +109,20 @@ def answer_how_many(a: "Answerer", r: Request) -> Reply:
     listed = facts.matching(a.kb, r.attribute, value, r.year, among=r.states, also=r.also, year_of=r.year_of, years=r.years)
     if listed is None:
         return a.unknown_per_state(value)
-    return a.state_count(listed, facts.filter_attribute(r.attribute, value), value, r.year, among=r.states, also=r.also,
+    return a.state_count(listed, filter_attribute(r.attribute, value), value, r.year, among=r.states, also=r.also,
                          year_of=r.year_of, years=r.years)
 
 
 def answer_step(a: "Answerer", r: Request) -> Reply:
     if r.bad_number is not None:
         return a.no_such_step(r.bad_number)
-    return a.step(r.step)
+    return a.step(r.step) if r.step is not None else a.steps_overview()
 
 
 def answer_phase(a: "Answerer", r: Request) -> Reply:
     if r.bad_number is not None:
         return a.no_such_step(r.bad_number, phase=True)
-    return a.phase(r.phase)
+    return a.phase(r.phase) if r.phase is not None else a.phases_overview()
 
 
 def answer_steps_overview(a: "Answerer", r: Request) -> Reply:
@@ -247,4 +247,4 @@ def _filter_value(r: Request) -> str | None:
         return r.value
     if r.year is not None and r.attribute in (None, "declaratoria"):
         return "signed"
-    return facts.DEFAULT_VALUE.get(r.attribute or "")
+    return DEFAULT_VALUE.get(r.attribute or "")
