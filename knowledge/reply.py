@@ -1,6 +1,10 @@
 """What the bot says, independent of Telegram: HTML text (Telegram's subset), buttons that name
 an action, and the sources it cites. The Telegram handlers and the console render the same
-Reply objects."""
+Reply objects.
+
+HTML is a type: a Reply's text is markupsafe's Markup, never a plain str. Data and what people
+typed go in through esc(); the HTML an answer assembles is marked with Markup() where the Reply
+is made. Adding a plain str to Markup escapes it, so text nobody escaped cannot become markup."""
 
 from __future__ import annotations
 
@@ -8,6 +12,8 @@ import html
 import re
 from dataclasses import dataclass
 from typing import Any
+
+from markupsafe import Markup
 
 # Actions a button can ask for. Handlers encode them as versioned callback data.
 ACTION_KINDS = frozenset({
@@ -61,7 +67,7 @@ class Citation:
 
 @dataclass(frozen=True)
 class Reply:
-    html: str
+    html: Markup
     buttons: Keyboard = ()
     sources: tuple[Citation, ...] = ()
     intent: str = ""
@@ -73,6 +79,10 @@ class Reply:
     form: str = ""  # the question form understood (knowledge/understanding/request.py)
     states: tuple[str, ...] = ()  # every state named, canonical names
     attribute: str | None = None  # the fact of a state asked about
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.html, Markup):
+            raise TypeError("Reply.html must be Markup: esc() what comes from data or people, Markup() what is built")
 
     @property
     def text(self) -> str:
@@ -98,10 +108,11 @@ class Reply:
         }
 
 
-def esc(value: object) -> str:
+def esc(value: object) -> Markup:
     """Escape anything that comes from data or from a user before it goes into HTML (quotes too:
-    the same helper serves text and href attributes)."""
-    return html.escape(str(value), quote=True)
+    the same helper serves text and href attributes). The standard library's escaping, so the
+    bytes sent stay what they were (markupsafe's own escape() writes &#39; and &#34;)."""
+    return Markup(html.escape(str(value), quote=True))
 
 
 _TAG = re.compile(r"<[^>]+>")

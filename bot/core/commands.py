@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from markupsafe import Markup
+
 from knowledge.engine import Engine
 from knowledge.models import PHASE_COUNT, STEP_COUNT
 from knowledge.reply import Action, Reply, esc
@@ -284,7 +286,7 @@ def _glosario(engine: Engine, arg: str) -> Reply:
         return engine.answers.term(term)
     index = engine.answers.glossary_index()
     text = f"No tengo «{esc(arg[:60])}» en el glosario. Estos son los términos que sí tengo:"
-    return Reply(text, index.buttons, intent="glossary")
+    return Reply(Markup(text), index.buttons, intent="glossary")
 
 
 def _convocatorias(engine: Engine, arg: str) -> Reply:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable, Sequence
 
+from markupsafe import Markup
+
 from knowledge import wording
 from knowledge.filters import FILTERS
 from knowledge.live import LiveData, NoLiveData
@@ -232,7 +234,7 @@ class Answerer:
         question = "¿Te refieres a " + " o a ".join(esc(n) for n in names) + "?"
         action = {"documents": "docs", "subscribe_help": "subscribe", "convocatorias": "convs"}.get(intent, "state")
         buttons = tuple((Button(n, Action(action, s)),) for n, s in zip(names, slugs, strict=True))
-        return Reply(question, buttons, intent=intent)
+        return Reply(Markup(question), buttons, intent=intent)
 
     def _progress_line(self, state: State) -> str:
         step = self._progress(state)
@@ -362,7 +364,7 @@ class Answerer:
         if nav:
             buttons += (tuple(nav),)
         text = f"<b>Glosario</b> ({len(terms)} términos). Toca uno o escribe /glosario y la palabra, por ejemplo <code>/glosario STL</code>."
-        return Reply(text, buttons, intent="glossary")
+        return Reply(Markup(text), buttons, intent="glossary")
 
     # -- figures ----------------------------------------------------------------------------
 
@@ -418,7 +420,7 @@ class Answerer:
         state_name = self.kb.states[slug].name if slug else None
         if not open_now and not upcoming:
             text = wording.no_convocatorias(place, self.kb.steps)
-            return Reply(text, self.subscribe_buttons(slug), intent="convocatorias", state=state_name)
+            return Reply(Markup(text), self.subscribe_buttons(slug), intent="convocatorias", state=state_name)
         lines = []
         if open_now:
             lines += [f"📣 <b>Convocatorias abiertas{esc(place)}</b> (la que cierra antes va primero)", ""]
@@ -432,7 +434,7 @@ class Answerer:
             lines += [block for item in upcoming[:5] for block in (wording.upcoming_block(item, now, self.kb), "")]
             if len(upcoming) > 5:
                 lines.append(f"…y {len(upcoming) - 5} más por abrir.")
-        return Reply("\n".join(lines).strip(), self.subscribe_buttons(slug), intent="convocatorias", state=state_name)
+        return Reply(Markup("\n".join(lines).strip()), self.subscribe_buttons(slug), intent="convocatorias", state=state_name)
 
     def documents(self, slug: str, step: int | None = None, page: int = 0) -> Reply:
         """A state's documents (of one step), newest first, DOCUMENTS_PER_PAGE at a time with
@@ -448,7 +450,7 @@ class Answerer:
                 f"Todavía no hay documentos {what} publicados en este bot por el STL de {esc(state.name)}. "
                 "Cuando su STL publique uno, te aviso si te suscribes."
             ).replace("  ", " ")
-            return Reply(text, self.subscribe_buttons(slug), intent="documents", state=state.name, step=step)
+            return Reply(Markup(text), self.subscribe_buttons(slug), intent="documents", state=state.name, step=step)
         of_step = f" del paso {step}" if step else ""
         lines = [f"📄 <b>Documentos{of_step} publicados por el STL de {esc(state.name)}</b>", ""]
         lines += [f"• {wording.document_line(d, self.kb)}" for d in documents]
@@ -458,7 +460,7 @@ class Answerer:
             more = f" Quedan {after} más." if after else ""
             lines += ["", f"Del {first} al {last} de {total}.{more}"]
         buttons = self._page_buttons(f"{slug}:{step or 0}", page, pages) + self.subscribe_buttons(slug)
-        return Reply("\n".join(lines), buttons, intent="documents", state=state.name, step=step)
+        return Reply(Markup("\n".join(lines)), buttons, intent="documents", state=state.name, step=step)
 
     @staticmethod
     def _page_buttons(prefix: str, page: int, pages: int) -> tuple:
@@ -522,7 +524,7 @@ class Answerer:
         if "about_inai_today" in self.kb.answers:  # curated answers are already Telegram HTML
             lines += ["", self.kb.answers["about_inai_today"].text.strip()]
         text = "\n".join(_squeeze(lines))
-        return Reply(text, intent="sources", sources=self._citations_from_ids(self.kb.sources))
+        return Reply(Markup(text), intent="sources", sources=self._citations_from_ids(self.kb.sources))
 
     def curated(self, answer_id: str, intent: str, state: str | None = None, extra_buttons: Keyboard = (), addition: str = "",
                 more_sources: tuple[Citation, ...] = (), lead: str = "") -> Reply:
@@ -550,7 +552,7 @@ class Answerer:
         citations = tuple(dict.fromkeys(citations))  # one mention of each source and date
         if citations:
             text += f"\n\n{_sources_line(citations)}"
-        return Reply(text, tuple(buttons), citations, **fields)
+        return Reply(Markup(text), tuple(buttons), citations, **fields)
 
     def _date_of(self, fact: Fact) -> PartialDate:
         return fact.as_of or self.kb.sources[fact.source].date

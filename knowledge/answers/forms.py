@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Callable
 
+from markupsafe import Markup
+
 from knowledge import wording
 from knowledge.answers import facts
 from knowledge.filters import DEFAULT_VALUE, POSITIVE_VALUE, filter_attribute
@@ -178,7 +180,7 @@ def answer_clarify(a: "Answerer", r: Request) -> Reply:
     full = answer(a, _referred(r))
     first = full.html.split("\n\n")[0]
     text = f"Te lo digo más corto:\n\n{first}\n\nSi quieres, elige una opción o pregúntame de otra forma."
-    return Reply(text, full.buttons[:2] + a.menu_buttons()[:1], full.sources, intent=full.intent,
+    return Reply(Markup(text), full.buttons[:2] + a.menu_buttons()[:1], full.sources, intent=full.intent,
                  state=full.state, step=full.step, term=full.term)
 
 
