@@ -205,7 +205,10 @@ documents = st.lists(st.lists(lines, min_size=1, max_size=4).map("\n".join), min
     lambda paragraphs: Markup("\n\n".join(paragraphs)))
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# 100 examples (it was 300): each one splits a document and parses every part again, and 300 took
+# about a tenth of the fast loop's CPU. The fixed cases above keep the edges (one long line, one
+# long word, emoji).
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents, st.integers(2, 400))
 def test_split_html_property(markup, limit):
     assume(html_to_text(markup).strip())
