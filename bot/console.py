@@ -9,6 +9,8 @@ from __future__ import annotations
 import sys
 from typing import Callable, Hashable, TextIO
 
+from markupsafe import Markup
+
 from bot.core.chats import (
     NOTHING_FOLLOWED, Chats, all_unsubscribed_text, followed_text, subscribed_text, unsubscribed_text,
 )
@@ -55,7 +57,7 @@ class Console:
             replies = command_replies(self.engine, command.split("@")[0], arg)
             if replies:
                 self.engine.remember_shown(self.chat, replies[0])
-                return replies[0] if len(replies) == 1 else Reply("\n\n".join(r.html for r in replies), replies[0].buttons)
+                return replies[0] if len(replies) == 1 else Reply(Markup("\n\n".join(r.html for r in replies)), replies[0].buttons)
             return "No conozco ese comando. Escribe /ayuda para ver lo que puedo hacer."
         return self.engine.ask(line, chat=self.chat)
 
@@ -109,6 +111,7 @@ class Console:
         if self.chats is None:
             return NO_STORE
         is_new, subscription = self.chats.subscribe(CONSOLE_CHAT_ID, slug)
+        assert subscription is not None, "subscribe() writes it and reads it back"
         return html_to_text(subscribed_text(self.engine.kb.states[slug].name, slug, subscription, is_new))
 
     @property

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from knowledge.dates import PartialDate
 
@@ -171,7 +171,7 @@ class Step(Fact):
 
     @field_validator("document_kind")
     @classmethod
-    def _known_kind(cls, kind: str, info) -> str:
+    def _known_kind(cls, kind: str, info: ValidationInfo) -> str:
         if kind not in DOCUMENT_KINDS:
             raise ValueError(f"tipo de documento desconocido {kind!r}; debe ser uno de: {', '.join(DOCUMENT_KINDS)}")
         if (kind == "convocatoria") != bool(info.data.get("is_convocatoria")):
@@ -181,7 +181,7 @@ class Step(Fact):
 
     @field_validator("convocatoria_code")
     @classmethod
-    def _code_of_a_convocatoria(cls, code: str | None, info) -> str | None:
+    def _code_of_a_convocatoria(cls, code: str | None, info: ValidationInfo) -> str | None:
         if (code is not None) != bool(info.data.get("is_convocatoria")):
             raise ValueError("lo llevan los pasos con is_convocatoria: true, y solo ellos")
         return code

@@ -111,7 +111,7 @@ def group_help(username: str | None, introduction: bool = False) -> Reply:
             f"Comandos: {commands}.\n\n"
             "Quienes administran el grupo pueden suscribirlo a los avisos de una entidad (/suscribir oaxaca), "
             "cambiar qué recibe (/suscripciones), quitarlos (/baja) o borrar lo que guardo del grupo (/borrar_mis_datos).")
-    return Reply(text, intent="help")
+    return Reply(Markup(text), intent="help")
 
 
 def console_commands() -> list[str]:
@@ -150,15 +150,22 @@ def action_reply(engine: Engine, action: Action) -> Reply | None:
     if action.kind == "docs" and action.arg in kb.states:
         return answers.documents(action.arg)
     if action.kind == "docs_page":
-        slug, step, page = (action.arg.split(":") + ["", "", ""])[:3]
-        if slug in kb.states and (step == "0" or _in_range(step, STEP_COUNT)) and ascii_int(page) is not None:
-            return answers.documents(slug, step=int(step) or None, page=ascii_int(page))
+        return _documents_page(engine, action.arg)
     if action.kind == "convs" and (action.arg in kb.states or action.arg == ""):
         return answers.convocatorias(action.arg or None)
     if action.kind == "sources":
         return answers.sources_list()
     if action.kind == "help":
         return answers.help()
+    return None
+
+
+def _documents_page(engine: Engine, arg: str) -> Reply | None:
+    """[Siguientes ▶] under a state's documents: «slug:step:page» (step 0: every step)."""
+    slug, step, page = (arg.split(":") + ["", "", ""])[:3]
+    number = ascii_int(page)
+    if slug in engine.kb.states and (step == "0" or _in_range(step, STEP_COUNT)) and number is not None:
+        return engine.answers.documents(slug, step=int(step) or None, page=number)
     return None
 
 
@@ -224,7 +231,7 @@ def command_replies(engine: Engine, command: str, arg: str = "") -> list[Reply]:
             shown = ", ".join(engine.kb.states[s].name for s in named.states[:MAX_CARDS])
             note = skipped_note(named, f"te mostré {esc(shown)}.")
             notes += [note] if note else []
-            return cards + ([Reply("\n".join(notes), intent="state_status")] if notes else [])
+            return cards + ([Reply(Markup("\n".join(notes)), intent="state_status")] if notes else [])
     reply = command_reply(engine, command, arg)
     return [reply] if reply else []
 
@@ -247,7 +254,7 @@ def _start(engine: Engine, arg: str) -> Reply:
     if not arg:
         return welcome
     lead = f"No reconozco el enlace «{esc(arg[:40])}» (quizá está incompleto); te dejo el inicio.\n\n"
-    return Reply(lead + welcome.html, welcome.buttons, welcome.sources, intent=welcome.intent)
+    return Reply(Markup(f"{lead}{welcome.html}"), welcome.buttons, welcome.sources, intent=welcome.intent)
 
 
 def _estado(engine: Engine, arg: str) -> Reply:

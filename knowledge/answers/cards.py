@@ -463,7 +463,7 @@ class Answerer:
         return Reply(Markup("\n".join(lines)), buttons, intent="documents", state=state.name, step=step)
 
     @staticmethod
-    def _page_buttons(prefix: str, page: int, pages: int) -> tuple:
+    def _page_buttons(prefix: str, page: int, pages: int) -> Keyboard:
         if pages <= 1:
             return ()
         row = []
@@ -587,7 +587,7 @@ class Answerer:
         text = (f"¿Dejo de avisarte de lo que publique el STL de <b>{esc(name)}</b>? Toca el botón para confirmarlo; "
                 "/suscripciones muestra todo lo que sigues.")
         buttons = ((Button(f"🔕 Dejar de seguir {wording.short_name(name)}", Action("unsub", slug)),),)
-        return Reply(text, buttons, intent="subscribe_help", state=name)
+        return Reply(Markup(text), buttons, intent="subscribe_help", state=name)
 
     @staticmethod
     def menu_buttons() -> Keyboard:

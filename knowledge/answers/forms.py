@@ -205,7 +205,7 @@ def answer_map(a: "Answerer", r: Request) -> Reply:
         r.attribute or "", "estado")
     state_map = build_map(a.kb, mode, a.live)
     buttons = ((Button("🗺️ Ver el mapa", Action("map", mode)),),)
-    return Reply(f"🗺️ {state_map.caption_html}", buttons, intent="figures", attribute=mode)
+    return Reply(Markup(f"🗺️ {state_map.caption_html}"), buttons, intent="figures", attribute=mode)
 
 
 FORM_ANSWERS: dict[str, Callable[["Answerer", Request], Reply]] = {
