@@ -88,7 +88,7 @@ def main() -> int:
         engine = Engine(kb, live=store)
         print("Dibujar el mapa (una vez por versión de los datos; meta < 300 ms):")
         for mode in MODES:
-            drawn = per_call_ms(lambda: render_png(build_map(kb, mode, store)), 7)
+            drawn = per_call_ms(lambda mode=mode: render_png(build_map(kb, mode, store)), 7)
             print(f"  /mapa {mode:<7} {drawn:7.1f} ms")
 
         cache = MapCache(kb, store, None)

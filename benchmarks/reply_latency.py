@@ -83,7 +83,7 @@ def ask(emu: BotApiEmulator, people: list, every: float, seconds: float) -> list
             emu.send_text(someone, QUESTION)
     emu.wait_for(lambda: all(len(answers(emu, p)) >= already[p.id] + rounds for p in people),
                  timeout=seconds * 10 + 120, description="every question answered")
-    return [call.time - at for p in people for call, at in zip(answers(emu, p)[already[p.id]:], asked[p.id])]
+    return [call.time - at for p in people for call, at in zip(answers(emu, p)[already[p.id]:], asked[p.id], strict=False)]
 
 
 def answers(emu: BotApiEmulator, someone) -> list:

@@ -9,6 +9,7 @@ import asyncio
 import logging
 import warnings
 from datetime import timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import LinkPreviewOptions
@@ -46,10 +47,12 @@ warnings.filterwarnings("ignore", message=r".*per_message.*", category=PTBUserWa
 
 
 def build_application(settings: Settings, services: Services | None = None, *, rate_limit: bool = True,
-                      pace: Pace = Pace()) -> Application:
+                      pace: Pace | None = None) -> Application:
     """Build the Application. rate_limit=False only for benchmarks that measure raw throughput."""
     services = services or build_services(settings)
-    builder = (
+    pace = pace or Pace()
+    # Any: the rate limiter below changes the builder's type (its bot's rate-limit arguments).
+    builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
         ApplicationBuilder()
         .token(settings.require_token())
         .base_url(settings.bot_api_url)
@@ -77,6 +80,8 @@ def build_application(settings: Settings, services: Services | None = None, *, r
     _register_handlers(application)
     desk = Convocatorias(services.store, services.engine.kb, reminder_days=settings.reminder_days)
     application.bot_data[convocatorias.DESK_KEY] = desk  # the handlers' desk
+    if application.job_queue is None:
+        raise RuntimeError("python-telegram-bot's job-queue extra is missing (pyproject.toml declares it)")
     jobs.register(application.job_queue, services.store, desk, wake=lambda: _wake_dispatcher(application))
     jobs.register_question_counts(application.job_queue, services.curation)
     return application
@@ -157,11 +162,12 @@ def _run(application: Application, settings: Settings, webhook: bool) -> None:
     asyncio.set_event_loop(loop)
     loop.run_until_complete(application.initialize())
     if webhook:
+        webhook_url = settings.webhook_url or ""  # _check_webhook_settings made sure it is there
         application.run_webhook(
             listen="0.0.0.0",
             port=settings.port,
-            url_path=urlsplit(settings.webhook_url).path.strip("/"),
-            webhook_url=settings.webhook_url,
+            url_path=urlsplit(webhook_url).path.strip("/"),
+            webhook_url=webhook_url,
             secret_token=settings.webhook_secret,
             allowed_updates=ALLOWED_UPDATES,
         )

@@ -49,7 +49,7 @@ def preguntas(args, settings: Settings) -> int:
     elif not rows:
         print("No hay preguntas esperando respuesta." if not args.todas else "No hay preguntas.")
     else:
-        for question, row in zip(curation.pending(include_all=args.todas), rows):
+        for question, row in zip(curation.pending(include_all=args.todas), rows, strict=False):
             about = understood_text(kb, question)
             print(f"#{row['id']} ({row['count']}) [{row['status']}] {row['text']}" + (f"  — {about}" if about else ""))
     return 0

@@ -74,6 +74,8 @@ def import_many(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     published = skipped = queued = 0
     for row in rows:
+        if row.draft is None:  # only rows with an error lack one, and those stopped the import above
+            continue
         try:
             result = publish_document(services.store, engine.kb, row.draft, published_by=f"import:{path.name}")
         except PublishError as problem:

@@ -9,10 +9,12 @@ from __future__ import annotations
 import sys
 from typing import Callable, Hashable, TextIO
 
+from markupsafe import Markup
+
 from bot.core.chats import (
     NOTHING_FOLLOWED, Chats, all_unsubscribed_text, followed_text, subscribed_text, unsubscribed_text,
 )
-from bot.core.commands import action_reply, command_replies, console_commands, state_or_picker
+from bot.core.commands import action_reply, command_replies, console_commands, pick_state
 from knowledge.engine import Engine
 from knowledge.reply import Action, Button, Reply, html_to_text
 from knowledge.text import ascii_int
@@ -55,7 +57,7 @@ class Console:
             replies = command_replies(self.engine, command.split("@")[0], arg)
             if replies:
                 self.engine.remember_shown(self.chat, replies[0])
-                return replies[0] if len(replies) == 1 else Reply("\n\n".join(r.html for r in replies), replies[0].buttons)
+                return replies[0] if len(replies) == 1 else Reply(Markup("\n\n".join(r.html for r in replies)), replies[0].buttons)
             return "No conozco ese comando. Escribe /ayuda para ver lo que puedo hacer."
         return self.engine.ask(line, chat=self.chat)
 
@@ -74,15 +76,16 @@ class Console:
             print("  " + "   ".join(labels), file=self.out)
 
     def _press(self, button: Button) -> Reply | str:
-        if button.url:
-            return button.url
-        reply = action_reply(self.engine, button.action)
-        if reply is None and button.action.kind == "subscribe" and button.action.arg in self.engine.kb.states:
-            return self._subscribe(button.action.arg)
-        if reply is None and button.action.kind == "unsub" and button.action.arg in self.engine.kb.states and self.chats:
-            return self._baja(button.action.arg)
+        if button.url or button.action is None:
+            return button.url or ""
+        action = button.action
+        reply = action_reply(self.engine, action)
+        if reply is None and action.kind == "subscribe" and action.arg in self.engine.kb.states:
+            return self._subscribe(action.arg)
+        if reply is None and action.kind == "unsub" and action.arg in self.engine.kb.states and self.chats:
+            return self._baja(action.arg)
         if reply is None:
-            return self.special_action(button.action)
+            return self.special_action(action)
         self.engine.remember_shown(self.chat, reply)
         return reply
 
@@ -100,37 +103,45 @@ class Console:
         return handlers[command](arg)
 
     def _suscribir(self, arg: str) -> Reply | str:
-        slug, ask = state_or_picker(self.engine, arg, action="subscribe",
-                                    intro="¿De qué entidad quieres recibir avisos? Elige una:")
-        return ask or self._subscribe(slug)
+        picked = pick_state(self.engine, arg, action="subscribe",
+                            intro="¿De qué entidad quieres recibir avisos? Elige una:")
+        return picked if isinstance(picked, Reply) else self._subscribe(picked)
 
     def _subscribe(self, slug: str) -> str:
         if self.chats is None:
             return NO_STORE
         is_new, subscription = self.chats.subscribe(CONSOLE_CHAT_ID, slug)
+        assert subscription is not None, "subscribe() writes it and reads it back"
         return html_to_text(subscribed_text(self.engine.kb.states[slug].name, slug, subscription, is_new))
 
+    @property
+    def _own_rows(self) -> Chats:
+        """The core over the store, for the commands _chat_command lets through only when there is one."""
+        if self.chats is None:
+            raise RuntimeError("the console has no store")
+        return self.chats
+
     def _baja(self, arg: str) -> str:
-        followed = self.chats.subscriptions(CONSOLE_CHAT_ID)
+        followed = self._own_rows.subscriptions(CONSOLE_CHAT_ID)
         if not followed:
             return NOTHING_FOLLOWED
         if arg.lower() in ("todo", "todas", "todos"):
-            return all_unsubscribed_text(self.chats.unsubscribe(CONSOLE_CHAT_ID))
+            return all_unsubscribed_text(self._own_rows.unsubscribe(CONSOLE_CHAT_ID))
         slug = self.engine.understand(arg).state if arg else (followed[0].state if len(followed) == 1 else None)
         if slug is None or slug not in {s.state for s in followed}:
             names = ", ".join(self.engine.kb.states[s.state].name for s in followed)
             return f"¿De cuál te doy de baja? Sigues: {names}. Escribe /baja y su nombre, o /baja todo."
-        removed = self.chats.unsubscribe(CONSOLE_CHAT_ID, slug)
+        removed = self._own_rows.unsubscribe(CONSOLE_CHAT_ID, slug)
         return html_to_text(unsubscribed_text(self.engine.kb.states[slug].name, slug, bool(removed)))
 
     def _suscripciones(self, arg: str) -> str:
-        followed = self.chats.subscriptions(CONSOLE_CHAT_ID)
+        followed = self._own_rows.subscriptions(CONSOLE_CHAT_ID)
         if not followed:
             return NOTHING_FOLLOWED
         return html_to_text(followed_text(self.engine.kb, followed))
 
     def _mis_datos(self, arg: str) -> str:
-        data = self.chats.kept_data(CONSOLE_CHAT_ID)
+        data = self._own_rows.kept_data(CONSOLE_CHAT_ID)
         if not data.chat:
             return "No guardo nada de esta consola."
         followed = ", ".join(self.engine.kb.states[s.state].name for s in data.subscriptions) or "ninguna"
@@ -144,7 +155,7 @@ class Console:
                 "nuestra conversación? Dejarás de recibir avisos. Escribe «sí» para borrar.")
 
     def _erase(self) -> str:
-        self.chats.erase(CONSOLE_CHAT_ID)
+        self._own_rows.erase(CONSOLE_CHAT_ID)
         self.engine.forget(self.chat)
         return "Listo: borré el id de esta consola, sus suscripciones y el tema de nuestra conversación."
 

@@ -16,7 +16,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
 
 from handlers import menu
-from handlers.common import SERVICES_KEY, admin_only, permissions, services, user_id
+from handlers.common import SERVICES_KEY, admin_only, message_of, permissions, services, user_id
 from knowledge.reply import esc
 from knowledge.text import ascii_int
 
@@ -50,7 +50,7 @@ def _target_of(message: Message) -> tuple[int | None, str | None, str]:
 def _parse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> tuple[int | None, str | None, str, str]:
     """(id, name, place typed, problem) from a reply or the arguments."""
     args = context.args or []
-    target, name, problem = _target_of(update.effective_message)
+    target, name, problem = _target_of(message_of(update))
     if target is not None or problem:
         return target, name, " ".join(args).strip(), problem
     if args and (args[0].lstrip("-").isdigit() or args[0].startswith("@")):
@@ -123,7 +123,7 @@ async def picked(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def forwarded(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """An admin forwarded someone's message: say who it is and how to name them."""
-    message = update.effective_message
+    message = message_of(update)
     target, name, problem = _target_of_forward(message)
     if problem:
         await message.reply_text(problem)

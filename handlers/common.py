@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.constants import ChatMemberStatus
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
@@ -92,3 +92,10 @@ def wake_dispatcher(context: ContextTypes.DEFAULT_TYPE) -> None:
     dispatcher = context.application.bot_data.get(DISPATCHER_KEY)
     if dispatcher:
         dispatcher.wake()
+
+
+def message_of(update: Update) -> Message:
+    """The message of an update a handler is registered for (a command, text, a forward)."""
+    if update.effective_message is None:
+        raise ValueError("this handler needs an update with a message")
+    return update.effective_message

@@ -137,7 +137,7 @@ async def chose_state(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
 async def _ask_kind(update: Update, context: ContextTypes.DEFAULT_TYPE, slug: str, lead: str = "") -> int:
     _keep(context, ConvocatoriaDraft(state=slug))
     labels = [f"{kind.label} (paso {kind.step})" if kind.step else kind.label for kind in KINDS.values()]
-    buttons = [_button(label, f"k:{code}") for label, code in zip(labels, KINDS)]
+    buttons = [_button(label, f"k:{code}") for label, code in zip(labels, KINDS, strict=True)]
     rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
     name = esc(services(context).engine.kb.states[slug].name)
     question = f"📣 <b>{name}</b>. ¿Qué tipo de convocatoria es? (/cancelar para salir)"

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from markupsafe import Markup
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (
     Application, CallbackQueryHandler, CommandHandler, ContextTypes, ConversationHandler, MessageHandler, filters,
@@ -77,7 +78,7 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, 
 
 
 def _with_line(reply: Reply, line: str) -> Reply:
-    return replace(reply, html=f"{reply.html}\n\n{line}")
+    return replace(reply, html=Markup(f"{reply.html}\n\n{line}"))
 
 
 async def on_ask(update: Update, context: ContextTypes.DEFAULT_TYPE, arg: str) -> None:
@@ -354,7 +355,7 @@ async def estadisticas(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     found = services(context)
     figures = found.curation.statistics(states)
-    await send_reply(update.effective_message, Reply(as_text(found.engine.kb, figures)))
+    await send_reply(update.effective_message, Reply(Markup(as_text(found.engine.kb, figures))))
 
 
 def register(application: Application) -> None:

@@ -78,7 +78,7 @@ def _button_data(data: str | None) -> str:
         decode_action(data)
     except BadCallback:
         return f"(unreadable, {len((data or '').encode())} bytes)"
-    return data
+    return data or ""
 
 
 def register(application: Application) -> None:

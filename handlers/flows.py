@@ -7,7 +7,7 @@ only, /cancelar, 15 minutes of silence, and its state kept in SQLite so a restar
 
 from __future__ import annotations
 
-from typing import Awaitable, Callable
+from typing import Any, Callable, Coroutine
 
 from telegram import InlineKeyboardButton, Update
 from telegram.error import TelegramError
@@ -25,7 +25,7 @@ PRIVATE = filters.ChatType.PRIVATE
 TEXT = PRIVATE & filters.TEXT & ~filters.COMMAND
 ANYTHING_ELSE = PRIVATE & ~filters.COMMAND
 
-Step = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[object]]
+Step = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, object]]
 
 
 def button(kind: str, text: str, arg: str) -> InlineKeyboardButton:

@@ -49,6 +49,8 @@ def _without_mention(text: str, username: str | None) -> str:
 
 async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
+    if message is None:  # registered for text messages: there is always one
+        return
     text = _without_mention(message.text or "", context.bot.username)
     # Inline: answers take well under 2 ms (p99 1.4 ms in benchmarks/answer_latency.py), and the
     # store reads they make (progress, documents, convocatorias) go through this thread's own

@@ -1,5 +1,7 @@
 """Turning Reply objects into Telegram messages: inline keyboards with versioned callback data,
-HTML split at paragraph boundaries under Telegram's 4,096-character limit, and edits in place."""
+HTML split at paragraph boundaries under Telegram's 4,096-character limit, and edits in place.
+What goes out as HTML is Markup (knowledge/reply.py): a plain str that reaches split_html is
+escaped, so it is shown as typed, never read as markup."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from telegram import (
 )
 from telegram.constants import ChatAction, MessageLimit
 from telegram.error import BadRequest
+from markupsafe import Markup, escape
 
 from handlers.callbacks import encode_action
 from handlers.share_buttons import with_share_buttons
@@ -37,9 +40,10 @@ def _button(button: Button) -> InlineKeyboardButton:
         chats = SwitchInlineQueryChosenChat(button.share, allow_user_chats=True, allow_group_chats=True,
                                             allow_channel_chats=True)
         return InlineKeyboardButton(button.text, switch_inline_query_chosen_chat=chats)
-    if button.url:
+    action = button.action
+    if button.url or action is None:
         return InlineKeyboardButton(button.text, url=button.url)
-    return InlineKeyboardButton(button.text, callback_data=encode_action(button.action.kind, button.action.arg))
+    return InlineKeyboardButton(button.text, callback_data=encode_action(action.kind, action.arg))
 
 
 def visible_length(markup: str) -> int:
@@ -52,11 +56,12 @@ def _units(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-def split_html(markup: str, limit: int = TEXT_LIMIT) -> list[str]:
+def split_html(markup: Markup | str, limit: int = TEXT_LIMIT) -> list[Markup]:
     """Split at paragraph boundaries (then lines) so each part fits. Our HTML never opens a tag
     on one line and closes it on another, so any line boundary is a safe place to cut; a single
     line longer than the limit is sent as plain escaped text, cut at spaces. Parts with nothing
     to see are dropped (Telegram refuses empty messages)."""
+    markup = escape(markup)  # Markup stays as it is; a plain str is text, not HTML
     if visible_length(markup) <= limit:
         return [markup]
     parts: list[str] = []
@@ -69,7 +74,7 @@ def split_html(markup: str, limit: int = TEXT_LIMIT) -> list[str]:
             parts.append(current)
             current = piece
     parts.append(current)
-    return [part for part in parts if html_to_text(part).strip()]
+    return [Markup(part) for part in parts if html_to_text(part).strip()]
 
 
 def _pieces(markup: str, limit: int) -> list[tuple[str, str]]:
@@ -137,7 +142,7 @@ def _with_rows(markup: InlineKeyboardMarkup | None, rows) -> InlineKeyboardMarku
     return InlineKeyboardMarkup([*(markup.inline_keyboard if markup else ()), *rows])
 
 
-async def _send_part(message: MaybeInaccessibleMessage, part: str, markup: InlineKeyboardMarkup | None,
+async def _send_part(message: MaybeInaccessibleMessage, part: Markup, markup: InlineKeyboardMarkup | None,
                      quote: bool | None) -> Message:
     if isinstance(message, Message):
         return await message.reply_html(part, reply_markup=markup, do_quote=quote)

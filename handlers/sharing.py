@@ -14,7 +14,7 @@ from telegram.ext import Application, CommandHandler, ContextTypes
 
 from bot.runtime.maps import MapCache
 from handlers import buttons
-from handlers.common import command_argument, services
+from handlers.common import command_argument, message_of, services
 from handlers.render import keyboard, send_reply
 from handlers.share_buttons import can_share
 from knowledge.reply import Action, Button, Reply, esc
@@ -70,7 +70,7 @@ async def mapa(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     mode = parse_mode(command_argument(context))
     if mode is None:
         views = (tuple(Button(MODE_BUTTONS[m], Action("map", m)) for m in MODES),)
-        await send_reply(update.effective_message, Reply(esc(UNKNOWN_VIEW), views, intent="help"))
+        await send_reply(message_of(update), Reply(esc(UNKNOWN_VIEW), views, intent="help"))
         return
     await send_map(context, update.effective_chat.id, mode)
 
@@ -98,7 +98,7 @@ async def open_deep_link(update: Update, context: ContextTypes.DEFAULT_TYPE, pay
         wanted = ascii_int(payload[5:])
         item = next((c for c in answers.live.open_convocatorias(None, now) if c.id == wanted), None)
         reply = convocatoria_reply(answers, item, now)
-        await send_reply(update.effective_message, reply)
+        await send_reply(message_of(update), reply)
         return True
     return False
 

@@ -26,7 +26,7 @@ class PartialDate(BaseModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _from_text(cls, value):
+    def _from_text(cls, value: object) -> object:
         if isinstance(value, int):
             return {"year": value}
         if isinstance(value, date):
@@ -44,7 +44,7 @@ class PartialDate(BaseModel):
         return value
 
     @model_validator(mode="after")
-    def _is_a_real_date(self):
+    def _is_a_real_date(self) -> PartialDate:
         date(self.year, self.month or 1, self.day or 1)  # raises ValueError for 2019-13 or 2019-02-30
         if self.day is not None and self.month is None:
             raise ValueError("un día sin mes no es una fecha")
@@ -64,7 +64,7 @@ class PartialDate(BaseModel):
 
 @lru_cache(maxsize=1024)  # the sources' dates are few and babel is slow; every answer cites some
 def _human(year: int, month: int | None, day: int | None, approx: bool) -> str:
-    if day:
+    if month and day:
         text = format_date(date(year, month, day), format="long", locale=LOCALE)
     elif month:
         text = format_skeleton("yMMMM", date(year, month, 1), locale=LOCALE)

@@ -8,13 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import yaml
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from knowledge.models import (
-    CANONICAL_STATES, PHASE_COUNT, STEP_COUNT, CuratedAnswer, Figure, KnowledgeBase, Phase, Source,
+    CANONICAL_STATES, PHASE_COUNT, STEP_COUNT, CuratedAnswer, Fact, Figure, KnowledgeBase, Phase, Source,
     State, Step, Term,
 )
 from knowledge.text import fold
@@ -156,7 +157,7 @@ def _entry_label(raw: Any, key: str, index: int) -> str:
     return f"n.º {index + 1}"
 
 
-def _translate(error: dict) -> str:
+def _translate(error: ErrorDetails) -> str:
     """pydantic's error, in Spanish where we know the kind, with the value that was found."""
     kind, context = error["type"], error.get("ctx", {})
     if kind == "literal_error":
@@ -183,8 +184,8 @@ def _parse_file(name: str, model: type[BaseModel], key: str, data_dir: Path, pro
     return entries
 
 
-def _index(name: str, entries: Iterable[Any], key: str, problems: _Problems) -> dict:
-    indexed: dict = {}
+def _index(name: str, entries: Iterable[Any], key: str, problems: _Problems) -> dict[Any, Any]:
+    indexed: dict[Any, Any] = {}
     for entry in entries:
         value = getattr(entry, key)
         if value in indexed:
@@ -194,9 +195,9 @@ def _index(name: str, entries: Iterable[Any], key: str, problems: _Problems) -> 
     return indexed
 
 
-def _facts(model: BaseModel, path: str = ""):
+def _facts(model: BaseModel, path: str = "") -> Iterator[tuple[str, Fact]]:
     """Yield (field path, fact) for every object with a `source` inside a model."""
-    if hasattr(model, "source") and isinstance(getattr(model, "source"), str):
+    if isinstance(model, Fact):
         yield path, model
     for name in type(model).model_fields:
         value = getattr(model, name)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from typing import Generic, Iterable, TypeVar
 
 from rapidfuzz.distance import OSA
@@ -56,7 +57,7 @@ class Speller:
         self._known = frozenset(word for phrase in phrases for word in phrase)
         self._next: dict[str, set[str]] = {}  # word -> words that follow it in a phrase ('nuevo' -> 'leon')
         for phrase in phrases:
-            for first, second in zip(phrase, phrase[1:]):
+            for first, second in pairwise(phrase):
                 self._next.setdefault(first, set()).add(second)
         self._keep = self._known | frozenset(guard)
         self._by_initial: dict[str, list[str]] = {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from knowledge.dates import PartialDate
 
@@ -51,7 +51,7 @@ class Declaratoria(Fact):
     year: int | None = Field(default=None, ge=2015, le=2030)
 
     @model_validator(mode="after")
-    def _year_matches_signature(self):
+    def _year_matches_signature(self) -> Declaratoria:
         if self.signed and self.year is None:
             raise ValueError("una declaratoria firmada necesita 'year'")
         if not self.signed and self.year is not None:
@@ -80,7 +80,7 @@ class Stl(Fact):
     note: str | None = None
 
     @model_validator(mode="after")
-    def _installation_only_when_installed(self):
+    def _installation_only_when_installed(self) -> Stl:
         installed = self.status.startswith("installed")
         if self.installation and not installed:
             raise ValueError("'installation' (open/closed) solo aplica a un STL instalado")
@@ -100,7 +100,7 @@ class Pal(Fact):
     note: str | None = None
 
     @model_validator(mode="after")
-    def _plan_and_phase_together(self):
+    def _plan_and_phase_together(self) -> Pal:
         if (self.plan is None) != (self.phase is None):
             raise ValueError("'plan' y 'phase' van juntos (o ninguno)")
         return self
@@ -171,7 +171,7 @@ class Step(Fact):
 
     @field_validator("document_kind")
     @classmethod
-    def _known_kind(cls, kind: str, info) -> str:
+    def _known_kind(cls, kind: str, info: ValidationInfo) -> str:
         if kind not in DOCUMENT_KINDS:
             raise ValueError(f"tipo de documento desconocido {kind!r}; debe ser uno de: {', '.join(DOCUMENT_KINDS)}")
         if (kind == "convocatoria") != bool(info.data.get("is_convocatoria")):
@@ -181,7 +181,7 @@ class Step(Fact):
 
     @field_validator("convocatoria_code")
     @classmethod
-    def _code_of_a_convocatoria(cls, code: str | None, info) -> str | None:
+    def _code_of_a_convocatoria(cls, code: str | None, info: ValidationInfo) -> str | None:
         if (code is not None) != bool(info.data.get("is_convocatoria")):
             raise ValueError("lo llevan los pasos con is_convocatoria: true, y solo ellos")
         return code

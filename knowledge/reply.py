@@ -1,12 +1,19 @@
 """What the bot says, independent of Telegram: HTML text (Telegram's subset), buttons that name
 an action, and the sources it cites. The Telegram handlers and the console render the same
-Reply objects."""
+Reply objects.
+
+HTML is a type: a Reply's text is markupsafe's Markup, never a plain str. Data and what people
+typed go in through esc(); the HTML an answer assembles is marked with Markup() where the Reply
+is made. Adding a plain str to Markup escapes it, so text nobody escaped cannot become markup."""
 
 from __future__ import annotations
 
 import html
 import re
 from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup
 
 # Actions a button can ask for. Handlers encode them as versioned callback data.
 ACTION_KINDS = frozenset({
@@ -34,7 +41,7 @@ class Action:
     kind: str
     arg: str = ""
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.kind not in ACTION_KINDS:
             raise ValueError(f"unknown action {self.kind!r}")
 
@@ -47,6 +54,9 @@ class Button:
     share: str | None = None  # an inline query to share in a chat the person picks (Telegram only)
 
 
+Keyboard = tuple[tuple[Button, ...], ...]  # rows of buttons
+
+
 @dataclass(frozen=True)
 class Citation:
     source_id: str
@@ -57,8 +67,8 @@ class Citation:
 
 @dataclass(frozen=True)
 class Reply:
-    html: str
-    buttons: tuple[tuple[Button, ...], ...] = ()
+    html: Markup
+    buttons: Keyboard = ()
     sources: tuple[Citation, ...] = ()
     intent: str = ""
     state: str | None = None  # canonical name
@@ -70,11 +80,15 @@ class Reply:
     states: tuple[str, ...] = ()  # every state named, canonical names
     attribute: str | None = None  # the fact of a state asked about
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.html, Markup):
+            raise TypeError("Reply.html must be Markup: esc() what comes from data or people, Markup() what is built")
+
     @property
     def text(self) -> str:
         return html_to_text(self.html)
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         return {
             "intent": self.intent,
             "form": self.form,
@@ -94,10 +108,11 @@ class Reply:
         }
 
 
-def esc(value: object) -> str:
+def esc(value: object) -> Markup:
     """Escape anything that comes from data or from a user before it goes into HTML (quotes too:
-    the same helper serves text and href attributes)."""
-    return html.escape(str(value), quote=True)
+    the same helper serves text and href attributes). The standard library's escaping, so the
+    bytes sent stay what they were (markupsafe's own escape() writes &#39; and &#34;)."""
+    return Markup(html.escape(str(value), quote=True))
 
 
 _TAG = re.compile(r"<[^>]+>")

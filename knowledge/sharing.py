@@ -6,12 +6,18 @@ turn these into buttons; the console has no use for them."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
+
+from markupsafe import Markup
 
 from knowledge import wording
 from knowledge.live import ConvocatoriaInfo
 from knowledge.models import KnowledgeBase
 from knowledge.reply import Reply
 from knowledge.text import fold
+
+if TYPE_CHECKING:
+    from knowledge.answers.cards import Answerer
 
 SHARE_TEXT = "📤 Compartir"
 MAP_TEXT = "📍 Ver el mapa"
@@ -70,13 +76,13 @@ def state_slug(name: str, kb: KnowledgeBase) -> str | None:
     return next((slug for slug, state in kb.states.items() if fold(state.name) == folded), None)
 
 
-def convocatoria_reply(answers, item: ConvocatoriaInfo | None, now: datetime) -> Reply:
+def convocatoria_reply(answers: Answerer, item: ConvocatoriaInfo | None, now: datetime) -> Reply:
     """A shared convocatoria (t.me/<bot>?start=conv-12): the card while it is open; once closed
     or cancelled, says so and shows what is open in its state now."""
     if item is not None and item.opens_at <= now < item.closes_at:
         name = answers.kb.states[item.state].name
         text = f"📣 {wording.convocatoria_block(item, now, answers.kb)}"
-        return Reply(text, answers.subscribe_buttons(item.state), intent="convocatorias", state=name)
+        return Reply(Markup(text), answers.subscribe_buttons(item.state), intent="convocatorias", state=name)
     current = answers.convocatorias(item.state if item else None)
     lead = "Esa convocatoria no está abierta en este momento."
-    return Reply(f"{lead}\n\n{current.html}", current.buttons, intent="convocatorias", state=current.state)
+    return Reply(Markup(f"{lead}\n\n{current.html}"), current.buttons, intent="convocatorias", state=current.state)

@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from knowledge import wording
+from knowledge.dates import PartialDate
 from knowledge.live import LiveData, NoLiveData
 from knowledge.models import STEP_COUNT, Fact, KnowledgeBase, State
 from knowledge.reply import esc
@@ -164,7 +165,7 @@ def build_map(kb: KnowledgeBase, mode: str, live: LiveData | None = None) -> Sta
     return _with_version(state_map)
 
 
-def _caption(mode: str, legend, date: str, sources: tuple[str, ...]) -> str:
+def _caption(mode: str, legend: tuple[tuple[Category, int], ...], date: str, sources: tuple[str, ...]) -> str:
     counts = [category.counted(count) for category, count in legend]
     label = "Fuente" if len(sources) == 1 else "Fuentes"
     return f"{LEADS[mode]}: {wording.join_names(counts)}, a {date}. {label}: {'; '.join(sources)}."
@@ -177,11 +178,15 @@ def _with_version(state_map: StateMap) -> StateMap:
     return StateMap(**{**state_map.__dict__, "version": version})
 
 
+# (category, tile text, the fact behind it, whether published documents moved it past the seeds)
+Placed = tuple["Category", str, Fact, bool]
+
+
 # Bump when the drawing itself changes (knowledge/mapdraw.py), so cached pictures are redrawn.
 DRAWING_VERSION = 1
 
 
-def _date_of(kb: KnowledgeBase, fact: Fact):
+def _date_of(kb: KnowledgeBase, fact: Fact) -> PartialDate:
     return fact.as_of or kb.sources[fact.source].date
 
 
@@ -189,12 +194,12 @@ def _by_key(categories: tuple[Category, ...], key: str) -> Category:
     return next(c for c in categories if c.key == key)
 
 
-def _exercise(state: State, live: LiveData, kb: KnowledgeBase):
+def _exercise(state: State, live: LiveData, kb: KnowledgeBase) -> Placed:
     category = _by_key(EXERCISE_CATEGORIES, state.exercise.status)
     return category, category.tile, state.exercise, False
 
 
-def _steps(state: State, live: LiveData, kb: KnowledgeBase):
+def _steps(state: State, live: LiveData, kb: KnowledgeBase) -> Placed:
     seeded = wording.seed_progress(state)
     published = live.progress(state.slug) or 0
     step = max(seeded, published)
@@ -204,12 +209,12 @@ def _steps(state: State, live: LiveData, kb: KnowledgeBase):
     return _by_key(STEP_CATEGORIES, key), detail, fact, published > seeded
 
 
-def _stl(state: State, live: LiveData, kb: KnowledgeBase):
+def _stl(state: State, live: LiveData, kb: KnowledgeBase) -> Placed:
     category = _by_key(STL_CATEGORIES, state.stl.status)
     return category, category.tile, state.stl, False
 
 
-def _pal(state: State, live: LiveData, kb: KnowledgeBase):
+def _pal(state: State, live: LiveData, kb: KnowledgeBase) -> Placed:
     pal = state.pal
     if not state.declaratoria.signed:
         key = "not_signed"

@@ -155,7 +155,7 @@ def participation_hint(state: State) -> str:
 
 def document_line(document: DocumentInfo, kb: KnowledgeBase) -> str:
     """HTML: title (linked), step, date."""
-    title = esc(document.title)
+    title: str = esc(document.title)
     if document.url:
         title = f'<a href="{esc(document.url)}">{title}</a>'
     step = f"paso {document.step}: {esc(kb.steps[document.step].name)}" if document.step else esc(document.kind)

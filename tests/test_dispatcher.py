@@ -7,6 +7,7 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import pairwise
 from types import SimpleNamespace
 
 import pytest
@@ -190,11 +191,11 @@ async def test_overall_rate_and_per_chat_interval(store, clock):
     await drain(make(bot, store, clock, rate=30.0, per_chat_interval=1.0), store)
     assert len(bot.sends) == 12
     times = sorted(s.at for s in bot.sends)
-    assert min(b - a for a, b in zip(times, times[1:])) >= 1 / 30 - 1e-6
+    assert min(b - a for a, b in pairwise(times)) >= 1 / 30 - 1e-6
     for chat in (1, 2, 3):
         chat_times = [s.at for s in bot.received(chat)]
         assert len(chat_times) == 4
-        assert min(b - a for a, b in zip(chat_times, chat_times[1:])) >= 1.0 - 1e-6
+        assert min(b - a for a, b in pairwise(chat_times)) >= 1.0 - 1e-6
 
 
 async def test_a_group_gets_at_most_one_send_every_three_seconds(store, clock):
@@ -206,9 +207,9 @@ async def test_a_group_gets_at_most_one_send_every_three_seconds(store, clock):
     await drain(dispatcher, store)
     group_times = [s.at for s in bot.received(-100)]
     assert len(group_times) == 4
-    assert min(b - a for a, b in zip(group_times, group_times[1:])) >= 3.0 - 1e-6
+    assert min(b - a for a, b in pairwise(group_times)) >= 3.0 - 1e-6
     private_times = [s.at for s in bot.received(1)]
-    assert min(b - a for a, b in zip(private_times, private_times[1:])) < 3.0  # private chats are not slowed
+    assert min(b - a for a, b in pairwise(private_times)) < 3.0  # private chats are not slowed
 
 
 async def test_the_pace_of_chats_is_forgotten_once_idle(store, clock):
@@ -335,8 +336,8 @@ async def test_network_errors_are_retried_with_growing_back_off_then_failed(stor
     await drain(make(bot, store, clock), store, timeout=10)
     times = [a.at for a in bot.attempts]
     assert len(times) == MAX_ATTEMPTS
-    gaps = [b - a for a, b in zip(times, times[1:])]
-    assert all(later > earlier for earlier, later in zip(gaps, gaps[1:]))
+    gaps = [b - a for a, b in pairwise(times)]
+    assert all(later > earlier for earlier, later in pairwise(gaps))
     assert store.outbox_counts() == {"failed": 1}
 
 

@@ -10,6 +10,7 @@ import logging
 import sqlite3
 import time
 from contextlib import asynccontextmanager
+from itertools import pairwise
 from types import SimpleNamespace
 
 import httpx
@@ -129,7 +130,7 @@ async def test_nothing_is_sent_while_the_claim_cannot_be_written_and_the_log_say
     assert any("over after" in r.getMessage() for r in caplog.records)
     # a breaker with growing pauses: 1, 2, 4 … 60 s between tries, not a try a second
     tries = [at for at, sql in disk.refused if at <= 1_800_000_000.0 + 600]  # in the first ten minutes
-    gaps = [b - a for a, b in zip(tries, tries[1:])]
+    gaps = [b - a for a, b in pairwise(tries)]
     assert gaps[:5] == pytest.approx([1, 2, 4, 8, 16], abs=0.2)
     assert max(gaps) <= STORAGE_PAUSES[1] + 1 and len(tries) < 20
 

@@ -9,7 +9,6 @@ import io
 import subprocess
 import sys
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pytest
 
@@ -22,6 +21,7 @@ from bot.core.commands import action_reply, command_reply
 from knowledge.loader import DATA_DIR, KnowledgeError, load_knowledge
 from knowledge.reply import Action
 from knowledge.text import ascii_int
+from knowledge.understanding.understander import cache_folder
 from tests.app_on_loop import app_on_loop
 from tests.bot_process import ROOT
 
@@ -149,7 +149,9 @@ def test_an_alias_bomb_in_a_subprocess_stays_small_and_fast(tmp_path):
                            "resource.setrlimit(resource.RLIMIT_AS, (1_500_000_000, 1_500_000_000))\n"
                            "from bot.cli import main\nsys.exit(main(sys.argv[1:]))", "importar", str(path), "--revisar"],
                           cwd=ROOT, capture_output=True, text=True, timeout=60,
-                          env={"PATH": "/usr/bin:/bin", "COCREA_DB": str(tmp_path / "c.db"), "HOME": str(tmp_path)})
+                          env={"PATH": "/usr/bin:/bin", "COCREA_DB": str(tmp_path / "c.db"), "HOME": str(tmp_path),
+                               # the classifier this session trained, instead of training it again
+                               "COCREA_CACHE_DIR": str(cache_folder() or "")})
     assert done.returncode == 2 and "no acepto anclas ni alias" in done.stderr, done.stderr
 
 

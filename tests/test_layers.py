@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -46,9 +47,15 @@ def _modules():
             yield ".".join(parts[:-1] if parts[-1] == "__init__" else parts), path
 
 
+@lru_cache(maxsize=None)
+def _tree(path: Path) -> ast.Module:
+    """Each module parsed once for all the rules (read only)."""
+    return ast.parse(path.read_text(encoding="utf-8"))
+
+
 def _imports(module: str, path: Path) -> set[str]:
     names = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(_tree(path)):
         if isinstance(node, ast.Import):
             names |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module:
@@ -88,7 +95,7 @@ def test_sql_lives_in_the_store_only():
     for module, path in MODULES:
         if module.startswith("bot.store"):
             continue
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+        tree = _tree(path)
         docstrings = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant)}
         for node in ast.walk(tree):
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
@@ -99,7 +106,7 @@ def test_handlers_reach_the_store_only_through_the_core():
     """Not by import, and not through the services either (services.store)."""
     for module, path in MODULES:
         if module.startswith("handlers"):
-            tree = ast.parse(path.read_text(encoding="utf-8"))
+            tree = _tree(path)
             assert not [n for n in ast.walk(tree) if isinstance(n, ast.Attribute) and n.attr == "store"], module
 
 

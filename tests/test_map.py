@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from markupsafe import Markup
 from PIL import Image
 
 from bot.runtime.maps import MapCache
@@ -208,7 +209,7 @@ def test_the_map_is_offered_after_the_welcome_and_lists_of_states_not_after_a_ca
     assert map_offer(engine.ask("¿qué estados tienen STL instalado?")) == "stl"
     assert map_offer(engine.ask("¿cuántos estados están en impasse?")) == "estado"
     assert map_offer(engine.answers.state_card("jalisco")) is None
-    assert map_offer(Reply("x", intent="figures", state="Jalisco")) is None
+    assert map_offer(Reply(Markup("x"), intent="figures", state="Jalisco")) is None
 
 
 def test_deep_links_to_a_term_and_the_phases(engine):

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from markupsafe import Markup
+
 from knowledge.answers.cards import PRIVACY_LINE
 from knowledge.engine import Engine
 from knowledge.models import PHASE_COUNT, STEP_COUNT
@@ -135,7 +137,7 @@ def group_help(username: str | None, introduction: bool = False) -> Reply:
             f"Comandos: {commands}.\n\n"
             "Quienes administran el grupo pueden suscribirlo a los avisos de una entidad (/suscribir oaxaca), "
             "cambiar qué recibe (/suscripciones), quitarlos (/baja) o borrar lo que guardo del grupo (/borrar_mis_datos).")
-    return Reply(text, intent="help")
+    return Reply(Markup(text), intent="help")
 
 
 def console_commands() -> list[str]:
@@ -174,9 +176,7 @@ def action_reply(engine: Engine, action: Action) -> Reply | None:
     if action.kind == "docs" and action.arg in kb.states:
         return answers.documents(action.arg)
     if action.kind == "docs_page":
-        slug, step, page = (action.arg.split(":") + ["", "", ""])[:3]
-        if slug in kb.states and (step == "0" or _in_range(step, STEP_COUNT)) and ascii_int(page) is not None:
-            return answers.documents(slug, step=int(step) or None, page=ascii_int(page))
+        return _documents_page(engine, action.arg)
     if action.kind == "convs" and (action.arg in kb.states or action.arg == ""):
         return answers.convocatorias(action.arg or None)
     if action.kind == "sources":
@@ -186,17 +186,32 @@ def action_reply(engine: Engine, action: Action) -> Reply | None:
     return None
 
 
+def _documents_page(engine: Engine, arg: str) -> Reply | None:
+    """[Siguientes ▶] under a state's documents: «slug:step:page» (step 0: every step)."""
+    slug, step, page = (arg.split(":") + ["", "", ""])[:3]
+    number = ascii_int(page)
+    if slug in engine.kb.states and (step == "0" or _in_range(step, STEP_COUNT)) and number is not None:
+        return engine.answers.documents(slug, step=int(step) or None, page=number)
+    return None
+
+
 def state_or_picker(engine: Engine, arg: str, action: str = "state", intro: str = "Elige una entidad:") -> tuple[str | None, Reply | None]:
     """(slug, None) when arg names one state; otherwise (None, a reply that asks which)."""
+    picked = pick_state(engine, arg, action, intro)
+    return (None, picked) if isinstance(picked, Reply) else (picked, None)
+
+
+def pick_state(engine: Engine, arg: str, action: str = "state", intro: str = "Elige una entidad:") -> str | Reply:
+    """The slug when arg names one state; otherwise a reply that asks which."""
     if not arg:
-        return None, engine.answers.state_picker(intro, action=action)
+        return engine.answers.state_picker(intro, action=action)
     understood = engine.understand(arg)
     if understood.state:
-        return understood.state, None
+        return understood.state
     if understood.ambiguous_states:
-        return None, engine.answers.which_state(understood.ambiguous_states, _intent_for(action))
+        return engine.answers.which_state(understood.ambiguous_states, _intent_for(action))
     text = f"No encontré la entidad «{arg[:60]}». {intro}"  # state_picker escapes it
-    return None, engine.answers.state_picker(text, action=action)
+    return engine.answers.state_picker(text, action=action)
 
 
 CONNECTORS = frozenset({"y", "e", "o", "u", "de", "del", "la", "el", "los", "las", "a", "en", "tambien", "mas"})
@@ -242,7 +257,7 @@ def command_replies(engine: Engine, command: str, arg: str = "") -> list[Reply]:
             shown = ", ".join(engine.kb.states[s].name for s in named.states[:MAX_CARDS])
             note = skipped_note(named, f"te mostré {esc(shown)}.")
             notes += [note] if note else []
-            return cards + ([Reply("\n".join(notes), intent="state_status")] if notes else [])
+            return cards + ([Reply(Markup("\n".join(notes)), intent="state_status")] if notes else [])
     reply = command_reply(engine, command, arg)
     return [reply] if reply else []
 
@@ -280,12 +295,12 @@ def _start(engine: Engine, arg: str, first_name: str | None = None) -> Reply:
     if not arg:
         return welcome
     lead = f"No reconozco el enlace «{esc(arg[:40])}» (quizá está incompleto); te dejo el inicio.\n\n"
-    return Reply(lead + welcome.html, welcome.buttons, welcome.sources, intent=welcome.intent)
+    return Reply(Markup(f"{lead}{welcome.html}"), welcome.buttons, welcome.sources, intent=welcome.intent)
 
 
 def _estado(engine: Engine, arg: str) -> Reply:
-    slug, ask = state_or_picker(engine, arg, intro="¿De qué entidad quieres saber? Elige una:")
-    return ask or engine.answers.state_card(slug)
+    picked = pick_state(engine, arg, intro="¿De qué entidad quieres saber? Elige una:")
+    return picked if isinstance(picked, Reply) else engine.answers.state_card(picked)
 
 
 def _paso(engine: Engine, arg: str) -> Reply:
@@ -319,19 +334,19 @@ def _glosario(engine: Engine, arg: str) -> Reply:
         return engine.answers.term(term)
     index = engine.answers.glossary_index()
     text = f"No tengo «{esc(arg[:60])}» en el glosario. Estos son los términos que sí tengo:"
-    return Reply(text, index.buttons, intent="glossary")
+    return Reply(Markup(text), index.buttons, intent="glossary")
 
 
 def _convocatorias(engine: Engine, arg: str) -> Reply:
     if not arg:
         return engine.answers.convocatorias(None)
-    slug, ask = state_or_picker(engine, arg, action="convs")
-    return ask or engine.answers.convocatorias(slug)
+    picked = pick_state(engine, arg, action="convs")
+    return picked if isinstance(picked, Reply) else engine.answers.convocatorias(picked)
 
 
 def _documentos(engine: Engine, arg: str) -> Reply:
-    slug, ask = state_or_picker(engine, arg, action="docs", intro="¿De qué entidad quieres ver los documentos?")
-    return ask or engine.answers.documents(slug)
+    picked = pick_state(engine, arg, action="docs", intro="¿De qué entidad quieres ver los documentos?")
+    return picked if isinstance(picked, Reply) else engine.answers.documents(picked)
 
 
 def _in_range(text: str, top: int) -> bool:

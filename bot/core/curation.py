@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Callable
 
+from markupsafe import Markup
+
 from bot.core.statistics import gather
 from bot.store import Store
 from knowledge.dates import human_date
@@ -365,7 +367,7 @@ def team_label(day: date) -> str:
 
 def team_reply(row: dict) -> Reply:
     """A reviewed answer, for the next person who asks the same thing."""
-    return Reply(f"{team_label(answered_on(row))}\n\n{esc(row['answer'])}", intent="team_answer")
+    return Reply(Markup(f"{team_label(answered_on(row))}\n\n{esc(row['answer'])}"), intent="team_answer")
 
 
 def team_answer_notice(question: str, answer: str, day: date) -> str:

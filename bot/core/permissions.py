@@ -5,6 +5,7 @@ admin names; they answer the questions sent to the team. Admins: the ids in COCR
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from bot.core.commands import ADMIN, CITIZEN, CURATOR, FACILITATOR
 from bot.store import Store
@@ -46,7 +47,7 @@ class Permissions:
         """Remove a facilitator from one state, or from all (None): how many roles ended."""
         return self.store.revoke_facilitator(user_id, state)
 
-    def facilitators(self) -> list[dict]:
+    def facilitators(self) -> list[dict[str, Any]]:
         return self.store.facilitators()
 
     def facilitator_ids(self) -> set[int]:

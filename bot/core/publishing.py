@@ -206,7 +206,7 @@ def _yaml_records(name: str, text: str) -> list[tuple[int, object]]:
         return []
     if not isinstance(records, list):
         raise PublishError(f"{name}: debe ser una lista de documentos (cada uno con entidad, paso, titulo, url…).")
-    return [(item.start_mark.line + 1, record) for item, record in zip(node.value, records)]
+    return [(item.start_mark.line + 1, record) for item, record in zip(node.value, records, strict=True)]
 
 
 def _refuse_aliases(name: str, loader: yaml.SafeLoader) -> None:

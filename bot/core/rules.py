@@ -140,7 +140,7 @@ def _public_host(host: str, labels: list[str]) -> bool:
     return labels[-1].lower() not in _LOCAL_NAMES and not all(re.fullmatch(r"0x[0-9a-f]*|\d+", label, re.I) for label in labels)
 
 
-def _ip_address(host: str):
+def _ip_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
         return ipaddress.ip_address(host.strip("[]"))
     except ValueError:

@@ -311,13 +311,14 @@ class Dispatcher:
     async def _send(self, delivery: Delivery) -> Message | None:
         # The application's rate limiter never retries (max_retries=0): this class decides. A
         # longer read timeout than PTB's 5 s: a slow answer is no reason to send it again.
-        timeout = {"read_timeout": SEND_READ_TIMEOUT}
+        timeout = SEND_READ_TIMEOUT
         if delivery.file_id and _caption_fits(delivery.html):
-            return await self.bot.send_document(delivery.chat_id, delivery.file_id, caption=delivery.html, **timeout)
-        message = await self.bot.send_message(delivery.chat_id, delivery.html, **timeout)
+            return await self.bot.send_document(delivery.chat_id, delivery.file_id, caption=delivery.html,
+                                                read_timeout=timeout)
+        message = await self.bot.send_message(delivery.chat_id, delivery.html, read_timeout=timeout)
         if delivery.file_id:
             await self.bot.send_document(delivery.chat_id, delivery.file_id, reply_to_message_id=message.message_id,
-                                         **timeout)
+                                         read_timeout=timeout)
         return message
 
     # -- writing outcomes down (the database may be full) -----------------------------------

@@ -15,6 +15,7 @@ from __future__ import annotations
 import fcntl
 import os
 from pathlib import Path
+from typing import TextIO
 
 from bot.errors import SettingsError
 
@@ -24,7 +25,7 @@ class InstanceLock:
         self.db_path = Path(db_path)
         self.real_path = Path(os.path.realpath(db_path))
         self.path = Path(f"{self.real_path}.lock")
-        self._file = None
+        self._file: TextIO | None = None
         self._database: int | None = None
 
     def acquire(self) -> "InstanceLock":

@@ -16,6 +16,7 @@ import json
 import logging
 from collections import defaultdict
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from telegram.ext import BasePersistence, PersistenceInput
 
@@ -47,7 +48,7 @@ def encode(value) -> object:
     raise TypeError(f"cannot keep a {type(value).__name__} in a flow's draft")
 
 
-def decode(value) -> object:
+def decode(value: Any) -> Any:
     if isinstance(value, dict):
         if "__draft__" in value:
             return DRAFT_TYPES[value["__draft__"]](**{k: decode(v) for k, v in value["fields"].items()})

@@ -39,9 +39,11 @@ class PerChatUpdates(BaseUpdateProcessor):
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         if self._running is None:
             await self.initialize()
+        running = self._running
+        assert running is not None  # initialize() made it
         key = chat_key(update)
         if key is None:
-            async with self._running:
+            async with running:
                 await coroutine
             return
         lock = self._chats.get(key)
@@ -50,7 +52,7 @@ class PerChatUpdates(BaseUpdateProcessor):
         self._queued[key] = self._queued.get(key, 0) + 1
         try:
             async with lock:  # asyncio.Lock wakes its waiters in the order they came
-                async with self._running:
+                async with running:
                     await coroutine
         finally:
             self._queued[key] -= 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.store.connection import iso, utc_now
+from bot.store.connection import Connection, iso, utc_now
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ class ChatData:
     subscriptions: tuple[Subscription, ...]
 
 
-class Chats:
+class Chats(Connection):
 
     def ensure_chat(self, chat_id: int, language: str | None = None) -> None:
         """Record a chat that talks to the bot (active again if it had blocked us)."""

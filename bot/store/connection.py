@@ -20,7 +20,7 @@ import threading
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator, Sequence
 
 import sqlite_utils
 
@@ -152,7 +152,7 @@ class Connection:
         finally:
             conn.execute("PRAGMA busy_timeout = 30000")
 
-    def _query(self, sql: str, params=()) -> list[dict]:
+    def _query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
         """Rows as dicts: from this thread's read connection (never waiting for a writer), or
         from the writer inside this thread's transaction and for an in-memory database."""
         if self.path == ":memory:" or getattr(self._local, "writing", False):
@@ -160,7 +160,7 @@ class Connection:
                 return list(self.db.query(sql, params))
         cursor = self._reader().execute(sql, params)
         names = [column[0] for column in cursor.description]
-        return [dict(zip(names, row)) for row in cursor.fetchall()]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
     def _reader(self) -> sqlite3.Connection:
         reader = getattr(self._local, "reader", None)
@@ -222,3 +222,9 @@ def _create_private(path: str) -> None:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     except FileExistsError:
         pass
+
+
+def inserted_id(cursor: sqlite3.Cursor) -> int:
+    """The rowid an INSERT just wrote (sqlite3 leaves it None only for statements that insert nothing)."""
+    assert cursor.lastrowid is not None, "not an INSERT"
+    return cursor.lastrowid

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from typing import Any
 from datetime import datetime, timedelta
 
-from bot.store.connection import iso, parse_iso
+from bot.store.connection import Connection, inserted_id, iso, parse_iso
 from knowledge.live import ConvocatoriaInfo
 
 @dataclass(frozen=True)
@@ -21,7 +22,7 @@ class ConvocatoriaRecord:
 
 
 
-class Convocatorias:
+class Convocatorias(Connection):
 
     def open_convocatorias(self, state: str | None, now: datetime) -> list[ConvocatoriaInfo]:
         return self._convocatorias_where("opens_at <= ? AND closes_at > ?", (iso(now), iso(now)), state, "closes_at")
@@ -38,13 +39,13 @@ class Convocatorias:
         return [_convocatoria(r) for r in rows]
 
 
-    def insert_convocatoria(self, conn: sqlite3.Connection, fields: dict) -> int:
+    def insert_convocatoria(self, conn: sqlite3.Connection, fields: dict[str, Any]) -> int:
         """Insert one convocatoria inside the caller's transaction (datetimes are stored as UTC
         ISO text); returns its id."""
         names = ", ".join(fields)
         marks = ", ".join("?" for _ in fields)
         values = tuple(map(_sql_value, fields.values()))
-        return conn.execute(f"INSERT INTO convocatorias({names}) VALUES ({marks})", values).lastrowid
+        return inserted_id(conn.execute(f"INSERT INTO convocatorias({names}) VALUES ({marks})", values))
 
     def update_convocatoria(self, conn: sqlite3.Connection, convocatoria_id: int, fields: dict, *,
                             only_open: bool = False, only_unreminded: bool = False) -> bool:

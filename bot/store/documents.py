@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.store.connection import iso, utc_now
+from bot.store.connection import inserted_id, iso, utc_now
+from bot.store.outbox import Outbox
 from knowledge.live import DocumentInfo
 from knowledge.models import DOCUMENT_KINDS  # noqa: F401  (re-exported by bot.store)
 
@@ -20,7 +21,7 @@ class DuplicateDocument(Exception):
 
 
 
-class Documents:
+class Documents(Outbox):
 
     def find_duplicate_document(self, state: str, url: str | None, file_unique_id: str | None) -> DocumentInfo | None:
         rows = self._query(
@@ -46,7 +47,7 @@ class Documents:
                 (state, step, kind, title, url, file_id, file_unique_id, file_name, published_on.isoformat(),
                  published_by, iso(utc_now())),
             )
-            document_id = cursor.lastrowid
+            document_id = inserted_id(cursor)
             started = self.fan_out(conn, "document", document_id, state, notice_html, file_id, "documents")
         return self.document(document_id), self.finish_fan_out(started)
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.store.connection import iso, utc_now
+from bot.store.connection import Connection, iso, utc_now
 
 
-class Flows:
+class Flows(Connection):
 
     def flow_conversations(self, name: str, since: datetime) -> dict[str, str]:
         """key -> state (JSON texts) of the flow's conversations touched since `since`."""

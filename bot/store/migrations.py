@@ -109,7 +109,7 @@ def first_schema(db: Database) -> None:
 def unsure_sends(db: Database) -> None:
     """Sends of a delivery whose outcome is unknown (claimed before sending, then no answer: a
     timeout, a crash, a record that could not be written). See Outbox.claim."""
-    db["deliveries"].add_column("unsure", int, not_null_default=0)
+    db.table("deliveries").add_column("unsure", int, not_null_default=0)
 
 
 @MIGRATIONS(name="0003_guided_flows")
@@ -213,5 +213,5 @@ def _adopt_user_version(db: Database) -> None:
         return
     MIGRATIONS.ensure_migrations_table(db)
     now = str(datetime.datetime.now(datetime.timezone.utc))
-    db[Migrations.migrations_table].insert_all(
+    db.table(Migrations.migrations_table).insert_all(
         {"migration_set": MIGRATIONS.name, "name": name, "applied_at": now} for name in NAMES[:version])

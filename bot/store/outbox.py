@@ -7,9 +7,10 @@ import logging
 import sqlite3
 import time
 from dataclasses import dataclass
+from collections.abc import Set as AbstractSet
 from datetime import datetime
 
-from bot.store.connection import StorageError, iso, utc_now
+from bot.store.connection import Connection, StorageError, inserted_id, iso, utc_now
 
 log = logging.getLogger("cocreabot.store")
 
@@ -66,7 +67,9 @@ class Delivery:
 
 
 
-class Outbox:
+class Outbox(Connection):
+    _fan_out_seen: dict[str, str]  # unfinished fan-outs at the last look (set up by Store.__init__)
+
     # -- fan-out: one delivery per subscriber, in chunks ------------------------------------
     #
     # A million deliveries in one transaction hold the database (and this Store's lock) for
@@ -83,10 +86,10 @@ class Outbox:
         per active subscriber who wants this kind) and, if more remain, the note of what is
         left. Call finish_fan_out(result) after the commit for the rest and the total."""
         assert audience in FAN_OUT_AUDIENCES
-        notice_id = conn.execute(
+        notice_id = inserted_id(conn.execute(
             "INSERT INTO notices(kind, ref_id, state, html, file_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
             (kind, ref_id, state, html, file_id, iso(utc_now())),
-        ).lastrowid
+        ))
         queued, after = _fan_out_chunk(conn, notice_id, state, audience, 0)
         if after is not None:
             conn.execute("INSERT INTO settings(key, value) VALUES (?, ?)",
@@ -148,7 +151,7 @@ class Outbox:
             return count, after is not None
 
 
-    def due_deliveries(self, now: float, limit: int, exclude: set[int] = frozenset()) -> list[Delivery]:
+    def due_deliveries(self, now: float, limit: int, exclude: AbstractSet[int] = frozenset()) -> list[Delivery]:
         """Pending deliveries whose time has come, oldest first, skipping ids in flight."""
         rows = self._query(
             "SELECT d.id, d.chat_id, d.notice_id, d.attempts, d.unsure, n.html, n.file_id, n.state FROM deliveries d "

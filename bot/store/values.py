@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from bot.store.connection import Connection
 
 
-class Values:
+class Values(Connection):
 
     def get_setting(self, key: str) -> str | None:
         rows = self._query("SELECT value FROM settings WHERE key = ?", (key,))

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import datetime, timezone
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable, Sequence
+
+from markupsafe import Markup
 
 from knowledge import wording
+from knowledge.filters import FILTERS
 from knowledge.live import LiveData, NoLiveData
-from knowledge.models import PHASE_COUNT, STEP_COUNT, Fact, KnowledgeBase, State
+from knowledge.dates import PartialDate
+from knowledge.models import PHASE_COUNT, STEP_COUNT, Fact, Figure, KnowledgeBase, State, Term
 from knowledge.answers import facts, forms
-from knowledge.reply import Action, Button, Citation, Reply, esc
+from knowledge.reply import Action, Button, Citation, Keyboard, Reply, esc
 from knowledge.understanding.request import Request
 
 INAI_NOTICE_SOURCE = "contexto-2025"
@@ -104,9 +108,9 @@ class Answerer:
         counted = [] if years else self._counting_figures(attribute, value, year)  # no document counts several years
         if not years:
             lines += self._document_counts(len(states), attribute, value, year, among or also)
-        cited = [facts.fact_of(s, attribute) for s in states] or [self._records_fact()]
+        cited: list[Fact] = [facts.fact_of(s, attribute) for s in states] or [self._records_fact()]
         buttons = _state_buttons(states)
-        return self._factual("\n".join(_squeeze(lines)), cited + counted, buttons, intent="figures")
+        return self._factual("\n".join(_squeeze(lines)), [*cited, *counted], buttons, intent="figures")
 
     def state_count(self, states: list[State], attribute: str, value: str, year: int | None, among: tuple[str, ...] = (),
                     also: tuple[str, ...] = (), year_of: str | None = None, years: tuple[int, ...] = ()) -> Reply:
@@ -125,7 +129,7 @@ class Answerer:
             lines += ["", "<b>Otros documentos, de la más reciente a la más antigua:</b>"]
             lines += [f"• {self.figure_line(f)}" for f in versions]
             lines += ["Los documentos no coinciden porque se escribieron en fechas distintas."]
-        cited = [facts.fact_of(s, attribute) for s in states] + self._counting_figures(attribute, value, year) + versions
+        cited = [*(facts.fact_of(s, attribute) for s in states), *self._counting_figures(attribute, value, year), *versions]
         buttons = _state_buttons(states)
         return self._factual("\n".join(_squeeze(lines)), cited or [self._records_fact()], buttons, intent="figures")
 
@@ -140,7 +144,7 @@ class Answerer:
 
     def unknown_per_state(self, value: str) -> Reply:
         """A filter the documents count but never list state by state (multiactor STL, OGP Local)."""
-        attribute = facts.FILTERS[value][0]
+        attribute = FILTERS[value][0]
         figures = self._counting_figures(attribute, value, None) + self._other_versions(attribute, value, None)
         lines = ["<b>No tengo la lista por estado.</b> Los documentos dan el número, pero no dicen cuáles son:", ""]
         lines += [f"• {self.figure_line(f)}" for f in figures]
@@ -152,7 +156,7 @@ class Answerer:
     def missing_data(self, what: str, slug: str | None) -> Reply:
         """Data the store does not hold: say so, and what it does know about that state."""
         lines = [f"<b>No tengo ese dato.</b> No guardo {esc(what)}."]
-        buttons: tuple = ()
+        buttons: Keyboard = ()
         cited: list[Fact] = []
         if slug:
             state = self.kb.states[slug]
@@ -178,7 +182,7 @@ class Answerer:
     def _scope(self, among: tuple[str, ...]) -> str:
         return f" de las {len(among)} que mencionas" if len(among) > 1 else ""
 
-    def _counting_figures(self, attribute: str, value: str, year: int | None) -> list:
+    def _counting_figures(self, attribute: str, value: str, year: int | None) -> list[Figure]:
         """The documents' own counts of a state filter (cifras.yaml `counts`)."""
         key = f"{attribute}:{value}" + (f":{year}" if year else "")
         return [f for f in self.kb.figures if f.counts == key]
@@ -193,7 +197,7 @@ class Answerer:
                 lines += ["", f"ℹ️ Contando estado por estado son {count}; el documento lo cuenta así: {self.figure_line(figure)}"]
         return lines
 
-    def _other_versions(self, attribute: str, value: str, year: int | None) -> list:
+    def _other_versions(self, attribute: str, value: str, year: int | None) -> list[Figure]:
         """Other documents' versions of the same count (same `measure`), newest first."""
         own_figures = self._counting_figures(attribute, value, year)
         measures = {f.measure for f in own_figures if f.measure}
@@ -231,8 +235,8 @@ class Answerer:
         names = [self.kb.states[s].name for s in slugs]
         question = "¿Te refieres a " + " o a ".join(esc(n) for n in names) + "?"
         action = {"documents": "docs", "subscribe_help": "subscribe", "convocatorias": "convs"}.get(intent, "state")
-        buttons = tuple((Button(n, Action(action, s)),) for n, s in zip(names, slugs))
-        return Reply(question, buttons, intent=intent)
+        buttons = tuple((Button(n, Action(action, s)),) for n, s in zip(names, slugs, strict=True))
+        return Reply(Markup(question), buttons, intent=intent)
 
     def _progress_line(self, state: State) -> str:
         step = self._progress(state)
@@ -250,7 +254,7 @@ class Answerer:
         lines += [f"• {wording.document_line(d, self.kb)}" for d in documents]
         return lines + [""]
 
-    def _particularities(self, state: State, skip=None) -> list[str]:
+    def _particularities(self, state: State, skip: object = None) -> list[str]:
         items = [p for p in state.particularities if p is not skip]
         if not items:
             return []
@@ -362,7 +366,7 @@ class Answerer:
         if nav:
             buttons += (tuple(nav),)
         text = f"<b>Glosario</b> ({len(terms)} términos). Toca uno o escribe /glosario y la palabra, por ejemplo <code>/glosario STL</code>."
-        return Reply(text, buttons, intent="glossary")
+        return Reply(Markup(text), buttons, intent="glossary")
 
     # -- figures ----------------------------------------------------------------------------
 
@@ -387,11 +391,11 @@ class Answerer:
         """Whether one of these figures is a count of states by a filter of their records."""
         return any(f.counts for f in self.kb.figures if f.id in figure_ids)
 
-    def figure_line(self, figure) -> str:
+    def figure_line(self, figure: Figure) -> str:
         source = self.kb.sources[figure.source]
         return f"{esc(figure.text)} <i>({esc(source.short_name)}, {esc(self._date_of(figure).human())})</i>"
 
-    def _with_versions(self, figure_ids: tuple[str, ...], limit: int = 8) -> list:
+    def _with_versions(self, figure_ids: tuple[str, ...], limit: int = 8) -> list[Figure]:
         by_id = {f.id: f for f in self.kb.figures}
         chosen = [by_id[i] for i in figure_ids if i in by_id]
         if not chosen:
@@ -400,9 +404,9 @@ class Answerer:
         chosen += [f for f in self.kb.figures if f.measure in measures and f not in chosen]
         return chosen[:limit]
 
-    def _newest_first_by_measure(self, figures: list) -> list:
+    def _newest_first_by_measure(self, figures: list[Figure]) -> list[Figure]:
         """Keep the order of what was asked; versions of one count (same measure) newest first."""
-        groups: dict[str, list] = {}
+        groups: dict[str, list[Figure]] = {}
         for figure in figures:
             groups.setdefault(figure.measure or figure.id, []).append(figure)
         newest = lambda f: self._date_of(f).sort_key()  # noqa: E731
@@ -418,7 +422,7 @@ class Answerer:
         state_name = self.kb.states[slug].name if slug else None
         if not open_now and not upcoming:
             text = wording.no_convocatorias(place, self.kb.steps)
-            return Reply(text, self.subscribe_buttons(slug), intent="convocatorias", state=state_name)
+            return Reply(Markup(text), self.subscribe_buttons(slug), intent="convocatorias", state=state_name)
         lines = []
         if open_now:
             lines += [f"📣 <b>Convocatorias abiertas{esc(place)}</b> (la que cierra antes va primero)", ""]
@@ -432,7 +436,7 @@ class Answerer:
             lines += [block for item in upcoming[:5] for block in (wording.upcoming_block(item, now, self.kb), "")]
             if len(upcoming) > 5:
                 lines.append(f"…y {len(upcoming) - 5} más por abrir.")
-        return Reply("\n".join(lines).strip(), self.subscribe_buttons(slug), intent="convocatorias", state=state_name)
+        return Reply(Markup("\n".join(lines).strip()), self.subscribe_buttons(slug), intent="convocatorias", state=state_name)
 
     def documents(self, slug: str, step: int | None = None, page: int = 0) -> Reply:
         """A state's documents (of one step), newest first, DOCUMENTS_PER_PAGE at a time with
@@ -448,7 +452,7 @@ class Answerer:
                 f"Todavía no hay documentos {what} publicados en este bot por el STL de {esc(state.name)}. "
                 "Cuando su STL publique uno, te aviso si te suscribes."
             ).replace("  ", " ")
-            return Reply(text, self.subscribe_buttons(slug), intent="documents", state=state.name, step=step)
+            return Reply(Markup(text), self.subscribe_buttons(slug), intent="documents", state=state.name, step=step)
         of_step = f" del paso {step}" if step else ""
         lines = [f"📄 <b>Documentos{of_step} publicados por el STL de {esc(state.name)}</b>", ""]
         lines += [f"• {wording.document_line(d, self.kb)}" for d in documents]
@@ -458,10 +462,10 @@ class Answerer:
             more = f" Quedan {after} más." if after else ""
             lines += ["", f"Del {first} al {last} de {total}.{more}"]
         buttons = self._page_buttons(f"{slug}:{step or 0}", page, pages) + self.subscribe_buttons(slug)
-        return Reply("\n".join(lines), buttons, intent="documents", state=state.name, step=step)
+        return Reply(Markup("\n".join(lines)), buttons, intent="documents", state=state.name, step=step)
 
     @staticmethod
-    def _page_buttons(prefix: str, page: int, pages: int) -> tuple:
+    def _page_buttons(prefix: str, page: int, pages: int) -> Keyboard:
         if pages <= 1:
             return ()
         row = []
@@ -531,9 +535,9 @@ class Answerer:
             lines.append(line)
         lines += ["", f"<b>¿Qué pasó con el INAI?</b> {esc(wording.INAI_NOTICE)}"]
         text = "\n".join(_squeeze(lines))
-        return Reply(text, intent="sources", sources=self._citations_from_ids(self.kb.sources))
+        return Reply(Markup(text), intent="sources", sources=self._citations_from_ids(self.kb.sources))
 
-    def curated(self, answer_id: str, intent: str, state: str | None = None, extra_buttons=(), addition: str = "",
+    def curated(self, answer_id: str, intent: str, state: str | None = None, extra_buttons: Keyboard = (), addition: str = "",
                 more_sources: tuple[Citation, ...] = (), lead: str = "") -> Reply:
         """A curated answer (respuestas.yaml, already Telegram HTML), with an HTML `lead` before
         it and an `addition` after it."""
@@ -544,10 +548,11 @@ class Answerer:
 
     # -- helpers ----------------------------------------------------------------------------
 
-    def _factual(self, text: str, facts: list, buttons, **fields) -> Reply:
+    def _factual(self, text: str, facts: Sequence[Fact], buttons: Keyboard, **fields: Any) -> Reply:
         return self._finish(text, self._citations(facts), buttons, **fields)
 
-    def _finish(self, text: str, citations: tuple[Citation, ...], buttons=(), **fields) -> Reply:
+    def _finish(self, text: str, citations: tuple[Citation, ...], buttons: Iterable[tuple[Button, ...]] = (),
+                **fields: Any) -> Reply:
         """Add the INAI notice where INAI is named (CONTEXT-2025) and end with the sources."""
         names_inai = "INAI" in text or any("INAI" in c.short_name for c in citations)
         if names_inai and "dejó de existir" not in text:
@@ -558,9 +563,9 @@ class Answerer:
         citations = tuple(dict.fromkeys(citations))  # one mention of each source and date
         if citations:
             text += f"\n\n{_sources_line(citations)}"
-        return Reply(text, tuple(buttons), citations, **fields)
+        return Reply(Markup(text), tuple(buttons), citations, **fields)
 
-    def _date_of(self, fact: Fact):
+    def _date_of(self, fact: Fact) -> PartialDate:
         return fact.as_of or self.kb.sources[fact.source].date
 
     def _citations(self, facts: Iterable[Fact]) -> tuple[Citation, ...]:
@@ -578,7 +583,7 @@ class Answerer:
         source = self.kb.sources[source_id]
         return Citation(source_id, source.short_name, source.title, date)
 
-    def subscribe_buttons(self, slug: str | None):
+    def subscribe_buttons(self, slug: str | None) -> Keyboard:
         if slug:
             name = wording.short_name(self.kb.states[slug].name)
             return ((Button(f"🔔 Suscribirme a {name}", Action("subscribe", slug)),),)
@@ -593,10 +598,10 @@ class Answerer:
         text = (f"¿Dejo de avisarte de lo que publique el STL de <b>{esc(name)}</b>? Toca el botón para confirmarlo; "
                 "/suscripciones muestra todo lo que sigues.")
         buttons = ((Button(f"🔕 Dejar de seguir {wording.short_name(name)}", Action("unsub", slug)),),)
-        return Reply(text, buttons, intent="subscribe_help", state=name)
+        return Reply(Markup(text), buttons, intent="subscribe_help", state=name)
 
     @staticmethod
-    def menu_buttons():
+    def menu_buttons() -> Keyboard:
         return (
             (Button("🗺️ Cómo va mi estado", Action("states")), Button("🧭 Los 13 pasos", Action("steps"))),
             (Button("📖 Glosario", Action("terms")), Button("📚 Fuentes", Action("sources"))),
@@ -613,7 +618,7 @@ def _state_buttons(states: list[State], limit: int = 12) -> tuple[tuple[Button, 
     return _rows([Button(wording.short_name(s.name), Action("state", s.slug)) for s in states[:limit]], 3)
 
 
-def _distinct_labels(terms) -> dict[str, str]:
+def _distinct_labels(terms: Sequence[Term]) -> dict[str, str]:
     """Short button labels; where two would read the same ('Gobierno abierto' and 'Gobierno
     Abierto: Cocreación desde lo Local'), the one with a subtitle shows its subtitle."""
     labels = {t.id: wording.term_label(t.term) for t in terms}

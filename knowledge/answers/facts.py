@@ -61,8 +61,8 @@ def verdict(state: State, attribute: str, value: str | None, year: int | None = 
         return Verdict(True if _mentions(state, value) else None, describe(state, attribute), facts)
     if attribute == "stl" and value == "installed" and state.stl.status == "installing":
         return Verdict(False, f"Todavía no: {describe(state, 'stl')}", facts)
-    further = [predicate(FILTERS[v][0], v) for v in also]
-    if any(t is None for t in further):
+    further = [t for v in also if (t := predicate(FILTERS[v][0], v)) is not None]
+    if len(further) < len(also):
         return Verdict(None, describe(state, attribute), facts)
     return Verdict(test(state) and all(t(state) for t in further), describe(state, attribute), facts)
 
@@ -72,8 +72,9 @@ def matching(kb: KnowledgeBase, attribute: str | None, value: str, year: int | N
              years: tuple[int, ...] = ()) -> list[State] | None:
     """The states that meet a filter (and every further value), in alphabetical order (by year first
     when several years are asked); None when the records cannot say."""
-    tests = [predicate(attribute, value), *(predicate(FILTERS[v][0], v) for v in also)]
-    if any(t is None for t in tests):
+    asked = [predicate(attribute, value), *(predicate(FILTERS[v][0], v) for v in also)]
+    tests = [t for t in asked if t is not None]
+    if len(tests) < len(asked):
         return None
     states = [kb.states[s] for s in among] if among else list(kb.states.values())
     chosen = [s for s in states if all(t(s) for t in tests)]

@@ -7,9 +7,11 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Callable
 
+from markupsafe import Markup
+
 from knowledge import wording
 from knowledge.answers import facts
-from knowledge.filters import POSITIVE_VALUE
+from knowledge.filters import DEFAULT_VALUE, POSITIVE_VALUE, filter_attribute
 from knowledge.reply import Action, Button, Reply, esc
 from knowledge.statemap import build_map
 from knowledge.understanding.request import Request
@@ -90,7 +92,7 @@ def answer_which_states(a: "Answerer", r: Request) -> Reply:
     listed = facts.matching(a.kb, r.attribute, value, r.year, among=r.states, also=r.also, year_of=r.year_of, years=r.years)
     if listed is None:
         return a.unknown_per_state(value)
-    return a.state_list(listed, facts.filter_attribute(r.attribute, value), value, r.year, among=r.states, also=r.also,
+    return a.state_list(listed, filter_attribute(r.attribute, value), value, r.year, among=r.states, also=r.also,
                         year_of=r.year_of, years=r.years)
 
 
@@ -109,20 +111,20 @@ def answer_how_many(a: "Answerer", r: Request) -> Reply:
     listed = facts.matching(a.kb, r.attribute, value, r.year, among=r.states, also=r.also, year_of=r.year_of, years=r.years)
     if listed is None:
         return a.unknown_per_state(value)
-    return a.state_count(listed, facts.filter_attribute(r.attribute, value), value, r.year, among=r.states, also=r.also,
+    return a.state_count(listed, filter_attribute(r.attribute, value), value, r.year, among=r.states, also=r.also,
                          year_of=r.year_of, years=r.years)
 
 
 def answer_step(a: "Answerer", r: Request) -> Reply:
     if r.bad_number is not None:
         return a.no_such_step(r.bad_number)
-    return a.step(r.step)
+    return a.step(r.step) if r.step is not None else a.steps_overview()
 
 
 def answer_phase(a: "Answerer", r: Request) -> Reply:
     if r.bad_number is not None:
         return a.no_such_step(r.bad_number, phase=True)
-    return a.phase(r.phase)
+    return a.phase(r.phase) if r.phase is not None else a.phases_overview()
 
 
 def answer_steps_overview(a: "Answerer", r: Request) -> Reply:
@@ -178,7 +180,7 @@ def answer_clarify(a: "Answerer", r: Request) -> Reply:
     full = answer(a, _referred(r))
     first = full.html.split("\n\n")[0]
     text = f"Te lo digo más corto:\n\n{first}\n\nSi quieres, elige una opción o pregúntame de otra forma."
-    return Reply(text, full.buttons[:2] + a.menu_buttons()[:1], full.sources, intent=full.intent,
+    return Reply(Markup(text), full.buttons[:2] + a.menu_buttons()[:1], full.sources, intent=full.intent,
                  state=full.state, step=full.step, term=full.term)
 
 
@@ -203,7 +205,7 @@ def answer_map(a: "Answerer", r: Request) -> Reply:
         r.attribute or "", "estado")
     state_map = build_map(a.kb, mode, a.live)
     buttons = ((Button("🗺️ Ver el mapa", Action("map", mode)),),)
-    return Reply(f"🗺️ {state_map.caption_html}", buttons, intent="figures", attribute=mode)
+    return Reply(Markup(f"🗺️ {state_map.caption_html}"), buttons, intent="figures", attribute=mode)
 
 
 FORM_ANSWERS: dict[str, Callable[["Answerer", Request], Reply]] = {
@@ -247,4 +249,4 @@ def _filter_value(r: Request) -> str | None:
         return r.value
     if r.year is not None and r.attribute in (None, "declaratoria"):
         return "signed"
-    return facts.DEFAULT_VALUE.get(r.attribute or "")
+    return DEFAULT_VALUE.get(r.attribute or "")

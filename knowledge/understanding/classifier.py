@@ -13,12 +13,15 @@ from __future__ import annotations
 import json
 import math
 import os
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Callable, Iterable
 
 from knowledge.understanding.entities import Found
+
+Features = defaultdict[str, float]  # feature -> weight (words count 1, pairs, letters and cues their weights)
 
 CHAR_WEIGHT = 0.25  # letter n-grams are many per word; they help with typos, words decide
 PAIR_WEIGHT = 1.0
@@ -26,13 +29,19 @@ CUE_WEIGHT = 1.5
 SMOOTHING = 0.2
 
 
-def features(found: Found, stopwords: frozenset[str], newest_source_year: int = 9999) -> Counter:
+def features(found: Found, stopwords: frozenset[str], newest_source_year: int = 9999) -> Features:
     """Weighted features of a message: masked words, word pairs, letter n-grams, cues, counts."""
-    masked = _masked(found)
-    out: Counter = Counter()
+    out = _word_features(_masked(found), stopwords)
+    _found_features(out, found, newest_source_year)
+    return out
+
+
+def _word_features(masked: list[str], stopwords: frozenset[str]) -> Features:
+    """Masked words, word pairs and letter n-grams."""
+    out: Features = defaultdict(float)
     for word in masked:
         out[f"w:{word}"] += 1
-    for a, b in zip(masked, masked[1:]):
+    for a, b in pairwise(masked):
         out[f"p:{a} {b}"] += PAIR_WEIGHT
     for word in masked:
         if word.isupper() or len(word) < 4 or word in stopwords:
@@ -41,6 +50,11 @@ def features(found: Found, stopwords: frozenset[str], newest_source_year: int = 
         for n in (3, 4):
             for i in range(len(padded) - n + 1):
                 out[f"c:{padded[i:i + n]}"] += CHAR_WEIGHT
+    return out
+
+
+def _found_features(out: Features, found: Found, newest_source_year: int) -> None:
+    """Cues, what was found (states, term, step, phase, year) and counts."""
     for namespace, names in found.cues.items():
         for name in names:
             out[f"cue:{namespace}.{name}"] += CUE_WEIGHT
@@ -65,7 +79,6 @@ def features(found: Found, stopwords: frozenset[str], newest_source_year: int = 
     out[f"length:{min(len(found.tokens) // 4, 5)}"] += 1
     out[f"asks:{found.interrogative or 'none'}"] += CUE_WEIGHT
     out[f"foreign:{min(found.foreign, 3)}"] += CUE_WEIGHT
-    return out
 
 
 def _masked(found: Found) -> list[str]:
@@ -112,10 +125,11 @@ class FormClassifier:
         self._rows: dict[str, tuple[float, ...]] = {}
 
     @classmethod
-    def train(cls, examples: Iterable[tuple[str, Counter]]) -> "FormClassifier":
-        weights: dict[str, Counter] = defaultdict(Counter)
+    def train(cls, examples: Iterable[tuple[str, Features]]) -> "FormClassifier":
+        weights: defaultdict[str, Features] = defaultdict(lambda: defaultdict(float))
         for form, feats in examples:
-            weights[form].update(feats)
+            for feature, weight in feats.items():
+                weights[form][feature] += weight
         size = len(set().union(*(set(c) for c in weights.values()))) or 1 if weights else 1
         log_likelihood, unseen = {}, {}
         for form in sorted(weights):
@@ -125,7 +139,7 @@ class FormClassifier:
         return cls(log_likelihood, unseen)
 
     @classmethod
-    def cached(cls, key: str, examples: Callable[[], Iterable[tuple[str, Counter]]], folder: Path | None) -> "FormClassifier":
+    def cached(cls, key: str, examples: Callable[[], Iterable[tuple[str, Features]]], folder: Path | None) -> "FormClassifier":
         """Trained once per set of examples and vocabulary (`key`), then read from `folder`
         (tens of milliseconds instead of hundreds); trained in memory when the folder cannot
         be used."""
@@ -159,11 +173,11 @@ class FormClassifier:
             row = self._rows[feature] = tuple(self._log_likelihood[f].get(feature, self._unseen[f]) for f in self.forms)
         return row
 
-    def rank(self, feats: Counter) -> list[Ranked]:
+    def rank(self, feats: Features) -> list[Ranked]:
         rows = [row if count == 1 else tuple(count * x for x in row)
                 for f, count in feats.items() if (row := self._row(f)) is not None]
-        scores = [sum(column) for column in zip(*rows)] if rows else [0.0] * len(self.forms)
+        scores = [sum(column) for column in zip(*rows, strict=True)] if rows else [0.0] * len(self.forms)
         top = max(scores)
         exp = [math.exp(score - top) for score in scores]
         total = sum(exp)
-        return sorted((Ranked(form, value / total) for form, value in zip(self.forms, exp)), key=lambda r: -r.probability)
+        return sorted((Ranked(form, value / total) for form, value in zip(self.forms, exp, strict=True)), key=lambda r: -r.probability)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, replace
-from typing import Callable, Hashable
+from typing import Any, Callable, Hashable
 
 from knowledge.models import PHASE_COUNT, STEP_COUNT
 from knowledge.matching import PhraseMatcher
@@ -46,11 +46,11 @@ class Context:
                    request.step, request.phase, request.term, request.also, request.either_or, request.phases_asked,
                    request.steps_asked, request.ambiguous_states)
 
-    def as_request(self, form: str | None = None, **changes) -> Request:
-        fields = dict(states=self.states, attribute=self.attribute, value=self.value, year=self.year,
-                      step=self.step, phase=self.phase, term=self.term, also=self.also, either_or=self.either_or)
-        fields.update(changes)
-        return Request(form or self.form, follow_up=True, **fields)
+    def as_request(self, form: str | None = None, **changes: Any) -> Request:
+        request = Request(form or self.form, states=self.states, attribute=self.attribute, value=self.value,
+                          year=self.year, step=self.step, phase=self.phase, term=self.term, also=self.also,
+                          either_or=self.either_or, follow_up=True)
+        return replace(request, **changes)
 
 
 class Memory:
@@ -100,7 +100,7 @@ class FollowUps:
         self._phrases = {name: frozenset(p) for name, p in vocabulary.of("followup").items()}
         self._last_words = vocabulary.words("step.last_words")
         self._filler = vocabulary.words("words.filler")
-        self._choices = PhraseMatcher(vocabulary.maps["place.choices"].items())
+        self._choices: PhraseMatcher[str] = PhraseMatcher(vocabulary.maps["place.choices"].items())
         self._other_words = vocabulary.words("place.other_words")
         self._pairs = {tuple(states) for states in vocabulary.maps["place.ambiguous"].values()}
         self._finder = finder
@@ -114,7 +114,8 @@ class FollowUps:
                 return kind
         return None
 
-    def resolve(self, found: Found, context: Context, understand: Callable[[Found], Request]) -> Request | None:
+    def resolve(  # noqa: C901 (one branch per kind of follow-up; the understanding work reshapes it)
+            self, found: Found, context: Context, understand: Callable[[Found], Request]) -> Request | None:
         """The request a message makes in this context, or None when it stands on its own."""
         tokens = self._without_correction(_without_leading(list(found.tokens)))
         kind = self._kind_of(tokens, found)
@@ -305,13 +306,14 @@ def _move(form: str, current: int | None, last: int, kind: str | None, named: in
     if kind in ("next", "previous"):
         if current is None:
             return None
-        target = current + (1 if kind == "next" else -1)
+        target: int | None = current + (1 if kind == "next" else -1)
     else:
         target = last if kind == "last" else named
     if target is None:
         return None
     if 1 <= target <= last:
-        return Request(form, follow_up=True, **{form: target})
+        return Request(form, step=target, follow_up=True) if form == "step" else \
+            Request(form, phase=target, follow_up=True)
     return Request(form, bad_number=target, follow_up=True)
 
 

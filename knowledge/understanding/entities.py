@@ -8,11 +8,14 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from typing import Callable, Iterable, Iterator, TypeVar
 
 from knowledge.matching import Match, PhraseMatcher, Speller
 from knowledge.models import PHASE_COUNT, STEP_COUNT, KnowledgeBase
 from knowledge.text import fold, normalize
 from knowledge.understanding.vocabulary import Vocabulary
+
+T = TypeVar("T")
 
 _NUMBER = re.compile(r"^\d{1,3}$")
 _YEAR = re.compile(r"^(20[12]\d)$")
@@ -86,7 +89,7 @@ class EntityFinder:
         self._cues = {ns: PhraseMatcher(_namespace_phrases(vocabulary, ns)) for ns in CUE_NAMESPACES}
         # Typos are mended toward the words of states, steps, phases, terms and the forms' and
         # facts' cues; out-of-scope and missing-data words are read as typed.
-        findable = [self._states, self._steps, self._phases, self._terms, *(self._cues[ns] for ns in SPELLED)]
+        findable: list[PhraseMatcher[str] | PhraseMatcher[int]] = [self._states, self._steps, self._phases, self._terms, *(self._cues[ns] for ns in SPELLED)]
         conversation = {tuple(p.split()) for phrases in vocabulary.of("followup").values() for p in phrases}
         self.speller = Speller(set().union(*(m.phrases() for m in findable)) | conversation, guard)
         self._negation = vocabulary.words("negation.words")
@@ -361,7 +364,7 @@ class Descriptions:
         # Everyday phrases of several words say more than their words apart ('sale el plan').
         self._phrases = {number: tuple(f" {p} " for p in found if " " in p) for number, found in (phrases or {}).items()}
 
-    def stems(self, tokens) -> list[str]:
+    def stems(self, tokens: Iterable[str]) -> list[str]:
         return [t[:_STEM_CHARS] for t in tokens if len(t) > 3 and t not in self._stopwords]
 
     def best(self, tokens: list[str]) -> int | None:
@@ -402,13 +405,13 @@ def _narrower(term: str, than: str) -> bool:
     return term != than and term.startswith(than.rstrip("s"))
 
 
-def _what_is_cue(spans: dict) -> tuple[int, int] | None:
+def _what_is_cue(spans: dict[str, tuple[tuple[str, int, int], ...]]) -> tuple[int, int] | None:
     """Where the first 'qué es', 'qué significa'… is, if the message has one."""
     cues = [(start, end) for name, start, end in spans.get("form", ()) if name == "what_is"]
     return min(cues) if cues else None
 
 
-def _unique(values) -> tuple:
+def _unique(values: Iterable[T]) -> tuple[T, ...]:
     return tuple(dict.fromkeys(values))
 
 
@@ -430,7 +433,7 @@ def _years(tokens: list[str], as_of: frozenset[str], year_numbers: dict[str, int
     return (first, second) if first != second else ()
 
 
-def _asked_years(tokens: list[str], as_of: frozenset[str], year_numbers: dict[str, int]):
+def _asked_years(tokens: list[str], as_of: frozenset[str], year_numbers: dict[str, int]) -> Iterator[tuple[int, int]]:
     for i, token in enumerate(tokens):
         year = int(token) if _YEAR.match(token) else None
         if year is None and _SHORT_YEAR.match(token) and i > 0 and tokens[i - 1] in ("el", "del"):
@@ -441,13 +444,13 @@ def _asked_years(tokens: list[str], as_of: frozenset[str], year_numbers: dict[st
             yield i, year
 
 
-def _namespace_phrases(vocabulary: Vocabulary, namespace: str):
+def _namespace_phrases(vocabulary: Vocabulary, namespace: str) -> Iterator[tuple[str, str]]:
     for name, phrases in vocabulary.of(namespace).items():
         for phrase in phrases:
             yield phrase, name
 
 
-def _state_phrases(kb: KnowledgeBase, norm):
+def _state_phrases(kb: KnowledgeBase, norm: Callable[[str], str]) -> Iterator[tuple[str, str]]:
     for slug, state in kb.states.items():
         names = [state.name, slug.replace("-", " "), *state.aliases]
         if state.official_name:
@@ -460,19 +463,19 @@ def _state_phrases(kb: KnowledgeBase, norm):
                 yield norm(name)[1:], slug
 
 
-def _step_phrases(kb: KnowledgeBase, norm):
+def _step_phrases(kb: KnowledgeBase, norm: Callable[[str], str]) -> Iterator[tuple[str, int]]:
     for number, step in kb.steps.items():
         for phrase in (step.name, *step.aliases):
             yield norm(phrase), number
 
 
-def _phase_phrases(kb: KnowledgeBase, norm):
+def _phase_phrases(kb: KnowledgeBase, norm: Callable[[str], str]) -> Iterator[tuple[str, int]]:
     for number, phase in kb.phases.items():
         for phrase in (phase.name, *phase.aliases):
             yield norm(phrase), number
 
 
-def _term_phrases(kb: KnowledgeBase, norm):
+def _term_phrases(kb: KnowledgeBase, norm: Callable[[str], str]) -> Iterator[tuple[str, str]]:
     for term_id, term in kb.terms.items():
         for phrase in (term.term, *term.aliases):
             yield norm(phrase), term_id

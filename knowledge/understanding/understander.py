@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterator, TypedDict
 
 from knowledge import filters
 from knowledge.filters import NEGATED_VALUE, POSITIVE_VALUE
@@ -21,10 +22,16 @@ from knowledge.models import KnowledgeBase
 from knowledge.text import fold, normalize
 from knowledge.understanding import classifier as classifier_module
 from knowledge.understanding import entities as entities_module
-from knowledge.understanding.classifier import FormClassifier, features
+from knowledge.understanding.classifier import Features, FormClassifier, Ranked, features
 from knowledge.understanding.conversation import Context, FollowUps
 from knowledge.understanding.entities import EntityFinder, Found
 from knowledge.understanding.request import Request
+
+
+class _Scope(TypedDict):
+    """The states a request is about, passed on to whichever form the message turns out to be."""
+    states: tuple[str, ...]
+    ambiguous_states: tuple[str, ...]
 
 # The attribute a value belongs to, when the question names only the value ("¿qué estados están en impasse?").
 VALUE_ATTRIBUTE = {
@@ -60,12 +67,12 @@ class Understander:
     def tokens(self, message: str) -> list[str]:
         return normalize(message, self._shorthand).split()
 
-    def _training_examples(self, examples: dict[str, tuple[str, ...]]):
+    def _training_examples(self, examples: dict[str, tuple[str, ...]]) -> Iterator[tuple[str, Features]]:
         for form, questions in examples.items():
             for question in questions:
                 yield form, self._features(self.finder.find(self.tokens(question)), question)
 
-    def _features(self, found: Found, message: str):
+    def _features(self, found: Found, message: str) -> Features:
         """The message's features, and those of the question itself again when it comes after
         some context ('Soy maestra en Puebla… ¿cómo va Puebla?'): the question weighs more."""
         feats = features(found, self._stopwords, self._newest_year)
@@ -80,7 +87,10 @@ class Understander:
         if not tokens:
             return Request("help", confidence=0.0) if not message.strip() else self._emoji(context)
         found = replace(self.finder.find(tokens), question_start=self._question_start(message, tokens))
-        classify = lambda f: self.from_found(f, message)  # noqa: E731
+
+        def classify(what: Found) -> Request:
+            return self.from_found(what, message)
+
         if self.follow_ups.kind(" ".join(tokens)) == "ack":
             return Request("ack", refers_to=context.form if context else None, follow_up=context is not None)
         if context is None:
@@ -116,7 +126,7 @@ class Understander:
                 return self._known_after_all(self._unknowable(replace(request, confidence=round(candidate.probability, 3)), found), found)
         return Request("out_of_scope", states=found.states, confidence=0.0)
 
-    def _meaning_first(self, ranked: list, found: Found) -> list:
+    def _meaning_first(self, ranked: list[Ranked], found: Found) -> list[Ranked]:
         """«¿Qué es el árbol de problemas?» asks what a term means, even when the term names a step
         too; with 'paso' or 'etapa' it asks about the step."""
         reference = found.reference
@@ -150,7 +160,7 @@ class Understander:
 
     # -- slots for a form -------------------------------------------------------------------------
 
-    def _as(self, form: str, found: Found) -> Request | None:
+    def _as(self, form: str, found: Found) -> Request | None:  # noqa: C901 (one branch per form; being reshaped)
         """The request of this form from what was found, or None when the form does not fit."""
         if form in NEEDS_ITS_WORDS and form not in found.cue("form"):
             return None  # no word about calls, documents or notices: the message asks something else
@@ -158,7 +168,7 @@ class Understander:
         attribute, value, also = self._attribute_and_value(found)
         year_of = "declaratoria" if found.year and attribute not in (None, "declaratoria") and \
             "declaratoria" in found.cue("attribute") else None
-        common = dict(states=states, ambiguous_states=found.ambiguous_states if not states else ())
+        common = _Scope(states=states, ambiguous_states=found.ambiguous_states if not states else ())
         asks_which = "which_states" in found.cue("form")
         if form == "compare" or form == "which_states" and len(states) >= 2 and not asks_which:
             return Request("compare", attribute=attribute, **common) if len(states) >= 2 else None
@@ -202,7 +212,7 @@ class Understander:
                                                       or particular or found.term):
                 return Request("out_of_scope", missing="statistics", states=states)  # «¿cuántos habitantes tiene Nayarit?»
             if found.asks_for_states and len(states) == 1:
-                common = dict(states=(), ambiguous_states=())  # the asker's state, not the list's scope
+                common = _Scope(states=(), ambiguous_states=())  # the asker's state, not the list's scope
             steps_asked = not (value or states) and (self.finder.names_the_steps(list(found.tokens)) or found.phases_asked)
             as_of = found.year is not None and found.year >= self._data_year and not (year_of or _dated(attribute, value))
             year = None if as_of else found.year  # 'construían su plan a fines de 2019': the data's date
@@ -393,14 +403,15 @@ class Understander:
     def _document_step(self, found: Found) -> int | None:
         if found.reference.step is not None:
             return found.reference.step
-        return self._kb.vocabulary.maps["step.document_terms"].get(found.term or "")
+        step: int | None = self._kb.vocabulary.maps["step.document_terms"].get(found.term or "")
+        return step
 
 
 # Forms that differ by one question word: «¿cuántos…?» counts, «¿qué / cuáles…?» lists.
 SIBLINGS = ("which_states", "how_many")
 
 
-def _lists_first(ranked: list, found: Found) -> list:
+def _lists_first(ranked: list[Ranked], found: Found) -> list[Ranked]:
     """«¿Qué estados firmaron en 2015?» asks for a list (or a count), even from someone who
     mentions their own state first."""
     if not found.asks_for_states:
@@ -408,7 +419,7 @@ def _lists_first(ranked: list, found: Found) -> list:
     return sorted(ranked, key=lambda r: r.form not in SIBLINGS)
 
 
-def _siblings_by_their_cue(ranked: list, found: Found) -> list:
+def _siblings_by_their_cue(ranked: list[Ranked], found: Found) -> list[Ranked]:
     """When a list and a count are the two likeliest forms, the question word decides."""
     if len(ranked) < 2 or {ranked[0].form, ranked[1].form} != set(SIBLINGS):
         return ranked
@@ -421,7 +432,7 @@ def _siblings_by_their_cue(ranked: list, found: Found) -> list:
 FOREIGN_WORDS_TOLERATED = 2  # content words outside the domain's vocabulary a known-topic question may carry
 
 
-def _out_of_scope_last(ranked: list, found: Found) -> list:
+def _out_of_scope_last(ranked: list[Ranked], found: Found) -> list[Ranked]:
     """Out of scope is the fallback, not a veto: a message that names something the store knows
     (a state, a term, a step, a fact of a state) and no out-of-scope topic is answered from the store."""
     if found.cue("out_of_scope") or found.cue("missing"):
@@ -463,8 +474,9 @@ def _training_key(kb: KnowledgeBase) -> str:
     digest.update(repr((sorted(kb.vocabulary.phrases.items()), sorted(map(repr, kb.vocabulary.maps.items())))).encode())
     for collection in (kb.states, kb.steps, kb.phases, kb.terms):
         digest.update(json.dumps({str(k): v.model_dump(mode="json") for k, v in collection.items()}, sort_keys=True).encode())
-    for module in (classifier_module, entities_module, matching_module, text_module, __file__):
-        digest.update(Path(getattr(module, "__file__", module)).read_bytes())
+    for path in (classifier_module.__file__, entities_module.__file__, matching_module.__file__, text_module.__file__,
+                 __file__):
+        digest.update(Path(str(path)).read_bytes())
     return digest.hexdigest()[:24]
 
 

@@ -6,9 +6,11 @@ curator's mistake names the file, the entry and the field."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from knowledge.understanding.request import ATTRIBUTES, FORMS, MISSING, VALUES
+
+Fold = Callable[[str], str]  # the text folding used on messages
 
 FILE = "vocabulario.yaml"
 
@@ -58,7 +60,7 @@ class Vocabulary:
         return frozenset(self.phrases.get(entry_id, ()))
 
 
-def parse_vocabulary(raw: Any, fold, known: dict[str, set]) -> tuple[Vocabulary, list[Problem]]:
+def parse_vocabulary(raw: Any, fold: Fold, known: dict[str, set[str]]) -> tuple[Vocabulary, list[Problem]]:
     """The vocabulary and every problem found (not just the first). `fold` is the text folding
     used on messages; `known` holds the ids maps may point to ('slugs', 'terms')."""
     problems: list[Problem] = []
@@ -75,7 +77,8 @@ def parse_vocabulary(raw: Any, fold, known: dict[str, set]) -> tuple[Vocabulary,
     return Vocabulary(phrases, maps), problems
 
 
-def _check_entry(entry, label, phrases, maps, fold, known) -> list[Problem]:
+def _check_entry(entry: Any, label: str, phrases: dict[str, tuple[str, ...]], maps: dict[str, dict[str, Any]],
+                 fold: Fold, known: dict[str, set[str]]) -> list[Problem]:
     if not isinstance(entry, dict):
         return [Problem(label, None, "debe ser un objeto con 'id' y 'phrases' o 'map'")]
     unknown_fields = set(entry) - {"id", "phrases", "map"}
@@ -111,7 +114,8 @@ def _check_entry(entry, label, phrases, maps, fold, known) -> list[Problem]:
     return problems
 
 
-def _check_map(entry, entry_id, label, maps, fold, known) -> list[Problem]:
+def _check_map(entry: dict[str, Any], entry_id: str, label: str, maps: dict[str, dict[str, Any]], fold: Fold,
+               known: dict[str, set[str]]) -> list[Problem]:
     mapping = entry.get("map")
     if not isinstance(mapping, dict) or not mapping:
         return [Problem(label, "map", "debe ser un objeto no vacío (frase: valor)")]
@@ -131,7 +135,7 @@ def _check_map(entry, entry_id, label, maps, fold, known) -> list[Problem]:
     return problems
 
 
-def _check_map_value(entry_id: str, value: Any, known: dict[str, set]) -> str | None:
+def _check_map_value(entry_id: str, value: Any, known: dict[str, set[str]]) -> str | None:
     if entry_id in ("step.number_words", "step.ordinals", "words.year_numbers"):
         return None if isinstance(value, int) and 1 <= value <= 99 else f"debe ser un número, no {value!r}"
     if entry_id == "step.document_terms":
@@ -182,7 +186,7 @@ EXAMPLES_FILE = "ejemplos.yaml"
 EXAMPLE_FORMS = frozenset(f for f in FORMS if f not in ("ack", "clarify", "more"))
 
 
-def parse_examples(raw: Any, fold) -> tuple[dict[str, tuple[str, ...]], list[Problem]]:
+def parse_examples(raw: Any, fold: Fold) -> tuple[dict[str, tuple[str, ...]], list[Problem]]:
     """form -> example questions (as written), and every problem found: an unknown form, an
     empty question, the same question under two forms."""
     if not isinstance(raw, list):
