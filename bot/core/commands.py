@@ -108,7 +108,7 @@ def help_for(engine: Engine, roles: set[str]) -> Reply:
     """/ayuda: the curated intro and closing line (respuestas.yaml), and between them the
     commands of each role the person has, from COMMANDS; each command once, under its first role."""
     curated = engine.kb.answers["help"].text.strip().splitlines()
-    intro, closing = curated[0], curated[-1]
+    intro, closing = Markup(curated[0]), Markup(curated[-1])  # respuestas.yaml holds Telegram HTML
     shown = {name for name, _ in menu(CITIZEN)}
     lines = [intro, *_help_lines(menu(CITIZEN)), closing]
     for role, title in HELP_SECTIONS:
@@ -116,13 +116,13 @@ def help_for(engine: Engine, roles: set[str]) -> Reply:
             pairs = [pair for pair in menu(role) if pair[0] not in shown]
             shown |= {name for name, _ in pairs}
             if pairs:
-                lines += ["", f"<b>{title}:</b>", *_help_lines(pairs)]
+                lines += [Markup(""), Markup("<b>{}:</b>").format(title), *_help_lines(pairs)]
     buttons = engine.answers.help().buttons
-    return Reply("\n".join(lines), buttons, intent="help")
+    return Reply(Markup("\n").join(lines), buttons, intent="help")
 
 
-def _help_lines(pairs) -> list[str]:
-    return [f"/{name} — {esc(description[0].lower() + description[1:])}" for name, description in pairs]
+def _help_lines(pairs: list[tuple[str, str]]) -> list[Markup]:
+    return [Markup("/{} — {}").format(name, description[0].lower() + description[1:]) for name, description in pairs]
 
 
 def group_help(username: str | None, introduction: bool = False) -> Reply:
@@ -278,7 +278,7 @@ def start_reply(engine: Engine, arg: str, first_name: str | None = None, first_c
 
 
 def with_privacy_line(reply: Reply) -> Reply:
-    return replace(reply, html=f"{reply.html}\n\n{PRIVACY_LINE}")
+    return replace(reply, html=reply.html + Markup("\n\n") + PRIVACY_LINE)
 
 
 def _start(engine: Engine, arg: str, first_name: str | None = None) -> Reply:

@@ -506,7 +506,7 @@ class Answerer:
         name = " ".join((first_name or "").split())[:40]
         if not name or not reply.html.startswith("¡Hola!"):
             return reply
-        return dataclasses.replace(reply, html=f"¡Hola, {esc(name)}!" + reply.html[len("¡Hola!"):])
+        return dataclasses.replace(reply, html=Markup("¡Hola, {}!").format(name) + reply.html[len("¡Hola!"):])
 
     def help(self) -> Reply:
         return self.curated("help", intent="help", extra_buttons=self.menu_buttons())
