@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.store import Store
 from knowledge.engine import Engine
 from knowledge.loader import default_knowledge
 from tests.eval.evaluate import TUNE, corpus, evaluate
@@ -45,6 +46,14 @@ def kb():
 @pytest.fixture(scope="session")
 def engine(kb):
     return _kept_for_the_session(Engine(kb))
+
+
+@pytest.fixture
+def store(tmp_path):
+    """A fresh store on a database file of its own."""
+    opened = Store(tmp_path / "cocrea.db")
+    yield opened
+    opened.close()
 
 
 @pytest.fixture(scope="session")

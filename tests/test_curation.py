@@ -33,13 +33,6 @@ class Clock:
 
 
 @pytest.fixture
-def store(tmp_path):
-    opened = Store(tmp_path / "cocrea.db")
-    yield opened
-    opened.close()
-
-
-@pytest.fixture
 def clock():
     return Clock()
 

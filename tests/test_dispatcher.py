@@ -98,13 +98,6 @@ def _is_pending(store: Store, chat_id: int) -> bool:
 
 
 @pytest.fixture
-def store(tmp_path):
-    opened = Store(tmp_path / "cocrea.db")
-    yield opened
-    opened.close()
-
-
-@pytest.fixture
 def clock():
     return VirtualClock()
 

@@ -13,14 +13,6 @@ import pytest
 from bot.core.convocatorias import ConvocatoriaDraft
 from bot.core.publishing import DocumentDraft
 from bot.runtime.persistence import FlowPersistence, decode, encode
-from bot.store import Store
-
-
-@pytest.fixture
-def store(tmp_path):
-    opened = Store(tmp_path / "cocrea.db")
-    yield opened
-    opened.close()
 
 
 def test_drafts_go_through_json_and_come_back_equal():

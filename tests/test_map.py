@@ -144,13 +144,6 @@ def test_a_repeated_label_is_an_error(tmp_path):
 
 # -- the cache --------------------------------------------------------------------------------
 
-@pytest.fixture
-def store(tmp_path):
-    opened = Store(tmp_path / "cocrea.db")
-    yield opened
-    opened.close()
-
-
 def publish(store: Store, state: str, step: int) -> None:
     store.add_document(state=state, step=step, kind="acta", title="Relatoría de las mesas",
                        url=f"https://stl.example/{state}-{step}.pdf", file_id=None, file_unique_id=None,

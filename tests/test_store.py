@@ -11,13 +11,6 @@ from bot.store import ChatData, DuplicateDocument, Store, utc_now
 from bot.store.migrations import NAMES
 
 
-@pytest.fixture
-def store(tmp_path):
-    opened = Store(tmp_path / "cocrea.db")
-    yield opened
-    opened.close()
-
-
 def add_document(store: Store, state: str = "jalisco", url: str | None = "https://stl.example/acta.pdf",
                  file_unique_id: str | None = None, **changes):
     fields = dict(state=state, step=4, kind="acta", title="Acta de instalación", url=url,

@@ -11,13 +11,6 @@ import pytest
 from bot.store import Busy, Store
 
 
-@pytest.fixture
-def store(tmp_path):
-    opened = Store(tmp_path / "cocrea.db")
-    yield opened
-    opened.close()
-
-
 def add_document(store: Store, conn: sqlite3.Connection, title: str) -> None:
     conn.execute("INSERT INTO documents(state, step, kind, title, url, published_on, published_by, created_at) "
                  "VALUES ('jalisco', 4, 'acta', ?, ?, '2026-11-20', 'test', '2026-11-20T00:00:00+00:00')",

@@ -147,3 +147,9 @@ def wait_for_outbox(db_path: Path, done, timeout: float = 60, what: str = "the o
 
 def notices_in(emulator: BotApiEmulator, chat) -> list[MessageView]:
     return [m for m in emulator.messages(chat) if m.from_bot and NOTICE_MARK in (m.text or "")]
+
+
+def followed(live, chat_id: int) -> dict[str, tuple[int, int]]:
+    """state -> (documents, convocatorias) of a chat's subscriptions, as the database has it."""
+    with opened(live.process.db_path) as store:
+        return {s.state: (int(s.documents), int(s.convocatorias)) for s in store.subscriptions(chat_id)}

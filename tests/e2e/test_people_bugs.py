@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.people import SORRY, Live, Person, live_bot, sent_texts
-from tests.e2e.publishing_support import opened
+from tests.e2e.publishing_support import followed
 
 BOT = "@cocreabot_test_bot"
 
@@ -22,10 +22,6 @@ def live(tmp_path_factory):
 def ana(live) -> Person:
     return live.person("Ana")
 
-
-def followed(live, chat_id: int) -> dict[str, tuple[int, int]]:
-    with opened(live.process.db_path) as store:
-        return {s.state: (int(s.documents), int(s.convocatorias)) for s in store.subscriptions(chat_id)}
 
 
 # -- bug 1: subscribing again keeps a narrowed subscription -------------------------------------

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.people import Person, live_bot
-from tests.e2e.publishing_support import opened
+from tests.e2e.publishing_support import followed
 
 STATES = 32
 
@@ -22,11 +22,6 @@ def live(tmp_path_factory):
 def ana(live) -> Person:
     return live.person("Ana")
 
-
-def followed(live, chat_id: int) -> dict[str, tuple[int, int]]:
-    """state -> (documents, convocatorias) as the database has it."""
-    with opened(live.process.db_path) as store:
-        return {s.state: (s.documents, s.convocatorias) for s in store.subscriptions(chat_id)}
 
 
 def test_suscribir_a_state_subscribes_to_both_and_offers_to_narrow(live, ana):
