@@ -210,6 +210,7 @@ def test_the_other_one_of_a_pair(chat):
     chat("¿cómo va Baja California Sur?")
     assert chat("ahh ok, ¿y la otra baja?").states == ("Baja California",)
     assert chat("¿y la sur?").states == ("Baja California Sur",)
+    assert chat("¿y la otra?").states == ("Baja California",)
 
 
 def test_a_follow_up_that_a_state_s_particularity_answers_opens_its_card_there(chat):

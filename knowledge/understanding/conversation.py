@@ -183,9 +183,9 @@ class FollowUps:
                 if self._finder.negated_before(tuple(tokens), picked[-1].start, reach=2):
                     choice = next((s for s in candidates if s != choice), choice)
                 return choice
-        pair = found.ambiguous_states
+        pair = found.ambiguous_states or next((p for p in self._pairs if len(context.states) == 1 and context.states[0] in p), ())
         if len(context.states) == 1 and context.states[0] in pair and self._other_words & set(tokens) and len(pair) == 2:
-            return next(s for s in pair if s != context.states[0])
+            return next(s for s in pair if s != context.states[0])  # «¿y la otra?», «¿y la otra Baja?»
         return None
 
     def _same_kind_about(self, found: Found, context: Context) -> Request:
