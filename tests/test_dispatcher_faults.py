@@ -23,8 +23,8 @@ from bot.runtime.dispatcher import (
     Dispatcher, Pace,
 )
 from bot.store import StorageError, Store
-from tests.test_dispatcher import (  # noqa: F401 (store and clock are fixtures)
-    FakeBot, VirtualClock, clock, drain, make, publish, store, subscribe,
+from tests.test_dispatcher import (  # noqa: F401 (clock is a fixture; store comes from conftest)
+    FakeBot, VirtualClock, clock, drain, make, publish, subscribe,
 )
 
 CONCURRENCY = Pace().concurrency
