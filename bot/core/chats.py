@@ -5,8 +5,10 @@ moves to a new id. The Telegram handlers and the console both go through here.""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from bot.store import ChatData, Store, Subscription
+from bot.store.chats import PublicRecord
 from knowledge import wording
 from knowledge.counts import counted
 from knowledge.models import KnowledgeBase
@@ -57,11 +59,11 @@ class Chats:
         """Everything kept about the chat (/mis_datos): its row and its subscriptions."""
         return self.store.chat_data(chat_id)
 
-    def questions(self, chat_id: int) -> list[dict]:
+    def questions(self, chat_id: int) -> list[dict[str, Any]]:
         """The questions the chat sent to the team that wait for an answer (/mis_datos)."""
         return self.store.pending_questions_of(chat_id)
 
-    def public_record(self, user_id: int) -> dict:
+    def public_record(self, user_id: int) -> PublicRecord:
         """What stays about a person after erasure: the states they facilitate and how many
         documents and convocatorias name them as author."""
         return self.store.public_record(user_id)

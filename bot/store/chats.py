@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypedDict
 
 from bot.store.connection import Connection, iso, utc_now
+
+
+class PublicRecord(TypedDict):
+    """What stays about a person after erasure (see Chats.public_record)."""
+    facilitates: list[str]
+    documents: int
+    convocatorias: int
 
 
 @dataclass(frozen=True)
@@ -79,7 +87,7 @@ class Chats(Connection):
         chat = self.chat(chat_id)
         return ChatData(chat, tuple(self.subscriptions(chat_id)) if chat else ())
 
-    def public_record(self, user_id: int) -> dict:
+    def public_record(self, user_id: int) -> PublicRecord:
         """What stays about a person after /borrar_mis_datos, as the public record of who may
         publish and who published what: the states they facilitate (granted and removed by an
         administrator) and how many documents and convocatorias carry their Telegram id as author."""
