@@ -171,6 +171,7 @@ async def _preview(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Do
     except PublishError as problem:
         await update.effective_message.reply_text(esc(f"{problem} Inténtalo de nuevo, o /cancelar."))
         return SOURCE
+    assert draft.state is not None  # validate() refuses a draft without a known state
     duplicate = found.publisher.duplicate_of(draft)
     if duplicate:
         await update.effective_message.reply_text(esc(duplicate_message(found.engine.kb, DuplicateDocument(duplicate))))
@@ -192,7 +193,8 @@ async def confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     query = update.callback_query
     draft: DocumentDraft | None = context.user_data.pop(DRAFT_KEY, None)
     found = services(context)
-    if draft is None or not permissions(context).can_publish(user_id(update), draft.state):
+    # only a validated draft (one with its state) is kept for the confirmation
+    if draft is None or draft.state is None or not permissions(context).can_publish(user_id(update), draft.state):
         await refuse(update, "Ya no puedes publicar este documento. Empieza de nuevo con /publicar.")
         return ConversationHandler.END
     await query.answer("Publicando…")

@@ -13,7 +13,8 @@ import yaml
 
 from bot.core.rules import clean_title, complete_link, link_problem, title_problem
 from bot.core.notices import document_notice
-from bot.store import DOCUMENT_KINDS, DocumentInfo, DuplicateDocument, Store
+from bot.store import DOCUMENT_KINDS, DocumentInfo, Store
+from bot.store import DuplicateDocument as DuplicateDocument  # re-exported: handlers/ never import the store
 from knowledge.dates import human_date
 from knowledge.models import KnowledgeBase
 from knowledge.text import ascii_int
