@@ -6,9 +6,10 @@ from telegram import Update
 from telegram.ext import Application, CommandHandler, ContextTypes
 
 from handlers import sharing, subscriptions
-from handlers.common import command_argument, services
+from handlers.common import command_argument, message_of, services
 from handlers.render import send_reply
-from bot.core.commands import PRIVACY_LINE, READ_ONLY_COMMANDS, command_replies, group_help, help_for, start_reply
+from knowledge.answers.cards import PRIVACY_LINE
+from bot.core.commands import READ_ONLY_COMMANDS, command_replies, group_help, help_for, start_reply
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -17,7 +18,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     found = services(context)
     first_contact = found.chats.seen(update.effective_chat.id)
     if update.effective_chat.type != "private":
-        await send_reply(update.effective_message, group_help(context.bot.username))
+        await send_reply(message_of(update), group_help(context.bot.username))
         return
     payload = command_argument(context).lower()
     if payload.startswith("suscribir-") and payload[10:] in found.engine.kb.states:
@@ -28,7 +29,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     first_name = update.effective_user.first_name if update.effective_user else None
     reply = start_reply(found.engine, payload, first_name, first_contact)
     found.engine.remember_shown(update.effective_chat.id, reply)  # ?start=jalisco, then «¿y su plan?»
-    await send_reply(update.effective_message, reply)
+    await send_reply(message_of(update), reply)
 
 
 async def read_only_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -37,16 +38,16 @@ async def read_only_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     command = update.effective_message.text.split()[0].lstrip("/").split("@")[0].lower()
     engine = services(context).engine
     if command in ("ayuda", "help") and update.effective_chat.type != "private":
-        await send_reply(update.effective_message, group_help(context.bot.username))
+        await send_reply(message_of(update), group_help(context.bot.username))
         return
     if command in ("ayuda", "help"):  # each role sees its own commands
         roles = services(context).permissions.roles(update.effective_user.id if update.effective_user else None)
-        await send_reply(update.effective_message, help_for(engine, roles))
+        await send_reply(message_of(update), help_for(engine, roles))
         return
     replies = command_replies(engine, command, command_argument(context))
     engine.remember_shown(update.effective_chat.id, replies[0])  # /paso 6, then «¿y el siguiente?»
     for reply in replies:
-        await send_reply(update.effective_message, reply)
+        await send_reply(message_of(update), reply)
 
 
 READ_ONLY = [command for command in READ_ONLY_COMMANDS if command != "start"]  # /start has its own handler
