@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 
@@ -52,14 +53,16 @@ _RELATIVE = re.compile(r"^(?:en|dentro de)\s+\d+\s+"
                        r"(?:minutos?|horas?|d[ií]as?|semanas?|mes(?:es)?)(?:\s+a\s+las\s+\d{1,2}:\d\d)?$")
 _HAS_TIME = re.compile(r"\d:\d\d|\d\s*(?:am|pm)\b|\bhoras?\b|\bminutos?\b")
 # Before the fillers go: "esta noche" is today at night, not "noche"; "de hoy en ocho" a week.
-_EARLY_REWRITES: tuple[tuple[re.Pattern, object], ...] = (
+# a replacement re.sub takes: a template or a function of the match
+_Replacement = str | Callable[[re.Match[str]], str]
+_EARLY_REWRITES: tuple[tuple[re.Pattern[str], _Replacement], ...] = (
     (re.compile(r"\besta\s+(mañana|tarde|noche)\b"), r"hoy en la \1"),
     (re.compile(r"\bde\s+hoy\s+en\s+(?:8|ocho)\b"), "en 7 días"),
     (re.compile(r"\bde\s+hoy\s+en\s+(?:15|quince)\b"), "en 14 días"),
     (re.compile(r"\b(lunes|martes|miércoles|miercoles|jueves|viernes|sábado|sabado|domingo)\s+que\s+(?:viene|entra)\b"),
      r"\1"),
 )
-_REWRITES: tuple[tuple[re.Pattern, object], ...] = (
+_REWRITES: tuple[tuple[re.Pattern[str], _Replacement], ...] = (
     (re.compile(r"\bpasado\s+mañana\b"), "en 2 días"),
     (re.compile(r"\b(\d{1,2})\s+y\s+media\b"), r"\1:30"),
     (re.compile(r"\b(\d{1,2})\s+y\s+cuarto\b"), r"\1:15"),
@@ -167,7 +170,7 @@ def _end_of_period(text: str, now: datetime) -> str:
     return f"{text[:match.start()]}{last.day}/{last.month}/{last.year}{text[match.end():]}".strip()
 
 
-def _daypart(match: re.Match) -> str:
+def _daypart(match: re.Match[str]) -> str:
     hour, minutes, part = int(match[1]), match[2] or "00", match[3]
     if part in ("tarde", "noche") and hour < 12:
         hour += 12
