@@ -30,7 +30,7 @@ from bot.core.statistics import as_text
 from handlers import menu, sharing
 from handlers.buttons import register_action
 from handlers.callbacks import BadCallback, decode_action, encode_action, pattern
-from handlers.common import admin_only, permissions, refuse, services, user_id, wake_dispatcher
+from handlers.common import admin_only, message_of, permissions, refuse, services, user_id, wake_dispatcher
 from handlers.flows import TIMEOUT_SECONDS, end_flow, expected_button
 from handlers.render import send_reply
 from knowledge.counts import counted
@@ -65,7 +65,8 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, 
     """The answer to a free-text message (handlers/questions.py), with what it offers."""
     private = update.effective_chat.type == "private"
     answered = services(context).curation.answer(text, update.effective_chat.id, offers=private)
-    reply, extra = answered.reply, ()
+    reply = answered.reply
+    extra: tuple[tuple[InlineKeyboardButton, ...], ...] = ()
     if reply.form == "map":  # «muéstrame el mapa»: the picture, not its summary
         await sharing.send_map(context, update.effective_chat.id, reply.buttons[0][0].action.arg)
         return
@@ -74,7 +75,7 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, 
         extra = offer_rows(answered.offer)
     elif answered.vote:
         extra = vote_rows(answered.vote)
-    await send_reply(update.effective_message, reply, quote=quote, extra=extra)
+    await send_reply(message_of(update), reply, quote=quote, extra=extra)
 
 
 def _with_line(reply: Reply, line: str) -> Reply:
@@ -95,6 +96,8 @@ async def on_ask(update: Update, context: ContextTypes.DEFAULT_TYPE, arg: str) -
         return
     outcome = found.consent(chat_id, token)
     if outcome.kind == "answered":
+        assert outcome.reply is not None  # an answered outcome carries the team's answer
+        assert query.message is not None  # the offer's buttons are on a message the bot sent
         await send_reply(query.message, outcome.reply)
         return
     await query.message.reply_text(words.consent_text(outcome))
@@ -191,15 +194,17 @@ async def on_curate(update: Update, context: ContextTypes.DEFAULT_TYPE, arg: str
     question_id = ascii_int(number)
     if action == "k" and question_id is not None:
         queued = found.already_known(question_id, by)
-        done = f"Listo: #{question_id} ya lo sabe el bot; le mando su respuesta a {counted(queued, 'persona', 'personas')}."
     elif action == "x" and question_id is not None:
         queued = 0 if found.dismiss(question_id, by) else None
-        done = f"Listo: descarté #{question_id}."
     else:
         queued = None
     if queued is None:
         await query.answer(NOT_PENDING, show_alert=True)
         return
+    if action == "k":
+        done = f"Listo: #{question_id} ya lo sabe el bot; le mando su respuesta a {counted(queued, 'persona', 'personas')}."
+    else:
+        done = f"Listo: descarté #{question_id}."
     wake_dispatcher(context)
     await query.answer()
     await query.message.reply_text(done)
@@ -355,7 +360,7 @@ async def estadisticas(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     found = services(context)
     figures = found.curation.statistics(states)
-    await send_reply(update.effective_message, Reply(Markup(as_text(found.engine.kb, figures))))
+    await send_reply(message_of(update), Reply(Markup(as_text(found.engine.kb, figures))))
 
 
 def register(application: Application) -> None:
