@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 import time
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -72,7 +73,9 @@ OTHER_KINDS = (Kind("consulta", None, "Consulta"), Kind("otra", None, "Otra"))
 
 def convocatoria_kinds(kb: KnowledgeBase) -> dict[str, Kind]:
     """The kinds of convocatoria, by code: one per step that is a convocatoria, then the others."""
-    steps = [Kind(s.convocatoria_code, s.number, s.short) for _, s in sorted(kb.steps.items()) if s.is_convocatoria]
+    # pasos.yaml gives a convocatoria_code to the steps with is_convocatoria, and only to them (models.py)
+    steps = [Kind(s.convocatoria_code, s.number, s.short) for _, s in sorted(kb.steps.items())
+             if s.convocatoria_code is not None]
     return {kind.code: kind for kind in (*steps, *OTHER_KINDS)}
 
 
@@ -128,8 +131,9 @@ def kind_for_step(text: str | int | None, kinds: dict[str, Kind] | None = None) 
         return "otra"
     if value in ("consulta",):
         return value
-    if ascii_int(value) in by_step:  # ASCII digits only: '⁷' passes isdigit() and int() refuses it
-        return by_step[ascii_int(value)]
+    step = ascii_int(value)  # ASCII digits only: '⁷' passes isdigit() and int() refuses it
+    if step is not None and step in by_step:
+        return by_step[step]
     *first, last = sorted(by_step)
     steps = f"{', '.join(map(str, first))} o {last}"
     raise ConvocatoriaError(f"El paso de una convocatoria es {steps}, «consulta» u «otra»; recibí {str(text)[:20]!r}.")
@@ -227,12 +231,12 @@ class Convocatorias:
 
     def change_link(self, convocatoria_id: int, url: str) -> Changed:
         record = self.editable(convocatoria_id)
-        url = checked_url(url)
-        if not url:
+        new_url = checked_url(url)
+        if not new_url:
             raise ConvocatoriaError("Mándame el enlace nuevo (https://…).")
-        if url == record.info.url:
+        if new_url == record.info.url:
             raise ConvocatoriaError("Es el mismo enlace que ya tenía; no cambié nada.")
-        return self._correct(record, {"url": url}, replace(record.info, url=url), "Tiene un enlace nuevo.")
+        return self._correct(record, {"url": new_url}, replace(record.info, url=new_url), "Tiene un enlace nuevo.")
 
     def cancel(self, convocatoria_id: int) -> Changed:
         """Status cancelled, and a short notice to the same subscribers."""
@@ -337,7 +341,7 @@ class Convocatorias:
 
     # -- helpers ----------------------------------------------------------------------------
 
-    def _correct(self, record: ConvocatoriaRecord, fields: dict, corrected: ConvocatoriaInfo, change: str) -> Changed:
+    def _correct(self, record: ConvocatoriaRecord, fields: dict[str, object], corrected: ConvocatoriaInfo, change: str) -> Changed:
         now = self.clock()
         with self.store.transaction() as conn:
             self._update_if_open(conn, record, {**fields, "updated_at": now})
@@ -345,13 +349,15 @@ class Convocatorias:
                                          convocatoria_correction(self.kb, corrected, change, now), None, "convocatorias")
         return Changed(corrected, self.store.finish_fan_out(started))
 
-    def _update_if_open(self, conn, record: ConvocatoriaRecord, fields: dict) -> None:
+    def _update_if_open(self, conn: sqlite3.Connection, record: ConvocatoriaRecord, fields: dict[str, object]) -> None:
         """Guard against a change that raced with another (a cancellation, the closing job)."""
         if not self.store.update_convocatoria(conn, record.info.id, fields, only_open=True):
             raise ConvocatoriaError("Esa convocatoria cambió mientras tanto (cerró o se canceló); no hice nada.")
 
     @staticmethod
     def _as_info(draft: ConvocatoriaDraft, convocatoria_id: int, now: datetime) -> ConvocatoriaInfo:
+        # a valid draft (validate()) has its state, kind and closing date
+        assert draft.state is not None and draft.kind is not None and draft.closes_at is not None
         return ConvocatoriaInfo(
             id=convocatoria_id, state=draft.state, step=draft.step, kind=draft.kind, title=draft.title,
             description=draft.description, opens_at=draft.opens_at or now, closes_at=draft.closes_at,
