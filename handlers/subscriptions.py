@@ -3,7 +3,7 @@ is idempotent; in groups only the group's administrators may change what the gro
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CommandHandler, ContextTypes
 
 from bot.core import commands
@@ -13,10 +13,11 @@ from bot.core.chats import (
 )
 from handlers.buttons import register_action
 from handlers.callbacks import encode_action
-from handlers.common import command_argument, manages_chat, services
+from handlers.common import command_argument, manages_chat, message_of, services
 from handlers.render import send_reply
-from bot.core.commands import skipped_note, state_or_picker, states_named
-from knowledge.reply import esc
+from bot.core.commands import Named, pick_state, skipped_note, states_named
+from bot.runtime.services import Services
+from knowledge.reply import Reply, esc
 
 ADMINS_ONLY = "En un grupo, solo quienes lo administran pueden cambiar sus suscripciones."
 
@@ -59,15 +60,15 @@ async def suscribir(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if len(named.states) > 1 or (named.states and named.skipped):
         await _subscribe_to_several(update, context, named)
         return
-    slug, ask = state_or_picker(found.engine, command_argument(context), action="subscribe",
-                                intro="¿De qué entidad quieres recibir avisos? Elige una:")
-    if ask:
-        await send_reply(update.effective_message, ask)
+    picked = pick_state(found.engine, command_argument(context), action="subscribe",
+                        intro="¿De qué entidad quieres recibir avisos? Elige una:")
+    if isinstance(picked, Reply):
+        await send_reply(message_of(update), picked)
         return
-    await subscribe_to(update, context, slug)
+    await subscribe_to(update, context, picked)
 
 
-async def _subscribe_to_several(update: Update, context: ContextTypes.DEFAULT_TYPE, named) -> None:
+async def _subscribe_to_several(update: Update, context: ContextTypes.DEFAULT_TYPE, named: Named) -> None:
     """/suscribir chiapas y veracruz: every state named, in one confirmation."""
     found = services(context)
     chat_id = update.effective_chat.id
@@ -154,7 +155,7 @@ async def baja(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.effective_message.reply_html(_unsubscribe(found, chat_id, slug))
 
 
-def _followed_keyboard(found, followed: list[dict]) -> InlineKeyboardMarkup:
+def _followed_keyboard(found: Services, followed: list[Subscription]) -> InlineKeyboardMarkup:
     names = found.engine.kb.states
     rows = [[InlineKeyboardButton(f"🔕 Baja de {names[s.state].name}", callback_data=encode_action("unsub", s.state))]
             for s in followed]
@@ -162,7 +163,7 @@ def _followed_keyboard(found, followed: list[dict]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(rows)
 
 
-def _unsubscribe(found, chat_id: int, slug: str) -> str:
+def _unsubscribe(found: Services, chat_id: int, slug: str) -> str:
     removed = found.chats.unsubscribe(chat_id, slug)
     return unsubscribed_text(found.engine.kb.states[slug].name, slug, bool(removed))
 
@@ -172,6 +173,7 @@ ALL, ALL_CONFIRMED, ALL_KEPT = "todo", "todo-si", "todo-no"  # «Baja de todas»
 
 async def on_unsubscribe_button(update: Update, context: ContextTypes.DEFAULT_TYPE, arg: str) -> None:
     query = update.callback_query
+    assert query is not None  # a button's action: its update is a callback query
     found = services(context)
     if arg not in (ALL, ALL_CONFIRMED, ALL_KEPT) and arg not in found.engine.kb.states:
         await query.answer("Ese botón ya no funciona. Usa /baja.", show_alert=True)
@@ -194,7 +196,7 @@ async def on_unsubscribe_button(update: Update, context: ContextTypes.DEFAULT_TY
     await query.edit_message_text(_unsubscribe(found, chat_id, arg))
 
 
-async def _ask_or_show_followed(query, found, chat_id: int, asking: bool) -> None:
+async def _ask_or_show_followed(query: CallbackQuery, found: Services, chat_id: int, asking: bool) -> None:
     """«Baja de todas» first asks (naming what would stop); «No» shows the subscriptions again."""
     followed = found.chats.subscriptions(chat_id)
     await query.answer()

@@ -7,7 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.store import ChatData, Store, Subscription
+from bot.store import ChatData, Store
+from bot.store import Subscription as Subscription  # re-exported: handlers/ never import the store
 from bot.store.chats import PublicRecord
 from knowledge import wording
 from knowledge.counts import counted
@@ -28,7 +29,7 @@ class Chats:
         self.store.ensure_chat(chat_id, language)
         return first
 
-    def subscribe(self, chat_id: int, state: str) -> tuple[bool, Subscription | None]:
+    def subscribe(self, chat_id: int, state: str) -> tuple[bool, Subscription]:
         """Follow a state's documents and convocatorias: (whether it is new, the subscription).
         A state already followed keeps what the chat chose (only documents, no reminders…)."""
         existing = self.subscription(chat_id, state)
@@ -36,7 +37,9 @@ class Chats:
             self.seen(chat_id)
             return False, existing
         is_new = self.store.subscribe(chat_id, state)
-        return is_new, self.subscription(chat_id, state)
+        subscription = self.subscription(chat_id, state)
+        assert subscription is not None  # just written
+        return is_new, subscription
 
     def subscription(self, chat_id: int, state: str) -> Subscription | None:
         return next((s for s in self.store.subscriptions(chat_id) if s.state == state), None)
