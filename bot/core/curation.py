@@ -23,7 +23,7 @@ from typing import Callable
 
 from markupsafe import Markup
 
-from bot.core.statistics import gather
+from bot.core.statistics import Figures, gather
 from bot.store import Store
 from knowledge.dates import human_date
 from knowledge.engine import Engine
@@ -342,7 +342,7 @@ class Curation:
     def reviewed_answers(self) -> list[dict]:
         return self.store.questions(("answered",))
 
-    def statistics(self, states: list[str] | None = None) -> dict:
+    def statistics(self, states: list[str] | None = None) -> Figures:
         """The figures of /estadisticas (bot/core/statistics.py); states: a facilitator's only."""
         self.flush_counts()
         return gather(self.store, self.today(), states)

@@ -10,6 +10,7 @@ A facilitator sees the same for their own states (no questions of other states, 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any, TypedDict
 
 from bot.store import TEAM_ANSWER_KIND, Store
 from knowledge.models import KnowledgeBase
@@ -22,16 +23,52 @@ KIND_NAMES = {"document": "documento", "convocatoria": "convocatoria", "convocat
               "convocatoria_correction": "corrección", "convocatoria_cancelled": "cancelación",
               TEAM_ANSWER_KIND: "respuesta del equipo"}
 
+Row = dict[str, Any]  # a row of the store's counts, as its query names the columns
 
-def gather(store: Store, today: date, states: list[str] | None = None, days: int = DAYS) -> dict:
+
+class QuestionFigures(TypedDict):
+    asked: int
+    answered: int
+    share_answered: float | None  # None when nothing was asked
+    per_intent: dict[str, int]
+    per_state: dict[str, int]
+
+
+class FeedbackFigures(TypedDict):
+    up: int
+    down: int
+    per_intent: dict[str, dict[str, int]]  # intent -> {"up": n, "down": n}
+
+
+class PendingFigure(TypedDict):
+    id: int
+    text: str
+    asked: int  # how many chats asked it
+
+
+class Figures(TypedDict):
+    days: int
+    since: str  # ISO date
+    chats: dict[str, int] | None  # None for a facilitator
+    subscribers: list[Row]
+    notices: list[Row]
+    questions: QuestionFigures
+    feedback: FeedbackFigures
+    pending: list[PendingFigure]
+
+
+def gather(store: Store, today: date, states: list[str] | None = None, days: int = DAYS) -> Figures:
     """Every figure, as plain data (the JSON of the CLI). states: only these (a facilitator's)."""
     since = (today - timedelta(days=days - 1)).isoformat()
-    mine = (lambda state: True) if states is None else (lambda state: state in states)
+
+    def mine(state: str | None) -> bool:
+        return states is None or state in states
+
     counts = [row for row in store.question_counts_since(since) if mine(row["state"])]
     votes = [row for row in store.feedback_since(since) if mine(row["state"])]
     asked = sum(row["n"] for row in counts)
     answered = sum(row["n"] for row in counts if row["answered"])
-    pending = [] if states is not None else store.questions(("pending",), TOP_PENDING)
+    pending: list[Row] = [] if states is not None else store.questions(("pending",), TOP_PENDING)
     return {
         "days": days,
         "since": since,
@@ -54,20 +91,20 @@ def gather(store: Store, today: date, states: list[str] | None = None, days: int
     }
 
 
-def _reach(row: dict) -> dict:
+def _reach(row: Row) -> Row:
     keys = ("sent", "pending", "failed", "blocked", "dropped")
     return {"id": row["id"], "kind": row["kind"], "state": row["state"], "created_at": row["created_at"],
             "title": row["title"] or row["document"], **{key: row[key] or 0 for key in keys}}
 
 
-def _totals(rows: list[dict], key: str) -> dict[str, int]:
+def _totals(rows: list[Row], key: str) -> dict[str, int]:
     totals: dict[str, int] = {}
     for row in rows:
         totals[row[key]] = totals.get(row[key], 0) + row["n"]
     return dict(sorted(totals.items(), key=lambda item: (-item[1], item[0])))
 
 
-def _votes(rows: list[dict]) -> dict[str, dict[str, int]]:
+def _votes(rows: list[Row]) -> dict[str, dict[str, int]]:
     per: dict[str, dict[str, int]] = {}
     for row in rows:
         entry = per.setdefault(row["intent"], {"up": 0, "down": 0})
@@ -76,9 +113,12 @@ def _votes(rows: list[dict]) -> dict[str, dict[str, int]]:
     return dict(sorted(per.items()))
 
 
-def as_text(kb: KnowledgeBase, figures: dict) -> str:
+def as_text(kb: KnowledgeBase, figures: Figures) -> str:
     """The figures for people (Telegram HTML; the CLI prints it as text)."""
-    name = lambda slug: kb.states[slug].name if slug in kb.states else (slug or "—")  # noqa: E731
+
+    def name(slug: str | None) -> str:
+        return kb.states[slug].name if slug in kb.states else (slug or "—")
+
     lines = [f"📊 <b>Estadísticas</b> (preguntas: últimos {figures['days']} días)", ""]
     if figures["chats"] is not None:
         chats = figures["chats"]
