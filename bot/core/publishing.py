@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -94,6 +95,7 @@ def validate(draft: DocumentDraft, kb: KnowledgeBase) -> DocumentDraft:
 def publish_document(store: Store, kb: KnowledgeBase, draft: DocumentDraft, published_by: str) -> Published:
     """Raises PublishError (bad draft) or DuplicateDocument (already there)."""
     draft = validate(draft, kb)
+    assert draft.state is not None  # validate() refuses a draft without a known state
     notice = document_notice(kb, draft.state, draft.step, draft.resolved_kind, draft.title, draft.url,
                              draft.published_on, has_file=bool(draft.file_id))
     document, queued = store.add_document(
@@ -111,7 +113,8 @@ class Publisher:
     kb: KnowledgeBase
 
     def duplicate_of(self, draft: DocumentDraft) -> DocumentInfo | None:
-        """The state's document with the same link or file, if there is one."""
+        """The state's document with the same link or file, if there is one (the draft is valid)."""
+        assert draft.state is not None  # validate() refuses a draft without a known state
         return self.store.find_duplicate_document(draft.state, draft.url, draft.file_unique_id)
 
     def audience(self, state: str) -> int:
@@ -135,6 +138,10 @@ IMPORT_FIELDS = ("entidad", "paso", "tipo", "titulo", "url", "fecha")
 MAX_IMPORT_BYTES = 5_000_000  # about 25,000 documents; a bigger file is a mistake or an attack
 
 
+StateResolver = Callable[[str], str | None]  # a state's name or alias -> its slug
+Scalar = str | int | date | None  # what a field of an imported record may hold (_scalar)
+
+
 @dataclass(frozen=True)
 class ImportRow:
     line: int
@@ -147,7 +154,7 @@ class ImportRow:
         return f"{self.unit} {self.line}"
 
 
-def read_import(path: Path, resolve_state, kb: KnowledgeBase) -> list[ImportRow]:
+def read_import(path: Path, resolve_state: StateResolver, kb: KnowledgeBase) -> list[ImportRow]:
     """Rows of a CSV (header: entidad,paso,tipo,titulo,url,fecha) or YAML (a list of mappings with
     those keys), each validated like a single publication, so a row that would fail is named before
     anything is published. `resolve_state(text)` turns a state name or alias into a slug (or None).
@@ -213,7 +220,7 @@ def _yaml_records(name: str, text: str) -> list[tuple[int, object]]:
 def _refuse_aliases(name: str, loader: yaml.SafeLoader) -> None:
     try:
         while loader.check_event():
-            event = loader.get_event()
+            event = loader.get_event()  # type: ignore[no-untyped-call]  # types-PyYAML leaves it unannotated
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 raise PublishError(f"{name}, línea {event.start_mark.line + 1}: no acepto anclas ni alias de YAML "
                                    "(& y *); escribe cada documento completo.")
@@ -226,7 +233,7 @@ def _yaml_line(problem: yaml.YAMLError) -> str:
     return f", línea {mark.line + 1}" if mark else ""
 
 
-def _import_row(line: int, record, resolve_state, kb: KnowledgeBase, unit: str) -> ImportRow:
+def _import_row(line: int, record: object, resolve_state: StateResolver, kb: KnowledgeBase, unit: str) -> ImportRow:
     if not isinstance(record, dict):
         return ImportRow(line, None, "no es un registro con campos (entidad, paso, titulo, url…)", unit)
     if _EXTRA_COLUMNS in record:
@@ -236,19 +243,20 @@ def _import_row(line: int, record, resolve_state, kb: KnowledgeBase, unit: str) 
         return ImportRow(line, None, f"campos desconocidos: {', '.join(sorted(map(str, unknown)))[:200]}", unit)
     try:
         fields = {name: _scalar(name, record.get(name)) for name in IMPORT_FIELDS}
-        state = resolve_state(fields["entidad"] or "")
+        entidad, tipo, titulo, url = (_as_text(fields[name]) for name in ("entidad", "tipo", "titulo", "url"))
+        state = resolve_state(entidad or "")
         if state is None:
-            raise PublishError(f"campo 'entidad': entidad desconocida {(fields['entidad'] or '')[:60]!r}")
+            raise PublishError(f"campo 'entidad': entidad desconocida {(entidad or '')[:60]!r}")
         published_on = _parse_date(record.get("fecha"))
-        draft = DocumentDraft(state=state, step=_field("paso", parse_step, fields["paso"]),
-                              kind=fields["tipo"] or None, title=fields["titulo"] or "", url=fields["url"] or None,
+        draft = DocumentDraft(state=state, step=_field("paso", parse_step, _as_step(fields["paso"])),
+                              kind=tipo or None, title=titulo or "", url=url or None,
                               published_on=published_on)
         return ImportRow(line, validate(draft, kb), unit=unit)
     except PublishError as problem:
         return ImportRow(line, None, str(problem), unit)
 
 
-def _scalar(name: str, value) -> str | int | date | None:
+def _scalar(name: str, value: object) -> Scalar:
     """A field's value when its type is one a field can have: text for every field, also a whole
     number for 'paso' and a date (without time) for 'fecha'. PublishError naming the field otherwise."""
     if value is None or isinstance(value, str):
@@ -266,14 +274,26 @@ def _scalar(name: str, value) -> str | int | date | None:
     raise PublishError(f"campo '{name}': debe ser {expected}, no {found}{hint}")
 
 
-def _field(name: str, parse, value):
+def _as_text(value: Scalar) -> str | None:
+    """A text field's value: _scalar lets only text (or nothing) through for it."""
+    assert value is None or isinstance(value, str)
+    return value
+
+
+def _as_step(value: Scalar) -> str | int | None:
+    """'paso': _scalar lets only text or a whole number (or nothing) through for it."""
+    assert not isinstance(value, date)
+    return value
+
+
+def _field(name: str, parse: Callable[[str | int | None], int | None], value: str | int | None) -> int | None:
     try:
         return parse(value)
     except PublishError as problem:
         raise PublishError(f"campo '{name}': {problem}") from None
 
 
-def _parse_date(value) -> date:
+def _parse_date(value: object) -> date:
     if value in (None, ""):
         return mexico_today()
     if isinstance(value, date):
