@@ -30,18 +30,18 @@ import logging
 from dataclasses import replace
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import Application, CommandHandler, ContextTypes, ConversationHandler, MessageHandler
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, ConversationHandler, MessageHandler
 
 from bot.core.convocatorias import (
     KINDS, ConvocatoriaDraft, ConvocatoriaError, ConvocatoriaRecord, Convocatorias, checked_url,
 )
-from bot.core.dates import START_OF_DAY, DateInputError, parse_moment
+from bot.core.dates import START_OF_DAY, DateInputError, TypedMoment, parse_moment
 from bot.core.notices import CENTRAL_TIME
 from bot.core.rules import link_warning
 from handlers.render import slow_work
 from handlers.common import NOT_FACILITATOR, permissions, refuse, services, user_id, wake_dispatcher
 from handlers.flows import (
-    ANYTHING_ELSE, TEXT, TIMEOUT_SECONDS, allowed_states, answered, argument, button, end_flow, expected_button,
+    ANYTHING_ELSE, TEXT, TIMEOUT_SECONDS, Step, allowed_states, answered, argument, button, end_flow, expected_button,
     guided_conversation, on_button, typed_state, typed_title,
 )
 from knowledge.counts import counted, notices_on_their_way
@@ -75,7 +75,7 @@ def _button(text: str, arg: str):
     return button("conv", text, arg)
 
 
-def _on(arg: str, callback) -> object:
+def _on(arg: str, callback: Step) -> CallbackQueryHandler:
     return on_button("conv", arg, callback)
 
 
@@ -91,7 +91,7 @@ def _arg(update: Update) -> str:
     return argument(update)
 
 
-async def _typed_moment(context: ContextTypes.DEFAULT_TYPE, text: str, opening: bool = False):
+async def _typed_moment(context: ContextTypes.DEFAULT_TYPE, text: str | None, opening: bool = False) -> TypedMoment:
     """Parse a typed date off the event loop (the first parse loads dateparser)."""
     now = desk(context).clock()
     if opening:
@@ -250,6 +250,7 @@ async def _preview(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Co
     except ConvocatoriaError as problem:
         await update.effective_message.reply_text(esc(f"{problem} Inténtalo de nuevo, o /cancelar."))
         return LINK
+    assert draft.state is not None  # validate() refuses a draft without a known state
     _keep(context, draft)
     audience = desk(context).audience(draft.state)
     warning = link_warning(draft.url)
@@ -264,7 +265,8 @@ async def _preview(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Co
 async def confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     query = update.callback_query
     draft: ConvocatoriaDraft | None = context.user_data.pop(DRAFT_KEY, None)
-    if draft is None or not permissions(context).can_publish(user_id(update), draft.state):
+    # only a validated draft (one with its state) is kept for the confirmation
+    if draft is None or draft.state is None or not permissions(context).can_publish(user_id(update), draft.state):
         await refuse(update, "Ya no puedes publicar esta convocatoria. Empieza de nuevo con /convocar.")
         return ConversationHandler.END
     await query.answer("Publicando…")
@@ -344,10 +346,10 @@ async def chose_convocatoria(update: Update, context: ContextTypes.DEFAULT_TYPE)
 async def _editable(update: Update, context: ContextTypes.DEFAULT_TYPE, number: str) -> ConvocatoriaRecord | None:
     """The convocatoria behind a button, if this person may still change it; a polite no otherwise."""
     try:
-        number = ascii_int(number)  # a forged button may carry any number: range-checked before any query
-        if number is None:
+        convocatoria_id = ascii_int(number)  # a forged button may carry any number: range-checked before any query
+        if convocatoria_id is None:
             raise ValueError("not an id")
-        record = desk(context).editable(number)
+        record = desk(context).editable(convocatoria_id)
     except (ConvocatoriaError, ValueError) as problem:
         await refuse(update, str(problem) if isinstance(problem, ConvocatoriaError) else "Ese botón ya no funciona.")
         return None

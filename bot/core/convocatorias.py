@@ -37,7 +37,8 @@ from bot.core.notices import (
     convocatoria_cancellation, convocatoria_correction, convocatoria_notice, convocatoria_reminder,
 )
 from bot.core.rules import clean_title, complete_link, link_problem, title_problem
-from bot.store import ConvocatoriaRecord, Store, utc_now
+from bot.store import ConvocatoriaRecord as ConvocatoriaRecord  # re-exported: handlers/ never import the store
+from bot.store import Store, utc_now
 from knowledge.live import ConvocatoriaInfo
 from knowledge.loader import default_knowledge
 from knowledge.models import KnowledgeBase
