@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from bot.store.connection import iso, utc_now
+from bot.store.connection import Connection, iso, utc_now
 
 QUESTION_STATUSES = ("pending", "answered", "known", "dismissed")
 TEAM_ANSWER_KIND = "team_answer"  # the outbox notice that carries a curator's answer to the askers
@@ -19,7 +19,7 @@ _COLUMNS = ("id, key, text, form, intent, states, step, term, reason, status, as
             "answer, answered_at, answered_by")
 
 
-class Questions:
+class Questions(Connection):
 
     # -- asking (with consent) -------------------------------------------------------------
 
