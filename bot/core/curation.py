@@ -19,7 +19,7 @@ import time
 from collections import Counter, OrderedDict, deque
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Callable
+from typing import Any, Callable
 
 from markupsafe import Markup
 
@@ -27,6 +27,7 @@ from bot.core.statistics import Figures, gather
 from bot.store import Store
 from knowledge.dates import human_date
 from knowledge.engine import Engine
+from knowledge.models import KnowledgeBase
 from knowledge.reply import Reply, esc, html_to_text
 from knowledge.text import fold, normalize
 from knowledge.understanding import Request
@@ -58,6 +59,10 @@ INSULTS = ("idiota", "estupid", "pendej", "imbecil", "chinga", "puto", "puta", "
            "culero", "pinche", "mamada", "joto", "zorra", "tarado", "baboso")
 
 
+QuestionRow = dict[str, Any]  # a row of the questions table, as bot/store/questions.py reads it
+CountKey = tuple[str, str, str, bool]  # (day, intent, state, answered): what add_question_counts takes
+
+
 @dataclass(frozen=True)
 class Understood:
     """What was understood of a question, as kept with it (slugs, not names)."""
@@ -74,7 +79,7 @@ class Understood:
         return cls(request.form, request.intent, tuple(request.states), request.step, request.term,
                    request.attribute, request.missing)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, object]:
         return {"form": self.form, "intent": self.intent, "states": self.states, "step": self.step, "term": self.term}
 
 
@@ -158,11 +163,11 @@ class Curation:
     engine: Engine
     clock: Callable[[], float] = time.monotonic
     today: Callable[[], date] = lambda: datetime.now(CDMX).date()
-    _held: OrderedDict = field(default_factory=OrderedDict)
-    _tokens: itertools.count = field(default_factory=lambda: itertools.count(1))
-    _recent: dict = field(default_factory=dict)
-    _counts: Counter = field(default_factory=Counter)
-    _reviewed: set | None = None  # keys of the reviewed answers: the reply path asks the store only on a hit
+    _held: OrderedDict[tuple[int, str], Held] = field(default_factory=OrderedDict)  # by (chat, token)
+    _tokens: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    _recent: dict[int, deque[float]] = field(default_factory=dict)  # a chat's latest message times
+    _counts: Counter[CountKey] = field(default_factory=Counter)
+    _reviewed: set[str] | None = None  # keys of the reviewed answers: the reply path asks the store only on a hit
 
     # -- the question path -------------------------------------------------------------------
 
@@ -202,7 +207,10 @@ class Curation:
             question_key(held.text, held.understood), held.text.strip(), held.understood.as_dict(),
             f"{held.reason}:{held.seen}", chat_id, MAX_PENDING)
         if status == "answered":
-            return Outcome("answered", question_id, team_reply(self.store.question(question_id)))
+            assert question_id is not None  # the store names the answered group it found
+            answered = self.store.question(question_id)
+            assert answered is not None  # an answered question is never deleted
+            return Outcome("answered", question_id, team_reply(answered))
         return Outcome(status, question_id)
 
     def decline(self, chat_id: int, token: str) -> None:
@@ -227,16 +235,16 @@ class Curation:
 
     # -- memory ------------------------------------------------------------------------------
 
-    def _reviewed_answer(self, key: str) -> dict | None:
+    def _reviewed_answer(self, key: str) -> QuestionRow | None:
         """The team's answer to this question, if any. Replies must not wait on the store while a
         fan-out writes, so the keys are kept here: answers given in this process are added at
         once, those given elsewhere (the CLI) within a minute (flush_counts)."""
-        if self._reviewed is None:
-            self.refresh_reviewed()
-        return self.store.reviewed_answer(key) if key in self._reviewed else None
+        reviewed = self._reviewed if self._reviewed is not None else self.refresh_reviewed()
+        return self.store.reviewed_answer(key) if key in reviewed else None
 
-    def refresh_reviewed(self) -> None:
+    def refresh_reviewed(self) -> set[str]:
         self._reviewed = self.store.reviewed_keys()
+        return self._reviewed
 
     def _hold(self, chat_id: int, text: str, understood: Understood, reason: str | None, reply: Reply) -> str:
         now = self.clock()
@@ -286,11 +294,11 @@ class Curation:
 
     # -- curating ----------------------------------------------------------------------------
 
-    def pending(self, include_all: bool = False, limit: int = 1000) -> list[dict]:
+    def pending(self, include_all: bool = False, limit: int = 1000) -> list[QuestionRow]:
         statuses = ("pending", "answered", "known", "dismissed") if include_all else ("pending",)
         return self.store.questions(statuses, limit)
 
-    def question(self, question_id: int) -> dict | None:
+    def question(self, question_id: int) -> QuestionRow | None:
         return self.store.question(question_id)
 
     def reply_to_askers(self, question_id: int, answer: str, by: str) -> int | None:
@@ -316,10 +324,10 @@ class Curation:
     def dismiss(self, question_id: int, by: str) -> bool:
         return self.store.settle_question(question_id, "dismissed", None, by, None) is not None
 
-    def resolved(self) -> list[tuple[dict, Reply]]:
+    def resolved(self) -> list[tuple[QuestionRow, Reply]]:
         """Pending questions the current knowledge answers now: understood again (without the
         conversation they came in), answered, and the reply differs from the one they got."""
-        found = []
+        found: list[tuple[QuestionRow, Reply]] = []
         for question in self.store.questions(("pending",)):
             request = self.engine.understand(question["text"])
             reply = self.engine.label(self.engine.answers.answer(request), request)
@@ -339,7 +347,7 @@ class Curation:
                 questions, deliveries = questions + 1, deliveries + queued
         return questions, deliveries
 
-    def reviewed_answers(self) -> list[dict]:
+    def reviewed_answers(self) -> list[QuestionRow]:
         return self.store.questions(("answered",))
 
     def statistics(self, states: list[str] | None = None) -> Figures:
@@ -357,7 +365,7 @@ def _answer_label(understood: Understood) -> str:
     return f"{understood.form}:{detail}" if detail else understood.form
 
 
-def answered_on(row: dict) -> date:
+def answered_on(row: QuestionRow) -> date:
     return datetime.fromisoformat(row["answered_at"]).astimezone(CDMX).date()
 
 
@@ -365,7 +373,7 @@ def team_label(day: date) -> str:
     return f"💬 <b>Respuesta del equipo de CocreaBot</b> (revisada el {esc(human_date(day))})"
 
 
-def team_reply(row: dict) -> Reply:
+def team_reply(row: QuestionRow) -> Reply:
     """A reviewed answer, for the next person who asks the same thing."""
     return Reply(Markup(f"{team_label(answered_on(row))}\n\n{esc(row['answer'])}"), intent="team_answer")
 
@@ -410,7 +418,7 @@ def consent_text(outcome: Outcome) -> str:
 DECLINED = "De acuerdo, no guardé tu pregunta."
 
 
-def pending_lines(questions: list[dict]) -> list[str]:
+def pending_lines(questions: list[QuestionRow]) -> list[str]:
     """/mis_datos: the questions a chat waits an answer for."""
     return [f"• «{esc(_short(q['text']))}» (enviada el {esc(human_date(_local_day(q['asked_at'])))})" for q in questions]
 
@@ -419,7 +427,7 @@ def _local_day(stamp: str) -> date:
     return datetime.fromisoformat(stamp).astimezone(CDMX).date()
 
 
-def understood_text(kb, question: dict) -> str:
+def understood_text(kb: KnowledgeBase, question: QuestionRow) -> str:
     """States, step, term of a stored question, in words ('' when none)."""
     parts = [kb.states[s].name for s in question["states"].split(",") if s in kb.states]
     if question["step"]:
@@ -429,7 +437,7 @@ def understood_text(kb, question: dict) -> str:
     return ", ".join(parts)
 
 
-def pending_card(kb, question: dict) -> str:
+def pending_card(kb: KnowledgeBase, question: QuestionRow) -> str:
     times = "1 vez" if question["asked"] == 1 else f"{question['asked']} veces"
     about = understood_text(kb, question)
     lines = [f"❓ <b>#{question['id']}</b> · {times} · última el {esc(human_date(_local_day(question['last_asked'])))}",
@@ -447,7 +455,7 @@ def _short(text: str, limit: int = 300) -> str:
 def _cut(markup: str) -> str:
     if len(html_to_text(markup)) <= NOTICE_CHARS:
         return markup
-    kept = []
+    kept: list[str] = []
     for paragraph in markup.split("\n\n"):
         if len(html_to_text("\n\n".join(kept + [paragraph]))) > NOTICE_CHARS:
             break
