@@ -14,11 +14,26 @@ from knowledge.reply import Reply
 from knowledge.understanding import Memory, Request, Understander
 
 
+_UNDERSTANDERS: dict[int, tuple[KnowledgeBase, Understander]] = {}  # id(kb) -> (kb, its understander)
+
+
+def understander_for(kb: KnowledgeBase) -> Understander:
+    """One Understander per knowledge base: it reads nothing but the base (what it keeps are
+    memos), and building one costs about 0.1 s (its matchers, the classifier read from the
+    cache). The CLI and the tests build many engines over the same base."""
+    kept = _UNDERSTANDERS.get(id(kb))
+    if kept is None or kept[0] is not kb:
+        while len(_UNDERSTANDERS) >= 4:
+            del _UNDERSTANDERS[next(iter(_UNDERSTANDERS))]
+        kept = _UNDERSTANDERS[id(kb)] = (kb, Understander(kb))
+    return kept[1]
+
+
 class Engine:
     def __init__(self, kb: KnowledgeBase, live: LiveData | None = None, clock: Clock = utc_now,
                  memory: Memory | None = None):
         self.kb = kb
-        self.understander = Understander(kb)
+        self.understander = understander_for(kb)
         self.answers = Answerer(kb, live, clock)
         self.memory = memory or Memory()
         self._slugs = {state.name: slug for slug, state in kb.states.items()}
