@@ -268,3 +268,8 @@ def test_the_domain_s_words_in_another_sense_are_out_of_scope(engine, question):
 def test_the_map_of_the_steps_is_asked_by_its_words(engine):
     reply = engine.ask("muéstrame el mapa de los pasos")
     assert reply.form == "map" and reply.buttons[0][0].action.arg == "pasos"
+
+
+def test_what_happened_with_is_not_which_step(engine):
+    assert engine.understand("¿qué pasó con el INAI?").term == "inai"
+    assert engine.understand("que paso con la cdmx").form == "status"
