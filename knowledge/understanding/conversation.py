@@ -163,12 +163,14 @@ class FollowUps:
             return self._about_the_same_states(found, context, understand)
         return None
 
+    def _says(self, kind: str, words: str) -> bool:
+        """Whether a phrase of this kind of turn is anywhere in the message («y luego qué toca»)."""
+        padded = f" {words} "
+        return any(f" {phrase} " in padded for phrase in self._phrases.get(kind, ()))
+
     def _year_shift(self, tokens: list[str]) -> int:
-        padded = f" {' '.join(tokens)} "
-        for kind, shift in (("year_before", -1), ("year_after", 1)):
-            if any(f" {phrase} " in padded for phrase in self._phrases.get(kind, ())):
-                return shift
-        return 0
+        words = " ".join(tokens)
+        return next((shift for kind, shift in (("year_before", -1), ("year_after", 1)) if self._says(kind, words)), 0)
 
     def _chosen_place(self, tokens: list[str], found: Found, context: Context) -> str | None:
         """The state picked among those the bot asked about, or the other one of a pair."""
@@ -222,9 +224,8 @@ class FollowUps:
             return "greeting"
         named_step = found.reference.step is not None and not found.reference.described
         if len(tokens) <= 7 and not named_step:  # «y el de antes de los talleres» moves from step 8, not from the last one
-            padded = f" {words} "
             for kind in ("next", "previous"):
-                if any(f" {phrase} " in padded for phrase in self._phrases.get(kind, ())):
+                if self._says(kind, words):
                     return kind
         return None
 
