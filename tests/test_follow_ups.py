@@ -273,3 +273,9 @@ def test_the_map_of_the_steps_is_asked_by_its_words(engine):
 def test_what_happened_with_is_not_which_step(engine):
     assert engine.understand("¿qué pasó con el INAI?").term == "inai"
     assert engine.understand("que paso con la cdmx").form == "status"
+
+
+def test_a_term_asked_after_a_state_is_about_the_term(chat):
+    chat("¿cómo va Baja California?")
+    reply = chat("¿qué pasó con el INAI?")
+    assert reply.form == "what_is" and reply.states == ()

@@ -246,6 +246,8 @@ class FollowUps:
     def _about_the_same_states(self, found: Found, context: Context, understand: Callable[[Found], Request]) -> Request | None:
         """«¿Y cuándo la presentaron?», «¿y su plan?»: the states of the last question, with what
         this message asks about them."""
+        if found.term and not found.cue("attribute") and understand(found).form == "what_is":
+            return None  # «¿qué pasó con el INAI?» after a state asks about the INAI, not about that state
         asks_when = found.reference.described and "when" in found.cue("form")
         weak_step = StepReference() if asks_when else found.reference  # «¿y cuándo la presentaron?» is not step 11
         request = understand(replace(found, states=context.states, state_spans=(), described_step=None, reference=weak_step))
