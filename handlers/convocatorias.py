@@ -33,7 +33,7 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, ConversationHandler, MessageHandler
 
 from bot.core.convocatorias import (
-    KINDS, ConvocatoriaDraft, ConvocatoriaError, ConvocatoriaRecord, Convocatorias, checked_url,
+    ConvocatoriaDraft, ConvocatoriaError, ConvocatoriaRecord, Convocatorias, checked_url, kinds,
 )
 from bot.core.dates import START_OF_DAY, DateInputError, TypedMoment, parse_moment
 from bot.core.notices import CENTRAL_TIME
@@ -136,8 +136,8 @@ async def chose_state(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
 
 async def _ask_kind(update: Update, context: ContextTypes.DEFAULT_TYPE, slug: str, lead: str = "") -> int:
     _keep(context, ConvocatoriaDraft(state=slug))
-    labels = [f"{kind.label} (paso {kind.step})" if kind.step else kind.label for kind in KINDS.values()]
-    buttons = [_button(label, f"k:{code}") for label, code in zip(labels, KINDS, strict=True)]
+    labels = [f"{kind.label} (paso {kind.step})" if kind.step else kind.label for kind in kinds().values()]
+    buttons = [_button(label, f"k:{code}") for label, code in zip(labels, kinds(), strict=True)]
     rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
     name = esc(services(context).engine.kb.states[slug].name)
     question = f"📣 <b>{name}</b>. ¿Qué tipo de convocatoria es? (/cancelar para salir)"
@@ -486,10 +486,10 @@ async def private_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
 
 
 def convocar_conversation() -> ConversationHandler:
-    kinds = "|".join(KINDS)
+    codes = "|".join(kinds())
     return guided_conversation("convocar", "convocar", start, {
         STATE: [_on(r"e:[a-z\-]+", chose_state), MessageHandler(ANYTHING_ELSE, expected_button)],
-        KIND: [_on(rf"k:(?:{kinds})", chose_kind), MessageHandler(ANYTHING_ELSE, expected_button)],
+        KIND: [_on(rf"k:(?:{codes})", chose_kind), MessageHandler(ANYTHING_ELSE, expected_button)],
         TITLE: [MessageHandler(TEXT, got_title), MessageHandler(ANYTHING_ELSE, expected_text)],
         DESCRIPTION: [MessageHandler(TEXT, got_description), CommandHandler("saltar", skip_description),
                       MessageHandler(ANYTHING_ELSE, expected_text)],

@@ -62,3 +62,13 @@ def test_without_a_token_the_console_starts_and_answers(tmp_path):
     assert "TELEGRAM_BOT_TOKEN" in result.stderr  # says how to connect Telegram
     assert "Paso 6 de 13" in result.stdout
     assert "Paso 7 de 13" in result.stdout  # [2] 7 ▶ was pressed by typing its number
+
+
+def test_importing_the_cli_reads_no_knowledge():
+    """check-knowledge must run when a data file is malformed: nothing on the way to it may load
+    the knowledge at import time (a module-level default_knowledge() once made it crash with a
+    traceback instead of listing the problems)."""
+    probe = ("import bot.cli, knowledge.loader; "
+             "print(knowledge.loader.default_knowledge.cache_info().currsize)")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "0"

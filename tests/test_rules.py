@@ -28,10 +28,10 @@ def test_a_document_title_with_an_override_is_refused(kb):
 
 
 def test_a_convocatoria_title_with_an_override_is_refused(kb):
-    from bot.core.convocatorias import KINDS, ConvocatoriaDraft, ConvocatoriaError, Convocatorias
+    from bot.core.convocatorias import ConvocatoriaDraft, kinds, ConvocatoriaError, Convocatorias
 
     desk = Convocatorias(None, kb, elapsed=lambda: 0.0)  # the title is checked before anything is stored
-    draft = ConvocatoriaDraft(state="oaxaca", kind=next(iter(KINDS)), title="Convocatoria \u2066abierta")
+    draft = ConvocatoriaDraft(state="oaxaca", kind=next(iter(kinds())), title="Convocatoria \u2066abierta")
     with pytest.raises(ConvocatoriaError, match="invisibles"):
         desk.validate(draft)
 

@@ -80,7 +80,10 @@ def convocatoria_kinds(kb: KnowledgeBase) -> dict[str, Kind]:
     return {kind.code: kind for kind in (*steps, *OTHER_KINDS)}
 
 
-KINDS: dict[str, Kind] = convocatoria_kinds(default_knowledge())
+def kinds() -> dict[str, Kind]:
+    """The kinds of the default knowledge, read when first asked (not at import: check-knowledge
+    must be able to import this module and report a malformed data file)."""
+    return convocatoria_kinds(default_knowledge())
 
 
 class ConvocatoriaError(ValueError):
@@ -90,7 +93,7 @@ class ConvocatoriaError(ValueError):
 @dataclass(frozen=True)
 class ConvocatoriaDraft:
     state: str | None = None  # slug
-    kind: str | None = None  # a key of KINDS
+    kind: str | None = None  # a key of kinds()
     title: str = ""
     description: str = ""
     closes_at: datetime | None = None  # aware
@@ -101,7 +104,8 @@ class ConvocatoriaDraft:
 
     @property
     def step(self) -> int | None:
-        return KINDS[self.kind].step if self.kind in KINDS else None
+        kind = kinds().get(self.kind or "")
+        return kind.step if kind else None
 
 
 @dataclass(frozen=True)
@@ -123,10 +127,10 @@ class DueWork:
     closed: list[int]
 
 
-def kind_for_step(text: str | int | None, kinds: dict[str, Kind] | None = None) -> str:
+def kind_for_step(text: str | int | None, known: dict[str, Kind] | None = None) -> str:
     """'7' or 7 -> 'mesas'; 'otra' -> 'otra'. Raises ConvocatoriaError for a step that is no
     convocatoria (pasos.yaml says which are)."""
-    by_step = {kind.step: code for code, kind in (kinds or KINDS).items() if kind.step is not None}
+    by_step = {kind.step: code for code, kind in (known or kinds()).items() if kind.step is not None}
     value = str(text if text is not None else "").strip().lower().removeprefix("paso").strip()
     if value in ("otra", "otro", ""):
         return "otra"
