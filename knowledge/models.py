@@ -239,3 +239,7 @@ class KnowledgeBase(Strict):
     # Any so that the models do not import the understanding package).
     vocabulary: Any  # Vocabulary: folded cue phrases and maps, by id
     examples: Any  # dict[form, tuple[question, ...]]: example questions of each question form
+
+    def figure(self, figure_id: str) -> Figure:
+        """A figure by id (ids are unique: the loader checks them)."""
+        return next(f for f in self.figures if f.id == figure_id)

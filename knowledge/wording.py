@@ -296,6 +296,14 @@ STL_FILTER_LABELS = {
 }
 
 
+# A plan's number and its stage asked together: one label, not two ('construían su segundo plan').
+PLAN_STAGE_LABELS = {
+    frozenset((number, stage)): f"{verb} su {ordinal} Plan de Acción Local"
+    for number, ordinal in (("plan_1", "primer"), ("plan_2", "segundo"))
+    for stage, verb in (("construction", "construían"), ("implementation", "implementaban"))
+}
+
+
 # The verbs of the labels above, for one state: «1 entidad firmó», not «firmaron».
 SINGULAR_VERBS = {
     "firmaron": "firmó", "habían": "había", "tenían": "tenía", "trabajaban": "trabajaba", "estaban": "estaba",
@@ -305,18 +313,27 @@ SINGULAR_VERBS = {
 
 
 def filter_label(attribute: str, value: str, year: int | None = None, also: tuple[str, ...] = (),
-                 year_of: str | None = None, years: tuple[int, ...] = (), count: int = 2) -> str:
+                 year_of: str | None = None, years: tuple[int, ...] = (), count: int = 2,
+                 not_years: tuple[int, ...] = ()) -> str:
     """'firmaron la Declaratoria de Gobierno Abierto en 2016 y tenían un STL instalado' (for one
-    state, 'firmó … y tenía …')."""
+    state, 'firmó … y tenía …'); ', salvo las de 2015' when years are left out."""
     label = STL_FILTER_LABELS[value] if attribute == "stl" and value in STL_FILTER_LABELS else FILTER_LABELS[value]
+    paired = next((v for v in also if frozenset((value, v)) in PLAN_STAGE_LABELS), None)
+    if paired is not None:
+        label, also = PLAN_STAGE_LABELS[frozenset((value, paired))], tuple(v for v in also if v != paired)
     when = join_names([str(y) for y in years]) if years else year
     if when and year_of != "declaratoria":
         label += f" en {when}"
+    if when and year_of == "declaratoria":
+        also = tuple(v for v in also if v != "signed")  # said with its year below
     label += "".join(f" y {FILTER_LABELS[v]}" for v in also)
     if when and year_of == "declaratoria":
         label += f" y firmaron la Declaratoria en {when}"
     if count == 1:
         label = " ".join(SINGULAR_VERBS.get(word, word) for word in label.split(" "))
+    if not_years:
+        which = "las que firmaron en" if year_of == "declaratoria" else "las de"
+        label += f", salvo {which} {join_names([str(y) for y in not_years])}"
     return label
 
 

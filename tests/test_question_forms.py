@@ -91,7 +91,7 @@ LISTS = {
     "¿qué estados firmaron la declaratoria?": lambda s: s.declaratoria.signed,
     "¿qué estados no han firmado?": lambda s: not s.declaratoria.signed,
     "¿qué estados tienen STL?": installed,
-    "¿qué estados no tienen STL?": lambda s: not installed(s),
+    "¿qué estados no tienen STL?": lambda s: not s.stl.status.startswith("installed"),
     "¿qué estados están en impasse?": lambda s: s.exercise.status == "impasse",
     "¿cuáles están inactivos?": lambda s: s.exercise.status == "inactive",
     "¿qué estados tienen un ejercicio activo?": lambda s: s.exercise.status == "active",
@@ -101,6 +101,14 @@ LISTS = {
     "¿qué estados instalaron su STL de forma cerrada?": lambda s: s.stl.installation == "closed",
     "¿qué estados están instalando su STL?": lambda s: s.stl.status == "installing",
     "¿qué estados firmaron en 2015 y están en impasse?": lambda s: s.declaratoria.year == 2015 and s.exercise.status == "impasse",
+    # a negation a few words before its fact, past auxiliaries and pronouns
+    "¿qué estados todavía no se les ha instalado el STL?": lambda s: not s.stl.status.startswith("installed"),
+    "¿qué estados están construyendo su 2do plan?": lambda s: s.pal.plan == 2 and s.pal.phase == "construction",
+    # years left out, and a negated fact with its year («no firmaron en 2016»: all but who signed then)
+    "¿qué estados tienen STL activo que no sean de 2015?": lambda s: s.stl.status == "installed_active" and s.stl.year != 2015,
+    "¿cuáles firmaron, salvo los de 2015 y 2016?": lambda s: s.declaratoria.signed and s.declaratoria.year not in (2015, 2016),
+    "¿qué estados no firmaron en 2016?": lambda s: s.declaratoria.year != 2016,
+    "¿qué estados firmaron en 2015 pero siguen sin STL?": lambda s: s.declaratoria.year == 2015 and not installed(s),
 }
 
 
@@ -189,3 +197,14 @@ def test_steps_and_inai_phases_are_never_confused(engine):
     assert engine.ask("fase 3 del INAI").phase == 3
     assert engine.ask("paso 3").step == 3
     assert engine.ask("el paso 3 de los 6 pasos básicos del INAI").phase == 3
+
+
+def test_a_figure_that_names_its_states_answers_which_ones(engine):
+    """«¿Cuáles se reactivaron?» is what the report lists, not every active exercise."""
+    body = engine.ask("¿qué estados se reactivaron en 2019?").text
+    assert listed_states(body) == {"Durango", "Estado de México", "Tlaxcala"}
+
+
+def test_one_state_reactivated_is_its_status(engine):
+    reply = engine.ask("¿Tlaxcala ya se reactivó?")
+    assert reply.form == "yes_no" and first_line(reply.text).startswith("Sí.")

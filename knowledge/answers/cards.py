@@ -92,44 +92,38 @@ class Answerer:
         )
         return self._factual("\n".join(lines), list(cited), buttons, intent="state_status", state=state.name)
 
-    def state_list(self, states: list[State], attribute: str, value: str, year: int | None, among: tuple[str, ...] = (),
-                   also: tuple[str, ...] = (), year_of: str | None = None, years: tuple[int, ...] = ()) -> Reply:
+    def state_list(self, states: list[State], asked: facts.Selection) -> Reply:
         """«¿Qué estados …?»: how many and which, grouped, dated and cited; the document's own
         count next to it when it differs."""
-        label = wording.filter_label(attribute, value, year, also, year_of, years, count=len(states))
-        scope = self._scope(among)
-        lines = [f"<b>{len(states)} {esc(wording.entities_word(len(states)))}{esc(scope)} {esc(label)}</b>, "
-                 f"a {esc(self._records_date())}.", ""]
-        lines += self._grouped(states, attribute, value)
-        if among:
-            others = [self.kb.states[s].name for s in among if self.kb.states[s] not in states]
+        lines = [f"<b>{len(states)} {esc(wording.entities_word(len(states)))}{esc(self._scope(asked.among))} "
+                 f"{esc(asked.label(len(states)))}</b>, a {esc(self._records_date())}.", ""]
+        lines += self._grouped(states, asked.attribute, asked.value)
+        if asked.among:
+            others = [self.kb.states[s].name for s in asked.among if self.kb.states[s] not in states]
             if others:
                 lines += ["", f"No: {esc(wording.join_names(others))}."]
-        counted = [] if years else self._counting_figures(attribute, value, year)  # no document counts several years
-        if not years:
-            lines += self._document_counts(len(states), attribute, value, year, among or also)
-        cited: list[Fact] = [facts.fact_of(s, attribute) for s in states] or [self._records_fact()]
+        lines += self._document_counts(len(states), asked)
+        cited: list[Fact] = [facts.fact_of(s, asked.attribute) for s in states] or [self._records_fact()]
         buttons = _state_buttons(states)
-        return self._factual("\n".join(_squeeze(lines)), [*cited, *counted], buttons, intent="figures")
+        return self._factual("\n".join(_squeeze(lines)), [*cited, *self._counting_figures(asked)], buttons, intent="figures")
 
-    def state_count(self, states: list[State], attribute: str, value: str, year: int | None, among: tuple[str, ...] = (),
-                    also: tuple[str, ...] = (), year_of: str | None = None, years: tuple[int, ...] = ()) -> Reply:
+    def state_count(self, states: list[State], asked: facts.Selection) -> Reply:
         """«¿Cuántos estados …?»: the number first, the names after, then the other documents'
         versions of the same count, newest first."""
-        label = wording.filter_label(attribute, value, year, also, year_of, years, count=len(states))
-        if years:  # no document counts several years together
-            return self.state_list(states, attribute, value, year, among, also, year_of, years)
-        date = self._records_date()
-        lines = [f"<b>{len(states)}</b> {esc(wording.entities_word(len(states)))}{esc(self._scope(among))} {esc(label)}, a {esc(date)}.", ""]
+        if asked.years:  # no document counts several years together
+            return self.state_list(states, asked)
+        lines = [f"<b>{len(states)}</b> {esc(wording.entities_word(len(states)))}{esc(self._scope(asked.among))} "
+                 f"{esc(asked.label(len(states)))}, a {esc(self._records_date())}.", ""]
         if states:
             lines.append(f"Son: {esc(wording.join_names([s.name for s in states]))}.")
-        lines += self._document_counts(len(states), attribute, value, year, among or also)
-        versions = self._other_versions(attribute, value, year)
+        lines += self._document_counts(len(states), asked)
+        own = self._counting_figures(asked)
+        versions = self._other_versions(own)
         if versions:
             lines += ["", "<b>Otros documentos, de la más reciente a la más antigua:</b>"]
             lines += [f"• {self.figure_line(f)}" for f in versions]
             lines += ["Los documentos no coinciden porque se escribieron en fechas distintas."]
-        cited = [*(facts.fact_of(s, attribute) for s in states), *self._counting_figures(attribute, value, year), *versions]
+        cited = [*(facts.fact_of(s, asked.attribute) for s in states), *own, *versions]
         buttons = _state_buttons(states)
         return self._factual("\n".join(_squeeze(lines)), cited or [self._records_fact()], buttons, intent="figures")
 
@@ -145,7 +139,8 @@ class Answerer:
     def unknown_per_state(self, value: str) -> Reply:
         """A filter the documents count but never list state by state (multiactor STL, OGP Local)."""
         attribute = FILTERS[value][0]
-        figures = self._counting_figures(attribute, value, None) + self._other_versions(attribute, value, None)
+        own = self._counting_figures(facts.Selection(attribute, value))
+        figures = own + self._other_versions(own)
         lines = ["<b>No tengo la lista por estado.</b> Los documentos dan el número, pero no dicen cuáles son:", ""]
         lines += [f"• {self.figure_line(f)}" for f in figures]
         mentioned = facts.mentioning(self.kb, value)
@@ -182,27 +177,27 @@ class Answerer:
     def _scope(self, among: tuple[str, ...]) -> str:
         return f" de las {len(among)} que mencionas" if len(among) > 1 else ""
 
-    def _counting_figures(self, attribute: str, value: str, year: int | None) -> list[Figure]:
-        """The documents' own counts of a state filter (cifras.yaml `counts`)."""
-        key = f"{attribute}:{value}" + (f":{year}" if year else "")
+    def _counting_figures(self, asked: facts.Selection) -> list[Figure]:
+        """The documents' own counts of a selection (cifras.yaml `counts`): one filter, in one
+        year at most, over every state."""
+        if not asked.counted_by_documents:
+            return []
+        key = f"{asked.attribute}:{asked.value}" + (f":{asked.year}" if asked.year else "")
         return [f for f in self.kb.figures if f.counts == key]
 
-    def _document_counts(self, count: int, attribute: str, value: str, year: int | None, among: tuple[str, ...]) -> list[str]:
+    def _document_counts(self, count: int, asked: facts.Selection) -> list[str]:
         """The document's own count of the same thing, when it says another number."""
-        if among:
-            return []
         lines = []
-        for figure in self._counting_figures(attribute, value, year):
+        for figure in self._counting_figures(asked):
             if figure.value != count:
                 lines += ["", f"ℹ️ Contando estado por estado son {count}; el documento lo cuenta así: {self.figure_line(figure)}"]
         return lines
 
-    def _other_versions(self, attribute: str, value: str, year: int | None) -> list[Figure]:
-        """Other documents' versions of the same count (same `measure`), newest first."""
-        own_figures = self._counting_figures(attribute, value, year)
-        measures = {f.measure for f in own_figures if f.measure}
-        own = {f.id for f in own_figures}
-        versions = [f for f in self.kb.figures if f.measure in measures and f.id not in own]
+    def _other_versions(self, own: list[Figure]) -> list[Figure]:
+        """Other documents' versions of the same counts (same `measure`), newest first."""
+        measures = {f.measure for f in own if f.measure}
+        ids = {f.id for f in own}
+        versions = [f for f in self.kb.figures if f.measure in measures and f.id not in ids]
         return sorted(versions, key=lambda f: self._date_of(f).sort_key(), reverse=True)
 
     def compare_states(self, slugs: Iterable[str]) -> Reply:

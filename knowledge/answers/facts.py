@@ -4,11 +4,12 @@ verdict carries the plain sentence that explains it and the facts it comes from.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from knowledge import wording
 from knowledge.models import Fact, KnowledgeBase, State
-from knowledge.filters import DEFAULT_VALUE, FILTERS, MENTIONED_AS, filter_attribute, installed, predicate
+from knowledge.filters import DEFAULT_VALUE, FILTERS, MENTIONED_AS, POSITIVE_VALUE, Predicate, filter_attribute, installed, predicate
 from knowledge.filters import year_of as fact_year
 from knowledge.text import fold
 
@@ -67,24 +68,66 @@ def verdict(state: State, attribute: str, value: str | None, year: int | None = 
     return Verdict(test(state) and all(t(state) for t in further), describe(state, attribute), facts)
 
 
-def matching(kb: KnowledgeBase, attribute: str | None, value: str, year: int | None = None,
-             among: tuple[str, ...] = (), also: tuple[str, ...] = (), year_of: str | None = None,
-             years: tuple[int, ...] = ()) -> list[State] | None:
-    """The states that meet a filter (and every further value), in alphabetical order (by year first
-    when several years are asked); None when the records cannot say."""
-    asked = [predicate(attribute, value), *(predicate(FILTERS[v][0], v) for v in also)]
-    tests = [t for t in asked if t is not None]
-    if len(tests) < len(asked):
+@dataclass(frozen=True)
+class Selection:
+    """What a list or a count asks: the states whose `attribute` has `value` (and each further
+    value), in a year or several, none of the left-out years, among some states."""
+
+    attribute: str  # the fact the value filters (filters.filter_attribute)
+    value: str
+    year: int | None = None
+    years: tuple[int, ...] = ()  # several years: the oldest first
+    not_years: tuple[int, ...] = ()
+    also: tuple[str, ...] = ()
+    among: tuple[str, ...] = ()
+    year_of: str | None = None  # the fact the years belong to, when not the filtered one
+
+    @property
+    def wanted_years(self) -> tuple[int, ...]:
+        return self.years or ((self.year,) if self.year is not None else ())
+
+    @property
+    def dated(self) -> str:
+        return self.year_of or self.attribute
+
+    def label(self, count: int) -> str:
+        return wording.filter_label(self.attribute, self.value, self.year, self.also, self.year_of, self.years,
+                                    count=count, not_years=self.not_years)
+
+    @property
+    def counted_by_documents(self) -> bool:
+        """Documents count one filter in one year at most, over every state."""
+        return not (self.years or self.not_years or self.among or self.also)
+
+
+def selection(attribute: str | None, value: str, year: int | None = None, **rest: Any) -> Selection:
+    """The selection of a request's attribute and value (an STL's own status filters the STL)."""
+    return Selection(filter_attribute(attribute, value), value, year, **rest)
+
+
+def matching(kb: KnowledgeBase, asked: Selection) -> list[State] | None:
+    """The states that meet a selection, in alphabetical order (by year first when several years
+    are asked); None when the records cannot say."""
+    wanted = [predicate(asked.attribute, asked.value), *(predicate(FILTERS[v][0], v) for v in asked.also)]
+    tests = [t for t in wanted if t is not None]
+    if len(tests) < len(wanted):
         return None
-    states = [kb.states[s] for s in among] if among else list(kb.states.values())
-    chosen = [s for s in states if all(t(s) for t in tests)]
-    wanted = years or ((year,) if year is not None else ())
-    dated = year_of or filter_attribute(attribute, value)
-    if wanted:
-        chosen = [s for s in chosen if fact_year(s, dated) in wanted]
-    if len(wanted) > 1:  # several years: the oldest first
-        return sorted(chosen, key=lambda s: (fact_year(s, dated) or 0, wording.sort_key(s.name)))
+    states = [kb.states[s] for s in asked.among] if asked.among else list(kb.states.values())
+    if asked.value in POSITIVE_VALUE and asked.wanted_years and asked.year_of is None:  # «no firmaron en 2015»
+        did = matching(kb, replace(asked, value=POSITIVE_VALUE[asked.value], also=(), not_years=()))
+        return None if did is None else [s for s in states if s not in did and _meets(s, tests[1:])]
+    chosen = [s for s in states if _meets(s, tests)]
+    if asked.wanted_years:
+        chosen = [s for s in chosen if fact_year(s, asked.dated) in asked.wanted_years]
+    if asked.not_years:
+        chosen = [s for s in chosen if fact_year(s, asked.dated) not in asked.not_years]
+    if len(asked.wanted_years) > 1:  # several years: the oldest first
+        return sorted(chosen, key=lambda s: (fact_year(s, asked.dated) or 0, wording.sort_key(s.name)))
     return sorted(chosen, key=lambda s: wording.sort_key(s.name))
+
+
+def _meets(state: State, tests: list[Predicate]) -> bool:
+    return all(test(state) for test in tests)
 
 
 def mentioning(kb: KnowledgeBase, value: str | None) -> list[State]:

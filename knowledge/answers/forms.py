@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from knowledge import wording
 from knowledge.answers import facts
-from knowledge.filters import DEFAULT_VALUE, POSITIVE_VALUE, filter_attribute
+from knowledge.filters import DEFAULT_VALUE, POSITIVE_VALUE
 from knowledge.reply import Action, Button, Reply, esc
 from knowledge.statemap import build_map
 from knowledge.understanding.request import Request
@@ -87,13 +87,13 @@ def answer_which_states(a: "Answerer", r: Request) -> Reply:
     if r.particular:
         return a.particular_states(r.particular)
     value = _filter_value(r)
+    if r.value is None and r.year is None and _naming_figures(a, r.figures):
+        return a.figures(r.figures)  # «¿cuáles se reactivaron?»: a figure that names its states
     if value is None:
         return a.figures(r.figures, lead="¿Qué estados quieres ver? Por ejemplo: los que firmaron, los que tienen STL, los que tienen plan.")
-    listed = facts.matching(a.kb, r.attribute, value, r.year, among=r.states, also=r.also, year_of=r.year_of, years=r.years)
-    if listed is None:
-        return a.unknown_per_state(value)
-    return a.state_list(listed, filter_attribute(r.attribute, value), value, r.year, among=r.states, also=r.also,
-                        year_of=r.year_of, years=r.years)
+    asked = _selection(r, value)
+    listed = facts.matching(a.kb, asked)
+    return a.unknown_per_state(value) if listed is None else a.state_list(listed, asked)
 
 
 def answer_how_many(a: "Answerer", r: Request) -> Reply:
@@ -108,11 +108,9 @@ def answer_how_many(a: "Answerer", r: Request) -> Reply:
         return a.short_state_answer(state.slug, lead, [facts.fact_of(state, r.attribute)])
     if value is None or not counts_states or len(r.states) == 1:
         return a.figures(r.figures, state=r.state)
-    listed = facts.matching(a.kb, r.attribute, value, r.year, among=r.states, also=r.also, year_of=r.year_of, years=r.years)
-    if listed is None:
-        return a.unknown_per_state(value)
-    return a.state_count(listed, filter_attribute(r.attribute, value), value, r.year, among=r.states, also=r.also,
-                         year_of=r.year_of, years=r.years)
+    asked = _selection(r, value)
+    listed = facts.matching(a.kb, asked)
+    return a.unknown_per_state(value) if listed is None else a.state_count(listed, asked)
 
 
 def answer_step(a: "Answerer", r: Request) -> Reply:
@@ -242,6 +240,17 @@ def answer(a: "Answerer", r: Request) -> Reply:
 def _referred(r: Request) -> Request:
     """The request a «no entendí» or «más» refers to: the same slots, the earlier form."""
     return replace(r, form=r.refers_to or "help", refers_to=None)
+
+
+def _naming_figures(a: "Answerer", figure_ids: tuple[str, ...]) -> bool:
+    """Figures that list the states they count, none of them a count of a filter's states."""
+    figures = [a.kb.figure(f) for f in figure_ids]
+    return bool(figures) and all(f.states and not f.counts for f in figures)
+
+
+def _selection(r: Request, value: str) -> facts.Selection:
+    return facts.selection(r.attribute, value, r.year, years=r.years, not_years=r.not_years, also=r.also,
+                           among=r.states, year_of=r.year_of)
 
 
 def _filter_value(r: Request) -> str | None:

@@ -8,7 +8,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from typing import Callable, Iterable, Iterator, TypeVar
+from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 from knowledge.matching import Match, PhraseMatcher, Speller
 from knowledge.models import PHASE_COUNT, STEP_COUNT, KnowledgeBase
@@ -50,6 +50,7 @@ class Found:
     term_span: tuple[int, int] | None = None
     year: int | None = None
     years: tuple[int, ...] = ()  # every year asked, a range spelled out ('entre 2017 y 2019'), when more than one
+    excluded_years: tuple[int, ...] = ()  # years to leave out ('que no sean de 2015', 'salvo los de 2016')
     described_step: int | None = None  # the step the words describe, when one stands out
     cues: dict[str, tuple[str, ...]] = field(default_factory=dict)  # namespace -> names found, in order
     spans: dict[str, tuple[tuple[str, int, int], ...]] = field(default_factory=dict)  # namespace -> (name, start, end)
@@ -93,6 +94,9 @@ class EntityFinder:
         conversation = {tuple(p.split()) for phrases in vocabulary.of("followup").values() for p in phrases}
         self.speller = Speller(set().union(*(m.phrases() for m in findable)) | conversation, guard)
         self._negation = vocabulary.words("negation.words")
+        self._auxiliaries = vocabulary.words("negation.auxiliaries")
+        self._year_links = vocabulary.words("negation.year_links")
+        self._except = PhraseMatcher((p, p) for p in vocabulary.phrases["negation.except"])
         self._as_of = vocabulary.words("words.as_of")
         self._year_numbers: dict[str, int] = vocabulary.maps["words.year_numbers"]
         self._range_starts = vocabulary.words("words.range_starts")
@@ -132,8 +136,7 @@ class EntityFinder:
             reference=reference,
             term=term_match.value if term_match else None,
             term_span=(term_match.start, term_match.end) if term_match else None,
-            year=_year(tokens, self._as_of, self._year_numbers),
-            years=_years(tokens, self._as_of, self._year_numbers, self._range_starts),
+            **self._dated_years(tokens),
             described_step=reference.step if reference.described else self._described(tokens),
             cues=cues,
             spans=spans,
@@ -184,9 +187,39 @@ class EntityFinder:
                 found[namespace] = tuple(matches)
         return found
 
+    def _dated_years(self, tokens: list[str]) -> dict[str, Any]:
+        """The years asked and the years to leave out («STL activos que no sean de 2015»)."""
+        left_out: list[tuple[int, int]] = []
+        for at, year in _asked_years(tokens, self._as_of, self._year_numbers):
+            joined = bool(left_out) and left_out[-1][0] == at - 2 and tokens[at - 1] in ("y", "ni", "o")
+            if joined or self._year_denied(tokens, at) or self._except.find(tokens[max(0, at - 4):at]):
+                left_out.append((at, year))
+        positions = {at for at, _ in left_out}
+        kept = [("" if i in positions else t) for i, t in enumerate(tokens)]
+        return {"year": _year(kept, self._as_of, self._year_numbers),
+                "years": _years(kept, self._as_of, self._year_numbers, self._range_starts),
+                "excluded_years": _unique(year for _, year in left_out)}
+
+    def _year_denied(self, tokens: list[str], at: int) -> bool:
+        """«que no sean de 2015», «no los de 2016»: a negation of the year itself, not of a verb
+        before it («no firmaron en 2015» asks who had not signed by then)."""
+        before = at - 1
+        while before >= 0 and at - before <= 4 and tokens[before] in self._year_links:
+            before -= 1
+        return before >= 0 and tokens[before] in self._negation
+
     def negated_before(self, tokens: tuple[str, ...], start: int, reach: int = 2) -> bool:
-        """'no' or 'sin' right before a phrase ('no tienen plan', 'sin stl')."""
-        return any(t in self._negation for t in tokens[max(0, start - reach):start])
+        """'no' or 'sin' right before a phrase ('no tienen plan', 'sin stl'): within `reach`
+        words, not counting the auxiliaries and pronouns in between ('no se ha instalado')."""
+        counted = 0
+        for token in reversed(tokens[:start]):
+            if token in self._negation:
+                return True
+            if token not in self._auxiliaries:
+                counted += 1
+                if counted >= reach:
+                    return False
+        return False
 
     # -- states, terms ---------------------------------------------------------------------------
 

@@ -62,6 +62,7 @@ class Request:
     either_or: bool = False  # a value and its opposite were asked ('¿abierta o cerrada?')
     year: int | None = None
     years: tuple[int, ...] = ()  # several years asked ('en 2016 y 2017', 'entre 2017 y 2019'), for lists and counts
+    not_years: tuple[int, ...] = ()  # years to leave out of a list or count ('que no sean de 2015')
     year_of: str | None = None  # the fact the year belongs to, when not the one asked ('firmaron en 2016 y tienen STL')
     step: int | None = None
     phase: int | None = None

@@ -128,10 +128,12 @@ class Understander:
 
     def _meaning_first(self, ranked: list[Ranked], found: Found) -> list[Ranked]:
         """«¿Qué es el árbol de problemas?» asks what a term means, even when the term names a step
-        too; with 'paso' or 'etapa' it asks about the step."""
+        too; with 'paso' or 'etapa' it asks about the step. A term alone asks what it means."""
         reference = found.reference
+        if found.term_span == (0, len(found.tokens)):  # the message is a term and nothing else
+            return sorted(ranked, key=lambda r: r.form != "what_is")
         if ("what_is" in found.cue("form") and found.term and not self.finder.names_steps(list(found.tokens))
-                and reference.phase is None and not reference.explicit):
+                and (reference.phase is None or not found.phases_asked) and not reference.explicit):
             return sorted(ranked, key=lambda r: r.form != "what_is")
         return ranked
 
@@ -220,8 +222,10 @@ class Understander:
                 value = value or "signed" if attribute in (None, "declaratoria") else value or "installed"
                 year = filters.extreme_year(self._kb, attribute, value, latest=found.extreme == "latest")
             years = () if as_of or year is None else found.years
+            if found.excluded_years and not (year_of or _dated(attribute, value)):
+                year_of = "declaratoria"  # «en implementación, que no sean de 2015»: the year they signed
             return Request(form, attribute=attribute, value=value, also=also, year=year, years=years, year_of=year_of,
-                           figures=figures, particular=particular, steps_asked=steps_asked,
+                           not_years=found.excluded_years, figures=figures, particular=particular, steps_asked=steps_asked,
                            phases_asked=found.phases_asked, **common)
         if form == "steps_overview":
             return Request(form, phases_asked=found.phases_asked)
@@ -374,7 +378,7 @@ class Understander:
         padded = f" {' '.join(found.tokens)} "
         scored = []
         for figure in self._kb.figures:
-            weight = sum(2 * len(k.split()) for k in self._folded_keywords(figure.keywords) if f" {k} " in padded)
+            weight = sum(_keyword_weight(k) for k in self._folded_keywords(figure.keywords) if f" {k} " in padded)
             if weight:
                 scored.append((weight, figure.id))
         best = max((weight for weight, _ in scored), default=0)
@@ -553,6 +557,11 @@ def _fits(attribute: str | None, value: str) -> bool:
 def _negated_attribute(finder: EntityFinder, found: Found) -> bool:
     """'¿qué estados no han suscrito la declaratoria?': a negation a few words before the fact."""
     return any(finder.negated_before(found.tokens, start, reach=4) for _, start, _ in found.spans.get("attribute", ()))
+
+
+def _keyword_weight(keyword: str) -> int:
+    """Two per word; a bare year says less than a word ('en 2019' fits many figures)."""
+    return 1 if keyword.isdigit() else 2 * len(keyword.split())
 
 
 @lru_cache(maxsize=None)  # the keywords of figures and particularities: a fixed set, folded once

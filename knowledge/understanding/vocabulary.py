@@ -24,7 +24,7 @@ NAMESPACES: dict[str, frozenset[str] | None] = {
     "out_of_scope": None,
     "followup": frozenset(("ack", "clarify", "more", "next", "previous", "list", "count", "correction", "add", "thanks",
                           "year_before", "year_after")),
-    "negation": frozenset(("words",)),
+    "negation": frozenset(("words", "auxiliaries", "except", "year_links")),
     "step": frozenset((
         "words", "plural_words", "phase_words", "about_phases", "last_words", "after_trailers", "after_words",
         "before_words", "between_words", "number_words", "ordinals", "document_terms", "inai_steps",
