@@ -208,3 +208,19 @@ def test_a_figure_that_names_its_states_answers_which_ones(engine):
 def test_one_state_reactivated_is_its_status(engine):
     reply = engine.ask("¿Tlaxcala ya se reactivó?")
     assert reply.form == "yes_no" and first_line(reply.text).startswith("Sí.")
+
+
+def test_a_negative_claim_is_confirmed_or_denied_without_a_bare_yes_or_no(engine):
+    """«¿Tamaulipas no ha firmado?»: a bare «Sí» or «No» could be read either way."""
+    assert first_line(engine.ask("confírmame: Tamaulipas no ha firmado la declaratoria").text).startswith("Así es.")
+    assert first_line(engine.ask("¿Jalisco no tiene STL?").text).startswith("Al contrario.")
+    assert first_line(engine.ask("¿Tamaulipas firmó o no la declaratoria?").text).startswith("No.")
+
+
+def test_how_things_are_today_is_data_the_store_does_not_hold(engine):
+    reply = engine.ask("¿el STL de Jalisco sigue existiendo hoy?")
+    assert reply.intent == "out_of_scope" and first_line(reply.text).startswith("No tengo ese dato.")
+    assert "instalado en 2015" in reply.text  # and what it does know
+    listed = engine.ask("¿qué estados tienen STL hoy en día, en 2025?")
+    assert first_line(listed.text).startswith("No tengo ese dato.")
+    assert "18 entidades tenían un STL instalado" in listed.text  # the newest list, not «0 en 2025»

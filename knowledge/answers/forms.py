@@ -57,6 +57,8 @@ def answer_yes_no(a: "Answerer", r: Request) -> Reply:
         lead = f"<b>{esc(verdict.sentence)}</b>"  # «¿abierta o cerrada?» takes no yes or no
     elif verdict.yes is None:
         lead = f"<b>No tengo ese dato.</b> {esc(verdict.sentence)}"
+    elif r.value in POSITIVE_VALUE:  # «¿Tamaulipas no ha firmado?»: a bare sí or no would be ambiguous
+        lead = f"<b>{'Al contrario' if verdict.yes else 'Así es'}.</b> {esc(verdict.sentence)}"
     else:
         lead = f"<b>{'Sí' if verdict.yes else 'No'}.</b> {esc(verdict.sentence)}"
     if r.particularity is not None:
@@ -93,7 +95,7 @@ def answer_which_states(a: "Answerer", r: Request) -> Reply:
         return a.figures(r.figures, lead="¿Qué estados quieres ver? Por ejemplo: los que firmaron, los que tienen STL, los que tienen plan.")
     asked = _selection(r, value)
     listed = facts.matching(a.kb, asked)
-    return a.unknown_per_state(value) if listed is None else a.state_list(listed, asked)
+    return _as_of_today(a, r, a.unknown_per_state(value) if listed is None else a.state_list(listed, asked))
 
 
 def answer_how_many(a: "Answerer", r: Request) -> Reply:
@@ -110,7 +112,7 @@ def answer_how_many(a: "Answerer", r: Request) -> Reply:
         return a.figures(r.figures, state=r.state)
     asked = _selection(r, value)
     listed = facts.matching(a.kb, asked)
-    return a.unknown_per_state(value) if listed is None else a.state_count(listed, asked)
+    return _as_of_today(a, r, a.unknown_per_state(value) if listed is None else a.state_count(listed, asked))
 
 
 def answer_step(a: "Answerer", r: Request) -> Reply:
@@ -246,6 +248,14 @@ def _naming_figures(a: "Answerer", figure_ids: tuple[str, ...]) -> bool:
     """Figures that list the states they count, none of them a count of a filter's states."""
     figures = [a.kb.figure(f) for f in figure_ids]
     return bool(figures) and all(f.states and not f.counts for f in figures)
+
+
+def _as_of_today(a: "Answerer", r: Request, newest: Reply) -> Reply:
+    """A list asked as of today: the store does not know today, so it says so before the newest list."""
+    if r.missing != "today":
+        return newest
+    lead = f"<b>No tengo ese dato.</b> No guardo {esc(MISSING_WHAT['today'])}. Lo más reciente que tengo:"
+    return replace(newest, html=Markup(f"{lead}\n\n{newest.html}"))
 
 
 def _selection(r: Request, value: str) -> facts.Selection:

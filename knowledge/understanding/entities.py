@@ -212,9 +212,11 @@ class EntityFinder:
         """'no' or 'sin' right before a phrase ('no tienen plan', 'sin stl'): within `reach`
         words, not counting the auxiliaries and pronouns in between ('no se ha instalado')."""
         counted = 0
-        for token in reversed(tokens[:start]):
+        window = tokens[max(0, start - reach - 3):start]  # auxiliaries stretch the reach a little, not forever
+        for at in range(len(window) - 1, -1, -1):
+            token = window[at]
             if token in self._negation:
-                return True
+                return not (token == "no" and at > 0 and window[at - 1] == "o")  # «¿firmó o no?» denies nothing
             if token not in self._auxiliaries:
                 counted += 1
                 if counted >= reach:

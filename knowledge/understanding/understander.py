@@ -139,13 +139,19 @@ class Understander:
 
     def _unknowable(self, request: Request, found: Found) -> Request:
         """A question about a state that asks for what the store does not hold (a contact, a
-        budget, members' names, a meeting) or for a year after the documents is answered as such."""
-        if request.form not in ASKS_ABOUT_STATES or not request.states and request.form != "how_many":
+        budget, members' names, a meeting, how it is today) or for a year after the documents is
+        answered as such; a list asked as of today is the newest list, said to be no more."""
+        if request.form not in ASKS_ABOUT_STATES:
             return request
         missing = [name for name, start, _ in found.spans.get("missing", ()) if _in_the_question(start, found)]
         if found.year is not None and found.year > self._newest_year:
-            return Request("out_of_scope", states=request.states, missing="today", confidence=request.confidence)
-        if request.states and missing and missing[0] != "today":
+            missing = ["today"]
+        if request.form in ("which_states", "how_many") and not request.states and missing[:1] == ["today"]:
+            # «¿qué estados tienen STL hoy, en 2025?»: the newest list, said to be no more than that
+            return replace(request, missing="today", year=None, years=(), not_years=())
+        if not request.states and request.form != "how_many":
+            return request
+        if request.states and missing:
             return Request("out_of_scope", states=request.states, missing=missing[0], confidence=request.confidence)
         return request
 
