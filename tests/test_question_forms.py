@@ -224,3 +224,9 @@ def test_how_things_are_today_is_data_the_store_does_not_hold(engine):
     listed = engine.ask("¿qué estados tienen STL hoy en día, en 2025?")
     assert first_line(listed.text).startswith("No tengo ese dato.")
     assert "18 entidades tenían un STL instalado" in listed.text  # the newest list, not «0 en 2025»
+
+
+def test_another_topic_with_a_state_in_it_stays_out_of_scope(engine):
+    """The examples are sure it is elsewhere and a word of another topic says so too."""
+    assert engine.ask("cuál es el mejor taller mecánico en Tlaxcala").intent == "out_of_scope"
+    assert engine.ask("¿qué universidad forma parte del STL de Oaxaca?").intent != "out_of_scope"

@@ -251,6 +251,8 @@ class Understander:
             return Request(form, unsubscribe=bool(self._unsubscribe.find(list(found.tokens))), **common)
         if form == "out_of_scope":  # «¿qué clima hace hoy?» asks about the weather, not about today's data
             missing = [m for m in found.cue("missing") if not (m == "today" and found.cue("out_of_scope"))]
+            if not missing and found.states and "how_many" in found.cue("form"):
+                missing = ["statistics"]  # «¿cuántas personas con discapacidad viven en Guanajuato?»
             return Request(form, missing=missing[0] if missing else None, attribute=attribute, **common)
         return Request(form, **common)
 
@@ -439,6 +441,7 @@ def _siblings_by_their_cue(ranked: list[Ranked], found: Found) -> list[Ranked]:
     return ranked
 
 
+SURELY_ELSEWHERE = 0.9  # the classifier's probability of out of scope that a known name does not overrule
 FOREIGN_WORDS_TOLERATED = 2  # content words outside the domain's vocabulary a known-topic question may carry
 
 
@@ -450,6 +453,8 @@ def _out_of_scope_last(ranked: list[Ranked], found: Found) -> list[Ranked]:
     names_known = (found.states or found.ambiguous_states or found.term or found.cue("attribute") or found.cue("value")
                    or found.reference.step is not None or found.reference.phase is not None)
     mostly_ours = found.foreign <= FOREIGN_WORDS_TOLERATED  # 'la pensión del bienestar en Chiapas' is not
+    if ranked and ranked[0].form == "out_of_scope" and ranked[0].probability >= SURELY_ELSEWHERE and found.foreign:
+        return ranked  # «el mejor taller mecánico de Tlaxcala»: a word of another topic, and the examples agree
     return sorted(ranked, key=lambda r: r.form == "out_of_scope") if names_known and mostly_ours else ranked
 
 
