@@ -230,3 +230,22 @@ def test_another_topic_with_a_state_in_it_stays_out_of_scope(engine):
     """The examples are sure it is elsewhere and a word of another topic says so too."""
     assert engine.ask("cuál es el mejor taller mecánico en Tlaxcala").intent == "out_of_scope"
     assert engine.ask("¿qué universidad forma parte del STL de Oaxaca?").intent != "out_of_scope"
+
+
+@pytest.mark.parametrize("question,phase", [
+    ("de las 6 fases del INAI, ¿cuál es la tercera?", 3),
+    ("la última de las seis fases del inai cuál es", 6),
+    ("¿qué fase del INAI sigue después de las mesas participativas?", 5),
+])
+def test_a_phase_by_its_place_among_the_six(engine, question, phase):
+    u = engine.understand(question)
+    assert (u.form, u.phase) == ("phase", phase)
+
+
+@pytest.mark.parametrize("question,form", [
+    ("avísenme cuando abran convocatoria en Chiapas porfa", "subscribe"),
+    ("¿me pueden avisar cuando haya algo nuevo de Oaxaca?", "subscribe"),
+    ("el acta de instalación del STL de Campeche, ¿dónde la consigo?", "documents"),
+])
+def test_asking_to_be_told_or_where_to_get_a_document(engine, question, form):
+    assert engine.understand(question).form == form

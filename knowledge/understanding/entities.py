@@ -101,6 +101,7 @@ class EntityFinder:
         self._year_numbers: dict[str, int] = vocabulary.maps["words.year_numbers"]
         self._range_starts = vocabulary.words("words.range_starts")
         self._step_words = vocabulary.words("step.words")
+        self._plural_phase_words = vocabulary.words("step.plural_phase_words")
         self._plural_step_words = vocabulary.words("step.plural_words")
         self._phase_words = vocabulary.words("step.phase_words")
         self._about_phases = vocabulary.words("step.about_phases")
@@ -256,7 +257,7 @@ class EntityFinder:
                         term_span: tuple[int, int] | None = None) -> StepReference:
         """A step or phase named by number, ordinal, name or content, or as after/before a step."""
         about_phases = bool(self._about_phases & set(tokens))
-        phase_number = self._numbered(tokens, self._phase_words, PHASE_COUNT)
+        phase_number = self._numbered(tokens, self._phase_words, PHASE_COUNT) or self._ordinal_of_the_phases(tokens)
         if phase_number is not None:
             number, start = phase_number
             return _checked(StepReference(phase=number, explicit=True, start=start, end=start + 2), PHASE_COUNT)
@@ -273,7 +274,8 @@ class EntityFinder:
         named_step = self._steps.find(tokens)
         if named_phase and (about_phases or not named_step):
             match = named_phase[0]
-            return StepReference(phase=match.value, start=match.start, end=match.end)
+            shifted = self._shifted(match.value, match.start, tokens, match.end)  # «la fase posterior a las mesas»
+            return _checked(StepReference(phase=shifted, start=match.start, end=match.end), PHASE_COUNT)
         if term_span is not None and not self._step_words & set(tokens):
             # 'la declaratoria' names a glossary term; it names step 1 only with 'paso' or 'etapa'
             named_step = [m for m in named_step if (m.start, m.end) != term_span]
@@ -340,6 +342,22 @@ class EntityFinder:
                 return self._ordinals[token], i
             if token in self._last_words:
                 return last, i
+        return None
+
+    def _ordinal_of_the_phases(self, tokens: list[str]) -> tuple[int, int] | None:
+        """«la tercera de las 6 fases», «de las fases del INAI, ¿cuál es la quinta?», «la última
+        de las fases»: an ordinal said with the phases in plural, before or after them."""
+        plural = [i for i, t in enumerate(tokens) if t in self._plural_phase_words]
+        if not plural:
+            return None
+        for i, token in enumerate(tokens):
+            near = any(0 < p - i <= 4 for p in plural) or i > plural[0] and tokens[i - 1] in ("la", "el")
+            if not near:
+                continue
+            if token in self._ordinals and self._ordinals[token] <= PHASE_COUNT:
+                return self._ordinals[token], i
+            if token in self._last_words:
+                return PHASE_COUNT, i
         return None
 
     def _between_steps(self, named: list[Match[int]], tokens: list[str]) -> int | None:

@@ -26,7 +26,7 @@ NAMESPACES: dict[str, frozenset[str] | None] = {
                           "year_before", "year_after")),
     "negation": frozenset(("words", "auxiliaries", "except", "year_links")),
     "step": frozenset((
-        "words", "plural_words", "phase_words", "about_phases", "last_words", "after_trailers", "after_words",
+        "words", "plural_words", "plural_phase_words", "phase_words", "about_phases", "last_words", "after_trailers", "after_words",
         "before_words", "between_words", "number_words", "ordinals", "document_terms", "inai_steps",
     )),
     "place": frozenset(("ambiguous", "never", "in_scope_phrases", "choices", "other_words")),
