@@ -19,6 +19,9 @@ CODES: dict[str, str] = {
     "help": "h", "map": "m", "docs_page": "dp",
     # runtime actions (subscriptions, privacy, publishing, convocatorias, admin)
     "sub_only": "so", "unsub": "u", "reminders": "r", "erase": "x", "erase_no": "xn",
+    "sub_settings": "ss", "subs": "sl", "sub_undo": "ur",
+    # the buttons under a notice (bot/core/notices.py, handlers/notices.py)
+    "notice_card": "nc", "notice_unsub": "nu", "notice_undo": "nr",
     "pub": "pb", "conv": "cv",
     # questions to the team and «¿Te sirvió?» (handlers/curation.py)
     "ask": "q", "vote": "v", "curate": "cq", "answer": "ca",
