@@ -260,3 +260,47 @@ def test_stored_buttons_of_kinds_nobody_answers_are_refused_when_read():
     with pytest.raises(ValueError):
         keyboard_json(rows)
     assert json.loads(keyboard_json(((NoticeButton("📄 Abrir", url=URL),),))) == [[{"text": "📄 Abrir", "url": URL}]]
+
+
+# -- the notice edited in place -------------------------------------------------------------------
+
+class EditingBot:
+    """Records the edits a Message asks its bot for."""
+
+    def __init__(self):
+        self.calls: list[tuple[str, dict]] = []
+
+    def __getattr__(self, method):
+        async def record(*args, **kwargs):
+            self.calls.append((method, kwargs))
+            return True
+        return record
+
+
+def _message(**content):
+    from telegram import Chat, Message
+    message = Message(1, datetime(2026, 1, 1, tzinfo=timezone.utc), Chat(5, "private"), **content)
+    bot = EditingBot()
+    message.set_bot(bot)
+    return message, bot
+
+
+def test_a_caption_that_would_outgrow_its_limit_keeps_its_text_and_changes_only_its_buttons(kb):
+    from telegram import Document
+    from handlers.render import edit_in_place
+    markup = notice_markup(notice_buttons(kb, "oaxaca", None))
+    message, bot = _message(caption="a" * 1000, document=Document("F", "U"))
+    assert asyncio.run(edit_in_place(message, "a" * 1000 + "\n\n🔕 Ya no sigues a Oaxaca…", markup))
+    (method, _), = bot.calls
+    assert method == "edit_message_reply_markup"
+    message, bot = _message(caption="aviso", document=Document("F", "U"))
+    asyncio.run(edit_in_place(message, "aviso\n\n🔕 Ya no sigues", markup))
+    assert [method for method, _ in bot.calls] == ["edit_message_caption"]
+
+
+def test_nothing_is_asked_of_telegram_when_the_message_shows_it_already(kb):
+    from handlers.render import edit_in_place
+    markup = notice_markup(notice_buttons(kb, "oaxaca", None))
+    message, bot = _message(text="aviso", reply_markup=markup)
+    assert not asyncio.run(edit_in_place(message, "<b>aviso</b>", markup))
+    assert bot.calls == []
