@@ -29,9 +29,8 @@ from bot.runtime.services import Services, build_services
 from bot.runtime.settings import Settings, SettingsError
 from bot.runtime.updates import PerChatUpdates
 from handlers import (
-    admin, basics, buttons, convocatorias, curation, errors, inline, members, menu, privacy, publishing, questions,
-    sharing,
-    subscriptions,
+    admin, basics, buttons, convocatorias, curation, errors, inline, members, menu, notices, privacy, publishing,
+    questions, sharing, subscriptions,
 )
 from handlers.common import DISPATCHER_KEY, SERVICES_KEY
 from handlers.flows import TIMEOUT_SECONDS as FLOW_TIMEOUT_SECONDS
@@ -103,6 +102,7 @@ def _register_handlers(application: Application) -> None:
     sharing.register(application)
     inline.register(application)
     subscriptions.register(application)
+    notices.register(application)
     privacy.register(application)
     admin.register(application)
     members.register(application)
@@ -118,7 +118,7 @@ async def _post_init(application: Application) -> None:
                                  services.permissions.curator_ids())
     await menu.set_profile(application.bot)
     dispatcher = Dispatcher(application.bot, services.store, application.bot_data["pace"],
-                            budget=application.bot_data[BUDGET_KEY])
+                            budget=application.bot_data[BUDGET_KEY], keyboard=notices.notice_markup)
     application.bot_data[DISPATCHER_KEY] = dispatcher
     application.bot_data["dispatcher_task"] = asyncio.create_task(dispatcher.run(), name="outbox-dispatcher")
     log.info("CocreaBot @%s listo", application.bot.username)

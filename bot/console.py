@@ -112,7 +112,7 @@ class Console:
             return NO_STORE
         is_new, subscription = self.chats.subscribe(CONSOLE_CHAT_ID, slug)
         assert subscription is not None, "subscribe() writes it and reads it back"
-        return html_to_text(subscribed_text(self.engine.kb.states[slug].name, slug, subscription, is_new))
+        return html_to_text(subscribed_text(self.engine.kb.states[slug].name, slug, subscription, is_new, buttons=False))
 
     @property
     def _own_rows(self) -> Chats:

@@ -7,6 +7,7 @@ from telegram.ext import Application, CommandHandler, ContextTypes
 
 from handlers import sharing, subscriptions
 from handlers.common import command_argument, message_of, services
+from handlers.following import for_chat
 from handlers.render import send_reply
 from knowledge.answers.cards import PRIVACY_LINE
 from bot.core.commands import READ_ONLY_COMMANDS, command_replies, group_help, help_for, start_reply
@@ -27,7 +28,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if await sharing.open_deep_link(update, context, payload):  # ?start=mapa, ?start=conv-12
         return
     first_name = update.effective_user.first_name if update.effective_user else None
-    reply = start_reply(found.engine, payload, first_name, first_contact)
+    reply = for_chat(start_reply(found.engine, payload, first_name, first_contact), context, update.effective_chat.id)
     found.engine.remember_shown(update.effective_chat.id, reply)  # ?start=jalisco, then «¿y su plan?»
     await send_reply(message_of(update), reply)
 
@@ -44,7 +45,8 @@ async def read_only_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         roles = services(context).permissions.roles(update.effective_user.id if update.effective_user else None)
         await send_reply(message_of(update), help_for(engine, roles))
         return
-    replies = command_replies(engine, command, command_argument(context))
+    chat_id = update.effective_chat.id
+    replies = [for_chat(reply, context, chat_id) for reply in command_replies(engine, command, command_argument(context))]
     engine.remember_shown(update.effective_chat.id, replies[0])  # /paso 6, then «¿y el siguiente?»
     for reply in replies:
         await send_reply(message_of(update), reply)

@@ -12,6 +12,7 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 
 from handlers.callbacks import BadCallback, decode_action
 from handlers.common import services
+from handlers.following import for_chat
 from handlers.render import ALREADY_SHOWN, edit_or_send, send_reply
 from bot.core.commands import action_reply
 from knowledge.reply import ACTION_KINDS, Action
@@ -47,6 +48,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if reply is None or query.message is None:  # no message: a button of an inline message
         await query.answer(STALE, show_alert=True)
         return
+    reply = for_chat(reply, context, update.effective_chat.id)
     engine.remember_shown(update.effective_chat.id, reply)  # [Paso 6], then «¿y el siguiente?»
     if decoded.kind in NEW_MESSAGE_KINDS:
         await query.answer()

@@ -16,9 +16,12 @@ MAX_BYTES = 64  # Telegram's limit for callback_data
 CODES: dict[str, str] = {
     "state": "e", "states": "es", "step": "p", "steps": "ps", "phase": "f", "phases": "fs",
     "term": "t", "terms": "ts", "subscribe": "s", "docs": "d", "convs": "c", "sources": "src",
-    "help": "h", "map": "m", "docs_page": "dp",
+    "help": "h", "map": "m", "docs_page": "dp", "convs_page": "cp",
     # runtime actions (subscriptions, privacy, publishing, convocatorias, admin)
     "sub_only": "so", "unsub": "u", "reminders": "r", "erase": "x", "erase_no": "xn",
+    "sub_settings": "ss", "subs": "sl", "sub_undo": "ur",
+    # the buttons under a notice (bot/core/notices.py, handlers/notices.py)
+    "notice_card": "nc", "notice_unsub": "nu", "notice_undo": "nr",
     "pub": "pb", "conv": "cv",
     # questions to the team and «¿Te sirvió?» (handlers/curation.py)
     "ask": "q", "vote": "v", "curate": "cq", "answer": "ca",

@@ -36,7 +36,7 @@ from bot.core.convocatorias import (
     ConvocatoriaDraft, ConvocatoriaError, ConvocatoriaRecord, Convocatorias, checked_url, kinds,
 )
 from bot.core.dates import START_OF_DAY, DateInputError, TypedMoment, parse_moment
-from bot.core.notices import CENTRAL_TIME
+from bot.core.notices import CENTRAL_TIME, buttons_preview, notice_buttons
 from bot.core.rules import link_warning
 from handlers.render import slow_work
 from handlers.common import NOT_FACILITATOR, permissions, refuse, services, user_id, wake_dispatcher
@@ -255,8 +255,9 @@ async def _preview(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Co
     audience = desk(context).audience(draft.state)
     warning = link_warning(draft.url)
     caution = f"⚠️ {esc(warning)}\n\n" if warning else ""
+    buttons = buttons_preview(notice_buttons(services(context).engine.kb, draft.state, draft.url))
     text = (f"Así la verán las {audience} personas y grupos suscritos a las convocatorias de esta entidad:\n\n"
-            f"{desk(context).preview(draft)}\n\n{caution}¿La publico?")
+            f"{desk(context).preview(draft)}\n{buttons}\n\n{caution}¿La publico?")
     keyboard = InlineKeyboardMarkup([[_button("✅ Publicar", "ok"), _button("✖️ Cancelar", "no")]])
     await update.effective_message.reply_html(text, reply_markup=keyboard)
     return PREVIEW

@@ -32,6 +32,7 @@ from handlers.buttons import register_action
 from handlers.callbacks import BadCallback, decode_action, encode_action, pattern
 from handlers.common import admin_only, message_of, permissions, refuse, services, user_id, wake_dispatcher
 from handlers.flows import TIMEOUT_SECONDS, end_flow, expected_button
+from handlers.following import for_chat
 from handlers.render import send_reply
 from knowledge.counts import counted
 from knowledge.reply import Reply, esc
@@ -75,7 +76,7 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, 
         extra = offer_rows(answered.offer)
     elif answered.vote:
         extra = vote_rows(answered.vote)
-    await send_reply(message_of(update), reply, quote=quote, extra=extra)
+    await send_reply(message_of(update), for_chat(reply, context, update.effective_chat.id), quote=quote, extra=extra)
 
 
 def _with_line(reply: Reply, line: str) -> Reply:

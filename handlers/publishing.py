@@ -19,7 +19,7 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, ContextTypes, ConversationHandler, MessageHandler, filters
 
-from bot.core.notices import document_notice
+from bot.core.notices import buttons_preview, document_notice, notice_buttons
 from bot.core.rules import PDF_RULE, is_pdf, link_warning
 from bot.core.publishing import (
     DocumentDraft, DuplicateDocument, PublishError, duplicate_message, parse_step, validate,
@@ -183,7 +183,8 @@ async def _preview(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Do
     audience = found.publisher.audience(draft.state)
     warning = link_warning(draft.url)
     caution = f"⚠️ {esc(warning)}\n\n" if warning else ""
-    text = f"{_who_will_see(audience)}\n\n{notice}\n\n{caution}¿Lo publico?"
+    buttons = buttons_preview(notice_buttons(found.engine.kb, draft.state, draft.url))
+    text = f"{_who_will_see(audience)}\n\n{notice}\n{buttons}\n\n{caution}¿Lo publico?"
     keyboard = InlineKeyboardMarkup([[_button("✅ Publicar", "ok"), _button("✖️ Cancelar", "no")]])
     await update.effective_message.reply_html(text, reply_markup=keyboard)
     return PREVIEW

@@ -183,6 +183,35 @@ async def edit_or_send(update: Update, reply: Reply) -> bool:
     return True
 
 
+async def edit_in_place(message: MaybeInaccessibleMessage | None, html: str | None,
+                        markup: InlineKeyboardMarkup | None) -> bool:
+    """Show another view in the message a button was pressed on: its text (or its file's
+    caption) and its buttons; only its buttons when `html` is None or would not fit. Nothing is
+    asked of Telegram when the message shows that already (it would answer 400 "message is
+    not modified"). False when nothing changed."""
+    if not isinstance(message, Message):
+        return False  # too old for the bot to read, or gone
+    shown = message.text if message.text is not None else message.caption
+    limit = TEXT_LIMIT if message.text is not None else MessageLimit.CAPTION_LENGTH
+    if html is not None and (shown is None or visible_length(html) > limit):
+        html = None
+    same_text = html is None or html_to_text(html).strip() == (shown or "").strip()
+    if same_text and message.reply_markup == markup:
+        return False
+    try:
+        if html is None or same_text:
+            await message.edit_reply_markup(reply_markup=markup)
+        elif message.text is not None:
+            await message.edit_text(html, reply_markup=markup)
+        else:
+            await message.edit_caption(caption=html, reply_markup=markup)
+    except BadRequest as error:
+        if "not modified" not in str(error).lower():
+            raise
+        return False
+    return True
+
+
 def _remember(key: tuple[int, int], content: tuple[str, str]) -> None:
     _SHOWN[key] = content
     _SHOWN.move_to_end(key)

@@ -3,7 +3,7 @@ is idempotent; in groups only the group's administrators may change what the gro
 
 from __future__ import annotations
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import Application, CommandHandler, ContextTypes
 
 from bot.core import commands
@@ -14,7 +14,8 @@ from bot.core.chats import (
 from handlers.buttons import register_action
 from handlers.callbacks import encode_action
 from handlers.common import command_argument, manages_chat, message_of, services
-from handlers.render import send_reply
+from handlers.following import following_label
+from handlers.render import edit_in_place, send_reply
 from bot.core.commands import Named, pick_state, skipped_note, states_named
 from bot.runtime.services import Services
 from knowledge.reply import Reply, esc
@@ -22,27 +23,61 @@ from knowledge.reply import Reply, esc
 ADMINS_ONLY = "En un grupo, solo quienes lo administran pueden cambiar sus suscripciones."
 
 
-def _options_keyboard(slug: str, subscription: Subscription) -> InlineKeyboardMarkup:
-    reminders_on = bool(subscription.reminders)
-    current = {(1, 0): "d", (0, 1): "c", (1, 1): "a"}.get((subscription.documents, subscription.convocatorias))
+SCOPES = {"d": (True, False), "c": (False, True), "a": (True, True)}  # only documents, only convocatorias, both
+UNDO_LABEL = "↩️ Deshacer"
+LIST_LABEL = "◀ Mis suscripciones"
+LEAVE_LABEL = "🔕 Dejar de seguir"
 
-    def choice(label: str, which: str) -> InlineKeyboardButton:
-        mark = "✓ " if which == current else ""
-        return InlineKeyboardButton(f"{mark}{label}", callback_data=encode_action("sub_only", f"{slug}:{which}"))
+
+def _pressed(update: Update) -> CallbackQuery:
+    assert update.callback_query is not None  # a button's action: its update is a callback query
+    return update.callback_query
+
+
+def _options_keyboard(slug: str, subscription: Subscription) -> InlineKeyboardMarkup:
+    """A subscription's settings: what it receives, its reminders (when it receives
+    convocatorias), leaving it, and the list of all. The current choices are marked ✓; every
+    button names the state it sets, so a second tap sets the same thing again (no toggles)."""
+    current = {kinds: code for code, kinds in SCOPES.items()}.get((subscription.documents, subscription.convocatorias))
+
+    def choice(label: str, chosen: bool, kind: str, arg: str) -> InlineKeyboardButton:
+        return InlineKeyboardButton(f"✓ {label}" if chosen else label, callback_data=encode_action(kind, f"{slug}:{arg}"))
 
     rows = [
-        [choice("Solo documentos", "d"), choice("Solo convocatorias", "c")],
-        [choice("Ambos", "a"),
-         InlineKeyboardButton("🔕 Sin recordatorios" if reminders_on else "🔔 Con recordatorios",
-                              callback_data=encode_action("reminders", f"{slug}:{0 if reminders_on else 1}"))],
-        [InlineKeyboardButton("Darme de baja", callback_data=encode_action("unsub", slug))],
+        [choice("Solo documentos", current == "d", "sub_only", "d"),
+         choice("Solo convocatorias", current == "c", "sub_only", "c")],
+        [choice("Ambos", current == "a", "sub_only", "a")],
     ]
+    if subscription.convocatorias:
+        rows.append([choice("Con recordatorios", subscription.reminders, "reminders", "1"),
+                     choice("Sin recordatorios", not subscription.reminders, "reminders", "0")])
+    rows.append([InlineKeyboardButton(LEAVE_LABEL, callback_data=encode_action("unsub", slug)),
+                 InlineKeyboardButton(LIST_LABEL, callback_data=encode_action("subs"))])
     return InlineKeyboardMarkup(rows)
+
+
+def undo_arg(subscription: Subscription) -> str:
+    """What [↩️ Deshacer] needs to follow a state again exactly as before: «slug:DCR» (documents,
+    convocatorias, reminders as 1/0)."""
+    bits = "".join(str(int(flag)) for flag in (subscription.documents, subscription.convocatorias, subscription.reminders))
+    return f"{subscription.state}:{bits}"
+
+
+_UNDO_BITS = {"100", "101", "010", "011", "110", "111"}  # something is received: never all off
+
+
+def undone_subscription(arg: str, states) -> Subscription | None:
+    """The subscription an undo button restores; None for data that is stale or was tampered with."""
+    slug, _, bits = arg.partition(":")
+    if slug not in states or bits not in _UNDO_BITS:
+        return None
+    return Subscription(slug, bits[0] == "1", bits[1] == "1", bits[2] == "1")
 
 
 async def subscribe_to(update: Update, context: ContextTypes.DEFAULT_TYPE, slug: str, addition: str = "") -> None:
     """Subscribe the chat to both documents and convocatorias of a state, and confirm (with an
-    HTML `addition`, such as the privacy line of a first contact through a deep link)."""
+    HTML `addition`, such as the privacy line of a first contact through a deep link). A state
+    already followed keeps what the chat chose, and the reply shows its settings."""
     if not await manages_chat(update, context, ADMINS_ONLY):
         return
     found = services(context)
@@ -86,20 +121,45 @@ async def _subscribe_to_several(update: Update, context: ContextTypes.DEFAULT_TY
 
 
 async def on_subscribe_button(update: Update, context: ContextTypes.DEFAULT_TYPE, arg: str) -> None:
-    query = update.callback_query
-    if arg not in services(context).engine.kb.states:
+    """[🔔 Suscribirme] (a card, a list, the picker). Once followed the button reads «✓ Siguiendo»
+    (handlers/following.py), and a tap opens the subscription's settings: it never subscribes
+    again, nor undoes what the chat chose."""
+    query = _pressed(update)
+    found = services(context)
+    if arg not in found.engine.kb.states:
         await query.answer("Ese botón ya no funciona. Usa /suscribir.", show_alert=True)
         return
     if not await manages_chat(update, context, ADMINS_ONLY):
         return
-    await query.answer("Suscripción guardada")
+    name = found.engine.kb.states[arg].name
+    followed = found.chats.subscription(update.effective_chat.id, arg) is not None
+    await query.answer(f"Ya sigues a {name}: estos son tus avisos." if followed else "Suscripción guardada")
     await subscribe_to(update, context, arg)
+    await _mark_followed(query.message, arg)
+
+
+async def _mark_followed(message, slug: str) -> None:
+    """The pressed message's 🔔 for this state now reads «✓ Siguiendo» (a picker's state button
+    gets a ✓): what the chat follows shows where it was chosen."""
+    markup = getattr(message, "reply_markup", None)
+    if not isinstance(message, Message) or markup is None:
+        return
+    data = encode_action("subscribe", slug)
+    rows = [[_followed_button(button) if button.callback_data == data else button for button in row]
+            for row in markup.inline_keyboard]
+    marked = InlineKeyboardMarkup(rows)
+    if marked != markup:
+        await message.edit_reply_markup(reply_markup=marked)
+
+
+def _followed_button(button: InlineKeyboardButton) -> InlineKeyboardButton:
+    return InlineKeyboardButton(following_label(button.text), callback_data=button.callback_data)
 
 
 async def on_narrow_button(update: Update, context: ContextTypes.DEFAULT_TYPE, arg: str) -> None:
     """Keep only documents (d), only convocatorias (c) or both (a)."""
     slug, _, which = arg.partition(":")
-    options = {"d": (True, False), "c": (False, True), "a": (True, True)}.get(which)
+    options = SCOPES.get(which)
     await _update_options(update, context, slug, None if options is None else
                           {"documents": options[0], "convocatorias": options[1]})
 
@@ -110,24 +170,86 @@ async def on_reminders_button(update: Update, context: ContextTypes.DEFAULT_TYPE
 
 
 async def _update_options(update: Update, context: ContextTypes.DEFAULT_TYPE, slug: str, options: dict | None) -> None:
-    query = update.callback_query
-    chats = services(context).chats
+    """Change one subscription in place: the same message shows its settings after the change.
+    Asking for what it already has (a double tap, an old copy of the message) changes nothing."""
+    query = _pressed(update)
+    found = services(context)
     chat_id = update.effective_chat.id
-    if options is None or slug not in services(context).engine.kb.states:
+    if options is None or slug not in found.engine.kb.states:
         await query.answer("Ese botón ya no funciona. Usa /suscripciones.", show_alert=True)
         return
     if not await manages_chat(update, context, ADMINS_ONLY):
         return
-    subscription = chats.set_options(chat_id, slug, **options)
-    if subscription is None:
+    current = found.chats.subscription(chat_id, slug)
+    if current is None:
         await query.answer("Ya no sigues esta entidad. Usa /suscribir para volver.", show_alert=True)
         return
-    name = services(context).engine.kb.states[slug].name
+    name = found.engine.kb.states[slug].name
+    if all(getattr(current, field) == wanted for field, wanted in options.items()):
+        await query.answer(f"Ya estaba así. {name}: {kinds_text(current)}")
+        return
+    subscription = found.chats.set_options(chat_id, slug, **options)
+    if subscription is None:  # left meanwhile
+        await query.answer("Ya no sigues esta entidad. Usa /suscribir para volver.", show_alert=True)
+        return
     await query.answer(f"{name}: {kinds_text(subscription)}")
-    keyboard = _options_keyboard(slug, subscription)
-    shown = getattr(query.message, "reply_markup", None)
-    if shown is not None and shown != keyboard:  # Telegram refuses an edit that changes nothing
-        await query.edit_message_text(subscribed_text(name, slug, subscription, None), reply_markup=keyboard)
+    await _edit(query, subscribed_text(name, slug, subscription, None), _options_keyboard(slug, subscription))
+
+
+async def _edit(query: CallbackQuery, html: str, markup: InlineKeyboardMarkup | None) -> None:
+    """Show another view in the same message (nothing is asked when it is on screen already)."""
+    await edit_in_place(query.message, html, markup)
+
+
+async def on_settings_button(update: Update, context: ContextTypes.DEFAULT_TYPE, arg: str) -> None:
+    """A subscription of /suscripciones: its settings, in the same message."""
+    query = _pressed(update)
+    found = services(context)
+    if arg not in found.engine.kb.states:
+        await query.answer("Ese botón ya no funciona. Usa /suscripciones.", show_alert=True)
+        return
+    subscription = found.chats.subscription(update.effective_chat.id, arg)
+    name = found.engine.kb.states[arg].name
+    if subscription is None:
+        await query.answer(f"Ya no sigues a {name}.")
+        await _show_list(query, found, update.effective_chat.id)
+        return
+    await query.answer()
+    await _edit(query, subscribed_text(name, arg, subscription, None), _options_keyboard(arg, subscription))
+
+
+async def on_list_button(update: Update, context: ContextTypes.DEFAULT_TYPE, arg: str) -> None:
+    """[◀ Mis suscripciones]: the list, in the same message."""
+    query = _pressed(update)
+    await query.answer()
+    await _show_list(query, services(context), update.effective_chat.id)
+
+
+async def _show_list(query: CallbackQuery, found: Services, chat_id: int) -> None:
+    followed = found.chats.subscriptions(chat_id)
+    if not followed:
+        await _edit(query, NOTHING_FOLLOWED, None)
+        return
+    await _edit(query, followed_text(found.engine.kb, followed, buttons=True), _settings_keyboard(found, followed))
+
+
+async def on_undo_button(update: Update, context: ContextTypes.DEFAULT_TYPE, arg: str) -> None:
+    """[↩️ Deshacer] after a baja: the subscription as it was, and its settings in the same message."""
+    query = _pressed(update)
+    found = services(context)
+    wanted = undone_subscription(arg, found.engine.kb.states)
+    if wanted is None:
+        await query.answer("Ese botón ya no funciona. Usa /suscribir.", show_alert=True)
+        return
+    if not await manages_chat(update, context, ADMINS_ONLY):
+        return
+    chat_id = update.effective_chat.id
+    name = found.engine.kb.states[wanted.state].name
+    if not found.chats.restore(chat_id, wanted):  # a second tap: the first one did it
+        await query.answer(f"Ya sigues a {name}.")
+        return
+    await query.answer(f"Listo: sigues otra vez a {name}.")
+    await _edit(query, subscribed_text(name, wanted.state, wanted, None), _options_keyboard(wanted.state, wanted))
 
 
 async def baja(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -155,6 +277,16 @@ async def baja(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.effective_message.reply_html(_unsubscribe(found, chat_id, slug))
 
 
+def _settings_keyboard(found: Services, followed: list[Subscription]) -> InlineKeyboardMarkup:
+    """/suscripciones: a button per subscription, two to a row, opens its settings; then «Baja de todas»."""
+    names = found.engine.kb.states
+    buttons = [InlineKeyboardButton(f"⚙️ {names[s.state].name}", callback_data=encode_action("sub_settings", s.state))
+               for s in followed]
+    rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
+    rows.append([InlineKeyboardButton("🔕 Baja de todas", callback_data=encode_action("unsub", "todo"))])
+    return InlineKeyboardMarkup(rows)
+
+
 def _followed_keyboard(found: Services, followed: list[Subscription]) -> InlineKeyboardMarkup:
     names = found.engine.kb.states
     rows = [[InlineKeyboardButton(f"🔕 Baja de {names[s.state].name}", callback_data=encode_action("unsub", s.state))]
@@ -168,12 +300,16 @@ def _unsubscribe(found: Services, chat_id: int, slug: str) -> str:
     return unsubscribed_text(found.engine.kb.states[slug].name, slug, bool(removed))
 
 
+def _left_keyboard(before: Subscription) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[InlineKeyboardButton(UNDO_LABEL, callback_data=encode_action("sub_undo", undo_arg(before))),
+                                  InlineKeyboardButton(LIST_LABEL, callback_data=encode_action("subs"))]])
+
+
 ALL, ALL_CONFIRMED, ALL_KEPT = "todo", "todo-si", "todo-no"  # «Baja de todas» asks before it acts
 
 
 async def on_unsubscribe_button(update: Update, context: ContextTypes.DEFAULT_TYPE, arg: str) -> None:
-    query = update.callback_query
-    assert query is not None  # a button's action: its update is a callback query
+    query = _pressed(update)
     found = services(context)
     if arg not in (ALL, ALL_CONFIRMED, ALL_KEPT) and arg not in found.engine.kb.states:
         await query.answer("Ese botón ya no funciona. Usa /baja.", show_alert=True)
@@ -192,8 +328,13 @@ async def on_unsubscribe_button(update: Update, context: ContextTypes.DEFAULT_TY
         await query.answer()
         await query.edit_message_text(all_unsubscribed_text(removed))
         return
-    await query.answer()
-    await query.edit_message_text(_unsubscribe(found, chat_id, arg))
+    name = found.engine.kb.states[arg].name
+    before = found.chats.leave(chat_id, arg)
+    if before is None:  # a second tap: the first one did it
+        await query.answer(f"Ya no sigues a {name}.")
+        return
+    await query.answer(f"Listo: ya no sigues a {name}.")
+    await _edit(query, unsubscribed_text(name, arg, True, buttons=True), _left_keyboard(before))
 
 
 async def _ask_or_show_followed(query: CallbackQuery, found: Services, chat_id: int, asking: bool) -> None:
@@ -204,8 +345,7 @@ async def _ask_or_show_followed(query: CallbackQuery, found: Services, chat_id: 
         await query.edit_message_text(NOTHING_FOLLOWED)
         return
     if not asking:
-        await query.edit_message_text(followed_text(found.engine.kb, followed), parse_mode="HTML",
-                                      reply_markup=_followed_keyboard(found, followed))
+        await _edit(query, followed_text(found.engine.kb, followed, buttons=True), _settings_keyboard(found, followed))
         return
     text = all_unsubscribe_question(found.engine.kb, followed)
     keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Sí, de todas", callback_data=encode_action("unsub", ALL_CONFIRMED)),
@@ -219,8 +359,8 @@ async def suscripciones(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if not followed:
         await update.effective_message.reply_text(NOTHING_FOLLOWED)
         return
-    await update.effective_message.reply_html(followed_text(found.engine.kb, followed),
-                                              reply_markup=_followed_keyboard(found, followed))
+    await update.effective_message.reply_html(followed_text(found.engine.kb, followed, buttons=True),
+                                              reply_markup=_settings_keyboard(found, followed))
 
 
 def register(application: Application) -> None:
@@ -231,3 +371,6 @@ def register(application: Application) -> None:
     register_action("sub_only", on_narrow_button)
     register_action("reminders", on_reminders_button)
     register_action("unsub", on_unsubscribe_button)
+    register_action("sub_settings", on_settings_button)
+    register_action("subs", on_list_button)
+    register_action("sub_undo", on_undo_button)

@@ -30,6 +30,7 @@ ACTION_KINDS = frozenset({
     "docs",       # arg: slug          -> the state's published documents
     "docs_page",  # arg: slug:step:page -> a page of them (step 0: any), in place
     "convs",      # arg: slug | ""     -> open convocatorias
+    "convs_page", # arg: slug:page (slug "" : every state) -> a page of them, in place
     "sources",    # arg: ""            -> the sources
     "help",       # arg: ""
     "map",        # arg: view          -> the map of the 32 states (knowledge/statemap.py MODES)

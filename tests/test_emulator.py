@@ -234,6 +234,23 @@ class TestValidation:
         missing = call(api, "editMessageText", chat_id=user.id, message_id=999, text="x")
         assert error_of(missing) == (400, "Bad Request: message to edit not found")
 
+    def test_edit_a_caption(self, api, user):
+        sent = api.post("sendDocument", data={"chat_id": str(user.id), "caption": "<b>aviso</b>", "parse_mode": "HTML"},
+                        files={"document": ("a.pdf", b"%PDF-1.4")}).json()["result"]
+        markup = {"inline_keyboard": [[{"text": "b", "callback_data": "d"}]]}
+        edited = call(api, "editMessageCaption", chat_id=user.id, message_id=sent["message_id"],
+                      caption="<b>aviso</b>\n\nya no", parse_mode="HTML", reply_markup=markup).json()["result"]
+        assert edited["caption"] == "aviso\n\nya no" and edited["reply_markup"] == markup
+        assert edited["caption_entities"] == [{"type": "bold", "offset": 0, "length": 5}]
+        same = call(api, "editMessageCaption", chat_id=user.id, message_id=sent["message_id"],
+                    caption="<b>aviso</b>\n\nya no", parse_mode="HTML", reply_markup=markup)
+        assert error_of(same)[1].startswith("Bad Request: message is not modified")
+        too_long = call(api, "editMessageCaption", chat_id=user.id, message_id=sent["message_id"], caption="c" * 1025)
+        assert error_of(too_long) == (400, "Bad Request: message caption is too long")
+        text = self.send(api, user, text="hola").json()["result"]
+        no_caption = call(api, "editMessageCaption", chat_id=user.id, message_id=text["message_id"], caption="x")
+        assert error_of(no_caption) == (400, "Bad Request: there is no caption in the message to edit")
+
     def test_unknown_chat_and_user_who_never_started_the_bot(self, emu, api):
         assert error_of(call(api, "sendMessage", chat_id=42, text="x")) == (400, "Bad Request: chat not found")
         assert error_of(call(api, "sendMessage", chat_id=-42, text="x")) == (400, "Bad Request: chat not found")

@@ -58,6 +58,7 @@ def every_action(engine: Engine) -> list[Action]:
         "sources": [""], "help": [""], "map": ["estado", "pasos", "stl", "pal"],
         "docs_page": [f"{slug}:{step}:{page}" for slug in ("jalisco", "san-luis-potosi") for step in (0, 4, 13)
                       for page in (0, 3)],
+        "convs_page": [f"{slug}:{page}" for slug in ("", "jalisco", "baja-california-sur") for page in (0, 3)],
     }
     assert set(args) == set(ACTION_KINDS)
     return [Action(kind, arg) for kind, values in args.items() for arg in values]

@@ -64,7 +64,7 @@ class TestValidation:
 
 
 class TestNotice:
-    def test_says_state_step_title_date_link_and_how_to_unsubscribe(self, kb):
+    def test_says_state_step_title_date_and_link(self, kb):
         html = document_notice(kb, "jalisco", 4, "acta", "Acta <firmada>", "https://stl.example/a.pdf?x=1&y=2",
                                date(2026, 11, 20), has_file=False)
         assert "Jalisco" in html
@@ -72,11 +72,11 @@ class TestNotice:
         assert "Acta &lt;firmada&gt;" in html
         assert "20 de noviembre de 2026" in html
         assert 'href="https://stl.example/a.pdf?x=1&amp;y=2"' in html
-        assert "/baja jalisco" in html
+        assert "/baja" not in html  # a button does it (tests/test_notice_buttons.py)
 
     def test_a_document_of_no_step_names_its_kind(self, kb):
         html = document_notice(kb, "puebla", None, "informe", "Informe anual", None, date(2026, 1, 5), has_file=True)
-        assert "Informe" in html and "paso" not in html.lower().replace("/baja", "") and "adjunto" in html
+        assert "Informe" in html and "paso" not in html.lower() and "adjunto" in html
 
 
 class TestPublish:
@@ -87,7 +87,8 @@ class TestPublish:
         result = publish_document(store, kb, draft(), published_by="test")
         assert result.queued == 2 and result.document.step == 4
         delivery = store.due_deliveries(now=10**10, limit=1)[0]
-        assert "Acta de instalación del STL" in delivery.html and "/baja jalisco" in delivery.html
+        assert "Acta de instalación del STL" in delivery.html and "oaxaca" not in (delivery.buttons or "")
+        assert '"arg": "jalisco"' in (delivery.buttons or "")
 
     def test_a_duplicate_link_is_refused(self, store, kb):
         publish_document(store, kb, draft(), published_by="test")

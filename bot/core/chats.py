@@ -58,6 +58,19 @@ class Chats:
         """Stop following one state, or all (None): how many subscriptions ended."""
         return self.store.unsubscribe(chat_id, state)
 
+    def leave(self, chat_id: int, state: str) -> Subscription | None:
+        """Stop following a state: the subscription as it was (for [↩️ Deshacer]), or None when
+        the chat did not follow it (a second tap: nothing happens twice)."""
+        before = self.subscription(chat_id, state)
+        if before is None or not self.store.unsubscribe(chat_id, state):
+            return None
+        return before
+
+    def restore(self, chat_id: int, subscription: Subscription) -> bool:
+        """Undo leave(): follow the state again exactly as before (what it received, reminders).
+        False when the chat follows it already (a second tap changes nothing)."""
+        return self.store.add_subscription(subscription, chat_id)
+
     def kept_data(self, chat_id: int) -> ChatData:
         """Everything kept about the chat (/mis_datos): its row and its subscriptions."""
         return self.store.chat_data(chat_id)
@@ -93,9 +106,9 @@ class Chats:
 
 # -- what both adapters say (Telegram HTML; the console prints it as text) ------------------
 
-def subscribed_text(name: str, slug: str, subscription: Subscription, is_new: bool | None) -> str:
+def subscribed_text(name: str, slug: str, subscription: Subscription, is_new: bool | None, buttons: bool = True) -> str:
     """The confirmation: new (True), already followed (False) or just changed (None), with what
-    the chat receives now."""
+    the chat receives now, and how to change it (with the buttons under it, or with commands)."""
     lead = {True: "🔔 Listo: te aviso", False: f"🔔 Ya seguías a <b>{esc(name)}</b>: te aviso",
             None: f"🔔 Sigues a <b>{esc(name)}</b>: te aviso"}[is_new]
     where = f"el STL de <b>{esc(name)}</b>" if is_new else "su STL"
@@ -103,8 +116,9 @@ def subscribed_text(name: str, slug: str, subscription: Subscription, is_new: bo
     if subscription.convocatorias:
         reminders = (" Te recuerdo cada convocatoria antes de que cierre." if subscription.reminders
                      else " Sin recordatorios antes del cierre.")
-    return (f"{lead} de <b>{scope_text(subscription)}</b> que publique {where}, una vez cada uno.{reminders}\n\n"
-            f"Con los botones cambias qué recibes; para dejarla: /baja {esc(slug)}")
+    how = ("Con los botones cambias qué recibes o dejas de seguirla." if buttons
+           else f"Para dejarla: /baja {esc(slug)}")
+    return f"{lead} de <b>{scope_text(subscription)}</b> que publique {where}, una vez cada uno.{reminders}\n\n{how}"
 
 
 def scope_text(subscription: Subscription) -> str:
@@ -116,7 +130,10 @@ def scope_text(subscription: Subscription) -> str:
     return "solo las convocatorias" if subscription.convocatorias else "nada (en pausa)"
 
 
-def unsubscribed_text(name: str, slug: str, removed: bool) -> str:
+def unsubscribed_text(name: str, slug: str, removed: bool, buttons: bool = False) -> str:
+    """After a baja; with `buttons`, the message carries [↩️ Deshacer] instead of the command."""
+    if removed and buttons:
+        return f"Listo: ya no recibirás avisos de <b>{esc(name)}</b>."
     if removed:
         return f"Listo: ya no recibirás avisos de <b>{esc(name)}</b>. Si cambias de opinión: /suscribir {esc(slug)}"
     return f"No seguías a <b>{esc(name)}</b>, así que no hay nada que dar de baja."
@@ -142,9 +159,12 @@ def kinds_text(subscription: Subscription) -> str:
     return text
 
 
-def followed_text(kb: KnowledgeBase, followed: list[Subscription]) -> str:
+def followed_text(kb: KnowledgeBase, followed: list[Subscription], buttons: bool = False) -> str:
+    """What the chat follows; with `buttons`, a button per subscription opens its settings."""
     lines = ["🔔 <b>Tus suscripciones</b>", ""]
     for subscription in followed:
         lines.append(f"• <b>{esc(kb.states[subscription.state].name)}</b>: {esc(kinds_text(subscription))}")
-    lines += ["", "Para cambiar una, vuelve a /suscribir esa entidad; para dejarla, /baja."]
+    how = ("Toca una para cambiar qué recibes de ella o dejar de seguirla." if buttons
+           else "Para cambiar una, vuelve a /suscribir esa entidad; para dejarla, /baja.")
+    lines += ["", how]
     return "\n".join(lines)

@@ -175,14 +175,28 @@ def action_reply(engine: Engine, action: Action) -> Reply | None:
         return answers.glossary_index(ascii_int(action.arg) or 0)
     if action.kind == "docs" and action.arg in kb.states:
         return answers.documents(action.arg)
-    if action.kind == "docs_page":
-        return _documents_page(engine, action.arg)
+    if action.kind in ("docs_page", "convs_page"):
+        return _page(engine, action)
     if action.kind == "convs" and (action.arg in kb.states or action.arg == ""):
         return answers.convocatorias(action.arg or None)
     if action.kind == "sources":
         return answers.sources_list()
     if action.kind == "help":
         return help_for(engine, {CITIZEN})
+    return None
+
+
+def _page(engine: Engine, action: Action) -> Reply | None:
+    """◀ ▶ under a list of documents or of convocatorias."""
+    return (_documents_page if action.kind == "docs_page" else _convocatorias_page)(engine, action.arg)
+
+
+def _convocatorias_page(engine: Engine, arg: str) -> Reply | None:
+    """[Siguientes ▶] under the convocatorias: «slug:page» (slug empty: every state)."""
+    slug, colon, page = arg.partition(":")
+    number = ascii_int(page)
+    if colon and (slug == "" or slug in engine.kb.states) and number is not None and ":" not in page:
+        return engine.answers.convocatorias(slug or None, page=number)
     return None
 
 

@@ -34,7 +34,8 @@ from pathlib import Path
 from typing import Callable
 
 from bot.core.notices import (
-    convocatoria_cancellation, convocatoria_correction, convocatoria_notice, convocatoria_reminder,
+    convocatoria_cancellation, convocatoria_correction, convocatoria_notice, convocatoria_reminder, keyboard_json,
+    notice_buttons,
 )
 from bot.core.rules import clean_title, complete_link, link_problem, title_problem
 from bot.store import ConvocatoriaRecord as ConvocatoriaRecord  # re-exported: handlers/ never import the store
@@ -221,7 +222,8 @@ class Convocatorias:
             })
             info = replace(info, id=new_id)
             started = self.store.fan_out(conn, "convocatoria", new_id, info.state,
-                                         convocatoria_notice(self.kb, info, now), None, "convocatorias")
+                                         convocatoria_notice(self.kb, info, now), None, "convocatorias",
+                                         self._buttons(info))
         return Created(info, self.store.finish_fan_out(started))
 
     def change_closing(self, convocatoria_id: int, closes_at: datetime) -> Changed:
@@ -250,7 +252,8 @@ class Convocatorias:
         with self.store.transaction() as conn:
             self._update_if_open(conn, record, {"status": "cancelled", "updated_at": now})
             started = self.store.fan_out(conn, "convocatoria_cancelled", record.info.id, record.info.state,
-                                         convocatoria_cancellation(self.kb, record.info, now), None, "convocatorias")
+                                         convocatoria_cancellation(self.kb, record.info, now), None, "convocatorias",
+                                         self._buttons(replace(record.info, url=None)))  # nothing to open any more
         return Changed(record.info, self.store.finish_fan_out(started))
 
     def editable(self, convocatoria_id: int) -> ConvocatoriaRecord:
@@ -341,17 +344,22 @@ class Convocatorias:
             if not flagged:
                 return None
             started = self.store.fan_out(conn, "convocatoria_reminder", record.info.id, record.info.state,
-                                         convocatoria_reminder(self.kb, record.info, now), None, "reminders")
+                                         convocatoria_reminder(self.kb, record.info, now), None, "reminders",
+                                         self._buttons(record.info))
         return self.store.finish_fan_out(started)
 
     # -- helpers ----------------------------------------------------------------------------
+
+    def _buttons(self, item: ConvocatoriaInfo) -> str | None:
+        return keyboard_json(notice_buttons(self.kb, item.state, item.url))
 
     def _correct(self, record: ConvocatoriaRecord, fields: dict[str, object], corrected: ConvocatoriaInfo, change: str) -> Changed:
         now = self.clock()
         with self.store.transaction() as conn:
             self._update_if_open(conn, record, {**fields, "updated_at": now})
             started = self.store.fan_out(conn, "convocatoria_correction", corrected.id, corrected.state,
-                                         convocatoria_correction(self.kb, corrected, change, now), None, "convocatorias")
+                                         convocatoria_correction(self.kb, corrected, change, now), None, "convocatorias",
+                                         self._buttons(corrected))
         return Changed(corrected, self.store.finish_fan_out(started))
 
     def _update_if_open(self, conn: sqlite3.Connection, record: ConvocatoriaRecord, fields: dict[str, object]) -> None:

@@ -1,7 +1,12 @@
-"""The notifications subscribers receive, rendered once per notice (Telegram HTML)."""
+"""The notifications subscribers receive, rendered once per notice (Telegram HTML), and the
+buttons they carry: [📄 Abrir] (the link), [Ver <entidad>] and [🔕 Dejar de seguir]. The buttons
+are stored with the notice as JSON (a restart still sends them) and name runtime actions that
+handlers/callbacks.py encodes when the dispatcher sends the notice."""
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.store import DOCUMENT_KINDS
@@ -9,9 +14,88 @@ from knowledge.dates import human_date
 from knowledge.live import ConvocatoriaInfo
 from knowledge.models import STEP_COUNT, KnowledgeBase
 from knowledge.reply import esc
-from knowledge.wording import closing_phrase, convocatoria_details, local_moment
+from knowledge.wording import closing_phrase, convocatoria_details, join_names, local_moment, short_name
 
 CENTRAL_TIME = "hora del centro de México"
+LABEL_LIMIT = 24  # characters of a button label a phone shows whole
+NOTICE_ACTIONS = frozenset({"notice_card", "notice_unsub"})  # answered by handlers/notices.py
+OPEN_LABEL = "📄 Abrir"
+UNSUBSCRIBE_LABEL = "🔕 Dejar de seguir"
+
+
+@dataclass(frozen=True)
+class NoticeButton:
+    """A button under a notice: a link (`url`), or a runtime action (one of NOTICE_ACTIONS)
+    with its argument."""
+    text: str
+    action: str = ""
+    arg: str = ""
+    url: str | None = None
+
+
+NoticeKeyboard = tuple[tuple[NoticeButton, ...], ...]
+
+
+def notice_buttons(kb: KnowledgeBase, state: str, url: str | None) -> NoticeKeyboard:
+    """[📄 Abrir] (when there is a link) [Ver <entidad>], then [🔕 Dejar de seguir <entidad>]."""
+    name = kb.states[state].name
+    first = (NoticeButton(OPEN_LABEL, url=url),) if url else ()
+    see = NoticeButton(fitted(f"Ver {name}", f"Ver {short_name(name)}"), "notice_card", state)
+    leave = NoticeButton(fitted(f"{UNSUBSCRIBE_LABEL} {name}", f"{UNSUBSCRIBE_LABEL} {short_name(name)}",
+                                UNSUBSCRIBE_LABEL), "notice_unsub", state)
+    return (first + (see,), (leave,))
+
+
+def buttons_preview(rows: NoticeKeyboard) -> str:
+    """How a preview of the notice names its buttons (HTML): «Con los botones «📄 Abrir», …»."""
+    labels = [f"«{button.text}»" for row in rows for button in row]
+    return f"<i>Con los botones {esc(join_names(labels))}.</i>" if labels else ""
+
+
+def fitted(*labels: str) -> str:
+    """The first label that fits a phone's button: whole words, never a word cut in two (the
+    last one should always fit)."""
+    return next((label for label in labels if len(label) <= LABEL_LIMIT), labels[-1])
+
+
+def keyboard_json(rows: NoticeKeyboard) -> str | None:
+    """The buttons as stored with the notice (None: no buttons). Refuses actions nobody answers."""
+    if not any(rows):
+        return None
+    stored = []
+    for row in rows:
+        stored.append([_stored_button(button) for button in row])
+    return json.dumps(stored, ensure_ascii=False)
+
+
+def _stored_button(button: NoticeButton) -> dict[str, str]:
+    if button.url:
+        return {"text": button.text, "url": button.url}
+    if button.action not in NOTICE_ACTIONS:
+        raise ValueError(f"a notice button needs a link or one of {sorted(NOTICE_ACTIONS)}: {button}")
+    return {"text": button.text, "action": button.action, "arg": button.arg}
+
+
+def keyboard_from_json(stored: str | None) -> NoticeKeyboard:
+    """The stored buttons; () for none, and for anything unreadable (the notice still goes out)."""
+    if not stored:
+        return ()
+    try:
+        rows = json.loads(stored)
+        return tuple(tuple(_read_button(button) for button in row) for row in rows)
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return ()
+
+
+def _read_button(button: dict[str, str]) -> NoticeButton:
+    text = button["text"]
+    if not isinstance(text, str):
+        raise TypeError("a button's text is a string")
+    if "url" in button:
+        return NoticeButton(text, url=str(button["url"]))
+    if button["action"] not in NOTICE_ACTIONS:
+        raise ValueError(f"unknown action {button['action']!r}")
+    return NoticeButton(text, button["action"], str(button["arg"]))
 
 
 def step_label(kb: KnowledgeBase, step: int | None, kind: str) -> str:
@@ -19,10 +103,6 @@ def step_label(kb: KnowledgeBase, step: int | None, kind: str) -> str:
     if step is None:
         return DOCUMENT_KINDS.get(kind, kind)
     return f"paso {step} de {STEP_COUNT}: {kb.steps[step].name}"
-
-
-def unsubscribe_line(kb: KnowledgeBase, state: str) -> str:
-    return f"Para dejar de recibir avisos de {esc(kb.states[state].name)}: /baja {esc(state)}"
 
 
 def document_notice(kb: KnowledgeBase, state: str, step: int | None, kind: str, title: str, url: str | None,
@@ -38,7 +118,6 @@ def document_notice(kb: KnowledgeBase, state: str, step: int | None, kind: str, 
         lines.append(f'<a href="{esc(url)}">Ver el documento</a>')
     if has_file:
         lines.append("📎 El archivo va adjunto.")
-    lines += ["", unsubscribe_line(kb, state)]
     return "\n".join(lines)
 
 
@@ -56,7 +135,6 @@ def convocatoria_notice(kb: KnowledgeBase, item: ConvocatoriaInfo, now: datetime
     if item.description:
         lines += ["", esc(item.description)]
     lines += _how_to_take_part(item)
-    lines += ["", unsubscribe_line(kb, item.state)]
     return "\n".join(lines)
 
 
@@ -68,7 +146,7 @@ def convocatoria_reminder(kb: KnowledgeBase, item: ConvocatoriaInfo, now: dateti
         f"⏳ {esc(_capitalized(closing_phrase(item, now)))} ({CENTRAL_TIME})",
     ]
     lines += _how_to_take_part(item)
-    lines += ["", f"¿No quieres recordatorios? Toca /suscribir {esc(item.state)} y elige «Sin recordatorios»."]
+    lines += ["", "¿No quieres recordatorios? Cámbialo en /suscripciones."]
     return "\n".join(lines)
 
 
@@ -83,7 +161,6 @@ def convocatoria_correction(kb: KnowledgeBase, item: ConvocatoriaInfo, change: s
     ]
     if item.url:
         lines.append(f'<a href="{esc(item.url)}">Ver la convocatoria</a>')
-    lines += ["", unsubscribe_line(kb, item.state)]
     return "\n".join(lines)
 
 
@@ -93,8 +170,6 @@ def convocatoria_cancellation(kb: KnowledgeBase, item: ConvocatoriaInfo, now: da
         "",
         f"<b>{esc(item.title)}</b> se canceló: ya no recibe participantes "
         f"(iba a cerrar el {esc(local_moment(item.closes_at, now))}).",
-        "",
-        unsubscribe_line(kb, item.state),
     ])
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 
 from bot.core.rules import clean_title, complete_link, link_problem, title_problem
-from bot.core.notices import document_notice
+from bot.core.notices import document_notice, keyboard_json, notice_buttons
 from bot.store import DOCUMENT_KINDS, DocumentInfo, Store
 from bot.store import DuplicateDocument as DuplicateDocument  # re-exported: handlers/ never import the store
 from knowledge.dates import human_date
@@ -102,6 +102,7 @@ def publish_document(store: Store, kb: KnowledgeBase, draft: DocumentDraft, publ
         state=draft.state, step=draft.step, kind=draft.resolved_kind, title=draft.title, url=draft.url,
         file_id=draft.file_id, file_unique_id=draft.file_unique_id, file_name=draft.file_name,
         published_on=draft.published_on, published_by=published_by, notice_html=notice,
+        notice_buttons=keyboard_json(notice_buttons(kb, draft.state, draft.url)),
     )
     return Published(document, queued)
 

@@ -27,7 +27,11 @@ within Telegram's limits and never loses one.
 - Network errors: retry with exponential back-off, up to MAX_ATTEMPTS.
 - A message Telegram cannot parse is a bug: logged loudly, and the notice marked failed for
   everyone at once (every copy is the same HTML).
-- A delivery dropped while its batch is under way (unsubscribed, erased, blocked) is not sent."""
+- A delivery dropped while its batch is under way (unsubscribed, erased, blocked) is not sent.
+- Buttons: a notice's buttons are stored with it (bot/core/notices.py) and drawn at each send by
+  `keyboard`, given by the composition root (the callback codec lives in handlers/). A button
+  link Telegram refuses costs the notice its link buttons, never the notice (its text keeps
+  the link)."""
 
 from __future__ import annotations
 
@@ -40,9 +44,10 @@ from functools import partial
 from typing import Callable, TypeVar
 
 import httpx
-from telegram import Bot, Message
+from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 
+from bot.core.notices import NoticeKeyboard, keyboard_from_json
 from bot.runtime.budget import NOTICE, SendBudget
 from bot.store import Busy, Delivery, StorageError, Store
 from knowledge.reply import html_to_text
@@ -63,6 +68,7 @@ MAX_BACKOFF_SECONDS = 600
 MAX_PACED_CHATS = 512  # entries of the per-chat pace kept before forgetting the chats no longer waiting
 CAPTION_LIMIT = 1024
 UNPARSABLE = "can't parse entities"
+BUTTON_URL_REFUSED = "button_url_invalid"
 GONE_CHAT_ERRORS = ("chat not found", "peer_id_invalid", "user is deactivated", "bot was kicked",
                     "not enough rights", "have no rights", "chat_write_forbidden", "user not found")
 
@@ -120,11 +126,15 @@ class Breaker:
         self.since, self.failures, self.until = None, 0, 0.0
 
 
+KeyboardMaker = Callable[[NoticeKeyboard], InlineKeyboardMarkup | None]
+
+
 class Dispatcher:
     def __init__(self, bot: Bot, store: Store, pace: Pace = Pace(), clock=time.monotonic, sleep=asyncio.sleep,
-                 budget: SendBudget | None = None, wall=time.time):
+                 budget: SendBudget | None = None, wall=time.time, keyboard: KeyboardMaker | None = None):
         self.bot = bot
         self.store = store
+        self.keyboard = keyboard  # notices' buttons -> Telegram's; None: notices go without buttons
         self.pace = pace
         self.clock = clock  # monotonic: pacing, pauses, the flood wait while running
         self.sleep = sleep
@@ -309,13 +319,29 @@ class Dispatcher:
         return partial(self.store.mark_sent, delivery.id, message.message_id if message else None)
 
     async def _send(self, delivery: Delivery) -> Message | None:
+        rows = keyboard_from_json(delivery.buttons)
+        try:
+            return await self._send_with(delivery, self._markup(rows))
+        except BadRequest as error:
+            links = tuple(tuple(b for b in row if not b.url) for row in rows)
+            if BUTTON_URL_REFUSED not in str(error).lower() or links == rows:
+                raise
+            log.warning("Telegram refused a button link of notice %s; sent without it (%s)", delivery.notice_id, error)
+            return await self._send_with(delivery, self._markup(links))
+
+    def _markup(self, rows: NoticeKeyboard) -> InlineKeyboardMarkup | None:
+        rows = tuple(row for row in rows if row)
+        return self.keyboard(rows) if rows and self.keyboard else None
+
+    async def _send_with(self, delivery: Delivery, markup: InlineKeyboardMarkup | None) -> Message | None:
         # The application's rate limiter never retries (max_retries=0): this class decides. A
         # longer read timeout than PTB's 5 s: a slow answer is no reason to send it again.
         timeout = SEND_READ_TIMEOUT
         if delivery.file_id and _caption_fits(delivery.html):
             return await self.bot.send_document(delivery.chat_id, delivery.file_id, caption=delivery.html,
-                                                read_timeout=timeout)
-        message = await self.bot.send_message(delivery.chat_id, delivery.html, read_timeout=timeout)
+                                                reply_markup=markup, read_timeout=timeout)
+        message = await self.bot.send_message(delivery.chat_id, delivery.html, reply_markup=markup,
+                                              read_timeout=timeout)
         if delivery.file_id:
             await self.bot.send_document(delivery.chat_id, delivery.file_id, reply_to_message_id=message.message_id,
                                          read_timeout=timeout)

@@ -121,6 +121,18 @@ class Chats(Connection):
             )
             return existed is None
 
+    def add_subscription(self, subscription: Subscription, chat_id: int) -> bool:
+        """Follow a state with exactly these options, unless the chat follows it already: True
+        when it was added (an undone unsubscription)."""
+        self.ensure_chat(chat_id)
+        with self.transaction() as conn:
+            return conn.execute(
+                "INSERT OR IGNORE INTO subscriptions(chat_id, state, documents, convocatorias, reminders) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (chat_id, subscription.state, int(subscription.documents), int(subscription.convocatorias),
+                 int(subscription.reminders)),
+            ).rowcount > 0
+
     def set_subscription_options(self, chat_id: int, state: str, **options: bool) -> bool:
         allowed = {"documents", "convocatorias", "reminders"}
         fields = {k: int(v) for k, v in options.items() if k in allowed}

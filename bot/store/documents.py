@@ -33,7 +33,8 @@ class Documents(Outbox):
 
     def add_document(self, *, state: str, step: int | None, kind: str, title: str, url: str | None,
                      file_id: str | None, file_unique_id: str | None, file_name: str | None,
-                     published_on: date, published_by: str, notice_html: str) -> tuple[DocumentInfo, int]:
+                     published_on: date, published_by: str, notice_html: str,
+                     notice_buttons: str | None = None) -> tuple[DocumentInfo, int]:
         """Write the document and its notice in one transaction, then one delivery per
         subscriber (see fan_out). Returns the document and how many deliveries were queued.
         Raises DuplicateDocument."""
@@ -48,7 +49,8 @@ class Documents(Outbox):
                  published_by, iso(utc_now())),
             )
             document_id = inserted_id(cursor)
-            started = self.fan_out(conn, "document", document_id, state, notice_html, file_id, "documents")
+            started = self.fan_out(conn, "document", document_id, state, notice_html, file_id, "documents",
+                                   notice_buttons)
         return self.document(document_id), self.finish_fan_out(started)
 
     def document(self, document_id: int) -> DocumentInfo:

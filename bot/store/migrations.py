@@ -193,7 +193,16 @@ def questions(db: Database) -> None:
 
 
 
-NAMES = ("0001_first_schema", "0002_unsure_sends", "0003_guided_flows", "0004_questions")  # in order; user_version counts them
+@MIGRATIONS(name="0005_notice_buttons")
+def notice_buttons(db: Database) -> None:
+    """The buttons a notice carries ([📄 Abrir], [Ver <entidad>], [🔕 Dejar de seguir]), as JSON
+    (bot/core/notices.py), so a notice sent after a restart still has them. NULL: no buttons
+    (a team's answer, a notice from before)."""
+    db.table("notices").add_column("buttons", str)
+
+
+NAMES = ("0001_first_schema", "0002_unsure_sends", "0003_guided_flows", "0004_questions",
+         "0005_notice_buttons")  # in order; user_version counts them
 
 
 def migrate(connection) -> None:

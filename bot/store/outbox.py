@@ -64,6 +64,7 @@ class Delivery:
     attempts: int
     state: str
     unsure: int = 0  # sends without an answer so far (they may have arrived)
+    buttons: str | None = None  # the notice's buttons, as bot/core/notices.py wrote them (JSON)
 
 
 
@@ -81,14 +82,15 @@ class Outbox(Connection):
     # (finish_abandoned_fan_outs). Chunks are idempotent (INSERT OR IGNORE on (notice, chat)).
 
     def fan_out(self, conn: sqlite3.Connection, kind: str, ref_id: int, state: str, html: str,
-                file_id: str | None, audience: str) -> "FanOut":
-        """Inside the caller's transaction: the notice, the first chunk of its deliveries (one
-        per active subscriber who wants this kind) and, if more remain, the note of what is
-        left. Call finish_fan_out(result) after the commit for the rest and the total."""
+                file_id: str | None, audience: str, buttons: str | None = None) -> "FanOut":
+        """Inside the caller's transaction: the notice (with its buttons, JSON), the first chunk
+        of its deliveries (one per active subscriber who wants this kind) and, if more remain,
+        the note of what is left. Call finish_fan_out(result) after the commit for the rest and
+        the total."""
         assert audience in FAN_OUT_AUDIENCES
         notice_id = inserted_id(conn.execute(
-            "INSERT INTO notices(kind, ref_id, state, html, file_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (kind, ref_id, state, html, file_id, iso(utc_now())),
+            "INSERT INTO notices(kind, ref_id, state, html, file_id, created_at, buttons) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (kind, ref_id, state, html, file_id, iso(utc_now()), buttons),
         ))
         queued, after = _fan_out_chunk(conn, notice_id, state, audience, 0)
         if after is not None:
@@ -154,13 +156,14 @@ class Outbox(Connection):
     def due_deliveries(self, now: float, limit: int, exclude: AbstractSet[int] = frozenset()) -> list[Delivery]:
         """Pending deliveries whose time has come, oldest first, skipping ids in flight."""
         rows = self._query(
-            "SELECT d.id, d.chat_id, d.notice_id, d.attempts, d.unsure, n.html, n.file_id, n.state FROM deliveries d "
+            "SELECT d.id, d.chat_id, d.notice_id, d.attempts, d.unsure, n.html, n.file_id, n.state, n.buttons "
+            "FROM deliveries d "
             "JOIN notices n ON n.id = d.notice_id WHERE d.status = 'pending' AND d.not_before <= ? "
             "ORDER BY d.not_before, d.id LIMIT ?",
             (now, limit + len(exclude)),
         )
         deliveries = [Delivery(r["id"], r["chat_id"], r["notice_id"], r["html"], r["file_id"], r["attempts"], r["state"],
-                               r["unsure"]) for r in rows if r["id"] not in exclude]
+                               r["unsure"], r["buttons"]) for r in rows if r["id"] not in exclude]
         return deliveries[:limit]
 
     def is_pending(self, delivery_id: int) -> bool:

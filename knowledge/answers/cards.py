@@ -22,6 +22,8 @@ INAI_NOTICE_SOURCE = "contexto-2025"
 PRIVACY_LINE = "🔒 Solo guardo el id de este chat y tus suscripciones. Más en /privacidad."
 TERMS_PER_PAGE = 24
 DOCUMENTS_PER_PAGE = 10
+CONVOCATORIAS_PER_PAGE = 5  # each is a few lines: five keep a page near 1,500 characters
+CARD_CONVOCATORIAS = 3  # of each kind on a state's card
 
 Clock = Callable[[], datetime]
 
@@ -270,10 +272,14 @@ class Answerer:
         lines = []
         if open_now:
             lines += ["", "📣 <b>Convocatorias abiertas</b>"]
-            lines += [f"• {wording.convocatoria_line(c, now)}" for c in open_now[:3]]
+            lines += [f"• {wording.convocatoria_line(c, now)}" for c in open_now[:CARD_CONVOCATORIAS]]
+            if len(open_now) > CARD_CONVOCATORIAS:
+                lines.append(f"…y {len(open_now) - CARD_CONVOCATORIAS} más abiertas (📣 Convocatorias).")
         if upcoming:
             lines += ["", "🗓️ <b>Próximas convocatorias</b>"]
-            lines += [f"• {wording.upcoming_line(c, now)}" for c in upcoming[:3]]
+            lines += [f"• {wording.upcoming_line(c, now)}" for c in upcoming[:CARD_CONVOCATORIAS]]
+            if len(upcoming) > CARD_CONVOCATORIAS:
+                lines.append(f"…y {len(upcoming) - CARD_CONVOCATORIAS} más por abrir (📣 Convocatorias).")
         return lines
 
     # -- steps and phases -------------------------------------------------------------------
@@ -409,7 +415,10 @@ class Answerer:
 
     # -- live data: convocatorias and documents ---------------------------------------------
 
-    def convocatorias(self, slug: str | None) -> Reply:
+    def convocatorias(self, slug: str | None, page: int = 0) -> Reply:
+        """The open convocatorias (the one that closes soonest first), then the upcoming ones (the
+        one that opens soonest first), CONVOCATORIAS_PER_PAGE at a time with how many more there
+        are and ◀ ▶ to page through them."""
         now = self.clock()
         open_now = self.live.open_convocatorias(slug, now)
         upcoming = self.live.upcoming_convocatorias(slug, now)
@@ -418,20 +427,27 @@ class Answerer:
         if not open_now and not upcoming:
             text = wording.no_convocatorias(place, self.kb.steps)
             return Reply(Markup(text), self.subscribe_buttons(slug), intent="convocatorias", state=state_name)
+        total = len(open_now) + len(upcoming)
+        pages = -(-total // CONVOCATORIAS_PER_PAGE)
+        page = min(max(page, 0), pages - 1)
+        first = page * CONVOCATORIAS_PER_PAGE
+        shown = (open_now + upcoming)[first:first + CONVOCATORIAS_PER_PAGE]
+        shown_open, shown_upcoming = [c for c in shown if c in open_now], [c for c in shown if c not in open_now]
         lines = []
-        if open_now:
+        if shown_open:
             lines += [f"📣 <b>Convocatorias abiertas{esc(place)}</b> (la que cierra antes va primero)", ""]
-            lines += [block for item in open_now[:10] for block in (wording.convocatoria_block(item, now, self.kb), "")]
-            if len(open_now) > 10:
-                lines += [f"…y {len(open_now) - 10} más abiertas.", ""]
-        else:
+            lines += [block for item in shown_open for block in (wording.convocatoria_block(item, now, self.kb), "")]
+        elif not open_now:
             lines += [f"Ahora no hay convocatorias abiertas{esc(place)}, pero ya se anunciaron estas.", ""]
-        if upcoming:
+        if shown_upcoming:
             lines += [f"🗓️ <b>Próximas{esc(place)}</b> (la que abre antes va primero)", ""]
-            lines += [block for item in upcoming[:5] for block in (wording.upcoming_block(item, now, self.kb), "")]
-            if len(upcoming) > 5:
-                lines.append(f"…y {len(upcoming) - 5} más por abrir.")
-        return Reply(Markup("\n".join(lines).strip()), self.subscribe_buttons(slug), intent="convocatorias", state=state_name)
+            lines += [block for item in shown_upcoming for block in (wording.upcoming_block(item, now, self.kb), "")]
+        last = first + len(shown_open) + len(shown_upcoming)
+        if pages > 1:
+            more = f" Quedan {total - last} más." if total > last else ""
+            lines.append(f"Del {first + 1} al {last} de {total}.{more}")
+        buttons = self._page_buttons(slug or "", page, pages, "convs_page") + self.subscribe_buttons(slug)
+        return Reply(Markup("\n".join(lines).strip()), buttons, intent="convocatorias", state=state_name)
 
     def documents(self, slug: str, step: int | None = None, page: int = 0) -> Reply:
         """A state's documents (of one step), newest first, DOCUMENTS_PER_PAGE at a time with
@@ -456,18 +472,19 @@ class Answerer:
             after = total - last
             more = f" Quedan {after} más." if after else ""
             lines += ["", f"Del {first} al {last} de {total}.{more}"]
-        buttons = self._page_buttons(f"{slug}:{step or 0}", page, pages) + self.subscribe_buttons(slug)
+        buttons = self._page_buttons(f"{slug}:{step or 0}", page, pages, "docs_page") + self.subscribe_buttons(slug)
         return Reply(Markup("\n".join(lines)), buttons, intent="documents", state=state.name, step=step)
 
     @staticmethod
-    def _page_buttons(prefix: str, page: int, pages: int) -> Keyboard:
+    def _page_buttons(prefix: str, page: int, pages: int, kind: str) -> Keyboard:
+        """◀ ▶ through a list: the action `kind` with «prefix:page»."""
         if pages <= 1:
             return ()
         row = []
         if page > 0:
-            row.append(Button("◀ Anteriores", Action("docs_page", f"{prefix}:{page - 1}")))
+            row.append(Button("◀ Anteriores", Action(kind, f"{prefix}:{page - 1}")))
         if page < pages - 1:
-            row.append(Button("Siguientes ▶", Action("docs_page", f"{prefix}:{page + 1}")))
+            row.append(Button("Siguientes ▶", Action(kind, f"{prefix}:{page + 1}")))
         return (tuple(row),)
 
     # -- curated answers --------------------------------------------------------------------

@@ -91,6 +91,7 @@ def test_publish_correct_and_cancel_from_telegram(live):
     preview = fer.says("https://stl.oaxaca.example/mesas")
     assert "Así la verán las 2 personas y grupos suscritos" in preview.text
     assert ANNOUNCEMENT in preview.text and "Mesas de cocreación 2027" in preview.text
+    assert "Con los botones «📄 Abrir», «Ver Oaxaca» y «🔕 Dejar de seguir Oaxaca»." in preview.text
     done = fer.taps_to_new(preview, "✅ Publicar")
     assert done.text.startswith("✅ Publicada. Avisos en camino a 2 suscriptores.")
 
@@ -130,8 +131,9 @@ def test_publish_correct_and_cancel_from_telegram(live):
 
 
 def _announcement_as_previewed(preview: str) -> str:
+    """The notice in the preview: what follows it names the notice's buttons, then asks."""
     start = preview.index("📣")
-    return preview[start:preview.rindex("\n\n¿La publico?")]
+    return preview[start:preview.rindex("\nCon los botones «")]
 
 
 def test_an_opening_date_skips_and_a_corrected_closing(live):

@@ -96,7 +96,8 @@ def test_publish_a_link_and_every_subscriber_gets_it_once(live):
     assert re.search(rf"Publicado el {SPANISH_DATE}", notice.text)
     assert notice.entities_of("text_link") == ["Ver el documento"]
     assert [e["url"] for e in notice.entities if e["type"] == "text_link"] == [url]
-    assert lines[-1] == "Para dejar de recibir avisos de Jalisco: /baja jalisco"
+    assert lines[-1] == "Ver el documento" and "/baja" not in notice.text
+    assert notice.button_texts == ["📄 Abrir", "Ver Jalisco", "🔕 Dejar de seguir"]
     assert documents(live, "jalisco")[0].title == "Acta de instalación del STL de Jalisco"
 
 

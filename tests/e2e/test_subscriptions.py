@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.people import Person, live_bot
-from tests.e2e.publishing_support import followed
+from tests.e2e.publishing_support import followed, opened
 
 STATES = 32
 
@@ -27,8 +27,10 @@ def ana(live) -> Person:
 def test_suscribir_a_state_subscribes_to_both_and_offers_to_narrow(live, ana):
     reply = ana.says("/suscribir jalisco")
     assert reply.text.startswith("🔔 Listo: te aviso de los documentos y convocatorias")
-    assert "Jalisco" in reply.text and "/baja jalisco" in reply.text
-    assert {"Solo documentos", "Solo convocatorias", "✓ Ambos", "Darme de baja"} <= set(reply.button_texts)
+    assert "Jalisco" in reply.text and "/baja" not in reply.text  # a bare /baja is what a tap would send
+    assert reply.button_texts == ["Solo documentos", "Solo convocatorias", "✓ Ambos", "✓ Con recordatorios",
+                                  "Sin recordatorios", "🔕 Dejar de seguir", "◀ Mis suscripciones"]
+    assert all(len(label) <= 24 for label in reply.button_texts)
     assert followed(live, ana.chat_id) == {"jalisco": (1, 1)}
 
 
@@ -91,7 +93,8 @@ def test_narrowing_buttons_mark_the_choice(live, ana):
 def test_pressing_the_current_choice_again_is_answered_and_changes_nothing(live, ana):
     confirmation = ana.says("/suscribir jalisco")
     answer = ana.taps(confirmation, "1|so|jalisco:a", raw=True)
-    assert answer.text.startswith("Jalisco: documentos y convocatorias")
+    assert answer.text.startswith("Ya estaba así. Jalisco: documentos y convocatorias")
+    assert ana._edits_of(confirmation) == []
     assert followed(live, ana.chat_id) == {"jalisco": (1, 1)}
 
 
@@ -110,7 +113,84 @@ def test_suscripciones_lists_what_is_followed(live, ana):
     listing = ana.says("/suscripciones")
     assert "• Jalisco: documentos y convocatorias" in listing.text
     assert "• Oaxaca: convocatorias" in listing.text
-    assert listing.button_texts == ["🔕 Baja de Jalisco", "🔕 Baja de Oaxaca", "🔕 Baja de todas"]
+    assert listing.button_texts == ["⚙️ Jalisco", "⚙️ Oaxaca", "🔕 Baja de todas"]
+
+
+def subscription_of(live, chat_id: int, state: str) -> tuple[int, int, int] | None:
+    """(documents, convocatorias, reminders), or None when the chat does not follow the state."""
+    with opened(live.process.db_path) as store:
+        found = [s for s in store.subscriptions(chat_id) if s.state == state]
+    return (int(found[0].documents), int(found[0].convocatorias), int(found[0].reminders)) if found else None
+
+
+def test_suscripciones_changes_each_subscription_in_the_same_message(live, ana):
+    ana.says("/suscribir jalisco y oaxaca")
+    listing = ana.says("/suscripciones")
+    settings = ana.taps_to_edit(listing, "⚙️ Oaxaca")
+    assert settings.text.startswith("🔔 Sigues a Oaxaca: te aviso de los documentos y convocatorias")
+    settings = ana.taps_to_edit(settings, "Solo convocatorias")
+    assert subscription_of(live, ana.chat_id, "oaxaca") == (0, 1, 1)
+    assert "solo las convocatorias" in settings.text and "✓ Solo convocatorias" in settings.button_texts
+    settings = ana.taps_to_edit(settings, "Sin recordatorios")
+    assert subscription_of(live, ana.chat_id, "oaxaca") == (0, 1, 0)
+    assert "Sin recordatorios antes del cierre" in settings.text and "✓ Sin recordatorios" in settings.button_texts
+    settings = ana.taps_to_edit(settings, "Solo documentos")
+    assert subscription_of(live, ana.chat_id, "oaxaca") == (1, 0, 0)
+    assert "Con recordatorios" not in " ".join(settings.button_texts)  # no convocatorias, nothing to remind
+    back = ana.taps_to_edit(settings, "◀ Mis suscripciones")
+    assert "• Oaxaca: documentos" in back.text and "• Jalisco: documentos y convocatorias" in back.text
+
+    jalisco = ana.taps_to_edit(back, "⚙️ Jalisco")
+    left = ana.taps_to_edit(jalisco, "🔕 Dejar de seguir")
+    assert left.text == "Listo: ya no recibirás avisos de Jalisco."
+    assert left.button_texts == ["↩️ Deshacer", "◀ Mis suscripciones"]
+    assert subscription_of(live, ana.chat_id, "jalisco") is None
+    restored = ana.taps_to_edit(left, "↩️ Deshacer")
+    assert restored.text.startswith("🔔 Sigues a Jalisco")
+    assert subscription_of(live, ana.chat_id, "jalisco") == (1, 1, 1)
+    assert subscription_of(live, ana.chat_id, "oaxaca") == (1, 0, 0)
+
+
+def _double_tap(live, person, message, label: str) -> list:
+    first = live.emulator.press_button(person.user, message, label, chat=person.chat)
+    second = live.emulator.press_button(person.user, message, label, chat=person.chat)
+    live.queries += [first, second]
+    return [live.emulator.wait_for_callback_answer(q, timeout=20) for q in (first, second)]
+
+
+def test_a_double_tap_never_applies_twice(live, ana):
+    settings = ana.says("/suscribir oaxaca")
+    edits = lambda: len(ana._edits_of(settings))  # noqa: E731
+    answers = _double_tap(live, ana, settings, "Solo convocatorias")
+    live.emulator.wait_for(lambda: edits() == 1, timeout=20, description="one edit")
+    assert sum("Ya estaba así" in answer.text for answer in answers) == 1
+    assert subscription_of(live, ana.chat_id, "oaxaca") == (0, 1, 1)
+    settings = ana.emu.refresh(settings)
+    answers = _double_tap(live, ana, settings, "🔕 Dejar de seguir")
+    live.emulator.wait_for(lambda: edits() == 2, timeout=20, description="one more edit")
+    assert sorted(answer.text for answer in answers) == ["Listo: ya no sigues a Oaxaca.", "Ya no sigues a Oaxaca."]
+    left = ana.emu.refresh(settings)
+    answers = _double_tap(live, ana, left, "↩️ Deshacer")
+    live.emulator.wait_for(lambda: edits() == 3, timeout=20, description="the undo's edit")
+    assert sorted(answer.text for answer in answers) == ["Listo: sigues otra vez a Oaxaca.", "Ya sigues a Oaxaca."]
+    assert subscription_of(live, ana.chat_id, "oaxaca") == (0, 1, 1)  # as it was: only convocatorias
+
+
+def test_the_card_shows_following_and_opens_the_settings(live, ana):
+    card = ana.says("/estado puebla")
+    assert "🔔 Suscribirme" in card.button_texts
+    confirmation = ana.taps_to_new(card, "🔔 Suscribirme")
+    assert confirmation.text.startswith("🔔 Listo")
+    assert live.emulator.wait_for(lambda: "✓ Siguiendo" in ana.emu.refresh(card).button_texts)
+    ana.taps_to_edit(confirmation, "Solo documentos")
+    again = ana.says("/estado puebla")
+    assert "✓ Siguiendo" in again.button_texts and "🔔 Suscribirme" not in again.button_texts
+    settings = ana.taps_to_new(again, "✓ Siguiendo")
+    assert settings.text.startswith("🔔 Ya seguías a Puebla: te aviso de solo los documentos")
+    assert "✓ Solo documentos" in settings.button_texts
+    assert subscription_of(live, ana.chat_id, "puebla") == (1, 0, 1), "tapping it never subscribes again"
+    offer = ana.says("¿cómo me suscribo a los avisos de puebla?")
+    assert "✓ Siguiendo" in offer.button_texts, offer.button_texts
 
 
 def test_baja_of_one_state(live, ana):
@@ -157,7 +237,7 @@ def test_baja_of_a_state_not_followed_offers_the_ones_followed(live, ana):
 
 def test_the_unsubscribe_button_of_the_confirmation(live, ana):
     confirmation = ana.says("/suscribir jalisco")
-    done = ana.taps_to_edit(confirmation, "Darme de baja")
+    done = ana.taps_to_edit(confirmation, "🔕 Dejar de seguir")
     assert done.text.startswith("Listo: ya no recibirás avisos de Jalisco")
     assert followed(live, ana.chat_id) == {}
 

@@ -411,6 +411,19 @@ def edit_message_text(ctx: Context) -> dict:
     return replace_message(ctx, stored, content, ("text", "entities", "reply_markup"), text)
 
 
+@api_method("editMessageCaption")
+def edit_message_caption(ctx: Context) -> dict:
+    chat, stored = own_message(ctx, "edit")
+    if not any(kind in stored.data for kind in ("document", "photo", "video", "audio", "animation")):
+        raise bad_request("there is no caption in the message to edit")
+    caption = ctx.params.text("caption")
+    content = caption_content(ctx, caption)
+    inline, _ = reply_markup(ctx, inline_only=True)
+    if inline is not None:
+        content["reply_markup"] = inline
+    return replace_message(ctx, stored, content, ("caption", "caption_entities", "reply_markup"), caption)
+
+
 @api_method("editMessageReplyMarkup")
 def edit_message_reply_markup(ctx: Context) -> dict:
     chat, stored = own_message(ctx, "edit")
