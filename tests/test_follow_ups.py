@@ -279,3 +279,15 @@ def test_a_term_asked_after_a_state_is_about_the_term(chat):
     chat("¿cómo va Baja California?")
     reply = chat("¿qué pasó con el INAI?")
     assert reply.form == "what_is" and reply.states == ()
+
+
+def test_a_follow_up_about_the_term_just_explained(chat):
+    chat("¿qué es el STL?")
+    reply = chat("¿y quiénes lo integran?")
+    assert (reply.form, reply.term) == ("what_is", "stl")
+
+
+def test_the_name_of_a_plan_is_not_a_person(chat):
+    chat("¿cómo va Jalisco?")
+    reply = chat("¿y cómo se llama su plan?")
+    assert reply.form == "status" and reply.text.startswith("Jalisco implementa su segundo plan.")

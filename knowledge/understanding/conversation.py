@@ -161,7 +161,14 @@ class FollowUps:
                 return Request("step", step=step, follow_up=True)  # «¿y eso en qué paso va?»
         if not found.states and context.states:
             return self._about_the_same_states(found, context, understand)
+        if context.term and not (found.states or found.term) and len(tokens) <= SHORT:
+            return self._about_the_same_term(found, context, understand)  # «¿qué es el STL?» «¿y quiénes lo integran?»
         return None
+
+    @staticmethod
+    def _about_the_same_term(found: Found, context: Context, understand: Callable[[Found], Request]) -> Request | None:
+        request = understand(replace(found, term=context.term))
+        return replace(request, follow_up=True) if request.form == "what_is" else None
 
     def _says(self, kind: str, words: str) -> bool:
         """Whether a phrase of this kind of turn is anywhere in the message («y luego qué toca»)."""

@@ -143,7 +143,8 @@ class Understander:
         answered as such; a list asked as of today is the newest list, said to be no more."""
         if request.form not in ASKS_ABOUT_STATES:
             return request
-        missing = [name for name, start, _ in found.spans.get("missing", ()) if _in_the_question(start, found)]
+        missing = [name for name, start, _ in found.spans.get("missing", ()) if _in_the_question(start, found)
+                   and not (name == "people" and request.attribute == "pal")]  # «¿cómo se llama su plan?» is no person
         if found.year is not None and found.year > self._newest_year:
             missing = ["today"]
         if request.form in ("which_states", "how_many") and not request.states and missing[:1] == ["today"]:
@@ -251,6 +252,8 @@ class Understander:
             return Request(form, unsubscribe=bool(self._unsubscribe.find(list(found.tokens))), **common)
         if form == "out_of_scope":  # «¿qué clima hace hoy?» asks about the weather, not about today's data
             missing = [m for m in found.cue("missing") if not (m == "today" and found.cue("out_of_scope"))]
+            if missing == ["people"] and attribute == "pal" and states and not found.cue("out_of_scope"):
+                return None  # «¿cómo se llama su plan?»: a plan has a name, not members; another form answers
             if not missing and found.states and "how_many" in found.cue("form"):
                 missing = ["statistics"]  # «¿cuántas personas con discapacidad viven en Guanajuato?»
             return Request(form, missing=missing[0] if missing else None, attribute=attribute, **common)
