@@ -435,7 +435,10 @@ def _lists_first(ranked: list[Ranked], found: Found) -> list[Ranked]:
 
 
 def _siblings_by_their_cue(ranked: list[Ranked], found: Found) -> list[Ranked]:
-    """When a list and a count are the two likeliest forms, the question word decides."""
+    """When a list and a count are the two likeliest forms, the question word decides; the word
+    «mapa» asks for the map (few examples teach it, so the word decides there too)."""
+    if "map" in found.cue("form"):
+        return sorted(ranked, key=lambda r: r.form != "map")
     if len(ranked) < 2 or {ranked[0].form, ranked[1].form} != set(SIBLINGS):
         return ranked
     cues = set(found.cue("form")) & set(SIBLINGS)
