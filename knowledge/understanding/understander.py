@@ -437,7 +437,7 @@ def _lists_first(ranked: list[Ranked], found: Found) -> list[Ranked]:
 def _siblings_by_their_cue(ranked: list[Ranked], found: Found) -> list[Ranked]:
     """When a list and a count are the two likeliest forms, the question word decides; the word
     «mapa» asks for the map (few examples teach it, so the word decides there too)."""
-    if "map" in found.cue("form"):
+    if "map" in found.cue("form") and not (found.states or found.asks_for_states):  # not «hago un mapa: ¿qué estados…?»
         return sorted(ranked, key=lambda r: r.form != "map")
     if len(ranked) < 2 or {ranked[0].form, ranked[1].form} != set(SIBLINGS):
         return ranked
