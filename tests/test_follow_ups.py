@@ -291,3 +291,14 @@ def test_the_name_of_a_plan_is_not_a_person(chat):
     chat("¿cómo va Jalisco?")
     reply = chat("¿y cómo se llama su plan?")
     assert reply.form == "status" and reply.text.startswith("Jalisco implementa su segundo plan.")
+
+
+def test_not_understanding_the_very_thing_just_explained_asks_for_it_plainer(chat):
+    chat("¿qué es el paso 6?")
+    assert chat("no le entendí, ¿cómo que un árbol??").form == "clarify"
+
+
+def test_not_understanding_another_term_explains_that_term(chat):
+    chat("¿cómo va Quintana Roo?")
+    reply = chat("no le entendí eso de fuera de la estrategia")
+    assert (reply.form, reply.term) == ("what_is", "fuera-de-la-estrategia")

@@ -118,7 +118,7 @@ class FollowUps:
             self, found: Found, context: Context, understand: Callable[[Found], Request]) -> Request | None:
         """The request a message makes in this context, or None when it stands on its own."""
         tokens = self._without_correction(_without_leading(list(found.tokens)))
-        kind = self._kind_of(tokens, found)
+        kind = self._kind_of(tokens, found) or ("clarify" if self._clarifies_the_last(tokens, found, context) else None)
         if kind in ("ack", "clarify", "more"):
             if kind == "ack":
                 return Request("ack", refers_to=context.form, follow_up=True)
@@ -169,6 +169,17 @@ class FollowUps:
     def _about_the_same_term(found: Found, context: Context, understand: Callable[[Found], Request]) -> Request | None:
         request = understand(replace(found, term=context.term))
         return replace(request, follow_up=True) if request.form == "what_is" else None
+
+    def _clarifies_the_last(self, tokens: list[str], found: Found, context: Context) -> bool:
+        """«No le entendí, ¿cómo que un árbol?» after step 6: «no entendí» and the very thing the
+        last answer was about, nothing new."""
+        opening = next((size for size in range(min(len(tokens), 4), 1, -1)
+                        if self.kind(" ".join(tokens[:size])) == "clarify"), None)
+        if opening is None or found.states or found.cue("attribute") or found.cue("value"):
+            return False
+        term_step = self._finder.step_of_term(found.term) if found.term else None
+        return found.term is None and found.reference.step is None or found.term == context.term or (
+            term_step is not None and term_step == context.step)
 
     def _says(self, kind: str, words: str) -> bool:
         """Whether a phrase of this kind of turn is anywhere in the message («y luego qué toca»)."""
