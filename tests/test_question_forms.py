@@ -249,3 +249,15 @@ def test_a_phase_by_its_place_among_the_six(engine, question, phase):
 ])
 def test_asking_to_be_told_or_where_to_get_a_document(engine, question, form):
     assert engine.understand(question).form == form
+
+
+@pytest.mark.parametrize("question,date", [
+    ("¿desde cuándo está Jalisco en OGP Local?", "2017"),
+    ("¿cuándo presentó Quintana Roo la Glosa Ciudadana?", "2018"),
+    ("¿en qué mes de 2019 se reactivó Tlaxcala?", "octubre de 2019"),
+    ("¿cuándo metió Quintana Roo el Estado Abierto en su constitución?", "2021"),
+])
+def test_when_something_particular_happened_answers_from_what_the_documents_say(engine, question, date):
+    """Not the year the state signed: that answered another question."""
+    reply = engine.ask(question)
+    assert reply.form == "when" and date in first_line(reply.text)

@@ -70,6 +70,10 @@ def answer_when(a: "Answerer", r: Request) -> Reply:
     if not r.states and r.term:
         return a.term(r.term)
     state = a.kb.states[r.states[0]]
+    if r.particularity is not None:  # «¿cuándo presentó Quintana Roo la Glosa Ciudadana?»: what the documents say of it
+        item = state.particularities[r.particularity]
+        lead = f"<b>Según los documentos:</b> {esc(item.title)}. {esc(item.text)}"
+        return a.short_state_answer(state.slug, lead, (item,))
     attribute = r.attribute or "declaratoria"
     year, sentence, fact = facts.when(state, attribute)
     if year:

@@ -193,7 +193,7 @@ class Understander:
                 form = "compare"
             if form == "when" and attribute is None:
                 attribute = "declaratoria"
-            particularity = self._particularity(states, found)
+            particularity = self._particularity(states, found, dated=form == "when")
             if form == "yes_no" and attribute is None and particularity is None:
                 return None  # a yes or no about nothing the store holds
             return Request(form, attribute=attribute, value=value, also=also, year=found.year,
@@ -364,17 +364,20 @@ class Understander:
             self._counts[key] = filters.count(self._kb, *key) or len(self._kb.states) + 1
         return self._counts[key]
 
-    def _particularity(self, states: tuple[str, ...], found: Found) -> int | None:
-        """The particularity of the first state that the words point to ('los monitores de Veracruz')."""
+    def _particularity(self, states: tuple[str, ...], found: Found, dated: bool = False) -> int | None:
+        """The particularity of the first state that the words point to ('los monitores de Veracruz');
+        for a when-question, of two the words fit alike, the one that gives a date."""
         if not states:
             return None
-        return self._best_particularity(states[0], found)[0]
+        return self._best_particularity(states[0], found, dated)[0]
 
-    def _best_particularity(self, slug: str, found: Found) -> tuple[int | None, int]:
+    def _best_particularity(self, slug: str, found: Found, dated: bool = False) -> tuple[int | None, float]:
         padded = f" {' '.join(found.tokens)} "
-        best, best_weight = None, 0
+        best, best_weight = None, 0.0
         for index, item in enumerate(self._kb.states[slug].particularities):
-            weight = sum(len(k.split()) for k in self._folded_keywords(item.keywords) if f" {k} " in padded)
+            weight: float = sum(len(k.split()) for k in self._folded_keywords(item.keywords) if f" {k} " in padded)
+            if weight and dated and _A_YEAR.search(item.text):
+                weight += 0.5
             if weight > best_weight:
                 best, best_weight = index, weight
         return best, best_weight
@@ -517,6 +520,7 @@ def _usual_state_year(kb: KnowledgeBase) -> int:
     return Counter(_state_fact_years(kb)).most_common(1)[0][0]
 
 
+_A_YEAR = re.compile(r"\b(19|20)\d\d\b")
 _SENTENCE_END = re.compile(r"[.!:;\n]+")
 
 
