@@ -7,10 +7,17 @@ from __future__ import annotations
 from typing import Callable
 
 from knowledge.models import KnowledgeBase, State
+from knowledge.text import fold
 
 
 def installed(state: State) -> bool:
     return state.stl.status.startswith("installed")
+
+
+def in_ogp_local(state: State) -> bool:
+    """The documents name OGP Local's Mexican members in their particularities (Jalisco, «la
+    única entidad mexicana» in it, Nava Polina 2022): a state none of them names is not one."""
+    return any("ogp local" in fold(" ".join([p.text, *p.keywords])) for p in state.particularities)
 
 
 # value -> (attribute fact, predicate); a None predicate means the records hold no per-state answer.
@@ -35,7 +42,7 @@ FILTERS: dict[str, tuple[str, Predicate | None]] = {
     "has_pal": ("pal", lambda s: s.pal.launched_any),
     "published": ("pal", lambda s: s.pal.launched_any and not s.pal.unpublished),
     "no_pal": ("pal", lambda s: not s.pal.launched_any),
-    "ogp_local": ("ogp_local", None),
+    "ogp_local": ("ogp_local", in_ogp_local),
 }
 # An STL's own status, asked with the exercise's words ('¿el STL de Sonora está activo?').
 STL_STATUS = {"active": "installed_active", "impasse": "installed_impasse", "inactive": "installed_no_evidence"}

@@ -61,8 +61,8 @@ def stl(state: State) -> str:
 def pal(state: State) -> str:
     info = state.pal
     if info.plan and info.phase:
-        verb = "construye" if info.phase == "construction" else "implementa"
-        text = f"{verb} su {ORDINAL_PLAN.get(info.plan, str(info.plan))} plan."
+        stage = "construcción" if info.phase == "construction" else "implementación"
+        text = f"tiene su {ORDINAL_PLAN.get(info.plan, str(info.plan))} plan en {stage}."
     elif info.launched_any:
         text = "ha puesto en marcha al menos un plan; el informe no reporta uno en curso."
     else:

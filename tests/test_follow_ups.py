@@ -75,7 +75,7 @@ def test_a_count_of_something_the_store_does_not_hold_says_so_with_what_it_knows
 
 def test_a_count_of_what_the_store_holds_about_a_state_is_still_answered(engine):
     reply = engine.ask("¿cuántos planes de acción ha tenido Jalisco?")
-    assert reply.text.startswith("Jalisco implementa su segundo plan.")
+    assert reply.text.startswith("Jalisco tiene su segundo plan en implementación.")
 
 
 def test_a_yes_no_with_the_asker_first_is_about_the_fact_not_about_taking_part(engine):
@@ -290,7 +290,7 @@ def test_a_follow_up_about_the_term_just_explained(chat):
 def test_the_name_of_a_plan_is_not_a_person(chat):
     chat("¿cómo va Jalisco?")
     reply = chat("¿y cómo se llama su plan?")
-    assert reply.form == "status" and reply.text.startswith("Jalisco implementa su segundo plan.")
+    assert reply.form == "status" and reply.text.startswith("Jalisco tiene su segundo plan en implementación.")
 
 
 def test_not_understanding_the_very_thing_just_explained_asks_for_it_plainer(chat):

@@ -261,3 +261,14 @@ def test_when_something_particular_happened_answers_from_what_the_documents_say(
     """Not the year the state signed: that answered another question."""
     reply = engine.ask(question)
     assert reply.form == "when" and date in first_line(reply.text)
+
+
+def test_one_state_asked_if_it_is_among_a_list_gets_a_yes_or_no(engine):
+    reply = engine.ask("¿Guanajuato es de los estados que firmaron en 2016?")
+    assert reply.form == "yes_no" and first_line(reply.text).startswith("No.") and "2017" in first_line(reply.text)
+
+
+def test_ogp_local_membership_is_answered_from_the_documents(engine):
+    assert first_line(engine.ask("¿Oaxaca está en OGP Local?").text).startswith("No.")
+    assert first_line(engine.ask("¿Jalisco está en OGP Local?").text).startswith("Sí.")
+    assert listed_states(engine.ask("¿qué estados están en OGP Local?").text) == {"Jalisco"}

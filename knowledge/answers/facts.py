@@ -9,7 +9,7 @@ from typing import Any
 
 from knowledge import wording
 from knowledge.models import Fact, KnowledgeBase, State
-from knowledge.filters import DEFAULT_VALUE, FILTERS, MENTIONED_AS, POSITIVE_VALUE, Predicate, filter_attribute, installed, predicate
+from knowledge.filters import DEFAULT_VALUE, FILTERS, MENTIONED_AS, POSITIVE_VALUE, Predicate, filter_attribute, in_ogp_local, installed, predicate
 from knowledge.filters import year_of as fact_year
 from knowledge.text import fold
 
@@ -38,7 +38,9 @@ def describe(state: State, attribute: str) -> str:
     if attribute in ("stl", "stl_installation", "stl_kind"):
         return f"STL de {name}: {wording.stl(state)}"
     if attribute == "pal":
-        return f"{name} {wording.pal(state)}"  # "Sinaloa construye su primer plan."
+        return f"{name} {wording.pal(state)}"  # "Sinaloa tiene su primer plan en construcción."
+    if attribute == "ogp_local":
+        return f"{name} {'participa' if in_ogp_local(state) else 'no aparece'} en OGP Local, el programa subnacional de la AGA, según los documentos."
     return f"{name}: {wording.EXERCISE[state.exercise.status]}."
 
 

@@ -222,6 +222,8 @@ class Understander:
                 return Request("out_of_scope", missing="statistics", states=states)  # «¿cuántos habitantes tiene Nayarit?»
             if found.asks_for_states and len(states) == 1:
                 common = _Scope(states=(), ambiguous_states=())  # the asker's state, not the list's scope
+            elif len(states) == 1 and value is not None and form == "which_states":  # «¿Guanajuato es de los que firmaron en 2016?»
+                return Request("yes_no", attribute=attribute, value=value, also=also, year=found.year, **common)
             steps_asked = not (value or states) and (self.finder.names_the_steps(list(found.tokens)) or found.phases_asked)
             as_of = found.year is not None and found.year >= self._data_year and not (year_of or _dated(attribute, value))
             year = None if as_of else found.year  # 'construían su plan a fines de 2019': the data's date
