@@ -127,6 +127,7 @@ class State(Strict):
     tile: Tile
     official_name: str | None = None
     aliases: list[str] = []
+    cities: list[str] = []  # its capital and best-known cities: «soy de Xalapa» is about Veracruz
     declaratoria: Declaratoria
     exercise: Exercise
     stl: Stl

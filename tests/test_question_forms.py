@@ -272,3 +272,16 @@ def test_ogp_local_membership_is_answered_from_the_documents(engine):
     assert first_line(engine.ask("¿Oaxaca está en OGP Local?").text).startswith("No.")
     assert first_line(engine.ask("¿Jalisco está en OGP Local?").text).startswith("Sí.")
     assert listed_states(engine.ask("¿qué estados están en OGP Local?").text) == {"Jalisco"}
+
+
+@pytest.mark.parametrize("question,state", [
+    ("soy periodista en Xalapa, ¿puedo ser monitor?", "Veracruz"),
+    ("vivo en Monterrey, ¿qué onda con gobierno abierto?", "Nuevo León"),
+    ("soy de Tepic pero vivo en Tijuana, ¿cómo va Nayarit?", "Nayarit"),  # a state named: the cities are context
+])
+def test_a_city_names_its_state_when_no_state_is_named(engine, question, state):
+    assert engine.ask(question).states == (state,)
+
+
+def test_the_weather_in_a_city_is_out_of_scope(engine):
+    assert engine.ask("q calor hace en Mérida no? jaja").intent == "out_of_scope"

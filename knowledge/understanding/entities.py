@@ -75,6 +75,7 @@ class EntityFinder:
         shorthand = vocabulary.maps["words.shorthand"]
         norm = lambda text: normalize(text, shorthand)  # noqa: E731  phrases read as messages are
         self._states = PhraseMatcher(_state_phrases(kb, norm))
+        self._cities = PhraseMatcher(_state_phrases(kb, norm, cities=True))
         self._ambiguous = PhraseMatcher(vocabulary.maps["place.ambiguous"].items())
         self._not_places = PhraseMatcher((p, True) for p in vocabulary.phrases["place.never"])
         self._in_scope = PhraseMatcher((p, True) for p in vocabulary.phrases["place.in_scope_phrases"])
@@ -90,7 +91,7 @@ class EntityFinder:
         self._cues = {ns: PhraseMatcher(_namespace_phrases(vocabulary, ns)) for ns in CUE_NAMESPACES}
         # Typos are mended toward the words of states, steps, phases, terms and the forms' and
         # facts' cues; out-of-scope and missing-data words are read as typed.
-        findable: list[PhraseMatcher[str] | PhraseMatcher[int]] = [self._states, self._steps, self._phases, self._terms, *(self._cues[ns] for ns in SPELLED)]
+        findable: list[PhraseMatcher[str] | PhraseMatcher[int]] = [self._states, self._cities, self._steps, self._phases, self._terms, *(self._cues[ns] for ns in SPELLED)]
         conversation = {tuple(p.split()) for phrases in vocabulary.of("followup").values() for p in phrases}
         self.speller = Speller(set().union(*(m.phrases() for m in findable)) | conversation, guard)
         self._negation = vocabulary.words("negation.words")
@@ -123,7 +124,8 @@ class EntityFinder:
         blocked = {i for m in self._not_places.find(tokens) for i in range(m.start, m.end)}
         spans = self._find_cues(tokens)
         term_match = self._term_match(tokens, _what_is_cue(spans))
-        state_matches = [m for m in self._states.find(tokens) if m.start not in blocked]
+        state_matches = [m for m in self._states.find(tokens) if m.start not in blocked] or [
+            m for m in self._cities.find(tokens) if m.start not in blocked]  # a city only when no state is named
         states = _unique(m.value for m in state_matches)
         ambiguous = () if states else self._ambiguous_states(tokens, blocked)
         cues = {namespace: _unique(name for name, _, _ in found) for namespace, found in spans.items()}
@@ -503,10 +505,11 @@ def _namespace_phrases(vocabulary: Vocabulary, namespace: str) -> Iterator[tuple
             yield phrase, name
 
 
-def _state_phrases(kb: KnowledgeBase, norm: Callable[[str], str]) -> Iterator[tuple[str, str]]:
+def _state_phrases(kb: KnowledgeBase, norm: Callable[[str], str], cities: bool = False) -> Iterator[tuple[str, str]]:
+    """The names people give each state (its cities, when `cities`)."""
     for slug, state in kb.states.items():
-        names = [state.name, slug.replace("-", " "), *state.aliases]
-        if state.official_name:
+        names = state.cities if cities else [state.name, slug.replace("-", " "), *state.aliases]
+        if state.official_name and not cities:
             names.append(state.official_name)
         for name in names:
             yield norm(name), slug
