@@ -302,3 +302,15 @@ def test_not_understanding_another_term_explains_that_term(chat):
     chat("¿cómo va Quintana Roo?")
     reply = chat("no le entendí eso de fuera de la estrategia")
     assert (reply.form, reply.term) == ("what_is", "fuera-de-la-estrategia")
+
+
+def test_which_of_the_two_compares_the_two_and_says_which_is_ahead(chat):
+    chat("compara Jalisco y Puebla")
+    reply = chat("¿cuál de los dos va más avanzado?")
+    assert reply.form == "compare" and set(reply.states) == {"Jalisco", "Puebla"}
+    assert "Más avanzada: Jalisco" in reply.text
+
+
+def test_a_phase_by_number_among_the_phases(chat):
+    chat("¿cuáles son las fases del INAI?")
+    assert chat("bien, y de las fases del inai, ¿la 5 cuál es?").phase == 5

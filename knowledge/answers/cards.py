@@ -205,7 +205,7 @@ class Answerer:
     def compare_states(self, slugs: Iterable[str]) -> Reply:
         slugs = list(slugs)[:4]
         facts: list[Fact] = []
-        lines = ["<b>Comparación</b>"]
+        lines = ["<b>Comparación</b>", self._furthest_along([self.kb.states[s] for s in slugs])]
         for slug in slugs:
             state = self.kb.states[slug]
             facts += [state.declaratoria, state.exercise, state.stl, state.pal, *state.particularities]
@@ -222,6 +222,16 @@ class Answerer:
         buttons = tuple((Button(f"Ver {self.kb.states[s].name}", Action("state", s)),) for s in slugs)
         first = self.kb.states[slugs[0]].name
         return self._factual("\n".join(lines), facts, buttons, intent="state_status", state=first)
+
+    def _furthest_along(self, states: list[State]) -> str:
+        """Which of them has gone furthest along the 13 steps, as the evidence shows."""
+        steps = {state.name: self._progress(state) for state in states}
+        furthest = max(steps.values())
+        ahead = [name for name, step in steps.items() if step == furthest]
+        if len(ahead) == len(steps):
+            return esc(f"Van igual: hay evidencia hasta el paso {furthest} de 13 en {'ambas' if len(steps) == 2 else 'todas'}.")
+        lead = "Más avanzada" if len(ahead) == 1 else "Más avanzadas"
+        return esc(f"{lead}: {wording.join_names(ahead)}, con evidencia hasta el paso {furthest} de 13.")
 
     def state_picker(self, intro: str = "Elige una entidad:", action: str = "state") -> Reply:
         names = sorted(self.kb.states.values(), key=lambda s: wording.sort_key(s.name))

@@ -144,6 +144,8 @@ class FollowUps:
         if kind == "count" and context.form == "which_states":
             return context.as_request("how_many")
         own_form = found.cue("form")
+        if len(context.states) >= 2 and not found.states and len(tokens) <= SHORT and self._says("both", " ".join(tokens)):
+            return context.as_request("compare")  # «¿cuál de los dos va más avanzado?»
         if (found.states and context.states and len(tokens) <= SHORT
                 and (kind == "add" or "compare" in own_form and len(found.states) == 1)):
             return self._compared_with(found.states, context)  # «agrégale Edomex», «¿y cómo se compara con Durango?»

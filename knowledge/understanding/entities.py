@@ -358,6 +358,8 @@ class EntityFinder:
                 continue
             if token in self._ordinals and self._ordinals[token] <= PHASE_COUNT:
                 return self._ordinals[token], i
+            if token.isdigit() and 1 <= int(token) <= PHASE_COUNT and i > 0 and tokens[i - 1] in ("la", "el"):
+                return int(token), i  # «las fases del INAI, ¿la 5 cuál es?»
             if token in self._last_words:
                 return PHASE_COUNT, i
         return None
