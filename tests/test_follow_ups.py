@@ -314,3 +314,24 @@ def test_which_of_the_two_compares_the_two_and_says_which_is_ahead(chat):
 def test_a_phase_by_number_among_the_phases(chat):
     chat("¿cuáles son las fases del INAI?")
     assert chat("bien, y de las fases del inai, ¿la 5 cuál es?").phase == 5
+
+
+def test_which_ones_after_a_count_with_more_words(chat):
+    chat("¿cuántos estados ya tienen plan?")
+    assert listed_names(chat("CUALES SON ESOS 13").text) >= {"Jalisco", "Oaxaca"}
+
+
+def test_which_are_missing_after_a_list_is_its_opposite(chat):
+    chat("¿qué estados firmaron la declaratoria?")
+    text = chat("¿y cuáles faltan?").text
+    assert "Puebla" in text and "Jalisco" not in text
+
+
+def test_a_list_of_its_own_after_a_state(chat):
+    chat("¿Yucatán ya firmó?")
+    reply = chat("¿y en 2017 quiénes firmaron?")
+    assert reply.form == "which_states" and "Yucatán" not in reply.text
+
+
+def listed_names(text: str) -> set[str]:
+    return {name for name in ("Jalisco", "Oaxaca", "Puebla", "Yucatán") if name in text}

@@ -9,6 +9,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Hashable
 
+from knowledge.filters import NEGATED_VALUE, POSITIVE_VALUE
 from knowledge.models import PHASE_COUNT, STEP_COUNT
 from knowledge.matching import PhraseMatcher
 from knowledge.understanding.entities import EntityFinder, Found, StepReference
@@ -19,6 +20,7 @@ MEMORY_SECONDS = 600  # a conversation is over after 10 minutes of silence
 MAX_CHATS = 10_000  # the oldest conversations are forgotten first
 SHORT = 7  # words: a message this short may be a follow-up even when it names something
 LONG = 14  # words: a longer message is a question of its own
+LIST_WORDS = ("cuales", "quienes")  # question words that ask for several states
 LEADING_WORDS = ("y", "e", "entonces", "pues", "oye", "ok", "va", "aja", "a", "ah", "bueno", "ahora")
 
 
@@ -137,6 +139,12 @@ class FollowUps:
         shift = self._year_shift(tokens)
         if shift and context.year is not None and context.form in ("which_states", "how_many"):
             return context.as_request(context.form, year=context.year + shift)  # «¿y un año antes?»
+        if kind is None and self._only_asks(tokens, found, ("list", "count")):
+            kind = next(k for k in ("list", "count") if self._says(k, " ".join(tokens)))  # «¿cuáles son esos 13?»
+            if found.negated and context.form in ("which_states", "how_many"):  # «¿y cuáles faltan?», «¿y quiénes no?»
+                opposite = NEGATED_VALUE.get(context.value or "") or POSITIVE_VALUE.get(context.value or "")
+                form = "which_states" if kind == "list" else "how_many"
+                return context.as_request(form, value=opposite) if opposite else None
         if kind == "list" and context.form == "how_many":
             if context.steps_asked:  # «¿cuántos pasos son?» «¿cuáles?»
                 return Request("steps_overview", phases_asked=context.phases_asked, follow_up=True)
@@ -182,6 +190,15 @@ class FollowUps:
         term_step = self._finder.step_of_term(found.term) if found.term else None
         return found.term is None and found.reference.step is None or found.term == context.term or (
             term_step is not None and term_step == context.step)
+
+    def _only_asks(self, tokens: list[str], found: Found, kinds: tuple[str, ...]) -> bool:
+        """A short message with a phrase of these kinds and nothing new: no state, fact, value,
+        year, term or step («cuáles?? pásamelos», «y esos cuántos son»)."""
+        if len(tokens) > SHORT or found.states or found.year or found.term or found.reference.step is not None:
+            return False
+        if found.cue("attribute") or found.cue("value") or found.cue("out_of_scope"):
+            return False
+        return any(self._says(kind, " ".join(tokens)) for kind in kinds)
 
     def _says(self, kind: str, words: str) -> bool:
         """Whether a phrase of this kind of turn is anywhere in the message («y luego qué toca»)."""
@@ -278,6 +295,8 @@ class FollowUps:
             return None
         if request.form == "which_states" and found.same_year and request.year:
             return replace(request, follow_up=True)  # «¿y quiénes más firmaron ese año?»
+        if request.form in ("yes_no", "status") and found.interrogative in LIST_WORDS and found.cue("value"):
+            return None  # «¿y en 2017 quiénes firmaron?» after a state: a list of its own
         if request.form in ("what_is", "steps_overview", "step", "phase"):
             return None  # a question of its own that needs no state
         if request.form in ("status", "yes_no", "when", "compare", "participate", "convocatorias",
