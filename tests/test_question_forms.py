@@ -285,3 +285,17 @@ def test_a_city_names_its_state_when_no_state_is_named(engine, question, state):
 
 def test_the_weather_in_a_city_is_out_of_scope(engine):
     assert engine.ask("q calor hace en Mérida no? jaja").intent == "out_of_scope"
+
+
+def test_a_status_next_to_a_denied_stl_is_the_exercise_s(engine):
+    body = engine.ask("estados en impasse que ni STL tienen").text
+    assert listed_states(body) == {s.name for s in STATES if s.exercise.status == "impasse"
+                                   and not s.stl.status.startswith("installed")}
+
+
+@pytest.mark.parametrize("question,start", [
+    ("campeche ya va en su segundo plan pero no lo encuentro, ¿ya lo publicaron?", "No."),
+    ("¿Sonora tiene STL o nomás existe en papel?", "STL de Sonora"),  # either or: no yes or no, the fact
+])
+def test_everyday_words_for_a_plan_published_or_an_stl_on_paper(engine, question, start):
+    assert first_line(engine.ask(question).text).startswith(start)

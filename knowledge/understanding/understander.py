@@ -148,7 +148,10 @@ class Understander:
         if found.year is not None and found.year > self._newest_year:
             missing = ["today"]
         if request.form in ("which_states", "how_many") and not request.states and missing[:1] == ["today"]:
-            # «¿qué estados tienen STL hoy, en 2025?»: the newest list, said to be no more than that
+            # «¿qué estados tienen STL hoy, en 2025?»: the newest list, said to be no more than that; a
+            # year the records hold stays («firmaron en 2015 pero hoy figuran como inactivas»)
+            if request.year is not None and request.year <= self._data_year:
+                return replace(request, missing="today")
             return replace(request, missing="today", year=None, years=(), not_years=())
         if not request.states and request.form != "how_many":
             return request
@@ -279,6 +282,8 @@ class Understander:
         attribute = next((a for a in ATTRIBUTE_ORDER if a in attributes), None)
         if attribute == "stl" and "exercise" in attributes and self._status_of_the_exercise(found):
             attribute = "exercise"  # 'el ejercicio en impasse, pero sin STL'
+        elif attribute == "stl" and self._stl_denied(found):
+            attribute = "exercise"  # «en impasse, que ni STL tienen»: the status is the exercise's
         spans = found.spans.get("value", ())
         asked = [span for span in spans if _in_the_question(span[1], found)] or spans  # the question, not its preamble
         candidates = [(self._negated(name, start, found), start) for name, start, _ in asked]
@@ -296,6 +301,11 @@ class Understander:
         if attribute is None and found.term in TERM_ATTRIBUTE:
             attribute = TERM_ATTRIBUTE[found.term]
         return attribute, value, self._also(value, candidates, attributes)
+
+    def _stl_denied(self, found: Found) -> bool:
+        """The STL named right after a negation («ni STL tienen», «sin STL»)."""
+        return any(name == "stl" and self.finder.negated_before(found.tokens, start, reach=2)
+                   for name, start, _ in found.spans.get("attribute", ()))
 
     @staticmethod
     def _status_of_the_exercise(found: Found) -> bool:
@@ -329,10 +339,14 @@ class Understander:
     @staticmethod
     def _either_or(found: Found) -> bool:
         """«¿Fue abierta o por invitación?», «¿está activo o parado?»: a value and its opposite,
-        or two statuses of one fact, so no yes or no fits."""
-        names = {name for name, _, _ in found.spans.get("value", ())}
+        two statuses of one fact, or two values joined by «o», so no yes or no fits."""
+        spans = sorted(found.spans.get("value", ()), key=lambda span: span[1])
+        names = {name for name, _, _ in spans}
         statuses = {VALUE_ATTRIBUTE[n] for n in names & EXCLUSIVE_VALUES}
-        return any(OPPOSITE.get(name) in names for name in names) or len(names & EXCLUSIVE_VALUES) > len(statuses)
+        joined_by_or = any(a[0] != b[0] and "o" in found.tokens[a[2]:b[1]] and b[1] - a[2] <= 4
+                           for a, b in zip(spans, spans[1:]))  # «¿tiene STL o nomás existe en papel?»
+        return (any(OPPOSITE.get(name) in names for name in names) or len(names & EXCLUSIVE_VALUES) > len(statuses)
+                or joined_by_or)
 
     def _also(self, value: str | None, candidates: list[tuple[str, int]], attributes: tuple[str, ...]) -> tuple[str, ...]:
         """The other values named that can hold at once with the chosen one (not its opposite,
