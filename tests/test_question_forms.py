@@ -287,12 +287,6 @@ def test_the_weather_in_a_city_is_out_of_scope(engine):
     assert engine.ask("q calor hace en Mérida no? jaja").intent == "out_of_scope"
 
 
-def test_a_status_next_to_a_denied_stl_is_the_exercise_s(engine):
-    body = engine.ask("estados en impasse que ni STL tienen").text
-    assert listed_states(body) == {s.name for s in STATES if s.exercise.status == "impasse"
-                                   and not s.stl.status.startswith("installed")}
-
-
 @pytest.mark.parametrize("question,start", [
     ("campeche ya va en su segundo plan pero no lo encuentro, ¿ya lo publicaron?", "No."),
     ("¿Sonora tiene STL o nomás existe en papel?", "STL de Sonora"),  # either or: no yes or no, the fact

@@ -282,8 +282,6 @@ class Understander:
         attribute = next((a for a in ATTRIBUTE_ORDER if a in attributes), None)
         if attribute == "stl" and "exercise" in attributes and self._status_of_the_exercise(found):
             attribute = "exercise"  # 'el ejercicio en impasse, pero sin STL'
-        elif attribute == "stl" and self._stl_denied(found):
-            attribute = "exercise"  # «en impasse, que ni STL tienen»: the status is the exercise's
         spans = found.spans.get("value", ())
         asked = [span for span in spans if _in_the_question(span[1], found)] or spans  # the question, not its preamble
         candidates = [(self._negated(name, start, found), start) for name, start, _ in asked]
@@ -301,11 +299,6 @@ class Understander:
         if attribute is None and found.term in TERM_ATTRIBUTE:
             attribute = TERM_ATTRIBUTE[found.term]
         return attribute, value, self._also(value, candidates, attributes)
-
-    def _stl_denied(self, found: Found) -> bool:
-        """The STL named right after a negation («ni STL tienen», «sin STL»)."""
-        return any(name == "stl" and self.finder.negated_before(found.tokens, start, reach=2)
-                   for name, start, _ in found.spans.get("attribute", ()))
 
     @staticmethod
     def _status_of_the_exercise(found: Found) -> bool:
