@@ -293,3 +293,15 @@ def test_the_weather_in_a_city_is_out_of_scope(engine):
 ])
 def test_everyday_words_for_a_plan_published_or_an_stl_on_paper(engine, question, start):
     assert first_line(engine.ask(question).text).startswith(start)
+
+
+@pytest.mark.parametrize("question,form,detail", [
+    ("paso 7 en palabras sencillas", "step", 7),
+    ("después de las mesas de cocreación, ¿qué sigue?", "step", 10),
+    ("eso de estado abierto q es, ¿es lo mismo que gobierno abierto?", "what_is", "estado-abierto"),
+    ("convocatorias abiertas?", "convocatorias", None),
+    ("any open calls right now?", "convocatorias", None),
+])
+def test_named_things_in_their_own_role(engine, question, form, detail):
+    u = engine.understand(question)
+    assert u.form == form and detail in (None, u.step, u.term)

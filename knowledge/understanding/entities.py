@@ -245,7 +245,8 @@ class EntityFinder:
             return None
         if cue is not None:
             start, end = cue
-            opening = 1 if tokens[0] in self._filler else 0  # 'el árbol de problemas, ¿qué es?'
+            opening = next((i for i, t in enumerate(tokens[:3]) if t not in self._filler and t not in _ARTICLES), 3)
+            # 'el árbol de problemas, ¿qué es?', 'eso de estado abierto, ¿qué es?'
             before = [m for m in narrowest if m.start <= opening and m.end <= start]
             after = [m for m in narrowest if m.start >= end]
             if before or after:
@@ -278,8 +279,9 @@ class EntityFinder:
             match = named_phase[0]
             shifted = self._shifted(match.value, match.start, tokens, match.end)  # «la fase posterior a las mesas»
             return _checked(StepReference(phase=shifted, start=match.start, end=match.end), PHASE_COUNT)
-        if term_span is not None and not self._step_words & set(tokens):
-            # 'la declaratoria' names a glossary term; it names step 1 only with 'paso' or 'etapa'
+        if term_span is not None and not self._step_words & set(tokens) and not self._moves_along(tokens):
+            # 'la declaratoria' names a glossary term; it names step 1 only with 'paso' or 'etapa',
+            # or with 'después de… qué sigue' («después de las mesas de cocreación, ¿qué sigue?»)
             named_step = [m for m in named_step if (m.start, m.end) != term_span]
         between = self._between_steps(named_step, tokens)
         if between is not None:
@@ -298,6 +300,10 @@ class EntityFinder:
             if found:
                 return _checked(StepReference(step=self.shifted_description(found, tokens), described=True), STEP_COUNT)
         return StepReference()
+
+    def _moves_along(self, tokens: list[str]) -> bool:
+        padded = f" {' '.join(tokens)} "
+        return any(f" {w} " in padded for w in (*self._after, *self._after_trailers, *self._before))
 
     def shifted_description(self, number: int, tokens: list[str]) -> int:
         """'lo que va después del árbol': the step after the one described."""
@@ -466,6 +472,9 @@ def _what_is_cue(spans: dict[str, tuple[tuple[str, int, int], ...]]) -> tuple[in
     """Where the first 'qué es', 'qué significa'… is, if the message has one."""
     cues = [(start, end) for name, start, end in spans.get("form", ()) if name == "what_is"]
     return min(cues) if cues else None
+
+
+_ARTICLES = frozenset(("de", "del", "el", "la", "los", "las", "lo", "y", "e"))
 
 
 def _unique(values: Iterable[T]) -> tuple[T, ...]:

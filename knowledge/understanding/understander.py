@@ -130,8 +130,11 @@ class Understander:
         """«¿Qué es el árbol de problemas?» asks what a term means, even when the term names a step
         too; with 'paso' or 'etapa' it asks about the step. A term alone asks what it means."""
         reference = found.reference
-        if found.term_span == (0, len(found.tokens)):  # the message is a term and nothing else
+        if found.term_span == (0, len(found.tokens)) and not (
+                set(found.cue("form")) - {"what_is"} or found.cue("value")):  # a term and nothing else
             return sorted(ranked, key=lambda r: r.form != "what_is")
+        if reference.explicit and reference.step is not None:  # «paso 7 en palabras sencillas»: that step
+            ranked = sorted(ranked, key=lambda r: r.form == "steps_overview")
         if ("what_is" in found.cue("form") and found.term and not self.finder.names_steps(list(found.tokens))
                 and (reference.phase is None or not found.phases_asked) and not reference.explicit):
             return sorted(ranked, key=lambda r: r.form != "what_is")
