@@ -8,14 +8,14 @@ from telegram.ext import Application, CommandHandler, ContextTypes
 
 from bot.core import commands
 from bot.core.chats import (
-    NOTHING_FOLLOWED, Subscription, all_unsubscribe_question, all_unsubscribed_text, followed_text, kinds_text, scope_text, subscribed_text,
-    unsubscribed_text,
+    NOTHING_FOLLOWED, Subscription, all_unsubscribe_question, all_unsubscribed_text, followed_text, kinds_text, subscribe_named,
+    subscribed_text, unsubscribed_text,
 )
 from handlers.buttons import register_action
 from handlers.callbacks import encode_action
 from handlers.common import command_argument, manages_chat, message_of, services
 from handlers.render import send_reply
-from bot.core.commands import Named, pick_state, skipped_note, states_named
+from bot.core.commands import Named, pick_state, states_named
 from bot.runtime.services import Services
 from knowledge.reply import Reply, esc
 
@@ -71,17 +71,7 @@ async def suscribir(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def _subscribe_to_several(update: Update, context: ContextTypes.DEFAULT_TYPE, named: Named) -> None:
     """/suscribir chiapas y veracruz: every state named, in one confirmation."""
     found = services(context)
-    chat_id = update.effective_chat.id
-    lines = []
-    for slug in named.states:
-        is_new, subscription = found.chats.subscribe(chat_id, slug)
-        name = esc(found.engine.kb.states[slug].name)
-        lines.append(f"• <b>{name}</b>: {scope_text(subscription)}" + ("" if is_new else " (ya la seguías)"))
-    text = "🔔 Listo: te aviso de lo que publique el STL de cada una.\n" + "\n".join(lines)
-    note = skipped_note(named, "las demás quedaron.")
-    if note:
-        text += f"\n\n{note}"
-    text += "\n\nCambia qué recibes de cada una en /suscripciones."
+    text = subscribe_named(found.chats, found.engine.kb, update.effective_chat.id, named)
     await update.effective_message.reply_html(text)
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from bot.store import ChatData, Store
 from bot.store import Subscription as Subscription  # re-exported: handlers/ never import the store
 from bot.store.chats import PublicRecord
+from bot.core.commands import Named, skipped_note
 from knowledge import wording
 from knowledge.counts import counted
 from knowledge.models import KnowledgeBase
@@ -105,6 +106,21 @@ def subscribed_text(name: str, slug: str, subscription: Subscription, is_new: bo
                      else " Sin recordatorios antes del cierre.")
     return (f"{lead} de <b>{scope_text(subscription)}</b> que publique {where}, una vez cada uno.{reminders}\n\n"
             f"Con los botones cambias qué recibes; para dejarla: /baja {esc(slug)}")
+
+
+def subscribe_named(chats: Chats, kb: KnowledgeBase, chat_id: int, named: Named) -> str:
+    """/suscribir chiapas y veracruz: follow every state named, and one confirmation (HTML)
+    that says what each one sends and which words named no state. Telegram and the console."""
+    lines = []
+    for slug in named.states:
+        is_new, subscription = chats.subscribe(chat_id, slug)
+        lines.append(f"• <b>{esc(kb.states[slug].name)}</b>: {scope_text(subscription)}"
+                     + ("" if is_new else " (ya la seguías)"))
+    text = "🔔 Listo: te aviso de lo que publique el STL de cada una.\n" + "\n".join(lines)
+    note = skipped_note(named, "las demás quedaron.")
+    if note:
+        text += f"\n\n{note}"
+    return text + "\n\nCambia qué recibes de cada una en /suscripciones."
 
 
 def scope_text(subscription: Subscription) -> str:
