@@ -19,7 +19,7 @@ bot/runtime/jobs.py.)
       └─ NEW_LINK     a link        ─┴─ CONFIRM: [Guardar y avisar] or [No cambiar]
                       cancelling asks [Sí, cancelarla] or [No] first
 
-/cancelar at any point; 15 minutes of silence ends a flow without changing anything.
+/cancelar at any point; COCREA_FLOW_HOURS of silence ends a flow without changing anything.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ import asyncio
 import functools
 import logging
 from dataclasses import replace
+from datetime import timedelta
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, ConversationHandler, MessageHandler
@@ -41,7 +42,7 @@ from bot.core.rules import link_warning
 from handlers.render import slow_work
 from handlers.common import NOT_FACILITATOR, permissions, refuse, services, user_id, wake_dispatcher
 from handlers.flows import (
-    ANYTHING_ELSE, TEXT, TIMEOUT_SECONDS, Step, allowed_states, answered, argument, button, end_flow, expected_button,
+    ANYTHING_ELSE, DEFAULT_TIMEOUT, TEXT, Step, allowed_states, answered, argument, button, end_flow, expected_button, flow_timeout,
     guided_conversation, on_button, typed_state, typed_title,
 )
 from knowledge.counts import counted, notices_on_their_way
@@ -67,7 +68,7 @@ def desk(context: ContextTypes.DEFAULT_TYPE) -> Convocatorias:
     return context.application.bot_data[DESK_KEY]
 
 
-__all__ = ["TIMEOUT_SECONDS", "convocar_conversation", "my_convocatorias_conversation", "register"]
+__all__ = ["convocar_conversation", "my_convocatorias_conversation", "register"]
 SKIP_WORDS = ("no tiene", "sin enlace", "no hay", "ninguno", "no", "saltar", "omitir", "sin liga", "no tiene liga")
 
 
@@ -136,7 +137,7 @@ async def chose_state(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
 
 async def _ask_kind(update: Update, context: ContextTypes.DEFAULT_TYPE, slug: str, lead: str = "") -> int:
     _keep(context, ConvocatoriaDraft(state=slug))
-    labels = [f"{kind.label} (paso {kind.step})" if kind.step else kind.label for kind in KINDS.values()]
+    labels = [f"{kind.step} · {kind.label}" if kind.step else kind.label for kind in KINDS.values()]
     buttons = [_button(label, f"k:{code}") for label, code in zip(labels, KINDS, strict=True)]
     rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
     name = esc(services(context).engine.kb.states[slug].name)
@@ -485,7 +486,7 @@ async def private_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
 # -- wiring ---------------------------------------------------------------------------------
 
 
-def convocar_conversation() -> ConversationHandler:
+def convocar_conversation(timeout: timedelta = DEFAULT_TIMEOUT) -> ConversationHandler:
     kinds = "|".join(KINDS)
     return guided_conversation("convocar", "convocar", start, {
         STATE: [_on(r"e:[a-z\-]+", chose_state), MessageHandler(ANYTHING_ELSE, expected_button)],
@@ -499,10 +500,10 @@ def convocar_conversation() -> ConversationHandler:
         LINK: [MessageHandler(TEXT, got_link), CommandHandler("saltar", skip_link),
                MessageHandler(ANYTHING_ELSE, expected_text)],
         PREVIEW: [_on("ok", confirmed), _on("no", declined), MessageHandler(ANYTHING_ELSE, expected_button)],
-    }, cancel=declined, timed_out=timed_out, private_only=private_only)
+    }, cancel=declined, timed_out=timed_out, private_only=private_only, timeout=timeout)
 
 
-def my_convocatorias_conversation() -> ConversationHandler:
+def my_convocatorias_conversation(timeout: timedelta = DEFAULT_TIMEOUT) -> ConversationHandler:
     buttons = (
         _on(r"m:\d+", chose_convocatoria), _on(r"c:\d+", ask_new_closing), _on(r"u:\d+", ask_new_link),
         _on(r"x:\d+", ask_cancel), _on(r"xy:\d+", cancel_confirmed), _on("n", keep_as_is),
@@ -512,9 +513,10 @@ def my_convocatorias_conversation() -> ConversationHandler:
         NEW_CLOSING: [MessageHandler(TEXT, got_new_closing), MessageHandler(ANYTHING_ELSE, expected_text)],
         NEW_LINK: [MessageHandler(TEXT, got_new_link), MessageHandler(ANYTHING_ELSE, expected_text)],
         CONFIRM: [_on(r"s:\d+", save_edit), *buttons, MessageHandler(ANYTHING_ELSE, expected_button)],
-    }, cancel=declined, timed_out=timed_out, private_only=private_only, more_entry_points=buttons)
+    }, cancel=declined, timed_out=timed_out, private_only=private_only, more_entry_points=buttons,
+       timeout=timeout)
 
 
 def register(application: Application) -> None:
-    application.add_handler(convocar_conversation())
-    application.add_handler(my_convocatorias_conversation())
+    application.add_handler(convocar_conversation(flow_timeout(application)))
+    application.add_handler(my_convocatorias_conversation(flow_timeout(application)))

@@ -31,7 +31,7 @@ from handlers import menu, sharing
 from handlers.buttons import register_action
 from handlers.callbacks import BadCallback, decode_action, encode_action, pattern
 from handlers.common import admin_only, message_of, permissions, refuse, services, user_id, wake_dispatcher
-from handlers.flows import TIMEOUT_SECONDS, end_flow, expected_button
+from handlers.flows import end_flow, expected_button, flow_timeout
 from handlers.render import send_reply
 from knowledge.counts import counted
 from knowledge.reply import Reply, esc
@@ -294,7 +294,7 @@ def _pattern(arg: str) -> str:
     return pattern("answer", arg)
 
 
-def conversation() -> ConversationHandler:
+def conversation(timeout_seconds: float = 15 * 60) -> ConversationHandler:
     private = filters.ChatType.PRIVATE
     return ConversationHandler(
         name="responder",
@@ -309,7 +309,7 @@ def conversation() -> ConversationHandler:
             ConversationHandler.TIMEOUT: [MessageHandler(filters.ALL, timed_out), CallbackQueryHandler(timed_out)],
         },
         fallbacks=[CommandHandler("cancelar", cancel_answer)],
-        conversation_timeout=TIMEOUT_SECONDS,
+        conversation_timeout=timeout_seconds,
         allow_reentry=True,
     )
 
@@ -364,7 +364,7 @@ async def estadisticas(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 def register(application: Application) -> None:
-    application.add_handler(conversation())
+    application.add_handler(conversation(flow_timeout(application).total_seconds()))
     private = filters.ChatType.PRIVATE
     application.add_handler(CommandHandler("pendientes", pendientes, filters=private))
     application.add_handler(CommandHandler("estadisticas", estadisticas, filters=private))

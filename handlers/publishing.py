@@ -7,13 +7,14 @@
       └─ TITLE   the title (text)
       └─ SOURCE  a link (text) or the file itself (a PDF sent to the bot)
       └─ PREVIEW the notice as subscribers will see it: [Publicar] or [Cancelar]
-    /cancelar at any point; 15 minutes of silence ends the flow without publishing. The skeleton
+    /cancelar at any point; COCREA_FLOW_HOURS of silence ends the flow without publishing. The skeleton
     is handlers/flows.py; the flow's state is kept in SQLite, so a restart resumes it.
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, TelegramError
@@ -27,8 +28,8 @@ from bot.core.publishing import (
 from handlers.render import slow_work
 from handlers.common import NOT_FACILITATOR, permissions, refuse, services, user_id, wake_dispatcher
 from handlers.flows import (
-    ANYTHING_ELSE, KEYBOARD_KEY, PRIVATE, TEXT, TIMEOUT_SECONDS, allowed_states, answered, argument, button,
-    clear_keyboard, end_flow, expected_button, guided_conversation, on_button, remember_keyboard, typed_state,
+    ANYTHING_ELSE, DEFAULT_TIMEOUT, KEYBOARD_KEY, PRIVATE, TEXT, allowed_states, answered, argument, button,
+    clear_keyboard, end_flow, expected_button, flow_timeout, guided_conversation, on_button, remember_keyboard, typed_state,
     typed_title,
 )
 from knowledge.reply import esc
@@ -40,7 +41,7 @@ DRAFT_KEY = "document_draft"
 CANCELLED = "Cancelado: no publiqué nada."
 IN_PRIVATE = "Los documentos se publican en un chat privado conmigo: escríbeme ahí /publicar."
 FILES_TAKEN = "un PDF de hasta 20 MB, enviado como archivo (no como foto)"
-__all__ = ["TIMEOUT_SECONDS", "conversation", "register"]
+__all__ = ["conversation", "register"]
 
 
 def _button(text: str, arg: str):
@@ -250,7 +251,7 @@ async def expected_source(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
                              "o un enlace (https://…). Mándame uno de los dos, o /cancelar.")
 
 
-def conversation() -> ConversationHandler:
+def conversation(timeout: timedelta = DEFAULT_TIMEOUT) -> ConversationHandler:
     return guided_conversation("publicar", "publicar", start, {
         STATE: [on_button("pub", r"e:[a-z\-]+", chose_state), MessageHandler(ANYTHING_ELSE, expected_button)],
         STEP: [on_button("pub", r"p:(?:[1-9]|1[0-3]|otro)", chose_step), MessageHandler(TEXT, typed_step),
@@ -260,7 +261,7 @@ def conversation() -> ConversationHandler:
                  MessageHandler(ANYTHING_ELSE, expected_source)],
         PREVIEW: [on_button("pub", "ok", confirmed), on_button("pub", "no", declined),
                   MessageHandler(ANYTHING_ELSE, expected_button)],
-    }, cancel=declined, timed_out=timed_out, private_only=only_in_private)
+    }, cancel=declined, timed_out=timed_out, private_only=only_in_private, timeout=timeout)
 
 
 async def only_in_private(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
@@ -269,4 +270,4 @@ async def only_in_private(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 
 def register(application: Application) -> None:
-    application.add_handler(conversation())
+    application.add_handler(conversation(flow_timeout(application)))

@@ -80,7 +80,7 @@ def test_publish_correct_and_cancel_from_telegram(live):
 
     kinds = fer.says("/convocar")
     assert "Oaxaca" in kinds.text and "¿Qué tipo de convocatoria es?" in kinds.text
-    assert fer.taps_to_new(kinds, "Mesas de cocreación (paso 7)").text.startswith("¿Cuál es el título?")
+    assert fer.taps_to_new(kinds, "7 · Mesas de cocreación").text.startswith("¿Cuál es el título?")
     assert "Describe la convocatoria" in fer.says("Mesas de cocreación 2027").text
     assert "¿Cuándo cierra?" in fer.says("Para quien quiera proponer compromisos.").text
     assert "No entendí «31 de febrero»" in fer.says("31 de febrero").text
@@ -140,7 +140,7 @@ def test_an_opening_date_skips_and_a_corrected_closing(live):
     states = fer.says("/convocar")
     assert set(states.button_texts) == {"Oaxaca", "Chiapas"}
     kinds = fer.taps_to_new(states, "Chiapas")
-    fer.taps_to_new(kinds, "Integrar el STL (paso 2)")
+    fer.taps_to_new(kinds, "2 · Integrar el STL")
     fer.says("Convocatoria para integrar el STL de Chiapas")
     assert "¿Cuándo cierra?" in fer.says("/saltar").text
     echo = fer.says("en 2 semanas")

@@ -1,0 +1,122 @@
+"""Issue 10's frictions over Telegram (the emulator), the bot as its own process: guided flows
+that time out also after a restart, the console and the CLI as an operator uses them, admins who
+name a facilitator by @username, a location pin, «◀ Volver» and phone-sized keyboards."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from tests.bot_process import ROOT
+from tests.e2e.people import Person
+from tests.e2e.publishing_support import live_with_admin, opened
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory):
+    with live_with_admin(tmp_path_factory.mktemp("ux")) as shared:
+        yield shared
+
+
+def grant(live, person: Person, *states: str) -> None:
+    with opened(live.process.db_path) as store:
+        for state in states:
+            store.grant_facilitator(person.user.id, state, None)
+
+
+# -- guided flows time out, also after a restart ----------------------------------------------
+
+
+def _age_flows(db_path, hours: float) -> None:
+    """As if every flow in the database had last been touched `hours` ago."""
+    then = datetime.now(timezone.utc) - timedelta(hours=hours)
+    with opened(db_path) as store:
+        with store.transaction() as conn:
+            conn.execute("UPDATE flow_conversations SET updated_at = ?", (then.isoformat(timespec="seconds"),))
+            for user_id, text in conn.execute("SELECT user_id, data FROM flow_drafts").fetchall():
+                data = json.loads(text)
+                data["flow_touched_at"] = {"__datetime__": then.isoformat(timespec="seconds")}
+                conn.execute("UPDATE flow_drafts SET data = ?, updated_at = ? WHERE user_id = ?",
+                             (json.dumps(data), then.isoformat(timespec="seconds"), user_id))
+
+
+def test_a_flow_left_for_more_than_a_day_is_dropped_after_a_restart_not_resumed(tmp_path):
+    from tests.e2e.people import Live
+    from tests.e2e.publishing_support import running
+    from tests.emulator import BotApiEmulator
+
+    with BotApiEmulator() as emu:
+        db_path = tmp_path / "cocrea.db"
+        fer_user, ana_user = emu.new_user("Fer"), emu.new_user("Ana")
+        with running(emu, db_path) as process:
+            live = Live(emu, process)
+            fer, ana = Person(live, fer_user), Person(live, ana_user)
+            grant(live, fer, "oaxaca")
+            grant(live, ana, "jalisco")
+            kinds = fer.says("/convocar")
+            steps = ana.says("/publicar")
+        _age_flows(db_path, hours=25)
+        with running(emu, db_path) as process:  # a deploy, a day later
+            live = Live(emu, process)
+            fer, ana = Person(live, fer_user), Person(live, ana_user)
+            dropped = fer.taps_to_new(kinds, "7 · Mesas de cocreación")
+            assert dropped.text.startswith("Pasó mucho tiempo sin respuesta"), dropped.text
+            assert not emu.refresh(kinds).buttons, "the dropped flow's buttons are gone"
+            said = ana.says("Acta de instalación del STL")  # would have been the title
+            assert said.text.startswith("Pasó mucho tiempo sin respuesta: cancelé la publicación"), said.text
+            assert not ana.says("¿cómo va Jalisco?").text.startswith("Pasó mucho tiempo"), "the flow is gone"
+            answer = emu.press_button(ana_user, steps, "4 · Acta de instalación")
+            alert = emu.wait_for_callback_answer(answer, timeout=20)
+            assert "Para empezar de nuevo: /publicar" in (alert.text or ""), alert
+
+
+def test_a_flow_within_the_limit_still_resumes_after_a_restart(tmp_path):
+    from tests.e2e.people import Live
+    from tests.e2e.publishing_support import running
+    from tests.emulator import BotApiEmulator
+
+    with BotApiEmulator() as emu:
+        db_path = tmp_path / "cocrea.db"
+        fer_user = emu.new_user("Fer")
+        with running(emu, db_path) as process:
+            fer = Person(Live(emu, process), fer_user)
+            grant(fer.live, fer, "oaxaca")
+            kinds = fer.says("/convocar")
+        _age_flows(db_path, hours=23)
+        with running(emu, db_path) as process:
+            fer = Person(Live(emu, process), fer_user)
+            assert fer.taps_to_new(kinds, "7 · Mesas de cocreación").text.startswith("¿Cuál es el título?")
+            fer.says("/cancelar")
+
+
+# -- the console and the CLI, as an operator runs them ---------------------------------------
+
+
+def test_the_console_subscribes_to_every_state_named(tmp_path):
+    db_path = tmp_path / "console.db"
+    result = subprocess.run([sys.executable, "-m", "bot", "chat"], cwd=ROOT, capture_output=True, text=True,
+                            input="/suscribir chiapas y veracruz\n/suscripciones\n/salir\n", timeout=120,
+                            env={"PATH": "/usr/bin:/bin", "COCREA_DB": str(db_path)})
+    assert result.returncode == 0, result.stderr
+    assert "Chiapas: los documentos y convocatorias" in result.stdout, result.stdout
+    assert "Veracruz: los documentos y convocatorias" in result.stdout
+    with opened(db_path) as store:
+        assert sorted(s.state for s in store.subscriptions(0)) == ["chiapas", "veracruz"]
+
+
+def test_the_cli_warns_on_a_plain_http_link_and_the_notice_goes_out(live):
+    from bot.core.rules import LINK_PLAIN_HTTP
+    from tests.e2e.publishing_support import run_cli
+
+    eva = live.person("Eva")
+    eva.says("/suscribir zacatecas")
+    result = run_cli(live.emulator, live.process.db_path, "publicar", "--entidad", "zacatecas", "--paso", "4",
+                     "--titulo", "Acta de instalación del STL", "--url", "http://stl.example/zac/acta.pdf")
+    assert result.returncode == 0, result.stderr
+    assert LINK_PLAIN_HTTP in result.stderr
+    live.emulator.wait_for(lambda: [t for t in eva.sent_here() if "Acta de instalación del STL" in t],
+                           timeout=30, description="the notice to Zacatecas' subscriber")
