@@ -4,6 +4,7 @@ moves to a new id. The Telegram handlers and the console both go through here.""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +17,7 @@ from knowledge.counts import counted
 from knowledge.models import KnowledgeBase
 from knowledge.reply import esc
 
+USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{4,31}")  # Telegram's rule for usernames
 NOTHING_FOLLOWED = "No sigues ninguna entidad. Con /suscribir eliges una y te aviso de lo que publique su STL."
 
 
@@ -29,6 +31,15 @@ class Chats:
         first = self.store.chat(chat_id) is None
         self.store.ensure_chat(chat_id, language)
         return first
+
+    def wrote(self, user_id: int, username: str | None) -> None:
+        """A person wrote to the bot in private: keep their @username (or forget it, if they
+        have none now), so an admin can name them by it."""
+        self.store.set_username(user_id, username or None)
+
+    def user_named(self, username: str) -> int | None:
+        """The id of the person with this @username who wrote to the bot, or None."""
+        return self.store.user_with_username(username.removeprefix("@"))
 
     def subscribe(self, chat_id: int, state: str) -> tuple[bool, Subscription]:
         """Follow a state's documents and convocatorias: (whether it is new, the subscription).
@@ -106,6 +117,15 @@ def subscribed_text(name: str, slug: str, subscription: Subscription, is_new: bo
                      else " Sin recordatorios antes del cierre.")
     return (f"{lead} de <b>{scope_text(subscription)}</b> que publique {where}, una vez cada uno.{reminders}\n\n"
             f"Con los botones cambias qué recibes; para dejarla: /baja {esc(slug)}")
+
+
+def username_problem(typed: str) -> str | None:
+    """Why «@…» cannot be a Telegram username, or None when it can."""
+    name = typed.removeprefix("@")
+    if USERNAME.fullmatch(name):
+        return None
+    return (f"«{esc(typed[:40])}» no es un nombre de usuario de Telegram: son de 5 a 32 letras, números o _, "
+            "y empiezan con una letra.")
 
 
 def subscribe_named(chats: Chats, kb: KnowledgeBase, chat_id: int, named: Named) -> str:

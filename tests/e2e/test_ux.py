@@ -120,3 +120,35 @@ def test_the_cli_warns_on_a_plain_http_link_and_the_notice_goes_out(live):
     assert LINK_PLAIN_HTTP in result.stderr
     live.emulator.wait_for(lambda: [t for t in eva.sent_here() if "Acta de instalación del STL" in t],
                            timeout=30, description="the notice to Zacatecas' subscriber")
+
+
+# -- admins name a facilitator by @username ---------------------------------------------------
+
+
+def test_an_admin_names_a_facilitator_by_username_once_they_wrote(live):
+    sofi = Person(live, live.emulator.new_user("Sofi", username="Sofi_STL"))
+    unknown = live.admin.says("/nombrar_facilitador @sofi_stl jalisco")
+    assert unknown.text.startswith("No conozco a @sofi_stl: esa persona todavía no me ha escrito"), unknown.text
+    sofi.says("hola, soy del STL de Jalisco")
+    done = live.admin.says("/nombrar_facilitador @sofi_stl jalisco")
+    assert done.text.startswith(f"Listo: @sofi_stl ({sofi.user.id}) es persona facilitadora de Jalisco"), done.text
+    live.emulator.wait_for(lambda: [t for t in sofi.sent_here() if "te nombró persona facilitadora" in t],
+                           timeout=20, description="the notice to the person named")
+    assert "@Sofi_STL" in sofi.says("/mis_datos").text
+    removed = live.admin.says("/quitar_facilitador @SOFI_STL")
+    assert removed.text.startswith("Listo: quité a @SOFI_STL"), removed.text
+
+
+def test_a_wrong_username_gets_a_specific_error(live):
+    assert "no es un nombre de usuario de Telegram" in live.admin.says("/nombrar_facilitador @a-b jalisco").text
+    assert "es un bot" in live.admin.says("/nombrar_facilitador @otro_bot jalisco").text
+
+
+def test_erasing_my_data_erases_my_username(live):
+    lalo = Person(live, live.emulator.new_user("Lalo", username="lalo_mx"))
+    lalo.says("hola")
+    question = lalo.says("/borrar_mis_datos")
+    assert "tu nombre de usuario" in question.text
+    lalo.taps_to_edit(question, "Sí, borrar todo")
+    assert "No conozco a @lalo_mx" in live.admin.says("/nombrar_facilitador @lalo_mx oaxaca").text
+    assert "@lalo_mx" not in lalo.says("/mis_datos").text
