@@ -13,6 +13,7 @@ from knowledge import wording
 from knowledge.filters import FILTERS
 from knowledge.live import LiveData, NoLiveData
 from knowledge.dates import PartialDate
+from knowledge.places import locate
 from knowledge.models import PHASE_COUNT, STEP_COUNT, Fact, Figure, KnowledgeBase, State, Term
 from knowledge.answers import facts, forms
 from knowledge.reply import Action, Button, Citation, Keyboard, Reply, esc
@@ -230,6 +231,28 @@ class Answerer:
         names = sorted(self.kb.states.values(), key=lambda s: wording.sort_key(s.name))
         buttons = [Button(wording.short_name(s.name), Action(action, s.slug)) for s in names]
         return Reply(esc(intro), _rows(buttons, 3), intent="state_status")
+
+    def location(self, lat: float, lon: float) -> Reply:
+        """A location pin: the card of the state it falls in (offline, knowledge/places.py), naming
+        the neighbour near a border; otherwise what was understood, and the state picker."""
+        place = locate(lat, lon)
+        if place.state is None:
+            where = (f"parece estar en {place.country}, fuera de México" if place.country else
+                     "no cae cerca de ninguna población de México que conozca (¿en el mar, o en otro país?)")
+            picker = self.state_picker()
+            text = (f"📍 Recibí un punto en el mapa ({lat:.2f}, {lon:.2f}), pero {where}. "
+                    "¿De qué entidad quieres saber? Elige una:")
+            return Reply(esc(text), picker.buttons, intent="state_status")
+        name = self.kb.states[place.state].name
+        lead = f"📍 Ese punto cae en <b>{esc(name)}</b>."
+        extra: Keyboard = ()
+        if place.neighbour:
+            other = self.kb.states[place.neighbour].name
+            lead += (f" Está cerca del límite con {esc(other)}; mi mapa es aproximado, así que si te referías a "
+                     f"{esc(other)}, tócala abajo.")
+            extra = ((Button(f"Ver {wording.short_name(other)}", Action("state", place.neighbour)),),)
+        card = self.state_card(place.state, lead=lead)
+        return dataclasses.replace(card, buttons=card.buttons + extra)
 
     def which_state(self, slugs: tuple[str, ...], intent: str) -> Reply:
         names = [self.kb.states[s].name for s in slugs]

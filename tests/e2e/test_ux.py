@@ -152,3 +152,36 @@ def test_erasing_my_data_erases_my_username(live):
     lalo.taps_to_edit(question, "Sí, borrar todo")
     assert "No conozco a @lalo_mx" in live.admin.says("/nombrar_facilitador @lalo_mx oaxaca").text
     assert "@lalo_mx" not in lalo.says("/mis_datos").text
+
+
+# -- a location pin ----------------------------------------------------------------------------
+
+
+def _pin(person: Person, lat: float, lon: float):
+    person.emu.mark_read(person.chat)
+    person.emu.send_location(person.user, lat, lon)
+    reply, = person.emu.wait_for_messages(person.chat, 1, timeout=20)
+    return reply
+
+
+def test_a_location_pin_opens_the_card_of_its_state(live):
+    ana = live.person("Ana")
+    card = _pin(ana, 20.674, -103.344)  # Guadalajara
+    assert card.text.startswith("📍 Ese punto cae en Jalisco.") and "Jalisco · " in card.text, card.text
+    assert "Jalisco" in ana.says("¿y su plan?").text  # the pin set the topic
+
+
+def test_a_pin_near_a_border_names_the_neighbour_and_opens_it(live):
+    ana = live.person("Ana")
+    card = _pin(ana, 19.36, -99.03)
+    assert "cerca del límite con" in card.text, card.text
+    other = next(label for label in card.button_texts if label.startswith("Ver "))
+    assert ana.taps_to_edit(card, other).text.split(" · ")[0] in ("Ciudad de México", "Estado de México")
+
+
+def test_a_pin_outside_mexico_says_so_and_offers_the_states(live):
+    ana = live.person("Ana")
+    asked = _pin(ana, 32.716, -117.161)  # San Diego
+    assert "Estados Unidos, fuera de México" in asked.text, asked.text
+    assert "Oaxaca" in asked.button_texts
+    assert ana.taps_to_edit(asked, "Oaxaca").text.startswith("Oaxaca · ")
