@@ -30,7 +30,7 @@ import logging
 from dataclasses import replace
 from datetime import timedelta
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, ConversationHandler, MessageHandler
 
 from bot.core.convocatorias import (
@@ -39,6 +39,7 @@ from bot.core.convocatorias import (
 from bot.core.dates import START_OF_DAY, DateInputError, TypedMoment, parse_moment
 from bot.core.notices import CENTRAL_TIME
 from bot.core.rules import link_warning
+from handlers.keyboards import inline_keyboard
 from handlers.render import slow_work
 from handlers.common import NOT_FACILITATOR, permissions, refuse, services, user_id, wake_dispatcher
 from handlers.flows import (
@@ -122,7 +123,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     rows = [buttons[i:i + 3] for i in range(0, len(buttons), 3)]
     question = "📣 Nueva convocatoria. ¿De qué entidad? (/cancelar para salir)"
     await update.effective_message.reply_text(f"{esc(lead)}\n\n{question}" if lead else question,
-                                              reply_markup=InlineKeyboardMarkup(rows))
+                                              reply_markup=inline_keyboard(rows))
     return STATE
 
 
@@ -143,7 +144,7 @@ async def _ask_kind(update: Update, context: ContextTypes.DEFAULT_TYPE, slug: st
     name = esc(services(context).engine.kb.states[slug].name)
     question = f"📣 <b>{name}</b>. ¿Qué tipo de convocatoria es? (/cancelar para salir)"
     await update.effective_message.reply_html(f"{esc(lead)}\n\n{question}" if lead else question,
-                                              reply_markup=InlineKeyboardMarkup(rows))
+                                              reply_markup=inline_keyboard(rows))
     return KIND
 
 
@@ -193,7 +194,7 @@ async def got_closing(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
     note = "" if typed.has_time else " (no dijiste hora: cuenta todo ese día)"
     text = (f"⏳ Cierra el <b>{esc(_in_words(typed.at, desk(context).clock()))}</b>{note}.\n\n"
             "¿Desde cuándo está abierta? Toca «Ya está abierta» o escribe la fecha en que abre.")
-    keyboard = InlineKeyboardMarkup([[_button("🟢 Ya está abierta", "o:ya"), _button("✏️ Corregir el cierre", "o:fix")]])
+    keyboard = inline_keyboard([[_button("🟢 Ya está abierta", "o:ya"), _button("✏️ Corregir el cierre", "o:fix")]])
     await update.effective_message.reply_html(text, reply_markup=keyboard)
     return OPENS
 
@@ -258,7 +259,7 @@ async def _preview(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Co
     caution = f"⚠️ {esc(warning)}\n\n" if warning else ""
     text = (f"Así la verán las {audience} personas y grupos suscritos a las convocatorias de esta entidad:\n\n"
             f"{desk(context).preview(draft)}\n\n{caution}¿La publico?")
-    keyboard = InlineKeyboardMarkup([[_button("✅ Publicar", "ok"), _button("✖️ Cancelar", "no")]])
+    keyboard = inline_keyboard([[_button("✅ Publicar", "ok"), _button("✖️ Cancelar", "no")]])
     await update.effective_message.reply_html(text, reply_markup=keyboard)
     return PREVIEW
 
@@ -317,7 +318,7 @@ async def my_convocatorias(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     lines += [f"• {_summary(record, names, now)}" for record in current]
     rows = [[_button(button_label(f"{short_name(names[r.info.state].name)}: {r.info.title}", 60), f"m:{r.info.id}")]
             for r in current]
-    await update.effective_message.reply_html("\n".join(lines), reply_markup=InlineKeyboardMarkup(rows))
+    await update.effective_message.reply_html("\n".join(lines), reply_markup=inline_keyboard(rows))
     return CHOOSE
 
 
@@ -334,7 +335,7 @@ async def chose_convocatoria(update: Update, context: ContextTypes.DEFAULT_TYPE)
         return ConversationHandler.END
     await answered(update)
     number = record.info.id
-    keyboard = InlineKeyboardMarkup([
+    keyboard = inline_keyboard([
         [_button("📅 Cambiar el cierre", f"c:{number}"), _button("🔗 Cambiar el enlace", f"u:{number}")],
         [_button("❌ Cancelar la convocatoria", f"x:{number}")],
     ])
@@ -413,7 +414,7 @@ async def _confirm_edit(update: Update, context: ContextTypes.DEFAULT_TYPE, reco
     audience = desk(context).audience(record.info.state)
     text = (f"«{esc(record.info.title)}»\n{change}\n\n"
             f"Mandaré una corrección a {counted(audience, 'suscriptor', 'suscriptores', zero='nadie (aún no hay suscriptores)')}. ¿Lo guardo?")
-    keyboard = InlineKeyboardMarkup([[_button("✅ Guardar y avisar", f"s:{record.info.id}"), _button("✖️ No cambiar", "n")]])
+    keyboard = inline_keyboard([[_button("✅ Guardar y avisar", f"s:{record.info.id}"), _button("✖️ No cambiar", "n")]])
     await update.effective_message.reply_html(text, reply_markup=keyboard)
     return CONFIRM
 
@@ -457,7 +458,7 @@ async def ask_cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     if record is None:
         return ConversationHandler.END
     await answered(update)
-    keyboard = InlineKeyboardMarkup([[_button("Sí, cancelarla", f"xy:{record.info.id}"), _button("No", "n")]])
+    keyboard = inline_keyboard([[_button("Sí, cancelarla", f"xy:{record.info.id}"), _button("No", "n")]])
     await update.effective_message.reply_html(
         f"¿Cancelo «{esc(record.info.title)}»? Dejará de aparecer en /convocatorias y avisaré a sus suscriptores.",
         reply_markup=keyboard)

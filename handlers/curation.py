@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from markupsafe import Markup
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, Update
 from telegram.ext import (
     Application, CallbackQueryHandler, CommandHandler, ContextTypes, ConversationHandler, MessageHandler, filters,
 )
@@ -28,6 +28,7 @@ from telegram.ext import (
 from bot.core import curation as words
 from bot.core.statistics import as_text
 from handlers import menu, sharing
+from handlers.keyboards import inline_keyboard
 from handlers.buttons import register_action
 from handlers.callbacks import BadCallback, decode_action, encode_action, pattern
 from handlers.common import admin_only, message_of, permissions, refuse, services, user_id, wake_dispatcher
@@ -116,7 +117,7 @@ async def on_vote(update: Update, context: ContextTypes.DEFAULT_TYPE, arg: str) 
     await _drop_rows(query, "vote")
     if offer:
         await query.message.reply_text(f"Gracias por decírmelo. {words.OFFER}",
-                                       reply_markup=InlineKeyboardMarkup(offer_rows(offer)))
+                                       reply_markup=inline_keyboard(offer_rows(offer)))
 
 
 def _askers(asked: int) -> str:
@@ -139,7 +140,7 @@ async def _drop_rows(query, kind: str) -> None:
         return
     rows = [row for row in markup.inline_keyboard if not any(_is_kind(button.callback_data, kind) for button in row)]
     if len(rows) != len(markup.inline_keyboard):
-        await query.edit_message_reply_markup(InlineKeyboardMarkup(rows) if rows else None)
+        await query.edit_message_reply_markup(inline_keyboard(rows) if rows else None)
 
 
 # -- curators: /pendientes and its buttons -----------------------------------------------------
@@ -172,7 +173,7 @@ async def pendientes(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         head += f"\n\n💡 Con la base de conocimiento de hoy ya sé contestar {len(resolved)}."
         rows.append([_button(f"💡 Avisar las que ya sé ({len(resolved)})", "curate", "resolved")])
     text = "\n\n".join([head, *cards]) + "\n\n🗑 descarta una pregunta (nadie recibe aviso)."
-    await update.effective_message.reply_html(text, reply_markup=InlineKeyboardMarkup(rows))
+    await update.effective_message.reply_html(text, reply_markup=inline_keyboard(rows))
 
 
 async def on_curate(update: Update, context: ContextTypes.DEFAULT_TYPE, arg: str) -> None:
@@ -247,7 +248,7 @@ async def got_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         return ConversationHandler.END
     draft["text"] = text.strip()
     notice = words.team_answer_notice(question["text"], text, found.today())
-    keyboard = InlineKeyboardMarkup([[_button("✅ Enviar", "answer", "ok"), _button("✏️ Corregir", "answer", "fix"),
+    keyboard = inline_keyboard([[_button("✅ Enviar", "answer", "ok"), _button("✏️ Corregir", "answer", "fix"),
                                       _button("✖️ Cancelar", "answer", "no")]])
     await update.effective_message.reply_html(f"Así la recibirán:\n\n{notice}\n\n¿La envío?", reply_markup=keyboard)
     return PREVIEW

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, Update
 from telegram.constants import ChatType
 from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
 
+from handlers.keyboards import inline_keyboard
 from handlers.buttons import register_action
 from handlers.callbacks import encode_action
 from bot.core.curation import pending_lines
@@ -132,7 +133,7 @@ async def remember_username(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 async def borrar_mis_datos(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not await manages_chat(update, context, ERASE_ADMINS_ONLY):
         return
-    keyboard = InlineKeyboardMarkup([[
+    keyboard = inline_keyboard([[
         InlineKeyboardButton("Sí, borrar todo", callback_data=encode_action("erase", str(update.effective_chat.id))),
         InlineKeyboardButton("No, cancelar", callback_data=encode_action("erase_no")),
     ]])
@@ -169,8 +170,8 @@ async def on_erase_cancelled(update: Update, context: ContextTypes.DEFAULT_TYPE,
 
 
 def register(application: Application) -> None:
-    # before everything else (group -1): every private message, whatever answers it
-    application.add_handler(MessageHandler(filters.ChatType.PRIVATE, remember_username, block=True), group=-1)
+    # before everything else, in a group of its own: every private message, whatever answers it
+    application.add_handler(MessageHandler(filters.ChatType.PRIVATE, remember_username, block=True), group=-10)
     application.add_handler(CommandHandler("mis_datos", mis_datos))
     application.add_handler(CommandHandler("borrar_mis_datos", borrar_mis_datos))
     register_action("erase", on_erase)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, ContextTypes, ConversationHandler, MessageHandler, filters
 
@@ -25,6 +25,7 @@ from bot.core.rules import PDF_RULE, is_pdf, link_warning
 from bot.core.publishing import (
     DocumentDraft, DuplicateDocument, PublishError, duplicate_message, parse_step, validate,
 )
+from handlers.keyboards import inline_keyboard
 from handlers.render import slow_work
 from handlers.common import NOT_FACILITATOR, permissions, refuse, services, user_id, wake_dispatcher
 from handlers.flows import (
@@ -61,7 +62,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     rows = [[_button(names[s].name, f"e:{s}")] for s in states[:40]]
     question = "📄 Publicar un documento. ¿De qué entidad? (/cancelar para salir)"
     await update.effective_message.reply_text(f"{esc(lead)}\n\n{question}" if lead else question,
-                                              reply_markup=InlineKeyboardMarkup(rows))
+                                              reply_markup=inline_keyboard(rows))
     return STATE
 
 
@@ -82,7 +83,7 @@ async def _ask_step(update: Update, context: ContextTypes.DEFAULT_TYPE, slug: st
     text = (f"<b>{esc(kb.states[slug].name)}</b>. ¿De qué paso es evidencia el documento? "
             "Toca uno o escribe su número («4» o «paso 4»).")
     asked = await update.effective_message.reply_html(f"{esc(lead)}\n\n{text}" if lead else text,
-                                                      reply_markup=InlineKeyboardMarkup(rows))
+                                                      reply_markup=inline_keyboard(rows))
     remember_keyboard(context, asked)
     return STEP
 
@@ -185,7 +186,7 @@ async def _preview(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Do
     warning = link_warning(draft.url)
     caution = f"⚠️ {esc(warning)}\n\n" if warning else ""
     text = f"{_who_will_see(audience)}\n\n{notice}\n\n{caution}¿Lo publico?"
-    keyboard = InlineKeyboardMarkup([[_button("✅ Publicar", "ok"), _button("✖️ Cancelar", "no")]])
+    keyboard = inline_keyboard([[_button("✅ Publicar", "ok"), _button("✖️ Cancelar", "no")]])
     await update.effective_message.reply_html(text, reply_markup=keyboard)
     return PREVIEW
 

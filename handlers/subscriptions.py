@@ -11,6 +11,7 @@ from bot.core.chats import (
     NOTHING_FOLLOWED, Subscription, all_unsubscribe_question, all_unsubscribed_text, followed_text, kinds_text, subscribe_named,
     subscribed_text, unsubscribed_text,
 )
+from handlers.keyboards import inline_keyboard
 from handlers.buttons import register_action
 from handlers.callbacks import encode_action
 from handlers.common import command_argument, manages_chat, message_of, services
@@ -18,11 +19,12 @@ from handlers.render import send_reply
 from bot.core.commands import Named, pick_state, states_named
 from bot.runtime.services import Services
 from knowledge.reply import Reply, esc
+from knowledge.wording import short_name
 
 ADMINS_ONLY = "En un grupo, solo quienes lo administran pueden cambiar sus suscripciones."
 
 
-def _options_keyboard(slug: str, subscription: Subscription) -> InlineKeyboardMarkup:
+def _options_keyboard(slug: str, subscription: Subscription) -> InlineKeyboardMarkup | None:
     reminders_on = bool(subscription.reminders)
     current = {(1, 0): "d", (0, 1): "c", (1, 1): "a"}.get((subscription.documents, subscription.convocatorias))
 
@@ -37,7 +39,7 @@ def _options_keyboard(slug: str, subscription: Subscription) -> InlineKeyboardMa
                               callback_data=encode_action("reminders", f"{slug}:{0 if reminders_on else 1}"))],
         [InlineKeyboardButton("Darme de baja", callback_data=encode_action("unsub", slug))],
     ]
-    return InlineKeyboardMarkup(rows)
+    return inline_keyboard(rows)
 
 
 async def subscribe_to(update: Update, context: ContextTypes.DEFAULT_TYPE, slug: str, addition: str = "") -> None:
@@ -145,12 +147,12 @@ async def baja(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.effective_message.reply_html(_unsubscribe(found, chat_id, slug))
 
 
-def _followed_keyboard(found: Services, followed: list[Subscription]) -> InlineKeyboardMarkup:
+def _followed_keyboard(found: Services, followed: list[Subscription]) -> InlineKeyboardMarkup | None:
     names = found.engine.kb.states
-    rows = [[InlineKeyboardButton(f"🔕 Baja de {names[s.state].name}", callback_data=encode_action("unsub", s.state))]
+    rows = [[InlineKeyboardButton(f"🔕 Baja de {short_name(names[s.state].name)}", callback_data=encode_action("unsub", s.state))]
             for s in followed]
     rows.append([InlineKeyboardButton("🔕 Baja de todas", callback_data=encode_action("unsub", "todo"))])
-    return InlineKeyboardMarkup(rows)
+    return inline_keyboard(rows)
 
 
 def _unsubscribe(found: Services, chat_id: int, slug: str) -> str:
@@ -198,7 +200,7 @@ async def _ask_or_show_followed(query: CallbackQuery, found: Services, chat_id: 
                                       reply_markup=_followed_keyboard(found, followed))
         return
     text = all_unsubscribe_question(found.engine.kb, followed)
-    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Sí, de todas", callback_data=encode_action("unsub", ALL_CONFIRMED)),
+    keyboard = inline_keyboard([[InlineKeyboardButton("Sí, de todas", callback_data=encode_action("unsub", ALL_CONFIRMED)),
                                       InlineKeyboardButton("◀ No, volver", callback_data=encode_action("unsub", ALL_KEPT))]])
     await query.edit_message_text(text, parse_mode="HTML", reply_markup=keyboard)
 

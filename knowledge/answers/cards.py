@@ -21,7 +21,6 @@ from knowledge.understanding.request import Request
 
 INAI_NOTICE_SOURCE = "contexto-2025"
 PRIVACY_LINE = "🔒 Solo guardo el id de este chat y tus suscripciones. Más en /privacidad."
-TERMS_PER_PAGE = 24
 DOCUMENTS_PER_PAGE = 10
 
 Clock = Callable[[], datetime]
@@ -70,7 +69,8 @@ class Answerer:
             (Button("🔔 Suscribirme", Action("subscribe", slug)), Button("📄 Documentos", Action("docs", slug))),
             (Button("📣 Convocatorias", Action("convs", slug)), Button("🧭 Los 13 pasos", Action("steps"))),
         )
-        return self._factual("\n".join(_squeeze(lines)), facts, buttons, intent="state_status", state=state.name)
+        return self._factual("\n".join(_squeeze(lines)), facts, buttons, intent="state_status", state=state.name,
+                             view=Action("state", slug))
 
     def _as_of_line(self, state: State) -> str:
         return f"<i>{esc(wording.as_of_notice(self._date_of(state.exercise)))}</i>"
@@ -230,7 +230,8 @@ class Answerer:
     def state_picker(self, intro: str = "Elige una entidad:", action: str = "state") -> Reply:
         names = sorted(self.kb.states.values(), key=lambda s: wording.sort_key(s.name))
         buttons = [Button(wording.short_name(s.name), Action(action, s.slug)) for s in names]
-        return Reply(esc(intro), _rows(buttons, 3), intent="state_status")
+        view = Action("states", "" if action == "state" else action)
+        return Reply(esc(intro), _rows(buttons, 3), intent="state_status", view=view)
 
     def location(self, lat: float, lon: float) -> Reply:
         """A location pin: the card of the state it falls in (offline, knowledge/places.py), naming
@@ -258,8 +259,8 @@ class Answerer:
         names = [self.kb.states[s].name for s in slugs]
         question = "¿Te refieres a " + " o a ".join(esc(n) for n in names) + "?"
         action = {"documents": "docs", "subscribe_help": "subscribe", "convocatorias": "convs"}.get(intent, "state")
-        buttons = tuple((Button(n, Action(action, s)),) for n, s in zip(names, slugs, strict=True))
-        return Reply(Markup(question), buttons, intent=intent)
+        buttons = tuple((Button(wording.short_name(n), Action(action, s)),) for n, s in zip(names, slugs, strict=True))
+        return Reply(Markup(question), buttons, intent=intent, replaceable=True)
 
     def _progress_line(self, state: State) -> str:
         step = self._progress(state)
@@ -319,7 +320,8 @@ class Answerer:
         if step.is_convocatoria:
             lines.append("📣 Este paso es una convocatoria: con /convocatorias ves las que están abiertas.")
         buttons = (_step_navigator(number), (Button("📋 Ver los 13 pasos", Action("steps")),))
-        return self._factual("\n".join(lines), [step], buttons, intent="step", step=number)
+        return self._factual("\n".join(lines), [step], buttons, intent="step", step=number,
+                             view=Action("step", str(number)))
 
     def steps_overview(self) -> Reply:
         lines = ["<b>Los 13 pasos de la estrategia local de gobierno abierto</b>", ""]
@@ -328,7 +330,8 @@ class Answerer:
         lines += ["", "Toca un número para ver qué pasa en ese paso."]
         buttons = _rows([Button(str(n), Action("step", str(n))) for n in sorted(self.kb.steps)], 5)
         buttons += ((Button("Las 6 fases del INAI", Action("phases")),),)
-        return self._factual("\n".join(lines), list(self.kb.steps.values()), buttons, intent="steps_overview")
+        return self._factual("\n".join(lines), list(self.kb.steps.values()), buttons, intent="steps_overview",
+                             view=Action("steps"))
 
     def phase(self, number: int) -> Reply:
         phase = self.kb.phases[number]
@@ -343,7 +346,8 @@ class Answerer:
         following = Button(f"{number + 1} ▶", Action("phase", str(number + 1))) if number < PHASE_COUNT else None
         nav = tuple(b for b in (previous, following) if b)
         buttons = (nav, (Button("Las 6 fases", Action("phases")), Button("Los 13 pasos", Action("steps"))))
-        return self._factual("\n".join(lines), [phase], buttons, intent="step", step=None)
+        return self._factual("\n".join(lines), [phase], buttons, intent="step", step=None,
+                             view=Action("phase", str(number)))
 
     def phases_overview(self) -> Reply:
         lines = ["<b>Las 6 fases básicas de la iniciativa, según el INAI</b>", ""]
@@ -351,7 +355,8 @@ class Answerer:
         lines += ["", "La estrategia local las detalla en 13 pasos: /pasos"]
         buttons = _rows([Button(f"Fase {n}", Action("phase", str(n))) for n in sorted(self.kb.phases)], 3)
         buttons += ((Button("Los 13 pasos", Action("steps")),),)
-        return self._factual("\n".join(lines), list(self.kb.phases.values()), buttons, intent="steps_overview")
+        return self._factual("\n".join(lines), list(self.kb.phases.values()), buttons, intent="steps_overview",
+                             view=Action("phases"))
 
     def no_such_step(self, number: int, phase: bool = False) -> Reply:
         if phase:
@@ -370,26 +375,26 @@ class Answerer:
         if term.steps:
             lines += ["", esc(wording.steps_mention(term.steps))]
         related = [self.kb.terms[r] for r in term.related[:4]]
-        buttons = _rows([Button(r.term if len(r.term) <= 32 else r.term[:31] + "…", Action("term", r.id)) for r in related], 2)
+        labels = _distinct_labels(list(self.kb.terms.values()))
+        buttons = _rows([Button(labels[r.id], Action("term", r.id)) for r in related], 2)
         buttons += tuple((Button(f"Paso {n}", Action("step", str(n))),) for n in term.steps[:1])
-        return self._factual("\n".join(lines), [term], buttons, intent="glossary", term=term_id)
+        return self._factual("\n".join(lines), [term], buttons, intent="glossary", term=term_id,
+                             view=Action("term", term_id))
 
-    def glossary_index(self, page: int = 0) -> Reply:
-        terms = sorted(self.kb.terms.values(), key=lambda t: wording.sort_key(t.term))
-        labels = _distinct_labels(terms)
-        pages = max(1, -(-len(terms) // TERMS_PER_PAGE))
-        page = min(max(page, 0), pages - 1)
-        chunk = terms[page * TERMS_PER_PAGE:(page + 1) * TERMS_PER_PAGE]
-        buttons = _rows([Button(labels[t.id], Action("term", t.id)) for t in chunk], 2)
-        nav = []
-        if page > 0:
-            nav.append(Button("◀ Anteriores", Action("terms", str(page - 1))))
-        if page < pages - 1:
-            nav.append(Button("Más términos ▶", Action("terms", str(page + 1))))
-        if nav:
-            buttons += (tuple(nav),)
-        text = f"<b>Glosario</b> ({len(terms)} términos). Toca uno o escribe /glosario y la palabra, por ejemplo <code>/glosario STL</code>."
-        return Reply(Markup(text), buttons, intent="glossary")
+    def glossary_index(self, letter: str = "") -> Reply:
+        """The glossary by the first letter of what each button shows, A to Z: the terms of one
+        letter (the first, unless one is asked) and a row of the other letters."""
+        labels = _distinct_labels(list(self.kb.terms.values()))
+        ordered = sorted(self.kb.terms.values(), key=lambda t: wording.sort_key(labels[t.id]))
+        groups: dict[str, list[Term]] = {}
+        for term in ordered:
+            groups.setdefault(_initial(labels[term.id]), []).append(term)
+        shown = letter.upper() if letter.upper() in groups else next(iter(groups))
+        buttons = _rows([Button(labels[t.id], Action("term", t.id)) for t in groups[shown]], 2)
+        buttons += _rows([Button(other, Action("terms", other.lower())) for other in groups if other != shown], 7)
+        text = (f"<b>Glosario</b>: {len(ordered)} términos, de la A a la Z. Estos son los de la <b>{shown}</b>; "
+                "toca otra letra o escribe el término, por ejemplo <code>/glosario STL</code>.")
+        return Reply(Markup(text), buttons, intent="glossary", view=Action("terms", shown.lower()))
 
     # -- figures ----------------------------------------------------------------------------
 
@@ -459,7 +464,8 @@ class Answerer:
             lines += [block for item in upcoming[:5] for block in (wording.upcoming_block(item, now, self.kb), "")]
             if len(upcoming) > 5:
                 lines.append(f"…y {len(upcoming) - 5} más por abrir.")
-        return Reply(Markup("\n".join(lines).strip()), self.subscribe_buttons(slug), intent="convocatorias", state=state_name)
+        return Reply(Markup("\n".join(lines).strip()), self.subscribe_buttons(slug), intent="convocatorias", state=state_name,
+                     view=Action("convs", slug or ""))
 
     def documents(self, slug: str, step: int | None = None, page: int = 0) -> Reply:
         """A state's documents (of one step), newest first, DOCUMENTS_PER_PAGE at a time with
@@ -485,7 +491,8 @@ class Answerer:
             more = f" Quedan {after} más." if after else ""
             lines += ["", f"Del {first} al {last} de {total}.{more}"]
         buttons = self._page_buttons(f"{slug}:{step or 0}", page, pages) + self.subscribe_buttons(slug)
-        return Reply(Markup("\n".join(lines)), buttons, intent="documents", state=state.name, step=step)
+        return Reply(Markup("\n".join(lines)), buttons, intent="documents", state=state.name, step=step,
+                     view=Action("docs_page", f"{slug}:{step or 0}:{page}"))
 
     @staticmethod
     def _page_buttons(prefix: str, page: int, pages: int) -> Keyboard:
@@ -525,14 +532,14 @@ class Answerer:
         back_for = ((Button("🔔 Avisos de mi estado", Action("states", "subscribe")),
                      Button("📣 Convocatorias", Action("convs", ""))),)
         reply = self.curated("greeting", intent="greeting", extra_buttons=back_for + self.menu_buttons(),
-                             addition=f"\n\n{PRIVACY_LINE}")
+                             addition=f"\n\n{PRIVACY_LINE}", view=Action("welcome"))
         name = " ".join((first_name or "").split())[:40]
         if not name or not reply.html.startswith("¡Hola!"):
             return reply
         return dataclasses.replace(reply, html=Markup("¡Hola, {}!").format(name) + reply.html[len("¡Hola!"):])
 
     def help(self) -> Reply:
-        return self.curated("help", intent="help", extra_buttons=self.menu_buttons())
+        return self.curated("help", intent="help", extra_buttons=self.menu_buttons(), view=Action("help"))
 
     def out_of_scope(self, slug: str | None = None) -> Reply:
         if not slug:
@@ -558,16 +565,17 @@ class Answerer:
             lines.append(line)
         lines += ["", f"<b>¿Qué pasó con el INAI?</b> {esc(wording.INAI_NOTICE)}"]
         text = "\n".join(_squeeze(lines))
-        return Reply(Markup(text), intent="sources", sources=self._citations_from_ids(self.kb.sources))
+        return Reply(Markup(text), intent="sources", sources=self._citations_from_ids(self.kb.sources), view=Action("sources"))
 
     def curated(self, answer_id: str, intent: str, state: str | None = None, extra_buttons: Keyboard = (), addition: str = "",
-                more_sources: tuple[Citation, ...] = (), lead: str = "") -> Reply:
+                more_sources: tuple[Citation, ...] = (), lead: str = "", view: Action | None = None) -> Reply:
         """A curated answer (respuestas.yaml, already Telegram HTML), with an HTML `lead` before
         it and an `addition` after it."""
         answer = self.kb.answers[answer_id]
         citations = self._citations_from_ids(answer.sources) + more_sources
         name = self.kb.states[state].name if state else None
-        return self._finish(lead + answer.text.strip() + addition, citations, extra_buttons, intent=intent, state=name)
+        return self._finish(lead + answer.text.strip() + addition, citations, extra_buttons, intent=intent, state=name,
+                            view=view)
 
     # -- helpers ----------------------------------------------------------------------------
 
@@ -650,8 +658,13 @@ def _distinct_labels(terms: Sequence[Term]) -> dict[str, str]:
         seen[label.lower()] = seen.get(label.lower(), 0) + 1
     for term in terms:
         if seen[labels[term.id].lower()] > 1 and ":" in term.term:
-            labels[term.id] = wording.button_label(term.term.split(":", 1)[1].strip(), 32)
+            labels[term.id] = wording.button_label(term.term.split(":", 1)[1].strip())
     return labels
+
+
+def _initial(label: str) -> str:
+    """«Árbol de…» -> «A»: the letter a label is filed under."""
+    return wording.sort_key(label)[:1].upper()
 
 
 def _sources_line(citations: tuple[Citation, ...]) -> str:
