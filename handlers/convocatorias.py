@@ -30,7 +30,7 @@ import logging
 from dataclasses import replace
 from datetime import timedelta
 
-from telegram import Update
+from telegram import InlineKeyboardButton, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, ConversationHandler, MessageHandler
 
 from bot.core.convocatorias import (
@@ -44,7 +44,7 @@ from handlers.render import slow_work
 from handlers.common import NOT_FACILITATOR, permissions, refuse, services, user_id, wake_dispatcher
 from handlers.flows import (
     ANYTHING_ELSE, DEFAULT_TIMEOUT, TEXT, Step, allowed_states, answered, argument, button, end_flow, expected_button, flow_timeout,
-    guided_conversation, on_button, typed_state, typed_title,
+    guided_conversation, on_button, state_rows, typed_state, typed_title,
 )
 from knowledge.counts import counted, notices_on_their_way
 from knowledge.reply import esc
@@ -118,9 +118,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     slug, lead = typed_state(context, states, "publicar convocatorias")
     if slug or len(states) == 1:
         return await _ask_kind(update, context, slug or states[0], lead)
-    names = services(context).engine.kb.states
-    buttons = [_button(short_name(names[s].name), f"e:{s}") for s in states]
-    rows = [buttons[i:i + 3] for i in range(0, len(buttons), 3)]
+    rows = state_rows("conv", services(context).engine.kb, states)
     question = "📣 Nueva convocatoria. ¿De qué entidad? (/cancelar para salir)"
     await update.effective_message.reply_text(f"{esc(lead)}\n\n{question}" if lead else question,
                                               reply_markup=inline_keyboard(rows))
@@ -138,14 +136,19 @@ async def chose_state(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
 
 async def _ask_kind(update: Update, context: ContextTypes.DEFAULT_TYPE, slug: str, lead: str = "") -> int:
     _keep(context, ConvocatoriaDraft(state=slug))
-    labels = [f"{kind.step} · {kind.label}" if kind.step else kind.label for kind in KINDS.values()]
-    buttons = [_button(label, f"k:{code}") for label, code in zip(labels, KINDS, strict=True)]
-    rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
+    rows = kind_rows()
     name = esc(services(context).engine.kb.states[slug].name)
     question = f"📣 <b>{name}</b>. ¿Qué tipo de convocatoria es? (/cancelar para salir)"
     await update.effective_message.reply_html(f"{esc(lead)}\n\n{question}" if lead else question,
                                               reply_markup=inline_keyboard(rows))
     return KIND
+
+
+def kind_rows() -> list[list[InlineKeyboardButton]]:
+    """[2 · Integrar el STL] [3 · Persona facilitadora]…, two to a row."""
+    labels = [f"{kind.step} · {kind.label}" if kind.step else kind.label for kind in KINDS.values()]
+    buttons = [_button(label, f"k:{code}") for label, code in zip(labels, KINDS, strict=True)]
+    return [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
 
 
 async def chose_kind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
@@ -316,7 +319,7 @@ async def my_convocatorias(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     names = services(context).engine.kb.states
     lines = ["📣 <b>Convocatorias abiertas o por abrir</b> (toca una para corregirla o cancelarla)", ""]
     lines += [f"• {_summary(record, names, now)}" for record in current]
-    rows = [[_button(button_label(f"{short_name(names[r.info.state].name)}: {r.info.title}", 60), f"m:{r.info.id}")]
+    rows = [[_button(button_label(f"{short_name(names[r.info.state].name)}: {r.info.title}"), f"m:{r.info.id}")]
             for r in current]
     await update.effective_message.reply_html("\n".join(lines), reply_markup=inline_keyboard(rows))
     return CHOOSE
@@ -337,7 +340,7 @@ async def chose_convocatoria(update: Update, context: ContextTypes.DEFAULT_TYPE)
     number = record.info.id
     keyboard = inline_keyboard([
         [_button("📅 Cambiar el cierre", f"c:{number}"), _button("🔗 Cambiar el enlace", f"u:{number}")],
-        [_button("❌ Cancelar la convocatoria", f"x:{number}")],
+        [_button("❌ Cancelar convocatoria", f"x:{number}")],
     ])
     now = desk(context).clock()
     await update.effective_message.reply_html(

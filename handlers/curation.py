@@ -171,7 +171,7 @@ async def pendientes(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
              _button(f"🗑 #{q['id']}", "curate", f"x.{q['id']}")] for q in waiting[:SHOWN]]
     if resolved:
         head += f"\n\n💡 Con la base de conocimiento de hoy ya sé contestar {len(resolved)}."
-        rows.append([_button(f"💡 Avisar las que ya sé ({len(resolved)})", "curate", "resolved")])
+        rows.append([_button(f"💡 Avisar resueltas ({len(resolved)})", "curate", "resolved")])
     text = "\n\n".join([head, *cards]) + "\n\n🗑 descarta una pregunta (nadie recibe aviso)."
     await update.effective_message.reply_html(text, reply_markup=inline_keyboard(rows))
 

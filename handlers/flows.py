@@ -26,7 +26,7 @@ from bot.core.rules import clean_title, title_problem
 from handlers.buttons import register_action
 from handlers.callbacks import BadCallback, decode_action, encode_action, pattern
 from handlers.common import SERVICES_KEY, command_argument, permissions, services, user_id
-from knowledge.wording import join_names
+from knowledge.wording import join_names, short_name
 
 DEFAULT_TIMEOUT = timedelta(hours=24)  # COCREA_FLOW_HOURS (bot/runtime/settings.py) decides
 RESTORE_GRACE = timedelta(days=7)  # a flow this much past its limit is not even restored: its rows go
@@ -40,6 +40,13 @@ Step = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, object]
 
 def button(kind: str, text: str, arg: str) -> InlineKeyboardButton:
     return InlineKeyboardButton(text, callback_data=encode_action(kind, arg))
+
+
+def state_rows(kind: str, kb, states: list[str]) -> list[list[InlineKeyboardButton]]:
+    """The states a person may publish for, three to a row by their button labels (all 32 for an
+    admin, in 11 rows, like every other state picker)."""
+    buttons = [button(kind, short_name(kb.states[slug].name), f"e:{slug}") for slug in states]
+    return [buttons[i:i + 3] for i in range(0, len(buttons), 3)]
 
 
 def on_button(kind: str, arg: str, callback: Step) -> CallbackQueryHandler:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from telegram import Update
+from telegram import InlineKeyboardButton, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, ContextTypes, ConversationHandler, MessageHandler, filters
 
@@ -30,7 +30,7 @@ from handlers.render import slow_work
 from handlers.common import NOT_FACILITATOR, permissions, refuse, services, user_id, wake_dispatcher
 from handlers.flows import (
     ANYTHING_ELSE, DEFAULT_TIMEOUT, KEYBOARD_KEY, PRIVATE, TEXT, allowed_states, answered, argument, button,
-    clear_keyboard, end_flow, expected_button, flow_timeout, guided_conversation, on_button, remember_keyboard, typed_state,
+    clear_keyboard, end_flow, expected_button, flow_timeout, guided_conversation, state_rows, on_button, remember_keyboard, typed_state,
     typed_title,
 )
 from knowledge.reply import esc
@@ -58,8 +58,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     slug, lead = typed_state(context, states, "publicar")
     if slug or len(states) == 1:
         return await _ask_step(update, context, slug or states[0], lead)
-    names = services(context).engine.kb.states
-    rows = [[_button(names[s].name, f"e:{s}")] for s in states[:40]]
+    rows = state_rows("pub", services(context).engine.kb, states)
     question = "📄 Publicar un documento. ¿De qué entidad? (/cancelar para salir)"
     await update.effective_message.reply_text(f"{esc(lead)}\n\n{question}" if lead else question,
                                               reply_markup=inline_keyboard(rows))
@@ -78,14 +77,19 @@ async def chose_state(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
 async def _ask_step(update: Update, context: ContextTypes.DEFAULT_TYPE, slug: str, lead: str = "") -> int:
     context.user_data[DRAFT_KEY] = DocumentDraft(state=slug)
     kb = services(context).engine.kb
-    buttons = [_button(f"{n} · {kb.steps[n].short}", f"p:{n}") for n in range(1, 14)]
-    rows = [buttons[i:i + 2] for i in range(0, 13, 2)] + [[_button("Otro (no es de un paso)", "p:otro")]]
+    rows = step_rows(kb)
     text = (f"<b>{esc(kb.states[slug].name)}</b>. ¿De qué paso es evidencia el documento? "
             "Toca uno o escribe su número («4» o «paso 4»).")
     asked = await update.effective_message.reply_html(f"{esc(lead)}\n\n{text}" if lead else text,
                                                       reply_markup=inline_keyboard(rows))
     remember_keyboard(context, asked)
     return STEP
+
+
+def step_rows(kb) -> list[list[InlineKeyboardButton]]:
+    """[1 · Declaratoria] [2 · Integrar el STL]… two to a row, and [Otro (no es de un paso)]."""
+    buttons = [_button(f"{n} · {kb.steps[n].short}", f"p:{n}") for n in range(1, 14)]
+    return [buttons[i:i + 2] for i in range(0, 13, 2)] + [[_button("Otro (no es de un paso)", "p:otro")]]
 
 
 async def chose_step(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:

@@ -19,7 +19,7 @@ from handlers.render import send_reply
 from bot.core.commands import Named, pick_state, states_named
 from bot.runtime.services import Services
 from knowledge.reply import Reply, esc
-from knowledge.wording import short_name
+from knowledge.wording import state_button
 
 ADMINS_ONLY = "En un grupo, solo quienes lo administran pueden cambiar sus suscripciones."
 
@@ -149,7 +149,7 @@ async def baja(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def _followed_keyboard(found: Services, followed: list[Subscription]) -> InlineKeyboardMarkup | None:
     names = found.engine.kb.states
-    rows = [[InlineKeyboardButton(f"🔕 Baja de {short_name(names[s.state].name)}", callback_data=encode_action("unsub", s.state))]
+    rows = [[InlineKeyboardButton(state_button("🔕 Baja de {}", names[s.state].name), callback_data=encode_action("unsub", s.state))]
             for s in followed]
     rows.append([InlineKeyboardButton("🔕 Baja de todas", callback_data=encode_action("unsub", "todo"))])
     return inline_keyboard(rows)

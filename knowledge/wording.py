@@ -118,6 +118,14 @@ def short_name(name: str) -> str:
     return STATE_LABELS.get(name, name)
 
 
+def state_button(template: str, name: str, without_name: str | None = None) -> str:
+    """A button's label about a state: the template with the state's button label in it
+    («🔔 Suscribirme a {}»), or, when that does not fit on a phone, `without_name` (the message
+    around it names the state) or the state's label alone."""
+    label = template.format(short_name(name))
+    return label if len(label) <= MAX_LABEL else (without_name or short_name(name))
+
+
 def button_label(text: str, limit: int = MAX_LABEL) -> str:
     """Short enough for a phone: whole words up to the limit, never one cut inside, and never
     ending on «de», «y»… before the ellipsis. A single word longer than the limit stays whole."""
@@ -132,7 +140,7 @@ def button_label(text: str, limit: int = MAX_LABEL) -> str:
     while kept and (kept[-1].lower() in _TRAILING or kept[-1] in ("/", "-", "·")):
         kept.pop()
     if not kept:
-        return words[0]
+        return words[0] + ("…" if len(words) > 1 else "")
     return " ".join(kept).rstrip(",;:(") + "…"
 
 
@@ -142,8 +150,7 @@ def keyboard_problems(rows: list[list[str]]) -> list[str]:
     problems = [f"«{label}» tiene {len(label)} caracteres (máximo {MAX_LABEL})"
                 for row in rows for label in row if len(label) > MAX_LABEL]
     problems += ["un botón sin texto" for row in rows for label in row if not label.strip()]
-    body = rows[:-2] if len(rows) > 2 else rows
-    grid = bool(body) and all(len(row) >= 3 for row in body)
+    grid = sum(len(row) >= 3 for row in rows) >= len(rows) - 3  # a few rows under it: «◀ Volver», the map
     limit = MAX_GRID_ROWS if grid else MAX_ROWS
     if len(rows) > limit:
         problems.append(f"{len(rows)} filas (máximo {limit})")

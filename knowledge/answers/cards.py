@@ -88,7 +88,7 @@ class Answerer:
         state = self.kb.states[slug]
         lines = [lead, "", self._progress_line(state), "", self._as_of_line(state)]
         buttons = (
-            (Button(f"📋 Todo sobre {wording.short_name(state.name)}", Action("state", slug)),
+            (Button(wording.state_button("📋 Todo sobre {}", state.name, "📋 Toda la ficha"), Action("state", slug)),
              Button("🔔 Suscribirme", Action("subscribe", slug))),
         )
         return self._factual("\n".join(lines), list(cited), buttons, intent="state_status", state=state.name)
@@ -165,7 +165,7 @@ class Answerer:
                       f"🤝 {esc(facts.describe(state, 'stl'))}", f"📘 {esc(facts.describe(state, 'pal'))}",
                       "", self._as_of_line(state)]
             cited = [state.stl, state.pal]
-            buttons = ((Button(f"Ver {state.name}", Action("state", slug)),) + self.subscribe_buttons(slug)[0],)
+            buttons = ((Button(wording.state_button("Ver {}", state.name), Action("state", slug)),) + self.subscribe_buttons(slug)[0],)
         else:
             lines += ["", "Sí puedo contarte cómo va cada estado, los 13 pasos, qué significan los términos y las cifras principales."]
             buttons = self.menu_buttons()
@@ -223,7 +223,7 @@ class Answerer:
                 *(f"• {esc(p.title)}" for p in state.particularities),
             ]
         lines += ["", f"<i>{esc(wording.as_of_notice(self._date_of(facts[1])))}</i>"]
-        buttons = tuple((Button(f"Ver {self.kb.states[s].name}", Action("state", s)),) for s in slugs)
+        buttons = tuple((Button(wording.state_button("Ver {}", self.kb.states[s].name), Action("state", s)),) for s in slugs)
         first = self.kb.states[slugs[0]].name
         return self._factual("\n".join(lines), facts, buttons, intent="state_status", state=first)
 
@@ -251,7 +251,7 @@ class Answerer:
             other = self.kb.states[place.neighbour].name
             lead += (f" Está cerca del límite con {esc(other)}; mi mapa es aproximado, así que si te referías a "
                      f"{esc(other)}, tócala abajo.")
-            extra = ((Button(f"Ver {wording.short_name(other)}", Action("state", place.neighbour)),),)
+            extra = ((Button(wording.state_button("Ver {}", other), Action("state", place.neighbour)),),)
         card = self.state_card(place.state, lead=lead)
         return dataclasses.replace(card, buttons=card.buttons + extra)
 
@@ -411,7 +411,7 @@ class Answerer:
                           "de cada cifra, la primera versión es la más reciente."]
         if state:
             lines += ["", f"No tengo cifras por entidad; sobre {esc(self.kb.states[state].name)} te cuento cómo va su ejercicio."]
-        buttons = ((Button(f"Ver {self.kb.states[state].name}", Action("state", state)),),) if state else ()
+        buttons = ((Button(wording.state_button("Ver {}", self.kb.states[state].name), Action("state", state)),),) if state else ()
         name = self.kb.states[state].name if state else None
         return self._factual("\n".join(lines), chosen, buttons, intent="figures", state=name)
 
@@ -520,7 +520,7 @@ class Answerer:
             "how_to_participate",
             intent="how_to_participate",
             state=slug,
-            extra_buttons=self.subscribe_buttons(slug) + ((Button(f"Ver {state.name}", Action("state", slug)),),),
+            extra_buttons=self.subscribe_buttons(slug) + ((Button(wording.state_button("Ver {}", state.name), Action("state", slug)),),),
             lead=lead,
             addition=f"\n\nEn <b>{esc(state.name)}</b>: {esc(wording.participation_hint(state))}",
             more_sources=sources + self._citations([state.stl]),
@@ -547,7 +547,7 @@ class Answerer:
         name = self.kb.states[slug].name
         return self.curated(
             "out_of_scope", intent="out_of_scope", state=slug,
-            extra_buttons=((Button(f"Ver {name}", Action("state", slug)),),),
+            extra_buttons=((Button(wording.state_button("Ver {}", name), Action("state", slug)),),),
             addition=f"\n\nSobre {esc(name)} sí puedo contarte cómo va su ejercicio de gobierno abierto.",
         )
 
@@ -616,9 +616,9 @@ class Answerer:
 
     def subscribe_buttons(self, slug: str | None) -> Keyboard:
         if slug:
-            name = wording.short_name(self.kb.states[slug].name)
-            return ((Button(f"🔔 Suscribirme a {name}", Action("subscribe", slug)),),)
-        return ((Button("🔔 Elegir entidad para suscribirme", Action("states", "subscribe")),),)
+            label = wording.state_button("🔔 Suscribirme a {}", self.kb.states[slug].name, "🔔 Suscribirme")
+            return ((Button(label, Action("subscribe", slug)),),)
+        return ((Button("🔔 Elegir entidad", Action("states", "subscribe")),),)
 
     def unsubscribe_offer(self, slug: str | None) -> Reply:
         """«Ya no quiero avisos de Chiapas»: one tap stops them (the tap is the confirmation)."""
@@ -628,7 +628,7 @@ class Answerer:
         name = self.kb.states[slug].name
         text = (f"¿Dejo de avisarte de lo que publique el STL de <b>{esc(name)}</b>? Toca el botón para confirmarlo; "
                 "/suscripciones muestra todo lo que sigues.")
-        buttons = ((Button(f"🔕 Dejar de seguir {wording.short_name(name)}", Action("unsub", slug)),),)
+        buttons = ((Button(wording.state_button("🔕 Dejar de seguir {}", name, "🔕 Dejar de seguir"), Action("unsub", slug)),),)
         return Reply(Markup(text), buttons, intent="subscribe_help", state=name)
 
     @staticmethod

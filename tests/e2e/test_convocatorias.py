@@ -114,7 +114,7 @@ def test_publish_correct_and_cancel_from_telegram(live):
     assert "en 10 días" in ana.says("¿hay convocatorias en oaxaca?").text
 
     menu = fer.taps_to_new(fer.says("/mis_convocatorias"), "Oaxaca: Mesas de cocreación 2027")
-    sure = fer.taps_to_new(menu, "❌ Cancelar la convocatoria")
+    sure = fer.taps_to_new(menu, "❌ Cancelar convocatoria")
     assert fer.taps_to_new(sure, "Sí, cancelarla").text.startswith("❌ Convocatoria cancelada. Aviso en camino a 2")
     for subscriber in (sofi, beto):
         wait_received(emu, subscriber, CANCELLATION)
