@@ -243,7 +243,7 @@ class Answerer:
             picker = self.state_picker()
             text = (f"📍 Recibí un punto en el mapa ({lat:.2f}, {lon:.2f}), pero {where}. "
                     "¿De qué entidad quieres saber? Elige una:")
-            return Reply(esc(text), picker.buttons, intent="state_status")
+            return Reply(esc(text), picker.buttons, intent="state_status", replaceable=True)  # a question
         name = self.kb.states[place.state].name
         lead = f"📍 Ese punto cae en <b>{esc(name)}</b>."
         extra: Keyboard = ()

@@ -185,3 +185,79 @@ def test_a_pin_outside_mexico_says_so_and_offers_the_states(live):
     assert "Estados Unidos, fuera de México" in asked.text, asked.text
     assert "Oaxaca" in asked.button_texts
     assert ana.taps_to_edit(asked, "Oaxaca").text.startswith("Oaxaca · ")
+
+
+# -- «◀ Volver»: no dead ends -------------------------------------------------------------------
+
+
+def test_steps_opened_from_a_card_go_back_to_it_step_by_step(live):
+    ana = live.person("Ana")
+    card = ana.says("/estado jalisco")
+    assert "◀ Volver" not in card.button_texts  # nothing was replaced yet
+    overview = ana.taps_to_edit(card, "🧭 Los 13 pasos")
+    assert overview.text.startswith("Los 13 pasos") and overview.button_texts[-1] == "◀ Volver"
+    step = ana.taps_to_edit(overview, "6")
+    assert step.text.startswith("Paso 6 de 13") and "📋 Ver los 13 pasos" not in step.button_texts
+    step = ana.taps_to_edit(step, "7 ▶")
+    back = ana.taps_to_edit(step, "◀ Volver")
+    assert back.text.startswith("Los 13 pasos")
+    again = ana.taps_to_edit(back, "◀ Volver")
+    assert again.text.startswith("Jalisco · ") and "◀ Volver" not in again.button_texts
+
+
+def test_a_term_from_the_glossary_and_a_phase_from_the_phases_go_back(live):
+    ana = live.person("Ana")
+    index = ana.says("/glosario")
+    assert index.text.startswith("Glosario: ") and "escribe el término" in index.text
+    letter = ana.taps_to_edit(index, "S")
+    assert "los de la S" in letter.text
+    term = ana.taps_to_edit(letter, next(t for t in letter.button_texts if t.startswith("STL")))
+    assert term.text.startswith("STL multiactor") or "Secretariado" in term.text, term.text
+    back = ana.taps_to_edit(term, "◀ Volver")
+    assert "los de la S" in back.text
+    phase = ana.taps_to_edit(ana.says("/fases"), "Fase 2")
+    assert ana.taps_to_edit(phase, "◀ Volver").text.startswith("Las 6 fases básicas")
+
+
+def test_the_welcome_picker_and_a_card_go_back_to_the_welcome(live):
+    lupe = live.person("Lupe")
+    picker = lupe.taps_to_edit(lupe.says("/start"), "🗺️ Cómo va mi estado")
+    card = lupe.taps_to_edit(picker, "BCS")
+    assert card.text.startswith("Baja California Sur · ")
+    picker = lupe.taps_to_edit(card, "◀ Volver")
+    assert "BC" in picker.button_texts and "Baja California" not in picker.button_texts
+    assert lupe.taps_to_edit(picker, "◀ Volver").text.startswith("¡Hola! Soy CocreaBot")
+
+
+def test_a_list_keeps_itself_and_opens_cards_apart(live):
+    ana = live.person("Ana")
+    listing = ana.says("¿qué estados están en impasse?")
+    state = next(label for label in listing.button_texts if label not in ("📍 Ver el mapa",))
+    card = ana.taps_to_new(listing, state)
+    assert " · " in card.text.splitlines()[0] and ana.emu.refresh(listing).text == listing.text
+
+
+def test_tampered_or_stale_origins_get_a_friendly_answer(live):
+    ana = live.person("Ana")
+    step = ana.says("/paso 6")
+    for data in ("1|p|6|zz|x", "1|b|zz.6", "1|b|e.atlantida|ps|"):
+        answer = ana.taps(step, data, raw=True)
+        assert answer.text and "ya no funciona" in answer.text, (data, answer)
+
+
+# -- phone-sized keyboards ------------------------------------------------------------------------
+
+
+def test_the_admins_state_picker_is_three_to_a_row(live):
+    asked = live.admin.says("/publicar")
+    rows = [len(row) for row in asked.buttons]
+    assert rows == [3] * 10 + [2], rows
+    assert "BC" in asked.button_texts and "BCS" in asked.button_texts
+    live.admin.says("/cancelar")
+
+
+def test_the_glossary_fits_a_phone(live):
+    index = live.person("Ana").says("/glosario")
+    assert len(index.buttons) <= 8 and all(len(label) <= 24 for label in index.button_texts)
+    letters = [label for label in index.button_texts if len(label) == 1]
+    assert letters == sorted(letters) and "C" in letters
