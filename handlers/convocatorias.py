@@ -49,7 +49,7 @@ from handlers.flows import (
 from knowledge.counts import counted, notices_on_their_way
 from knowledge.reply import esc
 from knowledge.text import ascii_int
-from knowledge.wording import button_label, local_day, local_moment, relative_days, short_name
+from knowledge.wording import button_label, local_day, local_moment, relative_days
 
 log = logging.getLogger(__name__)
 
@@ -319,8 +319,7 @@ async def my_convocatorias(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     names = services(context).engine.kb.states
     lines = ["📣 <b>Convocatorias abiertas o por abrir</b> (toca una para corregirla o cancelarla)", ""]
     lines += [f"• {_summary(record, names, now)}" for record in current]
-    rows = [[_button(button_label(f"{short_name(names[r.info.state].name)}: {r.info.title}"), f"m:{r.info.id}")]
-            for r in current]
+    rows = [[_button(button_label(r.info.title), f"m:{r.info.id}")] for r in current]  # the text names the state
     await update.effective_message.reply_html("\n".join(lines), reply_markup=inline_keyboard(rows))
     return CHOOSE
 

@@ -206,22 +206,17 @@ def flow_timeout(application) -> timedelta:
 
 
 NOT_IN_COURSE = {
-    "pub": "Ese botón ya no sirve: esa pregunta ya se contestó, o la publicación terminó o se canceló por "
-           "tiempo. Para empezar de nuevo: /publicar.",
-    "conv": "Ese botón ya no sirve: esa pregunta ya se contestó, o la convocatoria terminó o se canceló por "
-            "tiempo. Para empezar de nuevo: /convocar o /mis_convocatorias.",
+    "pub": "Ese botón ya no funciona: esa pregunta ya se contestó, o la publicación terminó o se canceló "
+           "por tiempo. Para empezar de nuevo: /publicar.",
+    "conv": "Ese botón ya no funciona: esa pregunta ya se contestó, o la convocatoria terminó o se canceló "
+            "por tiempo. Para empezar de nuevo: /convocar o /mis_convocatorias.",
 }
 
 
 async def _not_in_course(update: Update, context: ContextTypes.DEFAULT_TYPE, kind: str) -> None:
-    """A button of a flow that is over (or was dropped long ago): say so, and take the buttons off."""
-    query = update.callback_query
-    await query.answer(NOT_IN_COURSE[kind], show_alert=True)
-    if query.message is not None:
-        try:
-            await query.edit_message_reply_markup(None)
-        except TelegramError:  # too old to edit: the answer said it all
-            pass
+    """A button of a flow that is over (or dropped long ago), or not of this step: say so. Its
+    keyboard stays: the flow may still be running, at another question."""
+    await update.callback_query.answer(NOT_IN_COURSE[kind], show_alert=True)
 
 
 async def _publication_over(update: Update, context: ContextTypes.DEFAULT_TYPE, arg: str) -> None:

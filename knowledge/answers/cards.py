@@ -365,7 +365,7 @@ class Answerer:
         else:
             text = f"La estrategia local tiene {STEP_COUNT} pasos; no existe el paso {number}."
             buttons = ((Button("Ver los 13 pasos", Action("steps")),),)
-        return Reply(esc(text), buttons, intent="step")
+        return Reply(esc(text), buttons, intent="step", replaceable=True)  # nothing to come back to
 
     # -- glossary ---------------------------------------------------------------------------
 

@@ -113,7 +113,7 @@ def test_publish_correct_and_cancel_from_telegram(live):
         assert "Nueva fecha de cierre" in correction and "a las 23:59" in correction
     assert "en 10 días" in ana.says("¿hay convocatorias en oaxaca?").text
 
-    menu = fer.taps_to_new(fer.says("/mis_convocatorias"), "Oaxaca: Mesas de cocreación 2027")
+    menu = fer.taps_to_new(fer.says("/mis_convocatorias"), "Mesas de cocreación 2027")
     sure = fer.taps_to_new(menu, "❌ Cancelar convocatoria")
     assert fer.taps_to_new(sure, "Sí, cancelarla").text.startswith("❌ Convocatoria cancelada. Aviso en camino a 2")
     for subscriber in (sofi, beto):
@@ -164,7 +164,7 @@ def test_a_new_link_from_mis_convocatorias(live):
     subscribe(sofi)
     create_directly(live.process.db_path, utc_now, title="Convocatoria al STL", kind="stl",
                     closes_at=utc_now() + timedelta(days=5))
-    menu = fer.taps_to_new(fer.says("/mis_convocatorias"), "Oaxaca: Convocatoria al STL")
+    menu = fer.taps_to_new(fer.says("/mis_convocatorias"), "Convocatoria al STL")
     fer.taps_to_new(menu, "🔗 Cambiar el enlace")
     assert "empezar con http" in fer.says("stl punto oaxaca").text
     confirm = fer.says("https://stl.oaxaca.example/nuevo")
