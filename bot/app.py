@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import warnings
-from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -33,7 +32,7 @@ from handlers import (
     questions, sharing, subscriptions,
 )
 from handlers.common import DISPATCHER_KEY, SERVICES_KEY
-from handlers.flows import TIMEOUT_SECONDS as FLOW_TIMEOUT_SECONDS
+from handlers.flows import RESTORE_GRACE, register_leftovers
 
 log = logging.getLogger("cocreabot")
 
@@ -64,7 +63,8 @@ def build_application(settings: Settings, services: Services | None = None, *, r
         # chats at the same time, each chat's updates in order (guided flows stay per chat)
         .concurrent_updates(PerChatUpdates())
         # the guided flows' state lives in SQLite: a tap after a restart resumes the flow
-        .persistence(FlowPersistence(services.store, max_age=timedelta(seconds=FLOW_TIMEOUT_SECONDS)))
+        # (restored up to a week past the time limit, so a late tap is told the flow was dropped)
+        .persistence(FlowPersistence(services.store, max_age=settings.flow_timeout + RESTORE_GRACE))
     )
     budget = None
     if rate_limit:
@@ -107,6 +107,7 @@ def _register_handlers(application: Application) -> None:
     admin.register(application)
     members.register(application)
     buttons.register(application)
+    register_leftovers()  # buttons of guided flows that are over
     questions.register(application)
     errors.register(application)
 

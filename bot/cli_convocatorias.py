@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bot.cli_publishing import resolve_state
+from bot.cli_publishing import resolve_state, warn_about_link
 from bot.core.convocatorias import ConvocatoriaDraft, ConvocatoriaError, Convocatorias, kind_for_step
 from bot.core.dates import START_OF_DAY, DateInputError, parse_moment
 from bot.core.notices import CENTRAL_TIME
@@ -33,6 +33,7 @@ def convoke(args: argparse.Namespace, settings: Settings) -> int:
     except ConvocatoriaError as problem:
         return _fail(str(problem))
     item = created.convocatoria
+    warn_about_link(item.url)
     print(f"Convocatoria publicada en {kb.states[slug].name}: «{item.title}» (convocatoria {item.id}).")
     print(f"Cierra el {local_moment(item.closes_at, with_year=True)} ({CENTRAL_TIME}).")
     print(f"Avisos en cola: {created.queued}. Los envía el bot en ejecución.")

@@ -8,6 +8,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from bot.core.rules import link_warning
 from bot.core.publishing import (
     DocumentDraft, PublishError, duplicate_message, mexico_today, parse_step, publish_document, read_import,
 )
@@ -25,6 +26,13 @@ def resolve_state(engine: Engine, text: str) -> str | None:
         return text
     understood = engine.understand(text)
     return understood.state if len(understood.states) == 1 else None
+
+
+def warn_about_link(url: str | None, where: str = "") -> None:
+    """The Telegram flows' warning on a plain http:// link (bot/core/rules.py), on stderr."""
+    warning = link_warning(url)
+    if warning:
+        print(f"{where}{warning}", file=sys.stderr)
 
 
 def publish_one(args: argparse.Namespace, settings: Settings) -> int:
@@ -45,6 +53,7 @@ def publish_one(args: argparse.Namespace, settings: Settings) -> int:
     except DuplicateDocument as duplicate:
         print(f"Error: {duplicate_message(engine.kb, duplicate)}", file=sys.stderr)
         return 3
+    warn_about_link(result.document.url)
     state = engine.kb.states[slug].name
     print(f"Publicado en {state}: «{result.document.title}» (documento {result.document.id}).")
     print(f"Avisos en cola: {result.queued}. Los envía el bot en ejecución.")
@@ -86,6 +95,7 @@ def import_many(args: argparse.Namespace, settings: Settings) -> int:
             print(f"{path.name}, {row.where}: {duplicate_message(engine.kb, duplicate)}")
             skipped += 1
             continue
+        warn_about_link(result.document.url, f"{path.name}, {row.where}: ")
         published += 1
         queued += result.queued
     print(f"Publicados: {published}. Omitidos: {skipped}. Avisos en cola: {queued}.")

@@ -12,9 +12,9 @@ from typing import Callable, Hashable, TextIO
 from markupsafe import Markup
 
 from bot.core.chats import (
-    NOTHING_FOLLOWED, Chats, all_unsubscribed_text, followed_text, subscribed_text, unsubscribed_text,
+    NOTHING_FOLLOWED, Chats, all_unsubscribed_text, followed_text, subscribe_named, subscribed_text, unsubscribed_text,
 )
-from bot.core.commands import action_reply, command_replies, console_commands, pick_state
+from bot.core.commands import action_reply, command_replies, console_commands, pick_state, states_named
 from knowledge.engine import Engine
 from knowledge.reply import Action, Button, Reply, html_to_text
 from knowledge.text import ascii_int
@@ -103,6 +103,9 @@ class Console:
         return handlers[command](arg)
 
     def _suscribir(self, arg: str) -> Reply | str:
+        named = states_named(self.engine, arg)
+        if len(named.states) > 1 or (named.states and named.skipped):  # as Telegram does
+            return html_to_text(subscribe_named(self._own_rows, self.engine.kb, CONSOLE_CHAT_ID, named))
         picked = pick_state(self.engine, arg, action="subscribe",
                             intro="¿De qué entidad quieres recibir avisos? Elige una:")
         return picked if isinstance(picked, Reply) else self._subscribe(picked)

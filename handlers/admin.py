@@ -1,7 +1,8 @@
 """Admin commands: name and remove facilitators, list them. Only for COCREA_ADMIN_IDS.
 
-The person is named by their numeric id, by replying to one of their messages (or to a message of
-theirs forwarded to the bot), or, with a state and nobody named, with Telegram's user picker
+The person is named by their numeric id, by their @username once they have written to the bot, by
+replying to one of their messages (or to a message of theirs forwarded to the bot), or, with a
+state and nobody named, with Telegram's user picker
 (a reply-keyboard button with KeyboardButtonRequestUsers; the answer is a users_shared message).
 The person named or removed is told what they can do now."""
 
@@ -16,6 +17,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
 
 from handlers import menu
+from bot.core.chats import username_problem
 from handlers.common import SERVICES_KEY, admin_only, message_of, permissions, services, user_id
 from knowledge.reply import esc
 from knowledge.text import ascii_int
@@ -25,9 +27,10 @@ log = logging.getLogger(__name__)
 # Replies are HTML (the application's default parse mode): angle brackets must be escaped.
 USAGE_NAME = esc("Uso: /nombrar_facilitador <entidad>, respondiendo a un mensaje de la persona (o a uno suyo que "
                  "me reenviaste), o solo con la entidad para elegirla de tus contactos; también "
-                 "/nombrar_facilitador <id de Telegram> <entidad>, por ejemplo /nombrar_facilitador 123456789 jalisco")
-USAGE_REMOVE = esc("Uso: /quitar_facilitador <id de Telegram> [entidad], o respondiendo a un mensaje de la persona; "
-                   "sin entidad se le quitan todas.")
+                 "/nombrar_facilitador @usuario <entidad> (si ya me escribió) o /nombrar_facilitador <id de Telegram> "
+                 "<entidad>, por ejemplo /nombrar_facilitador @ana_stl jalisco")
+USAGE_REMOVE = esc("Uso: /quitar_facilitador <id de Telegram o @usuario> [entidad], o respondiendo a un mensaje de la "
+                   "persona; sin entidad se le quitan todas.")
 PICKER_BASE = 1000  # request_id of the user picker: PICKER_BASE + the state's place among the sorted slugs
 HIDDEN = ("Esa persona no deja ver quién es en sus mensajes reenviados. Pídele su id (lo ve en /mis_datos), "
           "o elígela con el botón.")
@@ -55,8 +58,8 @@ def _parse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> tuple[int | No
         return target, name, " ".join(args).strip(), problem
     if args and (args[0].lstrip("-").isdigit() or args[0].startswith("@")):
         if args[0].startswith("@"):
-            return None, None, "", (f"No puedo encontrar a {esc(args[0][:40])} por su nombre de usuario: responde a un "
-                                    "mensaje suyo, o escribe solo la entidad y elígela con el botón.")
+            target, problem = _by_username(context, args[0])
+            return target, args[0] if target else None, " ".join(args[1:]).strip(), problem
         number = ascii_int(args[0].removeprefix("-"), max_digits=16)  # Telegram ids: 52 bits
         if number is None or number == 0:
             return None, None, "", f"«{esc(args[0][:20])}» no es un id de Telegram (son solo números)."
@@ -65,6 +68,21 @@ def _parse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> tuple[int | No
         return None, None, "", (f"«{esc(args[0][:20])}» no es un id de Telegram (son solo números). Responde a un "
                                 "mensaje de la persona, o escribe solo la entidad y elígela con el botón.")
     return None, None, " ".join(args).strip(), ""
+
+
+def _by_username(context: ContextTypes.DEFAULT_TYPE, typed: str) -> tuple[int | None, str]:
+    """(id, problem) of the person with this @username: only people who wrote to the bot are known."""
+    problem = username_problem(typed)
+    if problem:
+        return None, problem
+    target = services(context).chats.user_named(typed)
+    if target is not None:
+        return target, ""
+    handle = esc(typed[:40])
+    if typed.lower().endswith("bot"):
+        return None, f"{handle} es un bot: solo una persona puede facilitar un STL."
+    return None, (f"No conozco a {handle}: esa persona todavía no me ha escrito (o cambió su nombre de usuario). "
+                  "Pídele que me mande /start y vuelve a intentarlo, o responde a un mensaje suyo con el comando.")
 
 
 def _state(context: ContextTypes.DEFAULT_TYPE, place: str) -> str | None:

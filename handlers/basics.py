@@ -1,9 +1,9 @@
-"""/start (with deep links), /ayuda, /help, /privacidad, /fuentes, /glosario."""
+"""/start (with deep links), /ayuda, /help, /privacidad, /fuentes, /glosario, and a location pin."""
 
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler, ContextTypes
+from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
 
 from handlers import sharing, subscriptions
 from handlers.common import command_argument, message_of, services
@@ -55,11 +55,22 @@ async def read_only_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 READ_ONLY = [command for command in READ_ONLY_COMMANDS if command != "start"]  # /start has its own handler
 
 
+async def location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A location pin: the card of the state it falls in (told offline), or what was understood
+    and the state picker."""
+    pin = message_of(update).location
+    engine = services(context).engine
+    reply = engine.answers.location(pin.latitude, pin.longitude)
+    engine.remember_shown(update.effective_chat.id, reply)  # the pin, then «¿y su plan?»
+    await send_reply(message_of(update), reply)
+
+
 async def nothing_to_cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.effective_message.reply_text("No había nada en curso que cancelar.")
 
 
 def register(application: Application) -> None:
     application.add_handler(CommandHandler("start", start))
+    application.add_handler(MessageHandler(filters.LOCATION & filters.ChatType.PRIVATE, location))
     application.add_handler(CommandHandler("cancelar", nothing_to_cancel))
     application.add_handler(CommandHandler(READ_ONLY, read_only_command))

@@ -5,6 +5,7 @@ and the callback is always answered. Read-only actions come from knowledge/; the
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Awaitable, Callable
 
 from telegram import Update
@@ -50,11 +51,12 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     reply = for_chat(reply, context, update.effective_chat.id)
     engine.remember_shown(update.effective_chat.id, reply)  # [Paso 6], then «¿y el siguiente?»
-    if decoded.kind in NEW_MESSAGE_KINDS:
+    if decoded.fresh or (decoded.kind in NEW_MESSAGE_KINDS and not decoded.returning):
         await query.answer()
-        await send_reply(query.message, reply, quote=False)
+        await send_reply(query.message, reply, quote=False)  # nothing replaced: nothing to go back to
         return
-    changed = await edit_or_send(update, reply)
+    origins = tuple(Action(kind, arg) for kind, arg in decoded.back if kind in ACTION_KINDS)
+    changed = await edit_or_send(update, replace(reply, back=origins))
     await query.answer(None if changed else ALREADY_SHOWN)
 
 

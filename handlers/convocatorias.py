@@ -19,7 +19,7 @@ bot/runtime/jobs.py.)
       └─ NEW_LINK     a link        ─┴─ CONFIRM: [Guardar y avisar] or [No cambiar]
                       cancelling asks [Sí, cancelarla] or [No] first
 
-/cancelar at any point; 15 minutes of silence ends a flow without changing anything.
+/cancelar at any point; COCREA_FLOW_HOURS of silence ends a flow without changing anything.
 """
 
 from __future__ import annotations
@@ -28,8 +28,9 @@ import asyncio
 import functools
 import logging
 from dataclasses import replace
+from datetime import timedelta
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, ConversationHandler, MessageHandler
 
 from bot.core.convocatorias import (
@@ -38,16 +39,17 @@ from bot.core.convocatorias import (
 from bot.core.dates import START_OF_DAY, DateInputError, TypedMoment, parse_moment
 from bot.core.notices import CENTRAL_TIME, buttons_preview, notice_buttons
 from bot.core.rules import link_warning
+from handlers.keyboards import inline_keyboard
 from handlers.render import slow_work
 from handlers.common import NOT_FACILITATOR, permissions, refuse, services, user_id, wake_dispatcher
 from handlers.flows import (
-    ANYTHING_ELSE, TEXT, TIMEOUT_SECONDS, Step, allowed_states, answered, argument, button, end_flow, expected_button,
-    guided_conversation, on_button, typed_state, typed_title,
+    ANYTHING_ELSE, DEFAULT_TIMEOUT, TEXT, Step, allowed_states, answered, argument, button, end_flow, expected_button, flow_timeout,
+    guided_conversation, on_button, state_rows, typed_state, typed_title,
 )
 from knowledge.counts import counted, notices_on_their_way
 from knowledge.reply import esc
 from knowledge.text import ascii_int
-from knowledge.wording import button_label, local_day, local_moment, relative_days, short_name
+from knowledge.wording import button_label, local_day, local_moment, relative_days
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +69,7 @@ def desk(context: ContextTypes.DEFAULT_TYPE) -> Convocatorias:
     return context.application.bot_data[DESK_KEY]
 
 
-__all__ = ["TIMEOUT_SECONDS", "convocar_conversation", "my_convocatorias_conversation", "register"]
+__all__ = ["convocar_conversation", "my_convocatorias_conversation", "register"]
 SKIP_WORDS = ("no tiene", "sin enlace", "no hay", "ninguno", "no", "saltar", "omitir", "sin liga", "no tiene liga")
 
 
@@ -116,12 +118,10 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     slug, lead = typed_state(context, states, "publicar convocatorias")
     if slug or len(states) == 1:
         return await _ask_kind(update, context, slug or states[0], lead)
-    names = services(context).engine.kb.states
-    buttons = [_button(short_name(names[s].name), f"e:{s}") for s in states]
-    rows = [buttons[i:i + 3] for i in range(0, len(buttons), 3)]
+    rows = state_rows("conv", services(context).engine.kb, states)
     question = "📣 Nueva convocatoria. ¿De qué entidad? (/cancelar para salir)"
     await update.effective_message.reply_text(f"{esc(lead)}\n\n{question}" if lead else question,
-                                              reply_markup=InlineKeyboardMarkup(rows))
+                                              reply_markup=inline_keyboard(rows))
     return STATE
 
 
@@ -136,14 +136,19 @@ async def chose_state(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
 
 async def _ask_kind(update: Update, context: ContextTypes.DEFAULT_TYPE, slug: str, lead: str = "") -> int:
     _keep(context, ConvocatoriaDraft(state=slug))
-    labels = [f"{kind.label} (paso {kind.step})" if kind.step else kind.label for kind in kinds().values()]
-    buttons = [_button(label, f"k:{code}") for label, code in zip(labels, kinds(), strict=True)]
-    rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
+    rows = kind_rows()
     name = esc(services(context).engine.kb.states[slug].name)
     question = f"📣 <b>{name}</b>. ¿Qué tipo de convocatoria es? (/cancelar para salir)"
     await update.effective_message.reply_html(f"{esc(lead)}\n\n{question}" if lead else question,
-                                              reply_markup=InlineKeyboardMarkup(rows))
+                                              reply_markup=inline_keyboard(rows))
     return KIND
+
+
+def kind_rows() -> list[list[InlineKeyboardButton]]:
+    """[2 · Integrar el STL] [3 · Persona facilitadora]…, two to a row."""
+    labels = [f"{kind.step} · {kind.label}" if kind.step else kind.label for kind in kinds().values()]
+    buttons = [_button(label, f"k:{code}") for label, code in zip(labels, kinds(), strict=True)]
+    return [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
 
 
 async def chose_kind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
@@ -192,7 +197,7 @@ async def got_closing(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
     note = "" if typed.has_time else " (no dijiste hora: cuenta todo ese día)"
     text = (f"⏳ Cierra el <b>{esc(_in_words(typed.at, desk(context).clock()))}</b>{note}.\n\n"
             "¿Desde cuándo está abierta? Toca «Ya está abierta» o escribe la fecha en que abre.")
-    keyboard = InlineKeyboardMarkup([[_button("🟢 Ya está abierta", "o:ya"), _button("✏️ Corregir el cierre", "o:fix")]])
+    keyboard = inline_keyboard([[_button("🟢 Ya está abierta", "o:ya"), _button("✏️ Corregir el cierre", "o:fix")]])
     await update.effective_message.reply_html(text, reply_markup=keyboard)
     return OPENS
 
@@ -258,7 +263,7 @@ async def _preview(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Co
     buttons = buttons_preview(notice_buttons(services(context).engine.kb, draft.state, draft.url))
     text = (f"Así la verán las {audience} personas y grupos suscritos a las convocatorias de esta entidad:\n\n"
             f"{desk(context).preview(draft)}\n{buttons}\n\n{caution}¿La publico?")
-    keyboard = InlineKeyboardMarkup([[_button("✅ Publicar", "ok"), _button("✖️ Cancelar", "no")]])
+    keyboard = inline_keyboard([[_button("✅ Publicar", "ok"), _button("✖️ Cancelar", "no")]])
     await update.effective_message.reply_html(text, reply_markup=keyboard)
     return PREVIEW
 
@@ -315,9 +320,8 @@ async def my_convocatorias(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     names = services(context).engine.kb.states
     lines = ["📣 <b>Convocatorias abiertas o por abrir</b> (toca una para corregirla o cancelarla)", ""]
     lines += [f"• {_summary(record, names, now)}" for record in current]
-    rows = [[_button(button_label(f"{short_name(names[r.info.state].name)}: {r.info.title}", 60), f"m:{r.info.id}")]
-            for r in current]
-    await update.effective_message.reply_html("\n".join(lines), reply_markup=InlineKeyboardMarkup(rows))
+    rows = [[_button(button_label(r.info.title), f"m:{r.info.id}")] for r in current]  # the text names the state
+    await update.effective_message.reply_html("\n".join(lines), reply_markup=inline_keyboard(rows))
     return CHOOSE
 
 
@@ -334,9 +338,9 @@ async def chose_convocatoria(update: Update, context: ContextTypes.DEFAULT_TYPE)
         return ConversationHandler.END
     await answered(update)
     number = record.info.id
-    keyboard = InlineKeyboardMarkup([
+    keyboard = inline_keyboard([
         [_button("📅 Cambiar el cierre", f"c:{number}"), _button("🔗 Cambiar el enlace", f"u:{number}")],
-        [_button("❌ Cancelar la convocatoria", f"x:{number}")],
+        [_button("❌ Cancelar convocatoria", f"x:{number}")],
     ])
     now = desk(context).clock()
     await update.effective_message.reply_html(
@@ -413,7 +417,7 @@ async def _confirm_edit(update: Update, context: ContextTypes.DEFAULT_TYPE, reco
     audience = desk(context).audience(record.info.state)
     text = (f"«{esc(record.info.title)}»\n{change}\n\n"
             f"Mandaré una corrección a {counted(audience, 'suscriptor', 'suscriptores', zero='nadie (aún no hay suscriptores)')}. ¿Lo guardo?")
-    keyboard = InlineKeyboardMarkup([[_button("✅ Guardar y avisar", f"s:{record.info.id}"), _button("✖️ No cambiar", "n")]])
+    keyboard = inline_keyboard([[_button("✅ Guardar y avisar", f"s:{record.info.id}"), _button("✖️ No cambiar", "n")]])
     await update.effective_message.reply_html(text, reply_markup=keyboard)
     return CONFIRM
 
@@ -457,7 +461,7 @@ async def ask_cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     if record is None:
         return ConversationHandler.END
     await answered(update)
-    keyboard = InlineKeyboardMarkup([[_button("Sí, cancelarla", f"xy:{record.info.id}"), _button("No", "n")]])
+    keyboard = inline_keyboard([[_button("Sí, cancelarla", f"xy:{record.info.id}"), _button("No", "n")]])
     await update.effective_message.reply_html(
         f"¿Cancelo «{esc(record.info.title)}»? Dejará de aparecer en /convocatorias y avisaré a sus suscriptores.",
         reply_markup=keyboard)
@@ -486,7 +490,7 @@ async def private_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
 # -- wiring ---------------------------------------------------------------------------------
 
 
-def convocar_conversation() -> ConversationHandler:
+def convocar_conversation(timeout: timedelta = DEFAULT_TIMEOUT) -> ConversationHandler:
     codes = "|".join(kinds())
     return guided_conversation("convocar", "convocar", start, {
         STATE: [_on(r"e:[a-z\-]+", chose_state), MessageHandler(ANYTHING_ELSE, expected_button)],
@@ -500,10 +504,10 @@ def convocar_conversation() -> ConversationHandler:
         LINK: [MessageHandler(TEXT, got_link), CommandHandler("saltar", skip_link),
                MessageHandler(ANYTHING_ELSE, expected_text)],
         PREVIEW: [_on("ok", confirmed), _on("no", declined), MessageHandler(ANYTHING_ELSE, expected_button)],
-    }, cancel=declined, timed_out=timed_out, private_only=private_only)
+    }, cancel=declined, timed_out=timed_out, private_only=private_only, timeout=timeout)
 
 
-def my_convocatorias_conversation() -> ConversationHandler:
+def my_convocatorias_conversation(timeout: timedelta = DEFAULT_TIMEOUT) -> ConversationHandler:
     buttons = (
         _on(r"m:\d+", chose_convocatoria), _on(r"c:\d+", ask_new_closing), _on(r"u:\d+", ask_new_link),
         _on(r"x:\d+", ask_cancel), _on(r"xy:\d+", cancel_confirmed), _on("n", keep_as_is),
@@ -513,9 +517,10 @@ def my_convocatorias_conversation() -> ConversationHandler:
         NEW_CLOSING: [MessageHandler(TEXT, got_new_closing), MessageHandler(ANYTHING_ELSE, expected_text)],
         NEW_LINK: [MessageHandler(TEXT, got_new_link), MessageHandler(ANYTHING_ELSE, expected_text)],
         CONFIRM: [_on(r"s:\d+", save_edit), *buttons, MessageHandler(ANYTHING_ELSE, expected_button)],
-    }, cancel=declined, timed_out=timed_out, private_only=private_only, more_entry_points=buttons)
+    }, cancel=declined, timed_out=timed_out, private_only=private_only, more_entry_points=buttons,
+       timeout=timeout)
 
 
 def register(application: Application) -> None:
-    application.add_handler(convocar_conversation())
-    application.add_handler(my_convocatorias_conversation())
+    application.add_handler(convocar_conversation(flow_timeout(application)))
+    application.add_handler(my_convocatorias_conversation(flow_timeout(application)))

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from markupsafe import Markup
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, Update
 from telegram.ext import (
     Application, CallbackQueryHandler, CommandHandler, ContextTypes, ConversationHandler, MessageHandler, filters,
 )
@@ -28,10 +28,11 @@ from telegram.ext import (
 from bot.core import curation as words
 from bot.core.statistics import as_text
 from handlers import menu, sharing
+from handlers.keyboards import inline_keyboard
 from handlers.buttons import register_action
 from handlers.callbacks import BadCallback, decode_action, encode_action, pattern
 from handlers.common import admin_only, message_of, permissions, refuse, services, user_id, wake_dispatcher
-from handlers.flows import TIMEOUT_SECONDS, end_flow, expected_button
+from handlers.flows import end_flow, expected_button, flow_timeout
 from handlers.following import for_chat
 from handlers.render import send_reply
 from knowledge.counts import counted
@@ -117,7 +118,7 @@ async def on_vote(update: Update, context: ContextTypes.DEFAULT_TYPE, arg: str) 
     await _drop_rows(query, "vote")
     if offer:
         await query.message.reply_text(f"Gracias por decírmelo. {words.OFFER}",
-                                       reply_markup=InlineKeyboardMarkup(offer_rows(offer)))
+                                       reply_markup=inline_keyboard(offer_rows(offer)))
 
 
 def _askers(asked: int) -> str:
@@ -140,7 +141,7 @@ async def _drop_rows(query, kind: str) -> None:
         return
     rows = [row for row in markup.inline_keyboard if not any(_is_kind(button.callback_data, kind) for button in row)]
     if len(rows) != len(markup.inline_keyboard):
-        await query.edit_message_reply_markup(InlineKeyboardMarkup(rows) if rows else None)
+        await query.edit_message_reply_markup(inline_keyboard(rows) if rows else None)
 
 
 # -- curators: /pendientes and its buttons -----------------------------------------------------
@@ -171,9 +172,9 @@ async def pendientes(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
              _button(f"🗑 #{q['id']}", "curate", f"x.{q['id']}")] for q in waiting[:SHOWN]]
     if resolved:
         head += f"\n\n💡 Con la base de conocimiento de hoy ya sé contestar {len(resolved)}."
-        rows.append([_button(f"💡 Avisar las que ya sé ({len(resolved)})", "curate", "resolved")])
+        rows.append([_button(f"💡 Avisar resueltas ({len(resolved)})", "curate", "resolved")])
     text = "\n\n".join([head, *cards]) + "\n\n🗑 descarta una pregunta (nadie recibe aviso)."
-    await update.effective_message.reply_html(text, reply_markup=InlineKeyboardMarkup(rows))
+    await update.effective_message.reply_html(text, reply_markup=inline_keyboard(rows))
 
 
 async def on_curate(update: Update, context: ContextTypes.DEFAULT_TYPE, arg: str) -> None:
@@ -248,7 +249,7 @@ async def got_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         return ConversationHandler.END
     draft["text"] = text.strip()
     notice = words.team_answer_notice(question["text"], text, found.today())
-    keyboard = InlineKeyboardMarkup([[_button("✅ Enviar", "answer", "ok"), _button("✏️ Corregir", "answer", "fix"),
+    keyboard = inline_keyboard([[_button("✅ Enviar", "answer", "ok"), _button("✏️ Corregir", "answer", "fix"),
                                       _button("✖️ Cancelar", "answer", "no")]])
     await update.effective_message.reply_html(f"Así la recibirán:\n\n{notice}\n\n¿La envío?", reply_markup=keyboard)
     return PREVIEW
@@ -295,7 +296,7 @@ def _pattern(arg: str) -> str:
     return pattern("answer", arg)
 
 
-def conversation() -> ConversationHandler:
+def conversation(timeout_seconds: float = 15 * 60) -> ConversationHandler:
     private = filters.ChatType.PRIVATE
     return ConversationHandler(
         name="responder",
@@ -310,7 +311,7 @@ def conversation() -> ConversationHandler:
             ConversationHandler.TIMEOUT: [MessageHandler(filters.ALL, timed_out), CallbackQueryHandler(timed_out)],
         },
         fallbacks=[CommandHandler("cancelar", cancel_answer)],
-        conversation_timeout=TIMEOUT_SECONDS,
+        conversation_timeout=timeout_seconds,
         allow_reentry=True,
     )
 
@@ -365,7 +366,7 @@ async def estadisticas(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 def register(application: Application) -> None:
-    application.add_handler(conversation())
+    application.add_handler(conversation(flow_timeout(application).total_seconds()))
     private = filters.ChatType.PRIVATE
     application.add_handler(CommandHandler("pendientes", pendientes, filters=private))
     application.add_handler(CommandHandler("estadisticas", estadisticas, filters=private))

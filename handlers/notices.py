@@ -15,6 +15,7 @@ from telegram.ext import Application, ContextTypes
 
 from bot.core.notices import NoticeKeyboard, notice_buttons
 from handlers.buttons import STALE, register_action
+from handlers.keyboards import inline_keyboard
 from handlers.callbacks import encode_action
 from handlers.common import manages_chat, services
 from handlers.following import for_chat
@@ -30,7 +31,7 @@ _LEFT_PARAGRAPH = re.compile(r"\n\n🔕 Ya no sigues a <b>[^<]*</b>: no te llega
 def notice_markup(rows: NoticeKeyboard) -> InlineKeyboardMarkup | None:
     """A notice's stored buttons as Telegram's (the dispatcher sends them with the notice)."""
     drawn = [[_drawn(button) for button in row] for row in rows if row]
-    return InlineKeyboardMarkup(drawn) if drawn else None
+    return inline_keyboard(drawn)
 
 
 def _drawn(button) -> InlineKeyboardButton:
@@ -69,7 +70,7 @@ async def on_leave(update: Update, context: ContextTypes.DEFAULT_TYPE, arg: str)
     undo = InlineKeyboardButton(UNDO_LABEL, callback_data=encode_action("notice_undo", undo_arg(before)))
     html = _notice_html(query.message)
     new_html = None if html is None else f"{html}\n\n{LEFT_LINE.format(esc(name))}"
-    await edit_in_place(query.message, new_html, InlineKeyboardMarkup([[*_links(query.message), undo]]))
+    await edit_in_place(query.message, new_html, inline_keyboard([[*_links(query.message), undo]]))
 
 
 async def on_undo(update: Update, context: ContextTypes.DEFAULT_TYPE, arg: str) -> None:

@@ -1,5 +1,6 @@
-"""/mis_datos shows everything the bot keeps about a chat (its id, its subscriptions and the
-questions it sent to the team that wait for an answer, nothing more; the language Telegram reports
+"""/mis_datos shows everything the bot keeps about a chat (its id, its subscriptions, the
+questions it sent to the team that wait for an answer and, for a person who wrote in private, their
+@username, which admins may name a facilitator by; nothing more; the language Telegram reports
 is neither used nor stored) and says what it remembers for a while in memory (the topic of the
 conversation, never the messages); /borrar_mis_datos deletes both after a confirm button.
 
@@ -10,10 +11,13 @@ author. In a private chat /mis_datos shows that record and both commands say it 
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ChatType
-from telegram.ext import Application, CommandHandler, ContextTypes
+from collections import OrderedDict
 
+from telegram import InlineKeyboardButton, Update
+from telegram.constants import ChatType
+from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
+
+from handlers.keyboards import inline_keyboard
 from handlers.buttons import register_action
 from handlers.callbacks import encode_action
 from bot.core.curation import pending_lines
@@ -69,6 +73,8 @@ async def mis_datos(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     asked = _questions(found.chats.questions(chat_id))
     if asked:
         record = f"{asked}\n\n{record}" if record else asked
+    if not data.chat and data.username:
+        record = f"{_username_line(data.username).strip()}\n\n{record}" if record else _username_line(data.username).strip()
     if not data.chat:
         first = (f"No guardo suscripciones de este chat. Tu id de Telegram, <code>{chat_id}</code>, "
                  f"sí queda:\n\n{record}" if record else
@@ -80,6 +86,7 @@ async def mis_datos(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     text = (
         "🔒 <b>Esto es todo lo que guardo de este chat</b>\n\n"
         f"• Id del chat: <code>{chat_id}</code>\n"
+        f"{_username_line(data.username)}"
         f"• Suscripciones: {followed}\n\n"
         f"No guardo nombres, teléfonos ni tus mensajes. {REMEMBERS}.\n\n"
         + (f"{record}\n\nPara borrar lo demás: /borrar_mis_datos" if record else "Para borrarlo todo: /borrar_mis_datos")
@@ -87,16 +94,52 @@ async def mis_datos(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.effective_message.reply_html(text)
 
 
+def _username_line(username: str | None) -> str:
+    if not username:
+        return ""
+    return (f"• Tu nombre de usuario: @{esc(username)} (para que quien administra el bot pueda nombrarte "
+            "persona facilitadora por él)\n")
+
+
+def _your_username(update: Update) -> str:
+    return "tu nombre de usuario, " if update.effective_chat.type == ChatType.PRIVATE else ""
+
+
+# The username each person last had when they wrote, so a chat costs a write only when it changes.
+_USERNAMES: OrderedDict[int, str | None] = OrderedDict()
+_USERNAMES_LIMIT = 50_000
+ABOUT_WHAT_IS_KEPT = ("mis_datos", "borrar_mis_datos", "privacidad", "privacy")
+
+
+async def remember_username(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A person wrote in private: keep their @username (admins name facilitators by it). Asking
+    what is kept, or to erase it, does not count as writing."""
+    user, message = update.effective_user, update.effective_message
+    if user is None or user.is_bot or message is None:
+        return
+    command = (message.text or "").split(maxsplit=1)[0].lstrip("/").split("@")[0].lower() if message.text else ""
+    if (message.text or "").startswith("/") and command in ABOUT_WHAT_IS_KEPT:
+        return
+    username = user.username or None
+    if user.id in _USERNAMES and _USERNAMES[user.id] == username:
+        return
+    services(context).chats.wrote(user.id, username)
+    _USERNAMES[user.id] = username
+    _USERNAMES.move_to_end(user.id)
+    while len(_USERNAMES) > _USERNAMES_LIMIT:
+        _USERNAMES.popitem(last=False)
+
+
 async def borrar_mis_datos(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not await manages_chat(update, context, ERASE_ADMINS_ONLY):
         return
-    keyboard = InlineKeyboardMarkup([[
+    keyboard = inline_keyboard([[
         InlineKeyboardButton("Sí, borrar todo", callback_data=encode_action("erase", str(update.effective_chat.id))),
         InlineKeyboardButton("No, cancelar", callback_data=encode_action("erase_no")),
     ]])
     kept = f" {KEPT}" if _public_record(update, context) else ""
     await update.effective_message.reply_text(
-        "¿Borro todo lo que guardo de este chat (su id, sus suscripciones y las preguntas que enviaste "
+        f"¿Borro todo lo que guardo de este chat (su id, {_your_username(update)}sus suscripciones y las preguntas que enviaste "
         f"al equipo) y el tema de nuestra conversación? Dejarás de recibir avisos.{kept}",
         reply_markup=keyboard)
 
@@ -111,11 +154,12 @@ async def on_erase(update: Update, context: ContextTypes.DEFAULT_TYPE, arg: str)
         return
     found = services(context)
     found.chats.erase(chat_id)
+    _USERNAMES.pop(chat_id, None)  # written again only when they write again
     found.engine.forget(chat_id)
     found.curation.forget_chat(chat_id)
     await query.answer("Datos borrados")
     kept = f" {KEPT}" if _public_record(update, context) else ""
-    await query.edit_message_text("Listo: borré el id de este chat, sus suscripciones, las preguntas que "
+    await query.edit_message_text(f"Listo: borré el id de este chat, {_your_username(update)}sus suscripciones, las preguntas que "
                                   "esperaban respuesta del equipo y el tema de nuestra conversación. Si vuelves a "
                                   f"escribirme, empezamos de cero.{kept}")
 
@@ -126,6 +170,8 @@ async def on_erase_cancelled(update: Update, context: ContextTypes.DEFAULT_TYPE,
 
 
 def register(application: Application) -> None:
+    # before everything else, in a group of its own: every private message, whatever answers it
+    application.add_handler(MessageHandler(filters.ChatType.PRIVATE, remember_username, block=True), group=-10)
     application.add_handler(CommandHandler("mis_datos", mis_datos))
     application.add_handler(CommandHandler("borrar_mis_datos", borrar_mis_datos))
     register_action("erase", on_erase)

@@ -7,15 +7,16 @@
       └─ TITLE   the title (text)
       └─ SOURCE  a link (text) or the file itself (a PDF sent to the bot)
       └─ PREVIEW the notice as subscribers will see it: [Publicar] or [Cancelar]
-    /cancelar at any point; 15 minutes of silence ends the flow without publishing. The skeleton
+    /cancelar at any point; COCREA_FLOW_HOURS of silence ends the flow without publishing. The skeleton
     is handlers/flows.py; the flow's state is kept in SQLite, so a restart resumes it.
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, ContextTypes, ConversationHandler, MessageHandler, filters
 
@@ -24,11 +25,12 @@ from bot.core.rules import PDF_RULE, is_pdf, link_warning
 from bot.core.publishing import (
     DocumentDraft, DuplicateDocument, PublishError, duplicate_message, parse_step, validate,
 )
+from handlers.keyboards import inline_keyboard
 from handlers.render import slow_work
 from handlers.common import NOT_FACILITATOR, permissions, refuse, services, user_id, wake_dispatcher
 from handlers.flows import (
-    ANYTHING_ELSE, KEYBOARD_KEY, PRIVATE, TEXT, TIMEOUT_SECONDS, allowed_states, answered, argument, button,
-    clear_keyboard, end_flow, expected_button, guided_conversation, on_button, remember_keyboard, typed_state,
+    ANYTHING_ELSE, DEFAULT_TIMEOUT, KEYBOARD_KEY, PRIVATE, TEXT, allowed_states, answered, argument, button,
+    clear_keyboard, end_flow, expected_button, flow_timeout, guided_conversation, state_rows, on_button, remember_keyboard, typed_state,
     typed_title,
 )
 from knowledge.reply import esc
@@ -40,7 +42,7 @@ DRAFT_KEY = "document_draft"
 CANCELLED = "Cancelado: no publiqué nada."
 IN_PRIVATE = "Los documentos se publican en un chat privado conmigo: escríbeme ahí /publicar."
 FILES_TAKEN = "un PDF de hasta 20 MB, enviado como archivo (no como foto)"
-__all__ = ["TIMEOUT_SECONDS", "conversation", "register"]
+__all__ = ["conversation", "register"]
 
 
 def _button(text: str, arg: str):
@@ -56,11 +58,10 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     slug, lead = typed_state(context, states, "publicar")
     if slug or len(states) == 1:
         return await _ask_step(update, context, slug or states[0], lead)
-    names = services(context).engine.kb.states
-    rows = [[_button(names[s].name, f"e:{s}")] for s in states[:40]]
+    rows = state_rows("pub", services(context).engine.kb, states)
     question = "📄 Publicar un documento. ¿De qué entidad? (/cancelar para salir)"
     await update.effective_message.reply_text(f"{esc(lead)}\n\n{question}" if lead else question,
-                                              reply_markup=InlineKeyboardMarkup(rows))
+                                              reply_markup=inline_keyboard(rows))
     return STATE
 
 
@@ -76,14 +77,19 @@ async def chose_state(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
 async def _ask_step(update: Update, context: ContextTypes.DEFAULT_TYPE, slug: str, lead: str = "") -> int:
     context.user_data[DRAFT_KEY] = DocumentDraft(state=slug)
     kb = services(context).engine.kb
-    buttons = [_button(f"{n} · {kb.steps[n].short}", f"p:{n}") for n in range(1, 14)]
-    rows = [buttons[i:i + 2] for i in range(0, 13, 2)] + [[_button("Otro (no es de un paso)", "p:otro")]]
+    rows = step_rows(kb)
     text = (f"<b>{esc(kb.states[slug].name)}</b>. ¿De qué paso es evidencia el documento? "
             "Toca uno o escribe su número («4» o «paso 4»).")
     asked = await update.effective_message.reply_html(f"{esc(lead)}\n\n{text}" if lead else text,
-                                                      reply_markup=InlineKeyboardMarkup(rows))
+                                                      reply_markup=inline_keyboard(rows))
     remember_keyboard(context, asked)
     return STEP
+
+
+def step_rows(kb) -> list[list[InlineKeyboardButton]]:
+    """[1 · Declaratoria] [2 · Integrar el STL]… two to a row, and [Otro (no es de un paso)]."""
+    buttons = [_button(f"{n} · {kb.steps[n].short}", f"p:{n}") for n in range(1, 14)]
+    return [buttons[i:i + 2] for i in range(0, 13, 2)] + [[_button("Otro (no es de un paso)", "p:otro")]]
 
 
 async def chose_step(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
@@ -185,7 +191,7 @@ async def _preview(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Do
     caution = f"⚠️ {esc(warning)}\n\n" if warning else ""
     buttons = buttons_preview(notice_buttons(found.engine.kb, draft.state, draft.url))
     text = f"{_who_will_see(audience)}\n\n{notice}\n{buttons}\n\n{caution}¿Lo publico?"
-    keyboard = InlineKeyboardMarkup([[_button("✅ Publicar", "ok"), _button("✖️ Cancelar", "no")]])
+    keyboard = inline_keyboard([[_button("✅ Publicar", "ok"), _button("✖️ Cancelar", "no")]])
     await update.effective_message.reply_html(text, reply_markup=keyboard)
     return PREVIEW
 
@@ -251,7 +257,7 @@ async def expected_source(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
                              "o un enlace (https://…). Mándame uno de los dos, o /cancelar.")
 
 
-def conversation() -> ConversationHandler:
+def conversation(timeout: timedelta = DEFAULT_TIMEOUT) -> ConversationHandler:
     return guided_conversation("publicar", "publicar", start, {
         STATE: [on_button("pub", r"e:[a-z\-]+", chose_state), MessageHandler(ANYTHING_ELSE, expected_button)],
         STEP: [on_button("pub", r"p:(?:[1-9]|1[0-3]|otro)", chose_step), MessageHandler(TEXT, typed_step),
@@ -261,7 +267,7 @@ def conversation() -> ConversationHandler:
                  MessageHandler(ANYTHING_ELSE, expected_source)],
         PREVIEW: [on_button("pub", "ok", confirmed), on_button("pub", "no", declined),
                   MessageHandler(ANYTHING_ELSE, expected_button)],
-    }, cancel=declined, timed_out=timed_out, private_only=only_in_private)
+    }, cancel=declined, timed_out=timed_out, private_only=only_in_private, timeout=timeout)
 
 
 async def only_in_private(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
@@ -270,4 +276,4 @@ async def only_in_private(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 
 def register(application: Application) -> None:
-    application.add_handler(conversation())
+    application.add_handler(conversation(flow_timeout(application)))

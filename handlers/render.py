@@ -19,8 +19,9 @@ from telegram.error import BadRequest
 from markupsafe import Markup, escape
 
 from handlers.callbacks import encode_action
+from handlers.keyboards import inline_keyboard
 from handlers.share_buttons import with_share_buttons
-from knowledge.reply import Button, Reply, html_to_text
+from knowledge.reply import Button, Reply, html_to_text, navigable
 
 log = logging.getLogger(__name__)
 
@@ -31,8 +32,7 @@ TEXT_LIMIT = MessageLimit.MAX_TEXT_LENGTH  # 4096, counted on the text after HTM
 @lru_cache(maxsize=1024)
 def keyboard(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup | None:
     """Keyboards are immutable and few (a state card's, the step navigator's…): build each once."""
-    markup = [[_button(b) for b in row] for row in rows if row]
-    return InlineKeyboardMarkup(markup) if markup else None
+    return inline_keyboard([[_button(b) for b in row] for row in rows])
 
 
 def _button(button: Button) -> InlineKeyboardButton:
@@ -43,7 +43,9 @@ def _button(button: Button) -> InlineKeyboardButton:
     action = button.action
     if button.url or action is None:
         return InlineKeyboardButton(button.text, url=button.url)
-    return InlineKeyboardButton(button.text, callback_data=encode_action(action.kind, action.arg))
+    back = tuple((origin.kind, origin.arg) for origin in button.back)
+    data = encode_action(action.kind, action.arg, back, returning=button.returning, fresh=button.fresh)
+    return InlineKeyboardButton(button.text, callback_data=data)
 
 
 def visible_length(markup: str) -> int:
@@ -129,7 +131,7 @@ async def send_reply(message: MaybeInaccessibleMessage, reply: Reply, quote: boo
     Telegram's shortcut decides by the chat's type)."""
     parts = split_html(reply.html)
     sent = []
-    buttons = with_share_buttons(reply, message)
+    buttons = navigable(reply, with_share_buttons(reply, message))
     for index, part in enumerate(parts):
         markup = _with_rows(keyboard(buttons), extra) if index == len(parts) - 1 else None
         sent.append(await _send_part(message, part, markup, quote=quote if index == 0 else False))
@@ -139,7 +141,7 @@ async def send_reply(message: MaybeInaccessibleMessage, reply: Reply, quote: boo
 def _with_rows(markup: InlineKeyboardMarkup | None, rows) -> InlineKeyboardMarkup | None:
     if not rows:
         return markup
-    return InlineKeyboardMarkup([*(markup.inline_keyboard if markup else ()), *rows])
+    return inline_keyboard([*(markup.inline_keyboard if markup else ()), *rows])
 
 
 async def _send_part(message: MaybeInaccessibleMessage, part: Markup, markup: InlineKeyboardMarkup | None,
@@ -165,7 +167,7 @@ async def edit_or_send(update: Update, reply: Reply) -> bool:
     parts = split_html(reply.html)
     shown = query.message if isinstance(query.message, Message) and query.message.text is not None else None
     if len(parts) == 1 and shown is not None:
-        markup = keyboard(with_share_buttons(reply, update))
+        markup = keyboard(navigable(reply, with_share_buttons(reply, update)))
         key, content = (shown.chat_id, shown.message_id), (parts[0], markup.to_json() if markup else "")
         if _already_shows(shown, parts[0], markup) or _SHOWN.get(key) == content:
             return False

@@ -8,17 +8,19 @@ from telegram.ext import Application, CommandHandler, ContextTypes
 
 from bot.core import commands
 from bot.core.chats import (
-    NOTHING_FOLLOWED, Subscription, all_unsubscribe_question, all_unsubscribed_text, followed_text, kinds_text, scope_text, subscribed_text,
-    unsubscribed_text,
+    NOTHING_FOLLOWED, Subscription, all_unsubscribe_question, all_unsubscribed_text, followed_text, kinds_text, subscribe_named,
+    subscribed_text, unsubscribed_text,
 )
+from handlers.keyboards import inline_keyboard
 from handlers.buttons import register_action
 from handlers.callbacks import encode_action
 from handlers.common import command_argument, manages_chat, message_of, services
 from handlers.following import following_label
 from handlers.render import edit_in_place, send_reply
-from bot.core.commands import Named, pick_state, skipped_note, states_named
+from bot.core.commands import Named, pick_state, states_named
 from bot.runtime.services import Services
 from knowledge.reply import Reply, esc
+from knowledge.wording import state_button
 
 ADMINS_ONLY = "En un grupo, solo quienes lo administran pueden cambiar sus suscripciones."
 
@@ -34,7 +36,7 @@ def _pressed(update: Update) -> CallbackQuery:
     return update.callback_query
 
 
-def _options_keyboard(slug: str, subscription: Subscription) -> InlineKeyboardMarkup:
+def _options_keyboard(slug: str, subscription: Subscription) -> InlineKeyboardMarkup | None:
     """A subscription's settings: what it receives, its reminders (when it receives
     convocatorias), leaving it, and the list of all. The current choices are marked ✓; every
     button names the state it sets, so a second tap sets the same thing again (no toggles)."""
@@ -53,7 +55,7 @@ def _options_keyboard(slug: str, subscription: Subscription) -> InlineKeyboardMa
                      choice("Sin recordatorios", not subscription.reminders, "reminders", "0")])
     rows.append([InlineKeyboardButton(LEAVE_LABEL, callback_data=encode_action("unsub", slug)),
                  InlineKeyboardButton(LIST_LABEL, callback_data=encode_action("subs"))])
-    return InlineKeyboardMarkup(rows)
+    return inline_keyboard(rows)
 
 
 def undo_arg(subscription: Subscription) -> str:
@@ -106,17 +108,7 @@ async def suscribir(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def _subscribe_to_several(update: Update, context: ContextTypes.DEFAULT_TYPE, named: Named) -> None:
     """/suscribir chiapas y veracruz: every state named, in one confirmation."""
     found = services(context)
-    chat_id = update.effective_chat.id
-    lines = []
-    for slug in named.states:
-        is_new, subscription = found.chats.subscribe(chat_id, slug)
-        name = esc(found.engine.kb.states[slug].name)
-        lines.append(f"• <b>{name}</b>: {scope_text(subscription)}" + ("" if is_new else " (ya la seguías)"))
-    text = "🔔 Listo: te aviso de lo que publique el STL de cada una.\n" + "\n".join(lines)
-    note = skipped_note(named, "las demás quedaron.")
-    if note:
-        text += f"\n\n{note}"
-    text += "\n\nCambia qué recibes de cada una en /suscripciones."
+    text = subscribe_named(found.chats, found.engine.kb, update.effective_chat.id, named)
     await update.effective_message.reply_html(text)
 
 
@@ -147,7 +139,7 @@ async def _mark_followed(message, slug: str) -> None:
     data = encode_action("subscribe", slug)
     rows = [[_followed_button(button) if button.callback_data == data else button for button in row]
             for row in markup.inline_keyboard]
-    marked = InlineKeyboardMarkup(rows)
+    marked = inline_keyboard(rows)
     if marked != markup:
         await message.edit_reply_markup(reply_markup=marked)
 
@@ -277,22 +269,22 @@ async def baja(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.effective_message.reply_html(_unsubscribe(found, chat_id, slug))
 
 
-def _settings_keyboard(found: Services, followed: list[Subscription]) -> InlineKeyboardMarkup:
+def _settings_keyboard(found: Services, followed: list[Subscription]) -> InlineKeyboardMarkup | None:
     """/suscripciones: a button per subscription, two to a row, opens its settings; then «Baja de todas»."""
     names = found.engine.kb.states
-    buttons = [InlineKeyboardButton(f"⚙️ {names[s.state].name}", callback_data=encode_action("sub_settings", s.state))
+    buttons = [InlineKeyboardButton(state_button("⚙️ {}", names[s.state].name), callback_data=encode_action("sub_settings", s.state))
                for s in followed]
     rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
     rows.append([InlineKeyboardButton("🔕 Baja de todas", callback_data=encode_action("unsub", "todo"))])
-    return InlineKeyboardMarkup(rows)
+    return inline_keyboard(rows)
 
 
-def _followed_keyboard(found: Services, followed: list[Subscription]) -> InlineKeyboardMarkup:
+def _followed_keyboard(found: Services, followed: list[Subscription]) -> InlineKeyboardMarkup | None:
     names = found.engine.kb.states
-    rows = [[InlineKeyboardButton(f"🔕 Baja de {names[s.state].name}", callback_data=encode_action("unsub", s.state))]
+    rows = [[InlineKeyboardButton(state_button("🔕 Baja de {}", names[s.state].name), callback_data=encode_action("unsub", s.state))]
             for s in followed]
     rows.append([InlineKeyboardButton("🔕 Baja de todas", callback_data=encode_action("unsub", "todo"))])
-    return InlineKeyboardMarkup(rows)
+    return inline_keyboard(rows)
 
 
 def _unsubscribe(found: Services, chat_id: int, slug: str) -> str:
@@ -300,9 +292,9 @@ def _unsubscribe(found: Services, chat_id: int, slug: str) -> str:
     return unsubscribed_text(found.engine.kb.states[slug].name, slug, bool(removed))
 
 
-def _left_keyboard(before: Subscription) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[InlineKeyboardButton(UNDO_LABEL, callback_data=encode_action("sub_undo", undo_arg(before))),
-                                  InlineKeyboardButton(LIST_LABEL, callback_data=encode_action("subs"))]])
+def _left_keyboard(before: Subscription) -> InlineKeyboardMarkup | None:
+    return inline_keyboard([[InlineKeyboardButton(UNDO_LABEL, callback_data=encode_action("sub_undo", undo_arg(before))),
+                             InlineKeyboardButton(LIST_LABEL, callback_data=encode_action("subs"))]])
 
 
 ALL, ALL_CONFIRMED, ALL_KEPT = "todo", "todo-si", "todo-no"  # «Baja de todas» asks before it acts
@@ -348,7 +340,7 @@ async def _ask_or_show_followed(query: CallbackQuery, found: Services, chat_id: 
         await _edit(query, followed_text(found.engine.kb, followed, buttons=True), _settings_keyboard(found, followed))
         return
     text = all_unsubscribe_question(found.engine.kb, followed)
-    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Sí, de todas", callback_data=encode_action("unsub", ALL_CONFIRMED)),
+    keyboard = inline_keyboard([[InlineKeyboardButton("Sí, de todas", callback_data=encode_action("unsub", ALL_CONFIRMED)),
                                       InlineKeyboardButton("◀ No, volver", callback_data=encode_action("unsub", ALL_KEPT))]])
     await query.edit_message_text(text, parse_mode="HTML", reply_markup=keyboard)
 

@@ -8,6 +8,7 @@ is made. Adding a plain str to Markup escapes it, so text nobody escaped cannot 
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 from dataclasses import dataclass
@@ -34,7 +35,15 @@ ACTION_KINDS = frozenset({
     "sources",    # arg: ""            -> the sources
     "help",       # arg: ""
     "map",        # arg: view          -> the map of the 32 states (knowledge/statemap.py MODES)
+    "welcome",    # arg: ""            -> the greeting and its menu
 })
+# Buttons of these kinds replace the message they are on (handlers/buttons.py); the others send a
+# new message (documents, convocatorias, sources, help, the map) or change something (subscribe).
+IN_PLACE_KINDS = frozenset({"state", "states", "step", "steps", "phase", "phases", "term", "terms", "docs_page",
+                            "welcome"})
+# Moving to the next one of the same kind (◀ 5, 7 ▶, another letter, the next page) keeps the origin.
+SIBLING_KINDS = frozenset({"step", "phase", "terms", "docs_page", "states"})
+BACK_LABEL = "◀ Volver"
 
 
 @dataclass(frozen=True)
@@ -53,6 +62,9 @@ class Button:
     action: Action | None = None
     url: str | None = None
     share: str | None = None  # an inline query to share in a chat the person picks (Telegram only)
+    back: tuple[Action, ...] = ()  # the views it was opened from, nearest first («◀ Volver» goes there)
+    returning: bool = False  # «◀ Volver»: always edits in place, whatever its kind
+    fresh: bool = False  # on a reply that cannot be rebuilt: open as a new message, keep this one
 
 
 Keyboard = tuple[tuple[Button, ...], ...]  # rows of buttons
@@ -80,6 +92,9 @@ class Reply:
     form: str = ""  # the question form understood (knowledge/understanding/request.py)
     states: tuple[str, ...] = ()  # every state named, canonical names
     attribute: str | None = None  # the fact of a state asked about
+    view: Action | None = None  # the action that rebuilds this reply (a «◀ Volver» can come back to it)
+    back: tuple[Action, ...] = ()  # the views this one replaced in place, nearest first
+    replaceable: bool = False  # a question («¿Te refieres a…?») its answer may replace, with no way back
 
     def __post_init__(self) -> None:
         if not isinstance(self.html, Markup):
@@ -107,6 +122,32 @@ class Reply:
             ],
             "buttons": [[b.text for b in row] for row in self.buttons],
         }
+
+
+def navigable(reply: Reply, rows: Keyboard) -> Keyboard:
+    """The reply's keyboard with the way back: each button that replaces the message in place
+    remembers the views it was opened from (the same ones for a sibling: ◀ 5, 7 ▶, another
+    letter), and a reply that replaced another ends with «◀ Volver» to it (instead of any button
+    that went to the same view). On a reply no action can rebuild, such buttons open a new
+    message, so nothing is lost; a question's answer may replace it («¿Te refieres a…?»)."""
+    origin = reply.back
+    out: list[tuple[Button, ...]] = []
+    for row in rows:
+        kept: list[Button] = []
+        for button in row:
+            action = button.action
+            if action is None or button.returning or action.kind not in IN_PLACE_KINDS:
+                kept.append(button)
+            elif reply.view is None:
+                kept.append(button if reply.replaceable else dataclasses.replace(button, fresh=True))
+            elif not (origin and action == origin[0]):
+                sibling = action.kind == reply.view.kind and action.kind in SIBLING_KINDS
+                kept.append(dataclasses.replace(button, back=origin if sibling else (reply.view, *origin)))
+        if kept:
+            out.append(tuple(kept))
+    if origin:
+        out.append((Button(BACK_LABEL, origin[0], back=origin[1:], returning=True),))
+    return tuple(out)
 
 
 def esc(value: object) -> Markup:

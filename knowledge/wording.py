@@ -102,16 +102,59 @@ def as_of_notice(date: PartialDate) -> str:
     )
 
 
+# A state's label on every button, the same everywhere (pickers in 3 columns, «Ver …», «🔔 …»):
+# the names a phone would cut in a third of its width go by the short names people use.
+STATE_LABELS = {"Baja California": "BC", "Baja California Sur": "BCS", "Ciudad de México": "CDMX",
+                "Estado de México": "Edomex"}
+MAX_LABEL = 24  # characters on a button: what a phone shows whole in half its width
+MAX_ROWS = 8  # rows of a keyboard…
+MAX_GRID_ROWS = 12  # …or of a grid of three or more to a row (the 32 states in 11 rows, and «◀ Volver»)
+_TRAILING = frozenset({"de", "del", "la", "las", "el", "los", "y", "o", "e", "u", "a", "al", "en", "para", "por",
+                       "con", "ante", "sin", "lo"})
+
+
 def short_name(name: str) -> str:
-    return {"Ciudad de México": "CDMX", "Estado de México": "Edomex", "Baja California Sur": "BC Sur"}.get(name, name)
+    """The state's label on buttons (STATE_LABELS), its name elsewhere."""
+    return STATE_LABELS.get(name, name)
 
 
-def button_label(text: str, limit: int = 30) -> str:
-    """Short enough for a phone: cut at a word, with an ellipsis."""
+def state_button(template: str, name: str, without_name: str | None = None) -> str:
+    """A button's label about a state: the template with the state's button label in it
+    («🔔 Suscribirme a {}»), or, when that does not fit on a phone, `without_name` (the message
+    around it names the state) or the state's label alone."""
+    label = template.format(short_name(name))
+    return label if len(label) <= MAX_LABEL else (without_name or short_name(name))
+
+
+def button_label(text: str, limit: int = MAX_LABEL) -> str:
+    """Short enough for a phone: whole words up to the limit, never one cut inside, and never
+    ending on «de», «y»… before the ellipsis. A single word longer than the limit stays whole."""
     if len(text) <= limit:
         return text
-    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:(")
-    return cut + "…"
+    words = text.split()
+    kept: list[str] = []
+    for word in words:
+        if len(" ".join([*kept, word])) + 1 > limit:
+            break
+        kept.append(word)
+    while kept and (kept[-1].lower() in _TRAILING or kept[-1] in ("/", "-", "·")):
+        kept.pop()
+    if not kept:
+        return words[0] + ("…" if len(words) > 1 else "")
+    return " ".join(kept).rstrip(",;:(") + "…"
+
+
+def keyboard_problems(rows: list[list[str]]) -> list[str]:
+    """What breaks the phone-sized rules in a keyboard's labels (row by row): a label over
+    MAX_LABEL characters, more rows than MAX_ROWS (MAX_GRID_ROWS for a grid), an empty label."""
+    problems = [f"«{label}» tiene {len(label)} caracteres (máximo {MAX_LABEL})"
+                for row in rows for label in row if len(label) > MAX_LABEL]
+    problems += ["un botón sin texto" for row in rows for label in row if not label.strip()]
+    grid = sum(len(row) >= 3 for row in rows) >= len(rows) - 3  # a few rows under it: «◀ Volver», the map
+    limit = MAX_GRID_ROWS if grid else MAX_ROWS
+    if len(rows) > limit:
+        problems.append(f"{len(rows)} filas (máximo {limit})")
+    return problems
 
 
 def term_label(term: str) -> str:
@@ -123,9 +166,9 @@ def term_label(term: str) -> str:
         short = head[:head.index("(")].strip()
         if not inside.isupper():
             head = short
-        elif len(f"{short} ({inside})") > 32:
+        elif len(f"{short} ({inside})") > MAX_LABEL:
             head = f"{inside}: {short}"  # the acronym people know, then as much of the name as fits
-    return button_label(head, 32)
+    return button_label(head)
 
 
 def sort_key(text: str) -> str:

@@ -112,3 +112,20 @@ def test_the_console_subscribes_shows_and_erases_its_own_rows_through_the_core(e
     assert "«sí»" in console.reply_to("/borrar_mis_datos")
     assert "borré" in console.reply_to("sí")
     assert store.chat(CONSOLE_CHAT_ID) is None
+
+
+def test_the_console_subscribes_to_every_state_named_like_telegram(engine, tmp_path):
+    from bot.console import CONSOLE_CHAT_ID
+    from bot.core.chats import Chats
+    from bot.store import Store
+
+    store = Store(tmp_path / "cocrea.db")
+    console = Console(engine, out=io.StringIO(), chat="console-several", chats=Chats(store))
+    said = console.reply_to("/suscribir chiapas y veracruz")
+    assert sorted(s.state for s in store.subscriptions(CONSOLE_CHAT_ID)) == ["chiapas", "veracruz"]
+    assert "Chiapas" in said and "Veracruz" in said and "<b>" not in said, said
+    skipped = console.reply_to("/suscribir oaxaca y atlantida")
+    assert "oaxaca" in [s.state for s in store.subscriptions(CONSOLE_CHAT_ID)]
+    assert "No encontré «atlantida»" in skipped, skipped
+    again = console.reply_to("/suscribir chiapas y oaxaca")
+    assert again.count("ya la seguías") == 2, again

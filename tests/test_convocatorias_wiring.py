@@ -39,7 +39,7 @@ def test_conversations_come_before_the_plain_commands(application):
     assert max(conversations) < plain_cancel
     for conversation in (h for h in handlers_in_order if isinstance(h, ConversationHandler)):
         if conversation.name in ("convocar", "mis_convocatorias"):
-            assert conversation.conversation_timeout == handlers.TIMEOUT_SECONDS
+            assert conversation.conversation_timeout == Settings().flow_timeout.total_seconds()
             assert any("cancelar" in f.commands for f in conversation.fallbacks)
 
 

@@ -53,9 +53,9 @@ def every_action(engine: Engine) -> list[Action]:
         "state": list(kb.states), "states": ["", "docs", "convs", "subscribe"],
         "step": [str(n) for n in range(1, STEP_COUNT + 1)], "steps": [""],
         "phase": [str(n) for n in range(1, PHASE_COUNT + 1)], "phases": [""],
-        "term": list(kb.terms), "terms": [str(n) for n in range(6)],
+        "term": list(kb.terms), "terms": ["", "0", "3", *"abcdefghijklmnopqrstuvwxyz"],
         "subscribe": list(kb.states), "unsub": list(kb.states), "docs": list(kb.states), "convs": ["", *kb.states],
-        "sources": [""], "help": [""], "map": ["estado", "pasos", "stl", "pal"],
+        "sources": [""], "help": [""], "map": ["estado", "pasos", "stl", "pal"], "welcome": [""],
         "docs_page": [f"{slug}:{step}:{page}" for slug in ("jalisco", "san-luis-potosi") for step in (0, 4, 13)
                       for page in (0, 3)],
         "convs_page": [f"{slug}:{page}" for slug in ("", "jalisco", "baja-california-sur") for page in (0, 3)],

@@ -204,7 +204,7 @@ async def test_convocar_in_telegram_with_year_9999_asks_again(engine, tmp_path):
         fer = on.emu.new_user("Fer")
         on.store.grant_facilitator(fer.id, "oaxaca", granted_by=None)
         kinds = await on.says(fer, "/convocar")
-        assert (await on.taps_to_new(fer, kinds, "Mesas de cocreación (paso 7)")).text.startswith("¿Cuál es el título?")
+        assert (await on.taps_to_new(fer, kinds, "7 · Mesas de cocreación")).text.startswith("¿Cuál es el título?")
         await on.says(fer, "Mesas de cocreación 2027")
         assert "¿Cuándo cierra?" in (await on.says(fer, "Para quien quiera proponer compromisos.")).text
         for typed in ("9999-12-31", "31/12/9999 23:59"):

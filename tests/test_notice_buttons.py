@@ -12,8 +12,9 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from bot.core.convocatorias import ConvocatoriaDraft, Convocatorias
+from knowledge.wording import MAX_LABEL
 from bot.core.notices import (
-    LABEL_LIMIT, NoticeButton, keyboard_from_json, keyboard_json, notice_buttons,
+    NoticeButton, keyboard_from_json, keyboard_json, notice_buttons,
 )
 from bot.core.publishing import DocumentDraft, publish_document
 from bot.runtime.dispatcher import Dispatcher, Pace
@@ -57,7 +58,7 @@ def test_the_state_is_named_on_the_unsubscribe_button_when_it_fits(kb):
 def test_every_label_fits_a_phone_and_no_word_is_cut(kb, url):
     for slug, state in kb.states.items():
         for button in (b for row in notice_buttons(kb, slug, url) for b in row):
-            assert len(button.text) <= LABEL_LIMIT, button.text
+            assert len(button.text) <= MAX_LABEL, button.text
             assert "…" not in button.text
             words = set(f"📄 Abrir Ver 🔕 Dejar de seguir {state.name} {short_name(state.name)}".split())
             assert set(button.text.split()) <= words, button.text  # whole words, never a piece of one

@@ -4,17 +4,20 @@ moves to a new id. The Telegram handlers and the console both go through here.""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from bot.store import ChatData, Store
 from bot.store import Subscription as Subscription  # re-exported: handlers/ never import the store
 from bot.store.chats import PublicRecord
+from bot.core.commands import Named, skipped_note
 from knowledge import wording
 from knowledge.counts import counted
 from knowledge.models import KnowledgeBase
 from knowledge.reply import esc
 
+USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{4,31}")  # Telegram's rule for usernames
 NOTHING_FOLLOWED = "No sigues ninguna entidad. Con /suscribir eliges una y te aviso de lo que publique su STL."
 
 
@@ -28,6 +31,15 @@ class Chats:
         first = self.store.chat(chat_id) is None
         self.store.ensure_chat(chat_id, language)
         return first
+
+    def wrote(self, user_id: int, username: str | None) -> None:
+        """A person wrote to the bot in private: keep their @username (or forget it, if they
+        have none now), so an admin can name them by it."""
+        self.store.set_username(user_id, username or None)
+
+    def user_named(self, username: str) -> int | None:
+        """The id of the person with this @username who wrote to the bot, or None."""
+        return self.store.user_with_username(username.removeprefix("@"))
 
     def subscribe(self, chat_id: int, state: str) -> tuple[bool, Subscription]:
         """Follow a state's documents and convocatorias: (whether it is new, the subscription).
@@ -119,6 +131,30 @@ def subscribed_text(name: str, slug: str, subscription: Subscription, is_new: bo
     how = ("Con los botones cambias qué recibes o dejas de seguirla." if buttons
            else f"Para dejarla: /baja {esc(slug)}")
     return f"{lead} de <b>{scope_text(subscription)}</b> que publique {where}, una vez cada uno.{reminders}\n\n{how}"
+
+
+def username_problem(typed: str) -> str | None:
+    """Why «@…» cannot be a Telegram username, or None when it can."""
+    name = typed.removeprefix("@")
+    if USERNAME.fullmatch(name):
+        return None
+    return (f"«{esc(typed[:40])}» no es un nombre de usuario de Telegram: son de 5 a 32 letras, números o _, "
+            "y empiezan con una letra.")
+
+
+def subscribe_named(chats: Chats, kb: KnowledgeBase, chat_id: int, named: Named) -> str:
+    """/suscribir chiapas y veracruz: follow every state named, and one confirmation (HTML)
+    that says what each one sends and which words named no state. Telegram and the console."""
+    lines = []
+    for slug in named.states:
+        is_new, subscription = chats.subscribe(chat_id, slug)
+        lines.append(f"• <b>{esc(kb.states[slug].name)}</b>: {scope_text(subscription)}"
+                     + ("" if is_new else " (ya la seguías)"))
+    text = "🔔 Listo: te aviso de lo que publique el STL de cada una.\n" + "\n".join(lines)
+    note = skipped_note(named, "las demás quedaron.")
+    if note:
+        text += f"\n\n{note}"
+    return text + "\n\nCambia qué recibes de cada una en /suscripciones."
 
 
 def scope_text(subscription: Subscription) -> str:

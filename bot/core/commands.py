@@ -6,6 +6,7 @@ the Telegram handlers and the console chat share."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Callable
 
 from markupsafe import Markup
 
@@ -118,7 +119,7 @@ def help_for(engine: Engine, roles: set[str]) -> Reply:
             if pairs:
                 lines += [Markup(""), Markup("<b>{}:</b>").format(title), *_help_lines(pairs)]
     buttons = engine.answers.help().buttons
-    return Reply(Markup("\n").join(lines), buttons, intent="help")
+    return Reply(Markup("\n").join(lines), buttons, intent="help", view=Action("help"))
 
 
 def _help_lines(pairs: list[tuple[str, str]]) -> list[Markup]:
@@ -155,6 +156,8 @@ def action_reply(engine: Engine, action: Action) -> Reply | None:
     """The reply to a button, or None when the action needs the runtime (subscribe)."""
     answers = engine.answers
     kb = engine.kb
+    if action.kind in _WITHOUT_ARGUMENT:
+        return _WITHOUT_ARGUMENT[action.kind](engine)
     if action.kind == "state" and action.arg in kb.states:
         return answers.state_card(action.arg)
     if action.kind == "states":
@@ -163,26 +166,18 @@ def action_reply(engine: Engine, action: Action) -> Reply | None:
         return answers.state_picker()
     if action.kind == "step" and _in_range(action.arg, STEP_COUNT):
         return answers.step(int(action.arg))
-    if action.kind == "steps":
-        return answers.steps_overview()
     if action.kind == "phase" and _in_range(action.arg, PHASE_COUNT):
         return answers.phase(int(action.arg))
-    if action.kind == "phases":
-        return answers.phases_overview()
     if action.kind == "term" and action.arg in kb.terms:
         return answers.term(action.arg)
-    if action.kind == "terms":
-        return answers.glossary_index(ascii_int(action.arg) or 0)
+    if action.kind == "terms":  # a letter; an old message's page number opens the first letter
+        return answers.glossary_index(action.arg if len(action.arg) == 1 and action.arg.isalpha() else "")
     if action.kind == "docs" and action.arg in kb.states:
         return answers.documents(action.arg)
     if action.kind in ("docs_page", "convs_page"):
         return _page(engine, action)
     if action.kind == "convs" and (action.arg in kb.states or action.arg == ""):
         return answers.convocatorias(action.arg or None)
-    if action.kind == "sources":
-        return answers.sources_list()
-    if action.kind == "help":
-        return help_for(engine, {CITIZEN})
     return None
 
 
@@ -198,6 +193,15 @@ def _convocatorias_page(engine: Engine, arg: str) -> Reply | None:
     if colon and (slug == "" or slug in engine.kb.states) and number is not None and ":" not in page:
         return engine.answers.convocatorias(slug or None, page=number)
     return None
+
+
+_WITHOUT_ARGUMENT: dict[str, Callable[[Engine], Reply]] = {
+    "steps": lambda engine: engine.answers.steps_overview(),
+    "phases": lambda engine: engine.answers.phases_overview(),
+    "sources": lambda engine: engine.answers.sources_list(),
+    "help": lambda engine: help_for(engine, {CITIZEN}),
+    "welcome": lambda engine: engine.answers.welcome(),
+}
 
 
 def _documents_page(engine: Engine, arg: str) -> Reply | None:

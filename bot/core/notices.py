@@ -14,10 +14,9 @@ from knowledge.dates import human_date
 from knowledge.live import ConvocatoriaInfo
 from knowledge.models import STEP_COUNT, KnowledgeBase
 from knowledge.reply import esc
-from knowledge.wording import closing_phrase, convocatoria_details, join_names, local_moment, short_name
+from knowledge.wording import closing_phrase, convocatoria_details, join_names, local_moment, state_button
 
 CENTRAL_TIME = "hora del centro de México"
-LABEL_LIMIT = 24  # characters of a button label a phone shows whole
 NOTICE_ACTIONS = frozenset({"notice_card", "notice_unsub"})  # answered by handlers/notices.py
 OPEN_LABEL = "📄 Abrir"
 UNSUBSCRIBE_LABEL = "🔕 Dejar de seguir"
@@ -40,9 +39,8 @@ def notice_buttons(kb: KnowledgeBase, state: str, url: str | None) -> NoticeKeyb
     """[📄 Abrir] (when there is a link) [Ver <entidad>], then [🔕 Dejar de seguir <entidad>]."""
     name = kb.states[state].name
     first = (NoticeButton(OPEN_LABEL, url=url),) if url else ()
-    see = NoticeButton(fitted(f"Ver {name}", f"Ver {short_name(name)}"), "notice_card", state)
-    leave = NoticeButton(fitted(f"{UNSUBSCRIBE_LABEL} {name}", f"{UNSUBSCRIBE_LABEL} {short_name(name)}",
-                                UNSUBSCRIBE_LABEL), "notice_unsub", state)
+    see = NoticeButton(state_button("Ver {}", name), "notice_card", state)
+    leave = NoticeButton(state_button(f"{UNSUBSCRIBE_LABEL} {{}}", name, UNSUBSCRIBE_LABEL), "notice_unsub", state)
     return (first + (see,), (leave,))
 
 
@@ -50,12 +48,6 @@ def buttons_preview(rows: NoticeKeyboard) -> str:
     """How a preview of the notice names its buttons (HTML): «Con los botones «📄 Abrir», …»."""
     labels = [f"«{button.text}»" for row in rows for button in row]
     return f"<i>Con los botones {esc(join_names(labels))}.</i>" if labels else ""
-
-
-def fitted(*labels: str) -> str:
-    """The first label that fits a phone's button: whole words, never a word cut in two (the
-    last one should always fit)."""
-    return next((label for label in labels if len(label) <= LABEL_LIMIT), labels[-1])
 
 
 def keyboard_json(rows: NoticeKeyboard) -> str | None:

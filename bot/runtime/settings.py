@@ -3,9 +3,11 @@ line for the operator, never a traceback."""
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Mapping
 
@@ -14,6 +16,8 @@ from bot.errors import SettingsError  # noqa: F401 (settings problems are this o
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org"
 MAX_REMINDER_DAYS = 30
+DEFAULT_FLOW_HOURS = 24.0
+MAX_FLOW_HOURS = 720  # 30 days
 _TOKEN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
 
 
@@ -28,6 +32,7 @@ class Settings:
     webhook_secret: str | None = field(default=None, repr=False)
     reminder_days: int = DEFAULT_REMINDER_DAYS  # before a convocatoria closes; 0: no reminders
     fresh_database: bool = False  # `run --nueva`: an emptied database where one lived may start anew
+    flow_hours: float = DEFAULT_FLOW_HOURS  # a guided flow untouched this long is dropped, also after a restart
 
     @property
     def bot_api_url(self) -> str:
@@ -49,7 +54,12 @@ class Settings:
             port=_port(env.get("PORT", "").strip() or "8443"),
             webhook_secret=_secret(env.get("WEBHOOK_SECRET", "").strip() or None),
             reminder_days=_reminder_days(env.get("COCREA_REMINDER_DAYS", "").strip()),
+            flow_hours=_flow_hours(env.get("COCREA_FLOW_HOURS", "").strip()),
         )
+
+    @property
+    def flow_timeout(self) -> timedelta:
+        return timedelta(hours=self.flow_hours)
 
     def require_token(self) -> str:
         if not self.token:
@@ -104,3 +114,16 @@ def _reminder_days(value: str) -> int:
         raise SettingsError(f"COCREA_REMINDER_DAYS debe ser un número de días entre 0 y {MAX_REMINDER_DAYS}; "
                             f"se recibió {value!r}.")
     return int(value)
+
+
+def _flow_hours(value: str) -> float:
+    if not value:
+        return DEFAULT_FLOW_HOURS
+    try:
+        hours = float(value.replace(",", "."))
+    except ValueError:
+        hours = math.nan
+    if not 0 < hours <= MAX_FLOW_HOURS:  # nan fails too
+        raise SettingsError(f"COCREA_FLOW_HOURS debe ser un número de horas mayor que 0 y hasta {MAX_FLOW_HOURS}; "
+                            f"se recibió {value!r}.")
+    return hours

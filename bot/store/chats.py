@@ -37,6 +37,7 @@ class ChatData:
     """Everything the bot keeps about a chat (/mis_datos)."""
     chat: ChatRecord | None
     subscriptions: tuple[Subscription, ...]
+    username: str | None = None  # of a private chat that wrote to the bot
 
 
 class Chats(Connection):
@@ -85,7 +86,7 @@ class Chats(Connection):
     def chat_data(self, chat_id: int) -> ChatData:
         """Everything the bot keeps about a chat (for /mis_datos)."""
         chat = self.chat(chat_id)
-        return ChatData(chat, tuple(self.subscriptions(chat_id)) if chat else ())
+        return ChatData(chat, tuple(self.subscriptions(chat_id)) if chat else (), self.username_of(chat_id))
 
     def public_record(self, user_id: int) -> PublicRecord:
         """What stays about a person after /borrar_mis_datos, as the public record of who may
@@ -102,7 +103,27 @@ class Chats(Connection):
         with self.transaction() as conn:
             conn.execute("DELETE FROM deliveries WHERE chat_id = ?", (chat_id,))
             conn.execute("DELETE FROM subscriptions WHERE chat_id = ?", (chat_id,))
-            return conn.execute("DELETE FROM chats WHERE id = ?", (chat_id,)).rowcount > 0
+            named = conn.execute("DELETE FROM usernames WHERE user_id = ?", (chat_id,)).rowcount > 0
+            return conn.execute("DELETE FROM chats WHERE id = ?", (chat_id,)).rowcount > 0 or named
+
+    # -- usernames (a private chat's id is its person's id) ------------------------------------
+
+    def set_username(self, user_id: int, username: str | None) -> None:
+        """The person's username now (None: they have none); whoever held it before loses it."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM usernames WHERE user_id = ?", (user_id,))
+            if username:
+                conn.execute("DELETE FROM usernames WHERE username = ?", (username,))
+                conn.execute("INSERT INTO usernames(user_id, username, seen_at) VALUES (?, ?, ?)",
+                             (user_id, username, iso(utc_now())))
+
+    def username_of(self, user_id: int) -> str | None:
+        rows = self._query("SELECT username FROM usernames WHERE user_id = ?", (user_id,))
+        return rows[0]["username"] if rows else None
+
+    def user_with_username(self, username: str) -> int | None:
+        rows = self._query("SELECT user_id FROM usernames WHERE username = ?", (username,))
+        return rows[0]["user_id"] if rows else None
 
     # -- subscriptions ----------------------------------------------------------------------
 

@@ -201,8 +201,19 @@ def notice_buttons(db: Database) -> None:
     db.table("notices").add_column("buttons", str)
 
 
+@MIGRATIONS(name="0006_usernames")
+def usernames(db: Database) -> None:
+    """The Telegram username of each person who wrote to the bot in private, so an admin can name
+    a facilitator by @username (bot/store/chats.py). /borrar_mis_datos deletes it."""
+    db.execute("""CREATE TABLE usernames (
+        user_id INTEGER PRIMARY KEY,
+        username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        seen_at TEXT NOT NULL
+    )""")
+
+
 NAMES = ("0001_first_schema", "0002_unsure_sends", "0003_guided_flows", "0004_questions",
-         "0005_notice_buttons")  # in order; user_version counts them
+         "0005_notice_buttons", "0006_usernames")  # in order; user_version counts them
 
 
 def migrate(connection) -> None:

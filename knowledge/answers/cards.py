@@ -13,6 +13,7 @@ from knowledge import wording
 from knowledge.filters import FILTERS
 from knowledge.live import LiveData, NoLiveData
 from knowledge.dates import PartialDate
+from knowledge.places import locate
 from knowledge.models import PHASE_COUNT, STEP_COUNT, Fact, Figure, KnowledgeBase, State, Term
 from knowledge.answers import facts, forms
 from knowledge.reply import Action, Button, Citation, Keyboard, Reply, esc
@@ -20,7 +21,6 @@ from knowledge.understanding.request import Request
 
 INAI_NOTICE_SOURCE = "contexto-2025"
 PRIVACY_LINE = "🔒 Solo guardo el id de este chat y tus suscripciones. Más en /privacidad."
-TERMS_PER_PAGE = 24
 DOCUMENTS_PER_PAGE = 10
 CONVOCATORIAS_PER_PAGE = 5  # each is a few lines: five keep a page near 1,500 characters
 CARD_CONVOCATORIAS = 3  # of each kind on a state's card
@@ -71,7 +71,8 @@ class Answerer:
             (Button("🔔 Suscribirme", Action("subscribe", slug)), Button("📄 Documentos", Action("docs", slug))),
             (Button("📣 Convocatorias", Action("convs", slug)), Button("🧭 Los 13 pasos", Action("steps"))),
         )
-        return self._factual("\n".join(_squeeze(lines)), facts, buttons, intent="state_status", state=state.name)
+        return self._factual("\n".join(_squeeze(lines)), facts, buttons, intent="state_status", state=state.name,
+                             view=Action("state", slug))
 
     def _as_of_line(self, state: State) -> str:
         return f"<i>{esc(wording.as_of_notice(self._date_of(state.exercise)))}</i>"
@@ -89,7 +90,7 @@ class Answerer:
         state = self.kb.states[slug]
         lines = [lead, "", self._progress_line(state), "", self._as_of_line(state)]
         buttons = (
-            (Button(f"📋 Todo sobre {wording.short_name(state.name)}", Action("state", slug)),
+            (Button(wording.state_button("📋 Todo sobre {}", state.name, "📋 Toda la ficha"), Action("state", slug)),
              Button("🔔 Suscribirme", Action("subscribe", slug))),
         )
         return self._factual("\n".join(lines), list(cited), buttons, intent="state_status", state=state.name)
@@ -161,7 +162,7 @@ class Answerer:
                       f"🤝 {esc(facts.describe(state, 'stl'))}", f"📘 {esc(facts.describe(state, 'pal'))}",
                       "", self._as_of_line(state)]
             cited = [state.stl, state.pal]
-            buttons = ((Button(f"Ver {state.name}", Action("state", slug)),) + self.subscribe_buttons(slug)[0],)
+            buttons = ((Button(wording.state_button("Ver {}", state.name), Action("state", slug)),) + self.subscribe_buttons(slug)[0],)
         else:
             lines += ["", "Sí puedo contarte cómo va cada estado, los 13 pasos, qué significan los términos y las cifras principales."]
             buttons = self.menu_buttons()
@@ -219,7 +220,7 @@ class Answerer:
                 *(f"• {esc(p.title)}" for p in state.particularities),
             ]
         lines += ["", f"<i>{esc(wording.as_of_notice(self._date_of(facts[1])))}</i>"]
-        buttons = tuple((Button(f"Ver {self.kb.states[s].name}", Action("state", s)),) for s in slugs)
+        buttons = tuple((Button(wording.state_button("Ver {}", self.kb.states[s].name), Action("state", s)),) for s in slugs)
         first = self.kb.states[slugs[0]].name
         return self._factual("\n".join(lines), facts, buttons, intent="state_status", state=first)
 
@@ -236,14 +237,37 @@ class Answerer:
     def state_picker(self, intro: str = "Elige una entidad:", action: str = "state") -> Reply:
         names = sorted(self.kb.states.values(), key=lambda s: wording.sort_key(s.name))
         buttons = [Button(wording.short_name(s.name), Action(action, s.slug)) for s in names]
-        return Reply(esc(intro), _rows(buttons, 3), intent="state_status")
+        view = Action("states", "" if action == "state" else action)
+        return Reply(esc(intro), _rows(buttons, 3), intent="state_status", view=view)
+
+    def location(self, lat: float, lon: float) -> Reply:
+        """A location pin: the card of the state it falls in (offline, knowledge/places.py), naming
+        the neighbour near a border; otherwise what was understood, and the state picker."""
+        place = locate(lat, lon)
+        if place.state is None:
+            where = (f"parece estar en {place.country}, fuera de México" if place.country else
+                     "no cae cerca de ninguna población de México que conozca (¿en el mar, o en otro país?)")
+            picker = self.state_picker()
+            text = (f"📍 Recibí un punto en el mapa ({lat:.2f}, {lon:.2f}), pero {where}. "
+                    "¿De qué entidad quieres saber? Elige una:")
+            return Reply(esc(text), picker.buttons, intent="state_status", replaceable=True)  # a question
+        name = self.kb.states[place.state].name
+        lead = f"📍 Ese punto cae en <b>{esc(name)}</b>."
+        extra: Keyboard = ()
+        if place.neighbour:
+            other = self.kb.states[place.neighbour].name
+            lead += (f" Está cerca del límite con {esc(other)}; mi mapa es aproximado, así que si te referías a "
+                     f"{esc(other)}, tócala abajo.")
+            extra = ((Button(wording.state_button("Ver {}", other), Action("state", place.neighbour)),),)
+        card = self.state_card(place.state, lead=lead)
+        return dataclasses.replace(card, buttons=card.buttons + extra)
 
     def which_state(self, slugs: tuple[str, ...], intent: str) -> Reply:
         names = [self.kb.states[s].name for s in slugs]
         question = "¿Te refieres a " + " o a ".join(esc(n) for n in names) + "?"
         action = {"documents": "docs", "subscribe_help": "subscribe", "convocatorias": "convs"}.get(intent, "state")
-        buttons = tuple((Button(n, Action(action, s)),) for n, s in zip(names, slugs, strict=True))
-        return Reply(Markup(question), buttons, intent=intent)
+        buttons = tuple((Button(wording.short_name(n), Action(action, s)),) for n, s in zip(names, slugs, strict=True))
+        return Reply(Markup(question), buttons, intent=intent, replaceable=True)
 
     def _progress_line(self, state: State) -> str:
         step = self._progress(state)
@@ -307,7 +331,8 @@ class Answerer:
         if step.is_convocatoria:
             lines.append("📣 Este paso es una convocatoria: con /convocatorias ves las que están abiertas.")
         buttons = (_step_navigator(number), (Button("📋 Ver los 13 pasos", Action("steps")),))
-        return self._factual("\n".join(lines), [step], buttons, intent="step", step=number)
+        return self._factual("\n".join(lines), [step], buttons, intent="step", step=number,
+                             view=Action("step", str(number)))
 
     def steps_overview(self) -> Reply:
         lines = ["<b>Los 13 pasos de la estrategia local de gobierno abierto</b>", ""]
@@ -316,7 +341,8 @@ class Answerer:
         lines += ["", "Toca un número para ver qué pasa en ese paso."]
         buttons = _rows([Button(str(n), Action("step", str(n))) for n in sorted(self.kb.steps)], 5)
         buttons += ((Button("Las 6 fases del INAI", Action("phases")),),)
-        return self._factual("\n".join(lines), list(self.kb.steps.values()), buttons, intent="steps_overview")
+        return self._factual("\n".join(lines), list(self.kb.steps.values()), buttons, intent="steps_overview",
+                             view=Action("steps"))
 
     def phase(self, number: int) -> Reply:
         phase = self.kb.phases[number]
@@ -331,7 +357,8 @@ class Answerer:
         following = Button(f"{number + 1} ▶", Action("phase", str(number + 1))) if number < PHASE_COUNT else None
         nav = tuple(b for b in (previous, following) if b)
         buttons = (nav, (Button("Las 6 fases", Action("phases")), Button("Los 13 pasos", Action("steps"))))
-        return self._factual("\n".join(lines), [phase], buttons, intent="step", step=None)
+        return self._factual("\n".join(lines), [phase], buttons, intent="step", step=None,
+                             view=Action("phase", str(number)))
 
     def phases_overview(self) -> Reply:
         lines = ["<b>Las 6 fases básicas de la iniciativa, según el INAI</b>", ""]
@@ -339,7 +366,8 @@ class Answerer:
         lines += ["", "La estrategia local las detalla en 13 pasos: /pasos"]
         buttons = _rows([Button(f"Fase {n}", Action("phase", str(n))) for n in sorted(self.kb.phases)], 3)
         buttons += ((Button("Los 13 pasos", Action("steps")),),)
-        return self._factual("\n".join(lines), list(self.kb.phases.values()), buttons, intent="steps_overview")
+        return self._factual("\n".join(lines), list(self.kb.phases.values()), buttons, intent="steps_overview",
+                             view=Action("phases"))
 
     def no_such_step(self, number: int, phase: bool = False) -> Reply:
         if phase:
@@ -348,7 +376,7 @@ class Answerer:
         else:
             text = f"La estrategia local tiene {STEP_COUNT} pasos; no existe el paso {number}."
             buttons = ((Button("Ver los 13 pasos", Action("steps")),),)
-        return Reply(esc(text), buttons, intent="step")
+        return Reply(esc(text), buttons, intent="step", replaceable=True)  # nothing to come back to
 
     # -- glossary ---------------------------------------------------------------------------
 
@@ -358,26 +386,26 @@ class Answerer:
         if term.steps:
             lines += ["", esc(wording.steps_mention(term.steps))]
         related = [self.kb.terms[r] for r in term.related[:4]]
-        buttons = _rows([Button(r.term if len(r.term) <= 32 else r.term[:31] + "…", Action("term", r.id)) for r in related], 2)
+        labels = _distinct_labels(list(self.kb.terms.values()))
+        buttons = _rows([Button(labels[r.id], Action("term", r.id)) for r in related], 2)
         buttons += tuple((Button(f"Paso {n}", Action("step", str(n))),) for n in term.steps[:1])
-        return self._factual("\n".join(lines), [term], buttons, intent="glossary", term=term_id)
+        return self._factual("\n".join(lines), [term], buttons, intent="glossary", term=term_id,
+                             view=Action("term", term_id))
 
-    def glossary_index(self, page: int = 0) -> Reply:
-        terms = sorted(self.kb.terms.values(), key=lambda t: wording.sort_key(t.term))
-        labels = _distinct_labels(terms)
-        pages = max(1, -(-len(terms) // TERMS_PER_PAGE))
-        page = min(max(page, 0), pages - 1)
-        chunk = terms[page * TERMS_PER_PAGE:(page + 1) * TERMS_PER_PAGE]
-        buttons = _rows([Button(labels[t.id], Action("term", t.id)) for t in chunk], 2)
-        nav = []
-        if page > 0:
-            nav.append(Button("◀ Anteriores", Action("terms", str(page - 1))))
-        if page < pages - 1:
-            nav.append(Button("Más términos ▶", Action("terms", str(page + 1))))
-        if nav:
-            buttons += (tuple(nav),)
-        text = f"<b>Glosario</b> ({len(terms)} términos). Toca uno o escribe /glosario y la palabra, por ejemplo <code>/glosario STL</code>."
-        return Reply(Markup(text), buttons, intent="glossary")
+    def glossary_index(self, letter: str = "") -> Reply:
+        """The glossary by the first letter of what each button shows, A to Z: the terms of one
+        letter (the first, unless one is asked) and a row of the other letters."""
+        labels = _distinct_labels(list(self.kb.terms.values()))
+        ordered = sorted(self.kb.terms.values(), key=lambda t: wording.sort_key(labels[t.id]))
+        groups: dict[str, list[Term]] = {}
+        for term in ordered:
+            groups.setdefault(_initial(labels[term.id]), []).append(term)
+        shown = letter.upper() if letter.upper() in groups else next(iter(groups))
+        buttons = _rows([Button(labels[t.id], Action("term", t.id)) for t in groups[shown]], 2)
+        buttons += _rows([Button(other, Action("terms", other.lower())) for other in groups if other != shown], 7)
+        text = (f"<b>Glosario</b>: {len(ordered)} términos, de la A a la Z. Estos son los de la <b>{shown}</b>; "
+                "toca otra letra o escribe el término, por ejemplo <code>/glosario STL</code>.")
+        return Reply(Markup(text), buttons, intent="glossary", view=Action("terms", shown.lower()))
 
     # -- figures ----------------------------------------------------------------------------
 
@@ -394,7 +422,7 @@ class Answerer:
                           "de cada cifra, la primera versión es la más reciente."]
         if state:
             lines += ["", f"No tengo cifras por entidad; sobre {esc(self.kb.states[state].name)} te cuento cómo va su ejercicio."]
-        buttons = ((Button(f"Ver {self.kb.states[state].name}", Action("state", state)),),) if state else ()
+        buttons = ((Button(wording.state_button("Ver {}", self.kb.states[state].name), Action("state", state)),),) if state else ()
         name = self.kb.states[state].name if state else None
         return self._factual("\n".join(lines), chosen, buttons, intent="figures", state=name)
 
@@ -457,7 +485,8 @@ class Answerer:
             more = f" Quedan {total - last} más." if total > last else ""
             lines.append(f"Del {first + 1} al {last} de {total}.{more}")
         buttons = self._page_buttons(slug or "", page, pages, "convs_page") + self.subscribe_buttons(slug)
-        return Reply(Markup("\n".join(lines).strip()), buttons, intent="convocatorias", state=state_name)
+        return Reply(Markup("\n".join(lines).strip()), buttons, intent="convocatorias", state=state_name,
+                     view=Action("convs_page", f"{slug or ''}:{page}"))
 
     def documents(self, slug: str, step: int | None = None, page: int = 0) -> Reply:
         """A state's documents (of one step), newest first, DOCUMENTS_PER_PAGE at a time with
@@ -483,7 +512,8 @@ class Answerer:
             more = f" Quedan {after} más." if after else ""
             lines += ["", f"Del {first} al {last} de {total}.{more}"]
         buttons = self._page_buttons(f"{slug}:{step or 0}", page, pages, "docs_page") + self.subscribe_buttons(slug)
-        return Reply(Markup("\n".join(lines)), buttons, intent="documents", state=state.name, step=step)
+        return Reply(Markup("\n".join(lines)), buttons, intent="documents", state=state.name, step=step,
+                     view=Action("docs_page", f"{slug}:{step or 0}:{page}"))
 
     @staticmethod
     def _page_buttons(prefix: str, page: int, pages: int, kind: str) -> Keyboard:
@@ -512,7 +542,7 @@ class Answerer:
             "how_to_participate",
             intent="how_to_participate",
             state=slug,
-            extra_buttons=self.subscribe_buttons(slug) + ((Button(f"Ver {state.name}", Action("state", slug)),),),
+            extra_buttons=self.subscribe_buttons(slug) + ((Button(wording.state_button("Ver {}", state.name), Action("state", slug)),),),
             lead=lead,
             addition=f"\n\nEn <b>{esc(state.name)}</b>: {esc(wording.participation_hint(state))}",
             more_sources=sources + self._citations([state.stl]),
@@ -524,14 +554,14 @@ class Answerer:
         back_for = ((Button("🔔 Avisos de mi estado", Action("states", "subscribe")),
                      Button("📣 Convocatorias", Action("convs", ""))),)
         reply = self.curated("greeting", intent="greeting", extra_buttons=back_for + self.menu_buttons(),
-                             addition=f"\n\n{PRIVACY_LINE}")
+                             addition=f"\n\n{PRIVACY_LINE}", view=Action("welcome"))
         name = " ".join((first_name or "").split())[:40]
         if not name or not reply.html.startswith("¡Hola!"):
             return reply
         return dataclasses.replace(reply, html=Markup("¡Hola, {}!").format(name) + reply.html[len("¡Hola!"):])
 
     def help(self) -> Reply:
-        return self.curated("help", intent="help", extra_buttons=self.menu_buttons())
+        return self.curated("help", intent="help", extra_buttons=self.menu_buttons(), view=Action("help"))
 
     def out_of_scope(self, slug: str | None = None) -> Reply:
         if not slug:
@@ -539,7 +569,7 @@ class Answerer:
         name = self.kb.states[slug].name
         return self.curated(
             "out_of_scope", intent="out_of_scope", state=slug,
-            extra_buttons=((Button(f"Ver {name}", Action("state", slug)),),),
+            extra_buttons=((Button(wording.state_button("Ver {}", name), Action("state", slug)),),),
             addition=f"\n\nSobre {esc(name)} sí puedo contarte cómo va su ejercicio de gobierno abierto.",
         )
 
@@ -557,16 +587,17 @@ class Answerer:
             lines.append(line)
         lines += ["", f"<b>¿Qué pasó con el INAI?</b> {esc(wording.INAI_NOTICE)}"]
         text = "\n".join(_squeeze(lines))
-        return Reply(Markup(text), intent="sources", sources=self._citations_from_ids(self.kb.sources))
+        return Reply(Markup(text), intent="sources", sources=self._citations_from_ids(self.kb.sources), view=Action("sources"))
 
     def curated(self, answer_id: str, intent: str, state: str | None = None, extra_buttons: Keyboard = (), addition: str = "",
-                more_sources: tuple[Citation, ...] = (), lead: str = "") -> Reply:
+                more_sources: tuple[Citation, ...] = (), lead: str = "", view: Action | None = None) -> Reply:
         """A curated answer (respuestas.yaml, already Telegram HTML), with an HTML `lead` before
         it and an `addition` after it."""
         answer = self.kb.answers[answer_id]
         citations = self._citations_from_ids(answer.sources) + more_sources
         name = self.kb.states[state].name if state else None
-        return self._finish(lead + answer.text.strip() + addition, citations, extra_buttons, intent=intent, state=name)
+        return self._finish(lead + answer.text.strip() + addition, citations, extra_buttons, intent=intent, state=name,
+                            view=view)
 
     # -- helpers ----------------------------------------------------------------------------
 
@@ -607,9 +638,9 @@ class Answerer:
 
     def subscribe_buttons(self, slug: str | None) -> Keyboard:
         if slug:
-            name = wording.short_name(self.kb.states[slug].name)
-            return ((Button(f"🔔 Suscribirme a {name}", Action("subscribe", slug)),),)
-        return ((Button("🔔 Elegir entidad para suscribirme", Action("states", "subscribe")),),)
+            label = wording.state_button("🔔 Suscribirme a {}", self.kb.states[slug].name, "🔔 Suscribirme")
+            return ((Button(label, Action("subscribe", slug)),),)
+        return ((Button("🔔 Elegir entidad", Action("states", "subscribe")),),)
 
     def unsubscribe_offer(self, slug: str | None) -> Reply:
         """«Ya no quiero avisos de Chiapas»: one tap stops them (the tap is the confirmation)."""
@@ -619,7 +650,7 @@ class Answerer:
         name = self.kb.states[slug].name
         text = (f"¿Dejo de avisarte de lo que publique el STL de <b>{esc(name)}</b>? Toca el botón para confirmarlo; "
                 "/suscripciones muestra todo lo que sigues.")
-        buttons = ((Button(f"🔕 Dejar de seguir {wording.short_name(name)}", Action("unsub", slug)),),)
+        buttons = ((Button(wording.state_button("🔕 Dejar de seguir {}", name, "🔕 Dejar de seguir"), Action("unsub", slug)),),)
         return Reply(Markup(text), buttons, intent="subscribe_help", state=name)
 
     @staticmethod
@@ -649,8 +680,13 @@ def _distinct_labels(terms: Sequence[Term]) -> dict[str, str]:
         seen[label.lower()] = seen.get(label.lower(), 0) + 1
     for term in terms:
         if seen[labels[term.id].lower()] > 1 and ":" in term.term:
-            labels[term.id] = wording.button_label(term.term.split(":", 1)[1].strip(), 32)
+            labels[term.id] = wording.button_label(term.term.split(":", 1)[1].strip())
     return labels
+
+
+def _initial(label: str) -> str:
+    """«Árbol de…» -> «A»: the letter a label is filed under."""
+    return wording.sort_key(label)[:1].upper()
 
 
 def _sources_line(citations: tuple[Citation, ...]) -> str:

@@ -8,6 +8,7 @@ import hashlib
 import json
 import os
 import re
+from itertools import pairwise
 from collections import Counter
 from dataclasses import replace
 from functools import lru_cache
@@ -340,7 +341,7 @@ class Understander:
         names = {name for name, _, _ in spans}
         statuses = {VALUE_ATTRIBUTE[n] for n in names & EXCLUSIVE_VALUES}
         joined_by_or = any(a[0] != b[0] and "o" in found.tokens[a[2]:b[1]] and b[1] - a[2] <= 4
-                           for a, b in zip(spans, spans[1:]))  # «¿tiene STL o nomás existe en papel?»
+                           for a, b in pairwise(spans))  # «¿tiene STL o nomás existe en papel?»
         return (any(OPPOSITE.get(name) in names for name in names) or len(names & EXCLUSIVE_VALUES) > len(statuses)
                 or joined_by_or)
 

@@ -4,6 +4,8 @@ would reject, every button press answered exactly once."""
 
 from __future__ import annotations
 
+import json
+
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -162,6 +164,27 @@ def assert_clean_run(live: Live, exit_code: int) -> None:
     assert said_sorry == [], said_sorry
     unanswered = [q["data"] for q in live.queries if len(emulator.callback_answers(q)) != 1]
     assert unanswered == [], f"button presses not answered exactly once: {unanswered}"
+    off_the_rules = keyboards_off_the_rules(emulator)
+    assert off_the_rules == [], f"keyboards that break the phone-sized rules: {off_the_rules}"
+
+
+def keyboards_off_the_rules(emulator: BotApiEmulator) -> list[tuple[list[list[str]], list[str]]]:
+    """Every inline keyboard the bot sent or edited in, with what breaks the rules of
+    knowledge/wording.py (labels of at most 24 characters, at most 8 rows or 12 for a grid)."""
+    from knowledge.wording import keyboard_problems
+
+    found = []
+    for call in emulator.calls():
+        markup = call.params.get("reply_markup")
+        if isinstance(markup, str):
+            markup = json.loads(markup)
+        rows = (markup or {}).get("inline_keyboard") if isinstance(markup, dict) else None
+        if rows:
+            labels = [[button["text"] for button in row] for row in rows]
+            problems = keyboard_problems(labels)
+            if problems:
+                found.append((labels, problems))
+    return found
 
 
 def refused_by_tdlib(emulator: BotApiEmulator) -> list[tuple[str, str]]:

@@ -80,7 +80,7 @@ def test_publish_correct_and_cancel_from_telegram(live):
 
     kinds = fer.says("/convocar")
     assert "Oaxaca" in kinds.text and "¿Qué tipo de convocatoria es?" in kinds.text
-    assert fer.taps_to_new(kinds, "Mesas de cocreación (paso 7)").text.startswith("¿Cuál es el título?")
+    assert fer.taps_to_new(kinds, "7 · Mesas de cocreación").text.startswith("¿Cuál es el título?")
     assert "Describe la convocatoria" in fer.says("Mesas de cocreación 2027").text
     assert "¿Cuándo cierra?" in fer.says("Para quien quiera proponer compromisos.").text
     assert "No entendí «31 de febrero»" in fer.says("31 de febrero").text
@@ -114,8 +114,8 @@ def test_publish_correct_and_cancel_from_telegram(live):
         assert "Nueva fecha de cierre" in correction and "a las 23:59" in correction
     assert "en 10 días" in ana.says("¿hay convocatorias en oaxaca?").text
 
-    menu = fer.taps_to_new(fer.says("/mis_convocatorias"), "Oaxaca: Mesas de cocreación 2027")
-    sure = fer.taps_to_new(menu, "❌ Cancelar la convocatoria")
+    menu = fer.taps_to_new(fer.says("/mis_convocatorias"), "Mesas de cocreación 2027")
+    sure = fer.taps_to_new(menu, "❌ Cancelar convocatoria")
     assert fer.taps_to_new(sure, "Sí, cancelarla").text.startswith("❌ Convocatoria cancelada. Aviso en camino a 2")
     for subscriber in (sofi, beto):
         wait_received(emu, subscriber, CANCELLATION)
@@ -142,7 +142,7 @@ def test_an_opening_date_skips_and_a_corrected_closing(live):
     states = fer.says("/convocar")
     assert set(states.button_texts) == {"Oaxaca", "Chiapas"}
     kinds = fer.taps_to_new(states, "Chiapas")
-    fer.taps_to_new(kinds, "Integrar el STL (paso 2)")
+    fer.taps_to_new(kinds, "2 · Integrar el STL")
     fer.says("Convocatoria para integrar el STL de Chiapas")
     assert "¿Cuándo cierra?" in fer.says("/saltar").text
     echo = fer.says("en 2 semanas")
@@ -166,7 +166,7 @@ def test_a_new_link_from_mis_convocatorias(live):
     subscribe(sofi)
     create_directly(live.process.db_path, utc_now, title="Convocatoria al STL", kind="stl",
                     closes_at=utc_now() + timedelta(days=5))
-    menu = fer.taps_to_new(fer.says("/mis_convocatorias"), "Oaxaca: Convocatoria al STL")
+    menu = fer.taps_to_new(fer.says("/mis_convocatorias"), "Convocatoria al STL")
     fer.taps_to_new(menu, "🔗 Cambiar el enlace")
     assert "empezar con http" in fer.says("stl punto oaxaca").text
     confirm = fer.says("https://stl.oaxaca.example/nuevo")

@@ -35,7 +35,7 @@ def to_closing_question(fer: Person):
 
 def to_closing_question_for(fer: Person, state: str):
     kinds = fer.says(f"/convocar {state}".strip())
-    assert fer.taps_to_new(kinds, "Mesas de cocreación (paso 7)").text.startswith("¿Cuál es el título?")
+    assert fer.taps_to_new(kinds, "7 · Mesas de cocreación").text.startswith("¿Cuál es el título?")
     assert "Describe la convocatoria" in fer.says("Mesas de cocreación 2027").text
     assert "¿Cuándo cierra?" in fer.says("Para quien quiera proponer compromisos.").text
 
