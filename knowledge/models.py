@@ -76,7 +76,7 @@ StlStatus = Literal[
 class Stl(Fact):
     status: StlStatus
     year: int | None = Field(default=None, ge=2015, le=2030)
-    installation: Literal["open", "closed"] | None = None
+    installation: Literal["open", "closed", "disputed"] | None = None  # disputed: the document says both (note)
     note: str | None = None
 
     @model_validator(mode="after")
@@ -86,6 +86,8 @@ class Stl(Fact):
             raise ValueError("'installation' (open/closed) solo aplica a un STL instalado")
         if self.year and not installed:
             raise ValueError("'year' solo aplica a un STL instalado")
+        if self.installation == "disputed" and not self.note:
+            raise ValueError("'installation: disputed' necesita una 'note' que diga qué dice cada parte del documento")
         return self
 
 

@@ -335,3 +335,26 @@ def test_a_list_of_its_own_after_a_state(chat):
 
 def listed_names(text: str) -> set[str]:
     return {name for name in ("Jalisco", "Oaxaca", "Puebla", "Yucatán") if name in text}
+
+
+@pytest.mark.parametrize("turn", ["ya entrado en eso, ¿por cuál partido me conviene votar?",
+                                  "oye y ya que estamos, ¿quién ganó el partido del América ayer?"])
+def test_a_leading_ok_does_not_swallow_another_question(chat, turn):
+    chat("¿cómo va Jalisco?")
+    assert chat(turn).form == "out_of_scope"
+
+
+@pytest.mark.parametrize("turn", ["ok ntp", "dios se lo pague", "ok gracias, me sirve mucho"])
+def test_everyday_thanks(chat, turn):
+    chat("¿cómo va Jalisco?")
+    assert chat(turn).form == "ack"
+
+
+def test_a_phase_after_a_step(chat):
+    chat("¿qué es el paso 6?")
+    assert chat("¿y la fase 6?").phase == 6
+
+
+def test_the_last_to_sign_after_a_state_is_a_list(chat):
+    chat("¿cómo va Baja California Sur?")
+    assert chat("¿y los últimos en firmar?").form == "which_states"

@@ -23,6 +23,8 @@ def said(text: str) -> str:
     line = first_line(text)
     if line.startswith("No tengo ese dato"):
         return "unknown"
+    if line.startswith("El documento dice las dos cosas"):
+        return "both"
     if line.startswith("Sí."):
         return "yes"
     if line.startswith("No.") or line.startswith("No había firmado"):
@@ -60,7 +62,8 @@ def test_yes_no_about_every_attribute_of_every_state(engine, state, attribute):
 @pytest.mark.parametrize("state", STATES, ids=lambda s: s.slug)
 def test_open_or_closed_installation_is_yes_no_or_unknown(engine, state):
     reply = engine.ask(f"¿la instalación del STL de {state.name} fue abierta?")
-    expected = {"open": "yes", "closed": "no"}.get(state.stl.installation or "", "no" if not installed(state) else "unknown")
+    expected = {"open": "yes", "closed": "no", "disputed": "both"}.get(state.stl.installation or "",
+                                                                       "no" if not installed(state) else "unknown")
     assert said(reply.text) == expected, first_line(reply.text)
 
 
@@ -305,3 +308,18 @@ def test_everyday_words_for_a_plan_published_or_an_stl_on_paper(engine, question
 def test_named_things_in_their_own_role(engine, question, form, detail):
     u = engine.understand(question)
     assert u.form == form and detail in (None, u.step, u.term)
+
+
+def test_what_the_document_says_both_ways_is_said_both_ways(engine):
+    """Guanajuato: open in the report's table, by direct invitation in its text."""
+    reply = engine.ask("lo de Guanajuato, que la integración del STL fue por invitación directa, ¿es cierto?")
+    assert first_line(reply.text).startswith("El documento dice las dos cosas.")
+    assert "Sin contar a Guanajuato" in engine.ask("¿qué estados instalaron su STL de forma abierta?").text
+
+
+@pytest.mark.parametrize("question,form", [
+    ("Compara Veracruz y Oaxaca por favor, estamos viendo dónde abrir oficina", "compare"),
+    ("¿Quién es el titular del Secretariado Ejecutivo del Sistema Nacional de Seguridad Pública?", "out_of_scope"),
+])
+def test_an_explicit_ask_decides_over_stray_words(engine, question, form):
+    assert engine.understand(question).form == form

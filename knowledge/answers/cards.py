@@ -106,9 +106,17 @@ class Answerer:
             if others:
                 lines += ["", f"No: {esc(wording.join_names(others))}."]
         lines += self._document_counts(len(states), asked)
+        lines += self._disputed(asked)
         cited: list[Fact] = [facts.fact_of(s, asked.attribute) for s in states] or [self._records_fact()]
         buttons = _state_buttons(states)
         return self._factual("\n".join(_squeeze(lines)), [*cited, *self._counting_figures(asked)], buttons, intent="figures")
+
+    def _disputed(self, asked: facts.Selection) -> list[str]:
+        """The states a list of open or closed installations leaves out because the document says both."""
+        if asked.attribute != "stl_installation":
+            return []
+        return [line for state in self.kb.states.values() if state.stl.installation == "disputed"
+                for line in ("", f"ℹ️ Sin contar a {esc(state.name)}: {esc(state.stl.note or '')}")]
 
     def state_count(self, states: list[State], asked: facts.Selection) -> Reply:
         """«¿Cuántos estados …?»: the number first, the names after, then the other documents'

@@ -23,6 +23,7 @@ class Verdict:
     yes: bool | None
     sentence: str  # plain text, starts with the state's name
     facts: tuple[Fact, ...] = field(default_factory=tuple)
+    disputed: bool = False  # the document says both (yes is None)
 
 
 def fact_of(state: State, attribute: str) -> Fact:
@@ -53,6 +54,8 @@ def verdict(state: State, attribute: str, value: str | None, year: int | None = 
         return Verdict(signed_then, describe(state, "declaratoria"), facts)
     if attribute == "stl_installation" and not installed(state):
         return Verdict(False, describe(state, "stl"), facts)
+    if attribute == "stl_installation" and state.stl.installation == "disputed":
+        return Verdict(None, describe(state, "stl"), facts, disputed=True)
     if attribute == "stl_installation" and state.stl.installation is None:
         return Verdict(None, describe(state, "stl") + " El informe no dice si su instalación fue abierta o cerrada.", facts)
     if attribute == "stl" and year is not None and value in (None, "installed"):  # else the year is when it was so

@@ -51,10 +51,12 @@ def answer_yes_no(a: "Answerer", r: Request) -> Reply:
     attribute = r.attribute or "exercise"
     value = POSITIVE_VALUE.get(r.value or "", r.value)
     verdict = facts.verdict(state, attribute, value, r.year, tuple(POSITIVE_VALUE.get(v, v) for v in r.also))
-    if r.particularity is not None and (verdict.yes is None or r.value is None):
+    if r.particularity is not None and (verdict.yes is None and not verdict.disputed or r.value is None):
         return a.state_card(state.slug, particularity=r.particularity)  # what the documents say of it
     if r.either_or:
         lead = f"<b>{esc(verdict.sentence)}</b>"  # «¿abierta o cerrada?» takes no yes or no
+    elif verdict.disputed:
+        lead = f"<b>El documento dice las dos cosas.</b> {esc(verdict.sentence)}"
     elif verdict.yes is None:
         lead = f"<b>No tengo ese dato.</b> {esc(verdict.sentence)}"
     elif r.value in POSITIVE_VALUE:  # «¿Tamaulipas no ha firmado?»: a bare sí or no would be ambiguous

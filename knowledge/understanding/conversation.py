@@ -249,7 +249,8 @@ class FollowUps:
             head, tail = " ".join(tokens[:size]), " ".join(tokens[size:])
             kind = self.kind(head)
             thanked = tail in self._phrases.get("thanks", ())
-            if (kind == "ack" or thanked) and not names_something:  # 'ok gracias, me sirve', 'que triste, gracias'
+            asks_more = bool(found.cue("out_of_scope")) or found.interrogative is not None  # «ya, ¿quién ganó el partido?»
+            if (kind == "ack" and not asks_more or thanked) and not names_something:  # 'ok gracias, me sirve'
                 return "ack"
             if kind == "add":  # 'agrégale Edomex'
                 return kind
@@ -295,8 +296,8 @@ class FollowUps:
             return None
         if request.form == "which_states" and found.same_year and request.year:
             return replace(request, follow_up=True)  # «¿y quiénes más firmaron ese año?»
-        if request.form in ("yes_no", "status") and found.interrogative in LIST_WORDS and found.cue("value"):
-            return None  # «¿y en 2017 quiénes firmaron?» after a state: a list of its own
+        if request.form in ("yes_no", "status") and (found.interrogative in LIST_WORDS and found.cue("value") or found.extreme):
+            return None  # «¿y en 2017 quiénes firmaron?», «¿y los últimos en firmar?» after a state: a list of its own
         if request.form in ("what_is", "steps_overview", "step", "phase"):
             return None  # a question of its own that needs no state
         if request.form in ("status", "yes_no", "when", "compare", "participate", "convocatorias",
@@ -337,6 +338,8 @@ def _moved(context: Context, kind: str | None, found: Found, last_words: frozens
         kind = "last"
     about_all = context.form == "steps_overview" or context.steps_asked
     names_a_step = reference.explicit and reference.step is not None  # «¿y el paso 2?» after a phase
+    if reference.explicit and reference.phase is not None:  # «¿y la fase 6?» after a step
+        return Request("phase", phase=reference.phase, follow_up=True)
     if (context.phase is not None or about_all and context.phases_asked) and not names_a_step:
         return _move("phase", context.phase, PHASE_COUNT, kind, reference.phase or reference.step or _number(found))
     if context.step is not None or context.form == "step" or about_all:

@@ -131,6 +131,9 @@ class Understander:
         """«¿Qué es el árbol de problemas?» asks what a term means, even when the term names a step
         too; with 'paso' or 'etapa' it asks about the step. A term alone asks what it means."""
         reference = found.reference
+        if (found.cue("out_of_scope") and ranked and ranked[0].form == "out_of_scope"
+                and ranked[0].probability >= SURELY_ELSEWHERE):
+            return ranked  # another topic the examples are sure of and its words say so, whatever it names
         if found.term_span == (0, len(found.tokens)) and not (
                 set(found.cue("form")) - {"what_is"} or found.cue("value")):  # a term and nothing else
             return sorted(ranked, key=lambda r: r.form != "what_is")
@@ -475,7 +478,9 @@ def _out_of_scope_last(ranked: list[Ranked], found: Found) -> list[Ranked]:
     names_known = (found.states or found.ambiguous_states or found.term or found.cue("attribute") or found.cue("value")
                    or found.reference.step is not None or found.reference.phase is not None)
     mostly_ours = found.foreign <= FOREIGN_WORDS_TOLERATED  # 'la pensión del bienestar en Chiapas' is not
-    if ranked and ranked[0].form == "out_of_scope" and ranked[0].probability >= SURELY_ELSEWHERE and found.foreign:
+    asked_in_scope = set(found.cue("form")) - {"greeting", "help", "what_is", "yes_no"}  # «compara…», «¿cuántos…?»
+    if (ranked and ranked[0].form == "out_of_scope" and ranked[0].probability >= SURELY_ELSEWHERE and found.foreign
+            and not asked_in_scope):
         return ranked  # «el mejor taller mecánico de Tlaxcala»: a word of another topic, and the examples agree
     return sorted(ranked, key=lambda r: r.form == "out_of_scope") if names_known and mostly_ours else ranked
 
