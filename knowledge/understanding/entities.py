@@ -44,6 +44,7 @@ class Found:
     tokens: tuple[str, ...]
     states: tuple[str, ...] = ()
     state_spans: tuple[tuple[int, int], ...] = ()
+    by_city: bool = False  # the states come from cities named («soy de Xalapa»), not from their names
     ambiguous_states: tuple[str, ...] = ()
     reference: StepReference = StepReference()
     term: str | None = None
@@ -124,8 +125,10 @@ class EntityFinder:
         blocked = {i for m in self._not_places.find(tokens) for i in range(m.start, m.end)}
         spans = self._find_cues(tokens)
         term_match = self._term_match(tokens, _what_is_cue(spans))
-        state_matches = [m for m in self._states.find(tokens) if m.start not in blocked] or [
-            m for m in self._cities.find(tokens) if m.start not in blocked]  # a city only when no state is named
+        state_matches = [m for m in self._states.find(tokens) if m.start not in blocked]
+        by_city = not state_matches
+        if by_city:  # a city only when no state is named
+            state_matches = [m for m in self._cities.find(tokens) if m.start not in blocked]
         states = _unique(m.value for m in state_matches)
         ambiguous = () if states else self._ambiguous_states(tokens, blocked)
         cues = {namespace: _unique(name for name, _, _ in found) for namespace, found in spans.items()}
@@ -135,6 +138,7 @@ class EntityFinder:
             tokens=tuple(tokens),
             states=states,
             state_spans=tuple((m.start, m.end) for m in state_matches),
+            by_city=by_city and bool(state_matches),
             ambiguous_states=ambiguous,
             reference=reference,
             term=term_match.value if term_match else None,

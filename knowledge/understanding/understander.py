@@ -163,13 +163,14 @@ class Understander:
         if not request.states and request.form != "how_many":
             return request
         if request.states and missing:
-            return Request("out_of_scope", states=request.states, missing=missing[0], confidence=request.confidence)
+            elsewhere = found.by_city or found.cue("out_of_scope")  # «un boleto a Tijuana», «las elecciones en Puebla»
+            return _missing("out_of_scope" if elsewhere else request.form, request.states, missing[0], request.confidence)
         return request
 
     def _known_after_all(self, request: Request, found: Found) -> Request:
         """«¿Qué municipios participan en Querétaro?» reads like data the store lacks, but that
         state's particularity says it: its card, opened at it."""
-        if request.form != "out_of_scope" or request.missing is None or not request.states:
+        if request.missing is None or not request.states:
             return request
         missing_words = [t for name, start, end in found.spans.get("missing", ()) for t in found.tokens[start:end]]
         particularity = self._particularity(request.states, replace(found, tokens=tuple(missing_words)))
@@ -268,6 +269,10 @@ class Understander:
                 return None  # «¿cómo se llama su plan?»: a plan has a name, not members; another form answers
             if not missing and found.states and "how_many" in found.cue("form"):
                 missing = ["statistics"]  # «¿cuántas personas con discapacidad viven en Guanajuato?»
+            if missing and states and not (found.by_city or found.cue("out_of_scope")):
+                return _missing("status", states, missing[0])
+            if found.by_city:  # «el clima en Mérida» is about the city, not the state's exercise
+                common = _Scope(states=(), ambiguous_states=())
             return Request(form, missing=missing[0] if missing else None, attribute=attribute, **common)
         return Request(form, **common)
 
@@ -483,6 +488,16 @@ def _out_of_scope_last(ranked: list[Ranked], found: Found) -> list[Ranked]:
             and not asked_in_scope):
         return ranked  # «el mejor taller mecánico de Tlaxcala»: a word of another topic, and the examples agree
     return sorted(ranked, key=lambda r: r.form == "out_of_scope") if names_known and mostly_ours else ranked
+
+
+def _missing(form: str, states: tuple[str, ...], missing: str, confidence: float = 1.0) -> Request:
+    """Data the store lacks about a state («el teléfono del STL de Zacatecas», «¿cómo va hoy?»)
+    is a question about that state, answered «No tengo ese dato» with what is known; figures of
+    another kind (population, municipalities) are another topic."""
+    if missing == "statistics" or form == "out_of_scope":
+        return Request("out_of_scope", states=states, missing=missing, confidence=confidence)
+    return Request(form if form in ("status", "yes_no", "when") else "status", states=states, missing=missing,
+                   confidence=confidence)
 
 
 def _in_the_question(start: int, found: Found) -> bool:
