@@ -324,3 +324,15 @@ def test_what_the_document_says_both_ways_is_said_both_ways(engine):
 ])
 def test_an_explicit_ask_decides_over_stray_words(engine, question, form):
     assert engine.understand(question).form == form
+
+
+@pytest.mark.parametrize("question", [
+    "¿a qué hora juega el Puebla hoy?", "¿y qué tal está la seguridad en Chihuahua para abrir oficina?",
+    "la Comisión de Derechos Humanos de Jalisco, ¿dónde queda?", "pásame el celular del comisionado de transparencia de Campeche",
+])
+def test_a_state_incidental_to_another_topic_is_out_of_scope(engine, question):
+    assert engine.understand(question).form == "out_of_scope"
+
+
+def test_homework_as_context_is_still_a_question(engine):
+    assert engine.understand("soy mamá y no le entiendo a la tarea de mi hijo. ¿Colima en qué quedó?").form != "out_of_scope"

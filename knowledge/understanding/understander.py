@@ -471,13 +471,23 @@ def _siblings_by_their_cue(ranked: list[Ranked], found: Found) -> list[Ranked]:
     return ranked
 
 
+ASIDES = frozenset(("tasks", "injection"))  # out-of-scope cues that are often context («para mi tarea…»)
 SURELY_ELSEWHERE = 0.9  # the classifier's probability of out of scope that a known name does not overrule
 FOREIGN_WORDS_TOLERATED = 2  # content words outside the domain's vocabulary a known-topic question may carry
+
+
+def _names_the_domain(found: Found) -> bool:
+    """Words of this initiative besides a state's name: a fact, a value, a term, a step, a phase
+    or an in-scope question form («compara…», «¿cuántos…?»)."""
+    return bool(found.term or found.cue("attribute") or found.cue("value") or found.reference.step is not None
+                or found.reference.phase is not None or set(found.cue("form")) - {"greeting", "help", "what_is", "yes_no"})
 
 
 def _out_of_scope_last(ranked: list[Ranked], found: Found) -> list[Ranked]:
     """Out of scope is the fallback, not a veto: a message that names something the store knows
     (a state, a term, a step, a fact of a state) and no out-of-scope topic is answered from the store."""
+    if set(found.cue("out_of_scope")) - ASIDES and not _names_the_domain(found):  # «¿a qué hora juega el Puebla?»
+        return sorted(ranked, key=lambda r: r.form != "out_of_scope")  # the state is incidental to another topic
     if found.cue("out_of_scope") or found.cue("missing"):
         return ranked
     names_known = (found.states or found.ambiguous_states or found.term or found.cue("attribute") or found.cue("value")
