@@ -110,7 +110,7 @@ def test_with_consent_the_text_understanding_date_and_chat_are_kept(curation, st
     outcome = ask_and_send(curation, 5)
     assert outcome.kind == "queued"
     question, = rows(store, "questions")
-    assert question["text"] == UNKNOWN and question["states"] == "jalisco" and question["form"] == "status"
+    assert question["text"] == UNKNOWN and question["states"] == "jalisco" and question["form"] == "out_of_scope"
     assert question["asked"] == 1 and question["first_asked"] and question["status"] == "pending"
     assert [(a["question_id"], a["chat_id"]) for a in rows(store, "askers")] == [(question["id"], 5)]
 

@@ -167,9 +167,9 @@ def test_compare_shows_each_state_side_by_side(engine):
     "¿sigue activo hoy, en 2026, el STL de Coahuila?",
 ])
 def test_what_the_store_does_not_hold_is_said_with_what_it_knows(engine, question):
-    """A question about a state the store cannot answer is still about that state (not a refusal)."""
+    """Out of scope by the contract (DESIGN.md), said honestly, with what is known of that state."""
     reply = engine.ask(question)
-    assert reply.intent == "state_status"
+    assert reply.intent == "out_of_scope"
     assert first_line(reply.text).startswith("No tengo ese dato.")
     assert "Lo que sí sé de" in reply.text and reply.sources
 
@@ -223,7 +223,7 @@ def test_a_negative_claim_is_confirmed_or_denied_without_a_bare_yes_or_no(engine
 
 def test_how_things_are_today_is_data_the_store_does_not_hold(engine):
     reply = engine.ask("¿el STL de Jalisco sigue existiendo hoy?")
-    assert reply.intent == "state_status" and first_line(reply.text).startswith("No tengo ese dato.")
+    assert reply.intent == "out_of_scope" and first_line(reply.text).startswith("No tengo ese dato.")
     assert "instalado en 2015" in reply.text  # and what it does know
     listed = engine.ask("¿qué estados tienen STL hoy en día, en 2025?")
     assert first_line(listed.text).startswith("No tengo ese dato.")

@@ -104,7 +104,7 @@ def test_every_glossary_term_and_alias(engine, term_id, alias):
     ("hay convocatorias abiertas?", "convocatorias"), ("cómo me suscribo", "subscribe_help"),
     ("cómo puedo participar", "how_to_participate"), ("qué documentos publicó el stl de jalisco", "documents"),
     ("qué tiempo hace en Colima", "out_of_scope"), ("teléfono del gobernador de Jalisco", "out_of_scope"),
-    ("presupuesto de oaxaca", "state_status"), ("quién ganó el partido", "out_of_scope"),
+    ("presupuesto de oaxaca", "out_of_scope"), ("quién ganó el partido", "out_of_scope"),
     ("presupuesto participativo en queretaro", "state_status"), ("qué es el presupuesto participativo", "glossary"),
 ])
 def test_intents(engine, text, intent):

@@ -159,7 +159,7 @@ class Answerer:
             lines += ["", f"Lo que sí sé: los documentos lo dicen de {esc(wording.join_names([s.name for s in mentioned]))}."]
         return self._factual("\n".join(lines), figures or [self._records_fact()], (), intent="figures")
 
-    def missing_data(self, what: str, slug: str | None, intent: str = "out_of_scope") -> Reply:
+    def missing_data(self, what: str, slug: str | None) -> Reply:
         """Data the store does not hold: say so, and what it does know about that state."""
         lines = [f"<b>No tengo ese dato.</b> No guardo {esc(what)}."]
         buttons: Keyboard = ()
@@ -174,7 +174,7 @@ class Answerer:
         else:
             lines += ["", "Sí puedo contarte cómo va cada estado, los 13 pasos, qué significan los términos y las cifras principales."]
             buttons = self.menu_buttons()
-        return self._factual("\n".join(lines), cited, buttons, intent=intent,
+        return self._factual("\n".join(lines), cited, buttons, intent="out_of_scope",
                              state=self.kb.states[slug].name if slug else None)
 
     def _grouped(self, states: list[State], attribute: str, value: str) -> list[str]:

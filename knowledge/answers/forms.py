@@ -242,8 +242,6 @@ FORM_ANSWERS: dict[str, Callable[["Answerer", Request], Reply]] = {
 def answer(a: "Answerer", r: Request) -> Reply:
     if r.ambiguous_states and not r.states:
         return a.which_state(r.ambiguous_states, r.intent)
-    if r.missing and r.form in ("status", "yes_no", "when"):  # a state asked for what the store lacks
-        return a.missing_data(MISSING_WHAT[r.missing], r.state, intent="state_status")
     return FORM_ANSWERS[r.form](a, r)
 
 

@@ -163,8 +163,9 @@ class Understander:
         if not request.states and request.form != "how_many":
             return request
         if request.states and missing:
-            elsewhere = found.by_city or found.cue("out_of_scope")  # «un boleto a Tijuana», «las elecciones en Puebla»
-            return _missing("out_of_scope" if elsewhere else request.form, request.states, missing[0], request.confidence)
+            if found.by_city:  # «un boleto a Tijuana»: the city's, not its state's
+                return Request("out_of_scope", confidence=request.confidence)
+            return _missing(request.states, missing[0], request.confidence)
         return request
 
     def _known_after_all(self, request: Request, found: Found) -> Request:
@@ -269,8 +270,6 @@ class Understander:
                 return None  # «¿cómo se llama su plan?»: a plan has a name, not members; another form answers
             if not missing and found.states and "how_many" in found.cue("form"):
                 missing = ["statistics"]  # «¿cuántas personas con discapacidad viven en Guanajuato?»
-            if missing and states and not (found.by_city or found.cue("out_of_scope")):
-                return _missing("status", states, missing[0])
             if found.by_city:  # «el clima en Mérida» is about the city, not the state's exercise
                 common = _Scope(states=(), ambiguous_states=())
             return Request(form, missing=missing[0] if missing else None, attribute=attribute, **common)
@@ -500,14 +499,11 @@ def _out_of_scope_last(ranked: list[Ranked], found: Found) -> list[Ranked]:
     return sorted(ranked, key=lambda r: r.form == "out_of_scope") if names_known and mostly_ours else ranked
 
 
-def _missing(form: str, states: tuple[str, ...], missing: str, confidence: float = 1.0) -> Request:
-    """Data the store lacks about a state («el teléfono del STL de Zacatecas», «¿cómo va hoy?»)
-    is a question about that state, answered «No tengo ese dato» with what is known; figures of
-    another kind (population, municipalities) are another topic."""
-    if missing == "statistics" or form == "out_of_scope":
-        return Request("out_of_scope", states=states, missing=missing, confidence=confidence)
-    return Request(form if form in ("status", "yes_no", "when") else "status", states=states, missing=missing,
-                   confidence=confidence)
+def _missing(states: tuple[str, ...], missing: str, confidence: float = 1.0) -> Request:
+    """Data the store lacks about a state («el teléfono del STL de Zacatecas», «¿cómo va hoy?»):
+    out of scope by the contract (DESIGN.md: «a governor's phone, a state's budget»), answered
+    «No tengo ese dato» with what is known about that state."""
+    return Request("out_of_scope", states=states, missing=missing, confidence=confidence)
 
 
 def _in_the_question(start: int, found: Found) -> bool:
