@@ -336,3 +336,14 @@ def test_a_state_incidental_to_another_topic_is_out_of_scope(engine, question):
 
 def test_homework_as_context_is_still_a_question(engine):
     assert engine.understand("soy mamá y no le entiendo a la tarea de mi hijo. ¿Colima en qué quedó?").form != "out_of_scope"
+
+
+@pytest.mark.parametrize("question,form,detail", [
+    ("ya firmaron la declaratoria... y luego, ¿qué sigue?", "step", 2),
+    ("¿qué es la declaración esa que firman los estados?", "what_is", "declaratoria"),
+    ("el acta de instalación del STL de Oaxaca, ¿la tienes? la necesito para un trámite", "documents", None),
+    ("ya no me manden mensajes por favor", "subscribe", None),
+])
+def test_everyday_ways_to_ask_for_a_step_a_term_a_document_or_to_stop_notices(engine, question, form, detail):
+    u = engine.understand(question)
+    assert u.form == form and detail in (None, u.step, u.term)
