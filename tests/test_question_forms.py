@@ -347,3 +347,9 @@ def test_homework_as_context_is_still_a_question(engine):
 def test_everyday_ways_to_ask_for_a_step_a_term_a_document_or_to_stop_notices(engine, question, form, detail):
     u = engine.understand(question)
     assert u.form == form and detail in (None, u.step, u.term)
+
+
+def test_a_year_the_records_do_not_date_is_not_answered_no(engine):
+    """The records date no plan: «No» would be invented; what the documents say of it is the answer."""
+    text = first_line(engine.ask("¿el primer plan de Jalisco fue en 2016?").text)
+    assert not text.startswith("No.") and "2016" in text

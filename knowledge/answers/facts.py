@@ -62,6 +62,8 @@ def verdict(state: State, attribute: str, value: str | None, year: int | None = 
         if state.stl.year is None:
             return Verdict(None, describe(state, "stl") + " El informe no da el año de su instalación.", facts)
         return Verdict(state.stl.year == year, describe(state, "stl"), facts)
+    if year is not None and attribute in ("pal", "exercise"):  # «¿el primer plan de Jalisco fue en 2016?»
+        return Verdict(None, describe(state, attribute), facts)  # the records date no plan nor status
     test = predicate(attribute, value) if value else None
     if test is None:
         return Verdict(True if _mentions(state, value) else None, describe(state, attribute), facts)

@@ -12,6 +12,7 @@ from markupsafe import Markup
 from knowledge import wording
 from knowledge.answers import facts
 from knowledge.filters import DEFAULT_VALUE, POSITIVE_VALUE
+from knowledge.models import State
 from knowledge.reply import Action, Button, Reply, esc
 from knowledge.statemap import build_map
 from knowledge.understanding.request import Request
@@ -51,6 +52,8 @@ def answer_yes_no(a: "Answerer", r: Request) -> Reply:
     attribute = r.attribute or "exercise"
     value = POSITIVE_VALUE.get(r.value or "", r.value)
     verdict = facts.verdict(state, attribute, value, r.year, tuple(POSITIVE_VALUE.get(v, v) for v in r.also))
+    if r.particularity is not None and r.year is not None and verdict.yes is None:
+        return _what_the_documents_say(a, state, r.particularity)  # «¿el primer plan de Jalisco fue en 2016?»
     if r.particularity is not None and (verdict.yes is None and not verdict.disputed or r.value is None):
         return a.state_card(state.slug, particularity=r.particularity)  # what the documents say of it
     if r.either_or:
@@ -72,10 +75,8 @@ def answer_when(a: "Answerer", r: Request) -> Reply:
     if not r.states and r.term:
         return a.term(r.term)
     state = a.kb.states[r.states[0]]
-    if r.particularity is not None:  # «¿cuándo presentó Quintana Roo la Glosa Ciudadana?»: what the documents say of it
-        item = state.particularities[r.particularity]
-        lead = f"<b>Según los documentos:</b> {esc(item.title)}. {esc(item.text)}"
-        return a.short_state_answer(state.slug, lead, (item,))
+    if r.particularity is not None:  # «¿cuándo presentó Quintana Roo la Glosa Ciudadana?»
+        return _what_the_documents_say(a, state, r.particularity)
     attribute = r.attribute or "declaratoria"
     year, sentence, fact = facts.when(state, attribute)
     if year:
@@ -85,6 +86,13 @@ def answer_when(a: "Answerer", r: Request) -> Reply:
     else:
         lead = f"<b>No tengo ese año.</b> {esc(sentence)}"
     return a.short_state_answer(state.slug, lead, (fact,))
+
+
+def _what_the_documents_say(a: "Answerer", state: State, index: int) -> Reply:
+    """One particularity of a state, as the answer: it holds the date or the detail asked."""
+    item = state.particularities[index]
+    lead = f"<b>Según los documentos:</b> {esc(item.title)}. {esc(item.text)}"
+    return a.short_state_answer(state.slug, lead, (item,))
 
 
 def answer_compare(a: "Answerer", r: Request) -> Reply:
