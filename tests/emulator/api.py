@@ -400,28 +400,27 @@ def send_message(ctx: Context) -> dict:
 
 @api_method("editMessageText")
 def edit_message_text(ctx: Context) -> dict:
-    chat, stored = own_message(ctx, "edit")
-    if "text" not in stored.data:
-        raise bad_request("there is no text in the message to edit")
-    text = ctx.params.text("text")
-    content = text_content(ctx, text)
-    inline, _ = reply_markup(ctx, inline_only=True)
-    if inline is not None:
-        content["reply_markup"] = inline
-    return replace_message(ctx, stored, content, ("text", "entities", "reply_markup"), text)
+    return _edit(ctx, "text", ("text",), text_content)
 
 
 @api_method("editMessageCaption")
 def edit_message_caption(ctx: Context) -> dict:
+    return _edit(ctx, "caption", ("document", "photo", "video", "audio", "animation"), caption_content)
+
+
+def _edit(ctx: Context, field: str, editable_kinds: tuple[str, ...], content_of) -> dict:
+    """editMessageText / editMessageCaption: the new text or caption (and keyboard) of a message
+    that has one."""
     chat, stored = own_message(ctx, "edit")
-    if not any(kind in stored.data for kind in ("document", "photo", "video", "audio", "animation")):
-        raise bad_request("there is no caption in the message to edit")
-    caption = ctx.params.text("caption")
-    content = caption_content(ctx, caption)
+    if not any(kind in stored.data for kind in editable_kinds):
+        raise bad_request(f"there is no {field} in the message to edit")
+    value = ctx.params.text(field)
+    content = content_of(ctx, value)
     inline, _ = reply_markup(ctx, inline_only=True)
     if inline is not None:
         content["reply_markup"] = inline
-    return replace_message(ctx, stored, content, ("caption", "caption_entities", "reply_markup"), caption)
+    entities = "entities" if field == "text" else "caption_entities"
+    return replace_message(ctx, stored, content, (field, entities, "reply_markup"), value)
 
 
 @api_method("editMessageReplyMarkup")
