@@ -358,3 +358,11 @@ def test_a_phase_after_a_step(chat):
 def test_the_last_to_sign_after_a_state_is_a_list(chat):
     chat("¿cómo va Baja California Sur?")
     assert chat("¿y los últimos en firmar?").form == "which_states"
+
+
+def test_which_of_the_two_reaches_back_to_the_state_before(chat):
+    chat("¿Jalisco está en OGP Local?")
+    chat("¿y Zacatecas?")
+    reply = chat("¿cuál de los dos está en OGP Local?")
+    assert reply.form == "compare" and set(reply.states) == {"Jalisco", "Zacatecas"}
+    assert reply.text.startswith("• Sí. Jalisco") and "• No. Zacatecas" in reply.text

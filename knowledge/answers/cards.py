@@ -211,10 +211,12 @@ class Answerer:
         versions = [f for f in self.kb.figures if f.measure in measures and f.id not in ids]
         return sorted(versions, key=lambda f: self._date_of(f).sort_key(), reverse=True)
 
-    def compare_states(self, slugs: Iterable[str]) -> Reply:
+    def compare_states(self, slugs: Iterable[str], lead: str = "") -> Reply:
+        """Up to four states side by side, after a `lead` (HTML) that answers what was asked of them."""
         slugs = list(slugs)[:4]
         facts: list[Fact] = []
-        lines = ["<b>Comparación</b>", self._furthest_along([self.kb.states[s] for s in slugs])]
+        lines = [lead, ""] if lead else []
+        lines += ["<b>Comparación</b>", self._furthest_along([self.kb.states[s] for s in slugs])]
         for slug in slugs:
             state = self.kb.states[slug]
             facts += [state.declaratoria, state.exercise, state.stl, state.pal, *state.particularities]

@@ -96,7 +96,17 @@ def _what_the_documents_say(a: "Answerer", state: State, index: int) -> Reply:
 
 
 def answer_compare(a: "Answerer", r: Request) -> Reply:
-    return a.compare_states(r.states)
+    """Each state's own facts side by side; asked about one fact («¿cuál de los dos está en OGP
+    Local?»), first each state's yes or no to it."""
+    if r.attribute is None or r.either_or:
+        return a.compare_states(r.states)
+    value = POSITIVE_VALUE.get(r.value or "", r.value)
+    lines = []
+    for slug in r.states[:4]:
+        verdict = facts.verdict(a.kb.states[slug], r.attribute, value, r.year)
+        answer = {True: "Sí", False: "No", None: "No tengo ese dato"}[verdict.yes]
+        lines.append(f"• <b>{answer}.</b> {esc(verdict.sentence)}")
+    return a.compare_states(r.states, lead="\n".join(lines))
 
 
 def answer_which_states(a: "Answerer", r: Request) -> Reply:

@@ -41,6 +41,7 @@ class Context:
     phases_asked: bool = False
     steps_asked: bool = False
     ambiguous_states: tuple[str, ...] = ()  # the states the bot asked to choose from
+    earlier_states: tuple[str, ...] = ()  # the states of the question before («¿y Zacatecas?» after Jalisco)
 
     @classmethod
     def of(cls, request: Request) -> "Context":
@@ -85,6 +86,9 @@ class Memory:
             context = current  # these turns refer to the last question; keep it, renew its time
         else:
             context = Context.of(request)
+            current = self.get(chat)
+            if current is not None and current.states and current.states != context.states:
+                context = replace(context, earlier_states=current.states)
         self._chats[chat] = (context, self._clock())
         self._chats.move_to_end(chat)
         while len(self._chats) > self._max:
@@ -152,8 +156,9 @@ class FollowUps:
         if kind == "count" and context.form == "which_states":
             return context.as_request("how_many")
         own_form = found.cue("form")
-        if len(context.states) >= 2 and not found.states and len(tokens) <= SHORT and self._says("both", " ".join(tokens)):
-            return context.as_request("compare")  # «¿cuál de los dos va más avanzado?»
+        both = tuple(dict.fromkeys((*context.earlier_states, *context.states))) if len(context.states) < 2 else context.states
+        if len(both) >= 2 and not found.states and self._says("both", " ".join(tokens)):
+            return context.as_request("compare", states=both[-4:])  # «¿cuál de los dos va más avanzado?»
         if (found.states and context.states and len(tokens) <= SHORT
                 and (kind == "add" or "compare" in own_form and len(found.states) == 1)):
             return self._compared_with(found.states, context)  # «agrégale Edomex», «¿y cómo se compara con Durango?»
