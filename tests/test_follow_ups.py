@@ -366,3 +366,15 @@ def test_which_of_the_two_reaches_back_to_the_state_before(chat):
     reply = chat("¿cuál de los dos está en OGP Local?")
     assert reply.form == "compare" and set(reply.states) == {"Jalisco", "Zacatecas"}
     assert reply.text.startswith("• Sí. Jalisco") and "• No. Zacatecas" in reply.text
+
+
+def test_of_those_keeps_the_list_s_own_condition(chat):
+    chat("¿qué estados firmaron en 2015?")
+    reply = chat("¿y de esos cuáles sí tienen STL instalado?")
+    assert reply.form == "which_states" and reply.text.startswith("9 entidades")
+
+
+def test_of_the_three_just_compared(chat):
+    chat("compara Veracruz, Oaxaca y Coahuila")
+    reply = chat("¿cuáles de los tres instalaron su STL con convocatoria abierta?")
+    assert reply.form == "which_states" and set(reply.states) == {"Veracruz", "Oaxaca", "Coahuila"}

@@ -156,6 +156,10 @@ class FollowUps:
         if kind == "count" and context.form == "which_states":
             return context.as_request("how_many")
         own_form = found.cue("form")
+        if context.form in ("which_states", "how_many", "compare") and not found.states and self._says("of_those", " ".join(tokens)):
+            among = self._among_those(found, context, understand)
+            if among is not None:
+                return among
         both = tuple(dict.fromkeys((*context.earlier_states, *context.states))) if len(context.states) < 2 else context.states
         if len(both) >= 2 and not found.states and self._says("both", " ".join(tokens)):
             return context.as_request("compare", states=both[-4:])  # «¿cuál de los dos va más avanzado?»
@@ -184,6 +188,21 @@ class FollowUps:
     def _about_the_same_term(found: Found, context: Context, understand: Callable[[Found], Request]) -> Request | None:
         request = understand(replace(found, term=context.term))
         return replace(request, follow_up=True) if request.form == "what_is" else None
+
+    @staticmethod
+    def _among_those(found: Found, context: Context, understand: Callable[[Found], Request]) -> Request | None:
+        """«¿Y de esos cuáles tienen STL?»: the new condition among the states just compared, or
+        on top of the list's own («firmaron en 2015» and now «tienen STL»)."""
+        request = understand(found)
+        if request.form not in ("which_states", "how_many", "yes_no", "status") or request.value is None:
+            return None
+        form = "how_many" if request.form == "how_many" else "which_states"
+        if context.form == "compare":
+            return replace(request, form=form, states=context.states, follow_up=True)
+        kept = tuple(v for v in (context.value, *context.also) if v and v != request.value)
+        year_of = context.attribute if context.year is not None and context.attribute != request.attribute else None
+        return replace(request, form=form, also=(*request.also, *kept), year=context.year, year_of=year_of,
+                       follow_up=True)
 
     def _clarifies_the_last(self, tokens: list[str], found: Found, context: Context) -> bool:
         """«No le entendí, ¿cómo que un árbol?» after step 6: «no entendí» and the very thing the

@@ -23,7 +23,7 @@ NAMESPACES: dict[str, frozenset[str] | None] = {
     "missing": frozenset(MISSING),
     "out_of_scope": None,
     "followup": frozenset(("ack", "clarify", "more", "next", "previous", "list", "count", "correction", "add", "thanks",
-                          "year_before", "year_after", "both")),
+                          "year_before", "year_after", "both", "of_those")),
     "negation": frozenset(("words", "auxiliaries", "except", "year_links")),
     "step": frozenset((
         "words", "plural_words", "plural_phase_words", "phase_words", "about_phases", "last_words", "after_trailers", "after_words",
