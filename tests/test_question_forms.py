@@ -353,3 +353,8 @@ def test_a_year_the_records_do_not_date_is_not_answered_no(engine):
     """The records date no plan: «No» would be invented; what the documents say of it is the answer."""
     text = first_line(engine.ask("¿el primer plan de Jalisco fue en 2016?").text)
     assert not text.startswith("No.") and "2016" in text
+
+
+def test_taking_part_in_a_state_says_what_is_particular_there(engine):
+    """In Quintana Roo, the Observatorio is how organizations take part."""
+    assert "Observatorio" in engine.ask("quiero participar en Quintana Roo pero no tienen STL, ¿qué hago?").text

@@ -554,9 +554,18 @@ class Answerer:
             state=slug,
             extra_buttons=self.subscribe_buttons(slug) + ((Button(wording.state_button("Ver {}", state.name), Action("state", slug)),),),
             lead=lead,
-            addition=f"\n\nEn <b>{esc(state.name)}</b>: {esc(wording.participation_hint(state))}",
-            more_sources=sources + self._citations([state.stl]),
+            addition=f"\n\nEn <b>{esc(state.name)}</b>: {esc(wording.participation_hint(state))}" + self._particular_line(state),
+            more_sources=sources + self._citations([state.stl, *state.particularities[:1]]),
         )
+
+    @staticmethod
+    def _particular_line(state: State) -> str:
+        """What is particular to a state's exercise (its observatory, its regions, its monitors):
+        often the way people take part there."""
+        if not state.particularities:
+            return ""
+        item = state.particularities[0]
+        return f"\n\n<b>Lo particular de {esc(state.name)}:</b> {esc(item.title)}. {esc(item.text)}"
 
     def welcome(self, first_name: str | None = None) -> Reply:
         """The greeting, by the person's first name when Telegram gives one, with what people come
