@@ -340,6 +340,7 @@ def test_homework_as_context_is_still_a_question(engine):
 
 @pytest.mark.parametrize("question,form,detail", [
     ("ya firmaron la declaratoria... y luego, ¿qué sigue?", "step", 2),
+    ("ya instalaron el secretariado y ya hicieron la encuesta a la gente, ¿ahora qué sigue?", "step", 6),
     ("¿qué es la declaración esa que firman los estados?", "what_is", "declaratoria"),
     ("el acta de instalación del STL de Oaxaca, ¿la tienes? la necesito para un trámite", "documents", None),
     ("ya no me manden mensajes por favor", "subscribe", None),

@@ -404,7 +404,8 @@ class EntityFinder:
     def _shifted(self, number: int, start: int, tokens: list[str], end: int) -> int:
         """The step after or before the one named: 'después de instalar el secretariado' is 5, and
         so is 'instalado el secretariado, ¿qué sigue?'."""
-        return self._shift(number, f" {' '.join(tokens[max(0, start - 5):start])} ", f" {' '.join(tokens[end:end + 5])} ")
+        after = tokens[end:end + 5] + ["."] + tokens[max(end, len(tokens) - 3):]  # «…la encuesta a la gente, ¿ahora qué sigue?»
+        return self._shift(number, f" {' '.join(tokens[max(0, start - 5):start])} ", f" {' '.join(after)} ")
 
     def _shift(self, number: int, before: str, after: str) -> int:
         """One more when 'después de' comes before or 'qué sigue' after; one less for 'antes de'."""
