@@ -18,7 +18,7 @@ MAX_BYTES = 64  # Telegram's limit for callback_data
 
 # action kind -> short code in callback data. Knowledge actions and runtime ones share it.
 CODES: dict[str, str] = {
-    "state": "e", "states": "es", "step": "p", "steps": "ps", "phase": "f", "phases": "fs",
+    "state": "e", "state_more": "em", "states": "es", "step": "p", "steps": "ps", "phase": "f", "phases": "fs",
     "term": "t", "terms": "ts", "subscribe": "s", "docs": "d", "convs": "c", "sources": "src",
     "help": "h", "map": "m", "docs_page": "dp", "convs_page": "cp", "welcome": "w",
     # runtime actions (subscriptions, privacy, publishing, convocatorias, admin)

@@ -18,6 +18,9 @@ INAI_NOTICE = (
     "El INAI dejó de existir en marzo de 2025: sus funciones pasaron a la Secretaría Anticorrupción y "
     "Buen Gobierno («Transparencia para el Pueblo»). Lo que digo del INAI es histórico, a la fecha de cada documento."
 )
+# What later answers of the same day say instead, in a chat that already read INAI_NOTICE (knowledge/engine.py).
+INAI_REMINDER = ("Recuerda: el INAI dejó de existir en marzo de 2025; sus funciones pasaron a «Transparencia para el "
+                 "Pueblo» (más en /fuentes).")
 YOU_ARE_WELCOME = "¡Con gusto! Si tienes otra pregunta sobre gobierno abierto en tu estado, aquí estoy."
 
 EXERCISE = {

@@ -41,7 +41,7 @@ def answer_status(a: "Answerer", r: Request) -> Reply:
     lead = ""
     if r.attribute in STATE_FACTS:
         lead = f"<b>{esc(facts.describe(a.kb.states[r.states[0]], r.attribute))}</b>"
-    return a.state_card(r.states[0], lead=lead, particularity=r.particularity)
+    return a.state_card(r.states[0], lead=lead, particularity=r.particularity, attribute=r.attribute)
 
 
 def answer_yes_no(a: "Answerer", r: Request) -> Reply:
@@ -52,7 +52,7 @@ def answer_yes_no(a: "Answerer", r: Request) -> Reply:
     value = POSITIVE_VALUE.get(r.value or "", r.value)
     verdict = facts.verdict(state, attribute, value, r.year, tuple(POSITIVE_VALUE.get(v, v) for v in r.also))
     if r.particularity is not None and (verdict.yes is None and not verdict.disputed or r.value is None):
-        return a.state_card(state.slug, particularity=r.particularity)  # what the documents say of it
+        return a.state_card(state.slug, particularity=r.particularity, attribute=r.attribute)  # what the documents say of it
     if r.either_or:
         lead = f"<b>{esc(verdict.sentence)}</b>"  # «¿abierta o cerrada?» takes no yes or no
     elif verdict.disputed:
@@ -64,7 +64,7 @@ def answer_yes_no(a: "Answerer", r: Request) -> Reply:
     else:
         lead = f"<b>{'Sí' if verdict.yes else 'No'}.</b> {esc(verdict.sentence)}"
     if r.particularity is not None:
-        return a.state_card(state.slug, lead=lead, particularity=r.particularity)
+        return a.state_card(state.slug, lead=lead, particularity=r.particularity, attribute=r.attribute)
     return a.short_state_answer(state.slug, lead, verdict.facts)
 
 
@@ -194,7 +194,9 @@ def answer_more(a: "Answerer", r: Request) -> Reply:
     """«Más»: the fuller answer about the same thing (the state's card, the glossary entry…)."""
     referred = _referred(r)
     if referred.form in ("yes_no", "when") and referred.states:
-        return a.state_card(referred.states[0], particularity=referred.particularity)
+        return a.state_card(referred.states[0], particularity=referred.particularity, attribute=referred.attribute)
+    if referred.form == "status" and len(referred.states) == 1:  # «más» after a card: what its [➕ Ver más] holds
+        return a.more_after_card(referred.states[0], referred.particularity, referred.attribute)
     if referred.form == "step" and referred.step:
         return a.step(referred.step)
     if referred.form in ("which_states", "how_many"):
