@@ -23,7 +23,7 @@ CODES: dict[str, str] = {
     "help": "h", "map": "m", "docs_page": "dp", "convs_page": "cp", "welcome": "w",
     # runtime actions (subscriptions, privacy, publishing, convocatorias, admin)
     "sub_only": "so", "unsub": "u", "reminders": "r", "erase": "x", "erase_no": "xn",
-    "sub_settings": "ss", "subs": "sl", "sub_undo": "ur",
+    "sub_settings": "ss", "subs": "sl", "sub_undo": "ur", "baja_page": "bl",
     # the buttons under a notice (bot/core/notices.py, handlers/notices.py)
     "notice_card": "nc", "notice_unsub": "nu", "notice_undo": "nr",
     "pub": "pb", "conv": "cv",

@@ -116,6 +116,23 @@ _TRAILING = frozenset({"de", "del", "la", "las", "el", "los", "y", "o", "e", "u"
                        "con", "ante", "sin", "lo"})
 
 
+PREVIOUS_PAGE, NEXT_PAGE = "◀ Anteriores", "Siguientes ▶"  # every list that pages
+
+
+def page_of(total: int, page: int, size: int) -> tuple[int, int, int]:
+    """(the page, clamped to the list; how many pages; the index of its first item) of a list of
+    `total` items shown `size` at a time (at least one page, even when empty)."""
+    pages = max(1, -(-total // size))
+    page = min(max(page, 0), pages - 1)
+    return page, pages, page * size
+
+
+def page_line(first: int, last: int, total: int) -> str:
+    """«Del 1 al 5 de 11. Quedan 6 más.» (first and last counted from 1): where a page stands."""
+    more = f" Quedan {total - last} más." if total > last else ""
+    return f"Del {first} al {last} de {total}.{more}"
+
+
 def short_name(name: str) -> str:
     """The state's label on buttons (STATE_LABELS), its name elsewhere."""
     return STATE_LABELS.get(name, name)

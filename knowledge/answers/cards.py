@@ -548,9 +548,7 @@ class Answerer:
             text = wording.no_convocatorias(place, self.kb.steps)
             return Reply(Markup(text), self.subscribe_buttons(slug), intent="convocatorias", state=state_name)
         total = len(open_now) + len(upcoming)
-        pages = -(-total // CONVOCATORIAS_PER_PAGE)
-        page = min(max(page, 0), pages - 1)
-        first = page * CONVOCATORIAS_PER_PAGE
+        page, pages, first = wording.page_of(total, page, CONVOCATORIAS_PER_PAGE)
         shown = (open_now + upcoming)[first:first + CONVOCATORIAS_PER_PAGE]
         shown_open, shown_upcoming = [c for c in shown if c in open_now], [c for c in shown if c not in open_now]
         lines = []
@@ -564,8 +562,7 @@ class Answerer:
             lines += [block for item in shown_upcoming for block in (wording.upcoming_block(item, now, self.kb), "")]
         last = first + len(shown_open) + len(shown_upcoming)
         if pages > 1:
-            more = f" Quedan {total - last} más." if total > last else ""
-            lines.append(f"Del {first + 1} al {last} de {total}.{more}")
+            lines.append(wording.page_line(first + 1, last, total))
         buttons = self._page_buttons(slug or "", page, pages, "convs_page") + self.subscribe_buttons(slug)
         return Reply(Markup("\n".join(lines).strip()), buttons, intent="convocatorias", state=state_name,
                      view=Action("convs_page", f"{slug or ''}:{page}"))
@@ -575,9 +572,8 @@ class Answerer:
         how many more there are and ◀ ▶ to page through them."""
         state = self.kb.states[slug]
         total = self.live.document_count(slug, step)
-        pages = max(1, -(-total // DOCUMENTS_PER_PAGE))
-        page = min(max(page, 0), pages - 1)
-        documents = self.live.documents(slug, limit=DOCUMENTS_PER_PAGE, step=step, offset=page * DOCUMENTS_PER_PAGE)
+        page, pages, offset = wording.page_of(total, page, DOCUMENTS_PER_PAGE)
+        documents = self.live.documents(slug, limit=DOCUMENTS_PER_PAGE, step=step, offset=offset)
         if not documents:
             what = f"del paso {step}" if step else ""
             text = (
@@ -588,11 +584,8 @@ class Answerer:
         of_step = f" del paso {step}" if step else ""
         lines = [f"📄 <b>Documentos{of_step} publicados por el STL de {esc(state.name)}</b>", ""]
         lines += [f"• {wording.document_line(d, self.kb)}" for d in documents]
-        first, last = page * DOCUMENTS_PER_PAGE + 1, page * DOCUMENTS_PER_PAGE + len(documents)
         if total > len(documents):
-            after = total - last
-            more = f" Quedan {after} más." if after else ""
-            lines += ["", f"Del {first} al {last} de {total}.{more}"]
+            lines += ["", wording.page_line(offset + 1, offset + len(documents), total)]
         buttons = self._page_buttons(f"{slug}:{step or 0}", page, pages, "docs_page") + self.subscribe_buttons(slug)
         return Reply(Markup("\n".join(lines)), buttons, intent="documents", state=state.name, step=step,
                      view=Action("docs_page", f"{slug}:{step or 0}:{page}"))
@@ -604,9 +597,9 @@ class Answerer:
             return ()
         row = []
         if page > 0:
-            row.append(Button("◀ Anteriores", Action(kind, f"{prefix}:{page - 1}")))
+            row.append(Button(wording.PREVIOUS_PAGE, Action(kind, f"{prefix}:{page - 1}")))
         if page < pages - 1:
-            row.append(Button("Siguientes ▶", Action(kind, f"{prefix}:{page + 1}")))
+            row.append(Button(wording.NEXT_PAGE, Action(kind, f"{prefix}:{page + 1}")))
         return (tuple(row),)
 
     # -- curated answers --------------------------------------------------------------------
