@@ -48,12 +48,26 @@ def test_the_inai_notice_goes_in_full_once_then_as_a_short_line_with_its_source(
         assert INAI_REMINDER in again.text and NOTICE_SOURCE in again.text, asked
 
 
-def test_a_button_view_gets_the_short_line_too(live):
+def test_a_view_edited_into_the_message_that_said_it_keeps_it_and_other_messages_get_the_short_line(live):
     ivan = live.person("Iván")
     phases = ivan.says("/fases")
     assert FULL in phases.text
-    phase = ivan.taps_to_edit(phases, "Fase 2")
-    assert phase.text.startswith("Fase 2 de 6 (INAI)") and FULL not in phase.text and INAI_REMINDER in phase.text
+    phase = ivan.taps_to_edit(phases, "Fase 2")  # the same message: nothing is said twice
+    assert phase.text.startswith("Fase 2 de 6 (INAI)") and FULL in phase.text
+    assert FULL in ivan.taps_to_edit(phase, "3 ▶").text
+    later = ivan.says("fase 4")  # a new message
+    assert FULL not in later.text and INAI_REMINDER in later.text
+    moved = ivan.taps_to_edit(later, "5 ▶")
+    assert moved.text.startswith("Fase 5 de 6 (INAI)") and FULL not in moved.text and INAI_REMINDER in moved.text
+
+
+def test_a_second_tap_on_a_view_that_said_it_changes_nothing(live):
+    vale = live.person("Vale")
+    welcome = vale.says("/start")
+    steps = vale.taps_to_edit(welcome, "🧭 Los 13 pasos")
+    data = dict(button for row in welcome.buttons for button in row)["🧭 Los 13 pasos"]
+    assert vale.taps(welcome, data, raw=True).text == "Ya lo tienes a la vista."
+    assert vale.emu.refresh(welcome).text == steps.text
 
 
 def test_each_chat_is_told_once_and_erasing_the_data_forgets_it(live):
