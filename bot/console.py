@@ -35,6 +35,7 @@ class Console:
         self.chats = chats  # the core over the store; None: answers only
         self.erase_asked = False
         self.chat = chat  # the conversation's key in the engine's memory
+        engine.told.forget(chat)  # a new session: its first answer that names the INAI says the notice in full
         self.out = out
         self.buttons: list[Button] = []
         self.special_action = special_action or (lambda action: "Eso funciona en Telegram: conecta un token para usarlo.")
@@ -54,7 +55,7 @@ class Console:
             written = self._chat_command(command.split("@")[0].lower(), arg.strip())
             if written is not None:
                 return written
-            replies = command_replies(self.engine, command.split("@")[0], arg)
+            replies = [self.engine.for_chat(self.chat, r) for r in command_replies(self.engine, command.split("@")[0], arg)]
             if replies:
                 self.engine.remember_shown(self.chat, replies[0])
                 return replies[0] if len(replies) == 1 else Reply(Markup("\n\n".join(r.html for r in replies)), replies[0].buttons)
@@ -86,6 +87,7 @@ class Console:
             return self._baja(action.arg)
         if reply is None:
             return self.special_action(action)
+        reply = self.engine.for_chat(self.chat, reply)
         self.engine.remember_shown(self.chat, reply)
         return reply
 

@@ -60,7 +60,7 @@ async def location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     and the state picker."""
     pin = message_of(update).location
     engine = services(context).engine
-    reply = engine.answers.location(pin.latitude, pin.longitude)
+    reply = for_chat(engine.answers.location(pin.latitude, pin.longitude), context, update.effective_chat.id)
     engine.remember_shown(update.effective_chat.id, reply)  # the pin, then «¿y su plan?»
     await send_reply(message_of(update), reply)
 

@@ -8,7 +8,7 @@ import logging
 from dataclasses import replace
 from typing import Awaitable, Callable
 
-from telegram import Update
+from telegram import MaybeInaccessibleMessage, Message, Update
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 
 from handlers.callbacks import BadCallback, decode_action
@@ -17,6 +17,7 @@ from handlers.following import for_chat
 from handlers.render import ALREADY_SHOWN, edit_or_send, send_reply
 from bot.core.commands import action_reply
 from knowledge.reply import ACTION_KINDS, Action
+from knowledge.wording import INAI_NOTICE
 
 log = logging.getLogger(__name__)
 
@@ -49,15 +50,24 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if reply is None or query.message is None:  # no message: a button of an inline message
         await query.answer(STALE, show_alert=True)
         return
+    in_place = not (decoded.fresh or (decoded.kind in NEW_MESSAGE_KINDS and not decoded.returning))
+    if in_place and _shows_the_inai_notice(query.message):
+        reply = replace(reply, inai_notice=False)  # said in this very message: an edit repeats nothing
     reply = for_chat(reply, context, update.effective_chat.id)
     engine.remember_shown(update.effective_chat.id, reply)  # [Paso 6], then «¿y el siguiente?»
-    if decoded.fresh or (decoded.kind in NEW_MESSAGE_KINDS and not decoded.returning):
+    if not in_place:
         await query.answer()
         await send_reply(query.message, reply, quote=False)  # nothing replaced: nothing to go back to
         return
     origins = tuple(Action(kind, arg) for kind, arg in decoded.back if kind in ACTION_KINDS)
     changed = await edit_or_send(update, replace(reply, back=origins))
     await query.answer(None if changed else ALREADY_SHOWN)
+
+
+def _shows_the_inai_notice(message: MaybeInaccessibleMessage) -> bool:
+    """Whether the pressed message says the INAI notice in full (a view edited into it keeps it,
+    so a second tap on the same view finds it unchanged)."""
+    return isinstance(message, Message) and INAI_NOTICE in (message.text or "")
 
 
 def register(application: Application) -> None:

@@ -18,12 +18,12 @@ MAX_BYTES = 64  # Telegram's limit for callback_data
 
 # action kind -> short code in callback data. Knowledge actions and runtime ones share it.
 CODES: dict[str, str] = {
-    "state": "e", "states": "es", "step": "p", "steps": "ps", "phase": "f", "phases": "fs",
+    "state": "e", "state_more": "em", "states": "es", "step": "p", "steps": "ps", "phase": "f", "phases": "fs",
     "term": "t", "terms": "ts", "subscribe": "s", "docs": "d", "convs": "c", "sources": "src",
     "help": "h", "map": "m", "docs_page": "dp", "convs_page": "cp", "welcome": "w",
     # runtime actions (subscriptions, privacy, publishing, convocatorias, admin)
     "sub_only": "so", "unsub": "u", "reminders": "r", "erase": "x", "erase_no": "xn",
-    "sub_settings": "ss", "subs": "sl", "sub_undo": "ur",
+    "sub_settings": "ss", "subs": "sl", "sub_undo": "ur", "baja_page": "bl",
     # the buttons under a notice (bot/core/notices.py, handlers/notices.py)
     "notice_card": "nc", "notice_unsub": "nu", "notice_undo": "nr",
     "pub": "pb", "conv": "cv",

@@ -13,7 +13,8 @@ bot/runtime/jobs.py.)
       └─ PREVIEW      the announcement as subscribers will see it: [Publicar] or [Cancelar]
 
     /mis_convocatorias
-      └─ CHOOSE       the open and upcoming convocatorias of your states, a button each; then
+      └─ CHOOSE       the open and upcoming convocatorias of your states, a button each (six to a
+                      page, ◀ ▶ edit the same message); then
                       [Cambiar el cierre] [Cambiar el enlace] [Cancelar la convocatoria]
       └─ NEW_CLOSING  a date typed  ─┐
       └─ NEW_LINK     a link        ─┴─ CONFIRM: [Guardar y avisar] or [No cambiar]
@@ -39,8 +40,8 @@ from bot.core.convocatorias import (
 from bot.core.dates import START_OF_DAY, DateInputError, TypedMoment, parse_moment
 from bot.core.notices import CENTRAL_TIME, buttons_preview, notice_buttons
 from bot.core.rules import link_warning
-from handlers.keyboards import inline_keyboard
-from handlers.render import slow_work
+from handlers.keyboards import inline_keyboard, page_row
+from handlers.render import edit_in_place, slow_work
 from handlers.common import NOT_FACILITATOR, permissions, refuse, services, user_id, wake_dispatcher
 from handlers.flows import (
     ANYTHING_ELSE, DEFAULT_TIMEOUT, TEXT, Step, allowed_states, answered, argument, button, end_flow, expected_button, flow_timeout,
@@ -49,7 +50,7 @@ from handlers.flows import (
 from knowledge.counts import counted, notices_on_their_way
 from knowledge.reply import esc
 from knowledge.text import ascii_int
-from knowledge.wording import button_label, local_day, local_moment, relative_days
+from knowledge.wording import button_label, local_day, local_moment, page_line, page_of, relative_days
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +60,8 @@ EDIT_KEY = "convocatoria_edit"
 STATE, KIND, TITLE, DESCRIPTION, CLOSES, OPENS, LINK, PREVIEW = range(8)
 CHOOSE, NEW_CLOSING, NEW_LINK, CONFIRM = range(8, 12)
 CANCELLED = "Cancelado: no publiqué nada."
+NOTHING_CURRENT = "No hay convocatorias abiertas ni por abrir de tus entidades. Para publicar una: /convocar."
+MINE_PER_PAGE = 6  # /mis_convocatorias: one to a row, and ◀ ▶: 7 rows
 NOTHING_CHANGED = "Listo, no cambié nada."
 PRIVATE_ONLY = "Las convocatorias se publican y corrigen en un chat privado conmigo: escríbeme directamente."
 CLOSING_QUESTION = ("¿Cuándo cierra? Escríbelo como quieras: «15 de diciembre», «15/12/2026 18:00», «el viernes», "
@@ -313,15 +316,42 @@ async def my_convocatorias(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     states = None if who.is_admin(uid) else who.publishable_states(uid)
     current = await asyncio.to_thread(desk(context).current, states)
     if not current:
-        await update.effective_message.reply_text("No hay convocatorias abiertas ni por abrir de tus entidades. "
-                                                  "Para publicar una: /convocar.")
+        await update.effective_message.reply_text(NOTHING_CURRENT)
         return ConversationHandler.END
-    now = desk(context).clock()
-    names = services(context).engine.kb.states
+    text, rows = mine_page(current, services(context).engine.kb.states, desk(context).clock(), 0)
+    await update.effective_message.reply_html(text, reply_markup=inline_keyboard(rows))
+    return CHOOSE
+
+
+def mine_page(current: list[ConvocatoriaRecord], names, now, page: int) -> tuple[str, list[list[InlineKeyboardButton]]]:
+    """A page of /mis_convocatorias: MINE_PER_PAGE convocatorias, each a line and a button (one
+    to a row), with where the page stands and ◀ ▶ when there are more."""
+    page, pages, first = page_of(len(current), page, MINE_PER_PAGE)
+    shown = current[first:first + MINE_PER_PAGE]
     lines = ["📣 <b>Convocatorias abiertas o por abrir</b> (toca una para corregirla o cancelarla)", ""]
-    lines += [f"• {_summary(record, names, now)}" for record in current]
-    rows = [[_button(button_label(r.info.title), f"m:{r.info.id}")] for r in current]  # the text names the state
-    await update.effective_message.reply_html("\n".join(lines), reply_markup=inline_keyboard(rows))
+    lines += [f"• {_summary(record, names, now)}" for record in shown]
+    if pages > 1:
+        lines += ["", esc(page_line(first + 1, first + len(shown), len(current)))]
+    rows = [[_button(button_label(r.info.title), f"m:{r.info.id}")] for r in shown]  # the text names the state
+    rows.append(page_row(page, pages, lambda label, to: _button(label, f"mp:{to}")))
+    return "\n".join(lines), [row for row in rows if row]
+
+
+async def show_mine_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """◀ ▶ under /mis_convocatorias: another page, in the same message (read again: it may have changed)."""
+    who, uid = permissions(context), user_id(update)
+    if not who.is_admin(uid) and not who.is_facilitator(uid):
+        await refuse(update, NOT_FACILITATOR)
+        return ConversationHandler.END
+    states = None if who.is_admin(uid) else who.publishable_states(uid)
+    current = await asyncio.to_thread(desk(context).current, states)
+    await update.callback_query.answer()
+    if not current:
+        await edit_in_place(update.callback_query.message, esc(NOTHING_CURRENT), None)
+        return ConversationHandler.END
+    page = ascii_int(_arg(update).removeprefix("mp:")) or 0
+    text, rows = mine_page(current, services(context).engine.kb.states, desk(context).clock(), page)
+    await edit_in_place(update.callback_query.message, text, inline_keyboard(rows))
     return CHOOSE
 
 
@@ -509,7 +539,7 @@ def convocar_conversation(timeout: timedelta = DEFAULT_TIMEOUT) -> ConversationH
 
 def my_convocatorias_conversation(timeout: timedelta = DEFAULT_TIMEOUT) -> ConversationHandler:
     buttons = (
-        _on(r"m:\d+", chose_convocatoria), _on(r"c:\d+", ask_new_closing), _on(r"u:\d+", ask_new_link),
+        _on(r"m:\d+", chose_convocatoria), _on(r"mp:\d{1,4}", show_mine_page), _on(r"c:\d+", ask_new_closing), _on(r"u:\d+", ask_new_link),
         _on(r"x:\d+", ask_cancel), _on(r"xy:\d+", cancel_confirmed), _on("n", keep_as_is),
     )
     return guided_conversation("mis_convocatorias", "mis_convocatorias", my_convocatorias, {

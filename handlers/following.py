@@ -1,7 +1,7 @@
-"""A reply's 🔔 buttons as this chat sees them: once the chat follows a state, its «🔔 Suscribirme»
-reads «✓ Siguiendo», a picker's state gets a ✓ (the same action: handlers/subscriptions.py opens that subscription's
-settings instead of subscribing again). Knowledge answers know nothing of chats; this is where
-they meet."""
+"""A reply as this chat sees it: once the chat follows a state, its «🔔 Suscribirme» reads
+«✓ Siguiendo», a picker's state gets a ✓ (the same action: handlers/subscriptions.py opens that subscription's
+settings instead of subscribing again); and the INAI notice goes in full once a day, then as a
+short line (knowledge/engine.py). Knowledge answers know nothing of chats; this is where they meet."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ FOLLOWING_LABEL = "✓ Siguiendo"
 
 
 def for_chat(reply: Reply, context: ContextTypes.DEFAULT_TYPE, chat_id: int | None) -> Reply:
+    if chat_id is not None and reply.inai_notice:
+        reply = services(context).engine.for_chat(chat_id, reply)
     offered = {b.action.arg for row in reply.buttons for b in row if b.action and b.action.kind == "subscribe"}
     if not offered or chat_id is None:
         return reply

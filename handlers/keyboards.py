@@ -7,11 +7,11 @@ the bot builds, so that never happens unnoticed."""
 from __future__ import annotations
 
 import logging
-from typing import Sequence
+from typing import Callable, Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from knowledge.wording import MAX_LABEL, button_label, keyboard_problems
+from knowledge.wording import MAX_LABEL, NEXT_PAGE, PREVIOUS_PAGE, button_label, keyboard_problems
 
 log = logging.getLogger(__name__)
 
@@ -34,3 +34,14 @@ def _fitted(button: InlineKeyboardButton) -> InlineKeyboardButton:
     data = button.to_dict()
     data["text"] = button_label(button.text)
     return InlineKeyboardButton.de_json(data, None)
+
+
+def page_row(page: int, pages: int, button: Callable[[str, int], InlineKeyboardButton]) -> list[InlineKeyboardButton]:
+    """«◀ Anteriores» «Siguientes ▶» under a list shown a page at a time, as every list has them
+    (empty for a list of one page): `button(label, page)` makes the button that shows that page."""
+    row = []
+    if page > 0:
+        row.append(button(PREVIOUS_PAGE, page - 1))
+    if page < pages - 1:
+        row.append(button(NEXT_PAGE, page + 1))
+    return row

@@ -27,7 +27,8 @@ from knowledge.reply import esc
 from knowledge.understanding.conversation import MEMORY_SECONDS
 
 REMEMBERS = (f"Durante {MEMORY_SECONDS // 60} minutos recuerdo de qué hablamos (el tema, no tus mensajes) "
-             "para entender preguntas como «¿y Zacatecas?»")
+             "para entender preguntas como «¿y Zacatecas?», y durante el día, si ya te conté que el INAI dejó de "
+             "existir, para no repetírtelo completo")
 
 
 def _public_record(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:

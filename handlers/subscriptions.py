@@ -11,7 +11,7 @@ from bot.core.chats import (
     NOTHING_FOLLOWED, Subscription, all_unsubscribe_question, all_unsubscribed_text, followed_text, kinds_text, subscribe_named,
     subscribed_text, unsubscribed_text,
 )
-from handlers.keyboards import inline_keyboard
+from handlers.keyboards import inline_keyboard, page_row
 from handlers.buttons import register_action
 from handlers.callbacks import encode_action
 from handlers.common import command_argument, manages_chat, message_of, services
@@ -20,7 +20,8 @@ from handlers.render import edit_in_place, send_reply
 from bot.core.commands import Named, pick_state, states_named
 from bot.runtime.services import Services
 from knowledge.reply import Reply, esc
-from knowledge.wording import state_button
+from knowledge.text import ascii_int
+from knowledge.wording import page_line, page_of, state_button
 
 ADMINS_ONLY = "En un grupo, solo quienes lo administran pueden cambiar sus suscripciones."
 
@@ -29,6 +30,9 @@ SCOPES = {"d": (True, False), "c": (False, True), "a": (True, True)}  # only doc
 UNDO_LABEL = "↩️ Deshacer"
 LIST_LABEL = "◀ Mis suscripciones"
 LEAVE_LABEL = "🔕 Dejar de seguir"
+FOLLOWED_PER_PAGE = 6  # /baja's list, one to a row: with ◀ ▶ and «Baja de todas», 8 rows
+SETTINGS_PER_PAGE = 12  # /suscripciones' list, two to a row: 6 rows, ◀ ▶ and «Baja de todas»
+WHICH_ONE = "¿De cuál te doy de baja?"
 
 
 def _pressed(update: Update) -> CallbackQuery:
@@ -211,18 +215,30 @@ async def on_settings_button(update: Update, context: ContextTypes.DEFAULT_TYPE,
 
 
 async def on_list_button(update: Update, context: ContextTypes.DEFAULT_TYPE, arg: str) -> None:
-    """[◀ Mis suscripciones]: the list, in the same message."""
+    """[◀ Mis suscripciones] (and its ◀ ▶): the list, in the same message."""
     query = _pressed(update)
     await query.answer()
-    await _show_list(query, services(context), update.effective_chat.id)
+    await _show_list(query, services(context), update.effective_chat.id, ascii_int(arg) or 0)
 
 
-async def _show_list(query: CallbackQuery, found: Services, chat_id: int) -> None:
+async def _show_list(query: CallbackQuery, found: Services, chat_id: int, page: int = 0) -> None:
     followed = found.chats.subscriptions(chat_id)
     if not followed:
         await _edit(query, NOTHING_FOLLOWED, None)
         return
-    await _edit(query, followed_text(found.engine.kb, followed, buttons=True), _settings_keyboard(found, followed))
+    await _edit(query, *_settings_view(found, followed, page))
+
+
+def _settings_view(found: Services, followed: list[Subscription], page: int) -> tuple[str, InlineKeyboardMarkup | None]:
+    """/suscripciones: every followed state in the text, and a page of their buttons."""
+    markup, pages = settings_page(found, followed, page)
+    text = followed_text(found.engine.kb, followed, buttons=True)
+    if pages > 1:
+        page, _, first = page_of(len(followed), page, SETTINGS_PER_PAGE)
+        last = min(first + SETTINGS_PER_PAGE, len(followed))
+        line = page_line(first + 1, last, len(followed))
+        text += f"\n\nBotones: {line[0].lower()}{line[1:]}"
+    return text, markup
 
 
 async def on_undo_button(update: Update, context: ContextTypes.DEFAULT_TYPE, arg: str) -> None:
@@ -259,32 +275,67 @@ async def baja(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.effective_message.reply_text(all_unsubscribed_text(removed))
         return
     if not argument and len(followed) > 1:
-        await update.effective_message.reply_text("¿De cuál te doy de baja?", reply_markup=_followed_keyboard(found, followed))
+        text, markup = _which_one(found, followed, WHICH_ONE, 0)
+        await update.effective_message.reply_html(text, reply_markup=markup)
         return
     slug = found.engine.understand(argument).state if argument else followed[0].state
     if slug is None or slug not in {s.state for s in followed}:
-        text = f"No encontré «{esc(argument[:60])}» entre las entidades que sigues. ¿De cuál te doy de baja?"
-        await update.effective_message.reply_html(text, reply_markup=_followed_keyboard(found, followed))
+        text, markup = _which_one(found, followed, f"No encontré «{esc(argument[:60])}» entre las entidades que sigues. {WHICH_ONE}", 0)
+        await update.effective_message.reply_html(text, reply_markup=markup)
         return
     await update.effective_message.reply_html(_unsubscribe(found, chat_id, slug))
 
 
-def _settings_keyboard(found: Services, followed: list[Subscription]) -> InlineKeyboardMarkup | None:
-    """/suscripciones: a button per subscription, two to a row, opens its settings; then «Baja de todas»."""
+def _which_one(found: Services, followed: list[Subscription], question: str, page: int
+               ) -> tuple[str, InlineKeyboardMarkup | None]:
+    """/baja's question and a page of the followed states, each a button that leaves it."""
+    markup, pages = followed_page(found, followed, page)
+    if pages > 1:
+        page, _, first = page_of(len(followed), page, FOLLOWED_PER_PAGE)
+        question += f"\n\n{page_line(first + 1, min(first + FOLLOWED_PER_PAGE, len(followed)), len(followed))}"
+    return question, markup
+
+
+async def on_baja_page(update: Update, context: ContextTypes.DEFAULT_TYPE, arg: str) -> None:
+    """◀ ▶ under /baja's list: another page of it, in the same message."""
+    query = _pressed(update)
+    found = services(context)
+    followed = found.chats.subscriptions(update.effective_chat.id)
+    await query.answer()
+    if not followed:
+        await _edit(query, NOTHING_FOLLOWED, None)
+        return
+    await _edit(query, *_which_one(found, followed, WHICH_ONE, ascii_int(arg) or 0))
+
+
+def _paged(followed: list[Subscription], page: int, size: int) -> tuple[list[Subscription], int, int]:
+    page, pages, first = page_of(len(followed), page, size)
+    return followed[first:first + size], page, pages
+
+
+def settings_page(found: Services, followed: list[Subscription], page: int) -> tuple[InlineKeyboardMarkup | None, int]:
+    """/suscripciones: a button per subscription, two to a row, opens its settings, a page at a
+    time; then ◀ ▶ and «Baja de todas». Returns the keyboard and how many pages there are."""
     names = found.engine.kb.states
+    shown, page, pages = _paged(followed, page, SETTINGS_PER_PAGE)
     buttons = [InlineKeyboardButton(state_button("⚙️ {}", names[s.state].name), callback_data=encode_action("sub_settings", s.state))
-               for s in followed]
+               for s in shown]
     rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
+    rows.append(page_row(page, pages, lambda label, to: InlineKeyboardButton(label, callback_data=encode_action("subs", str(to)))))
     rows.append([InlineKeyboardButton("🔕 Baja de todas", callback_data=encode_action("unsub", "todo"))])
-    return inline_keyboard(rows)
+    return inline_keyboard(rows), pages
 
 
-def _followed_keyboard(found: Services, followed: list[Subscription]) -> InlineKeyboardMarkup | None:
+def followed_page(found: Services, followed: list[Subscription], page: int) -> tuple[InlineKeyboardMarkup | None, int]:
+    """/baja: a button per followed state, one to a row, a page at a time; then ◀ ▶ and «Baja
+    de todas». Returns the keyboard and how many pages there are."""
     names = found.engine.kb.states
+    shown, page, pages = _paged(followed, page, FOLLOWED_PER_PAGE)
     rows = [[InlineKeyboardButton(state_button("🔕 Baja de {}", names[s.state].name), callback_data=encode_action("unsub", s.state))]
-            for s in followed]
+            for s in shown]
+    rows.append(page_row(page, pages, lambda label, to: InlineKeyboardButton(label, callback_data=encode_action("baja_page", str(to)))))
     rows.append([InlineKeyboardButton("🔕 Baja de todas", callback_data=encode_action("unsub", "todo"))])
-    return inline_keyboard(rows)
+    return inline_keyboard(rows), pages
 
 
 def _unsubscribe(found: Services, chat_id: int, slug: str) -> str:
@@ -337,7 +388,7 @@ async def _ask_or_show_followed(query: CallbackQuery, found: Services, chat_id: 
         await query.edit_message_text(NOTHING_FOLLOWED)
         return
     if not asking:
-        await _edit(query, followed_text(found.engine.kb, followed, buttons=True), _settings_keyboard(found, followed))
+        await _edit(query, *_settings_view(found, followed, 0))
         return
     text = all_unsubscribe_question(found.engine.kb, followed)
     keyboard = inline_keyboard([[InlineKeyboardButton("Sí, de todas", callback_data=encode_action("unsub", ALL_CONFIRMED)),
@@ -351,8 +402,8 @@ async def suscripciones(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if not followed:
         await update.effective_message.reply_text(NOTHING_FOLLOWED)
         return
-    await update.effective_message.reply_html(followed_text(found.engine.kb, followed, buttons=True),
-                                              reply_markup=_settings_keyboard(found, followed))
+    text, markup = _settings_view(found, followed, 0)
+    await update.effective_message.reply_html(text, reply_markup=markup)
 
 
 def register(application: Application) -> None:
@@ -366,3 +417,4 @@ def register(application: Application) -> None:
     register_action("sub_settings", on_settings_button)
     register_action("subs", on_list_button)
     register_action("sub_undo", on_undo_button)
+    register_action("baja_page", on_baja_page)

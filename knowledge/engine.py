@@ -3,8 +3,10 @@ follow-ups («¿y Zacatecas?», «¿y el que sigue?») are understood. Built onc
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import replace
-from typing import Hashable
+from datetime import date
+from typing import Callable, Hashable
 
 from knowledge.answers import Answerer, Clock, utc_now
 from knowledge.live import LiveData
@@ -12,6 +14,8 @@ from knowledge.loader import load_knowledge
 from knowledge.models import KnowledgeBase
 from knowledge.reply import Reply
 from knowledge.understanding import Memory, Request, Understander
+from knowledge.understanding.conversation import MAX_CHATS, Context
+from knowledge.wording import MEXICO_TZ
 
 
 _UNDERSTANDERS: dict[int, tuple[KnowledgeBase, Understander]] = {}  # id(kb) -> (kb, its understander)
@@ -29,6 +33,40 @@ def understander_for(kb: KnowledgeBase) -> Understander:
     return kept[1]
 
 
+def _asks_the_card_again(request: Request, before: Context) -> bool:
+    """«¿Qué tipos de monitor hay allá?» right after Veracruz's card: a follow-up that asks for the
+    same state's card again, with no fact or particularity of its own."""
+    return (request.follow_up and request.form == before.form == "status" and len(request.states) == 1
+            and request.states == before.states and request.attribute is None and request.particularity is None)
+
+
+class ToldToday:
+    """The chats that read the INAI notice in full, each with the day (in Mexico City) it was
+    said: a date per chat, nothing of what was asked. The oldest chats are forgotten first."""
+
+    def __init__(self, today: Callable[[], date], max_chats: int = MAX_CHATS):
+        self._today = today
+        self._max = max_chats
+        self._days: OrderedDict[Hashable, date] = OrderedDict()
+
+    def first_today(self, chat: Hashable) -> bool:
+        """Whether the chat has not been told today; from now on it has."""
+        today = self._today()
+        if self._days.get(chat) == today:
+            return False
+        self._days[chat] = today
+        self._days.move_to_end(chat)
+        while len(self._days) > self._max:
+            self._days.popitem(last=False)
+        return True
+
+    def forget(self, chat: Hashable) -> None:
+        self._days.pop(chat, None)
+
+    def snapshot(self) -> dict[Hashable, date]:
+        return dict(self._days)
+
+
 class Engine:
     def __init__(self, kb: KnowledgeBase, live: LiveData | None = None, clock: Clock = utc_now,
                  memory: Memory | None = None):
@@ -36,6 +74,7 @@ class Engine:
         self.understander = understander_for(kb)
         self.answers = Answerer(kb, live, clock)
         self.memory = memory or Memory()
+        self.told = ToldToday(lambda: self.answers.clock().astimezone(MEXICO_TZ).date())
         self._slugs = {state.name: slug for slug, state in kb.states.items()}
 
     @classmethod
@@ -49,10 +88,34 @@ class Engine:
     def ask(self, message: str, chat: Hashable | None = None) -> Reply:
         """The reply, labelled with what was understood (the `ask --json` contract). With a
         `chat`, the message is read against that chat's last question and remembered."""
-        request = self.understand(message, chat)
-        if chat is not None:
-            self.memory.remember(chat, request)
-        return self.label(self.answers.answer(request), request)
+        if chat is None:
+            request = self.understand(message)
+            return self.label(self.answers.answer(request), request)
+        request, reply = self.respond(message, chat)
+        return self.for_chat(chat, reply)
+
+    def respond(self, message: str, chat: Hashable) -> tuple[Request, Reply]:
+        """What a message in a chat asks (read against its last question, then remembered) and
+        the reply to it. The same state's card asked for again, with nothing new, is what that
+        card left out (its [➕ Ver más]): the card itself is already on screen."""
+        before = self.memory.get(chat)
+        request = self.understander.understand(message, before)
+        self.memory.remember(chat, request)
+        if before is not None and _asks_the_card_again(request, before):
+            reply = self.answers.more_after_card(request.states[0], attribute=before.attribute)
+        else:
+            reply = self.answers.answer(request)
+        return request, self.label(reply, request)
+
+    def for_chat(self, chat: Hashable, reply: Reply) -> Reply:
+        """The reply as this chat reads it: the INAI notice in full in its first reply of the day
+        that names the INAI, a short line after that (the notice's source always cited). Every
+        reply a chat is shown goes through here once; without a chat, the notice goes in full."""
+        if not reply.inai_notice:
+            return reply
+        if self.told.first_today(chat):
+            return replace(reply, inai_notice=False)
+        return self.answers.briefly(reply)
 
     def remember_shown(self, chat: Hashable, reply: Reply) -> None:
         """A reply shown by a command or a button (/paso 6, [Jalisco]) sets the chat's topic as
@@ -73,8 +136,10 @@ class Engine:
         return None
 
     def forget(self, chat: Hashable) -> None:
-        """Erase a chat's conversation memory (/borrar_mis_datos)."""
+        """Erase what the engine keeps of a chat: its conversation's topic and the day it was
+        told about the INAI (/borrar_mis_datos)."""
         self.memory.forget(chat)
+        self.told.forget(chat)
 
     def label(self, reply: Reply, request: Request) -> Reply:
         names = self.kb.states

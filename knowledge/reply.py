@@ -18,7 +18,8 @@ from markupsafe import Markup
 
 # Actions a button can ask for. Handlers encode them as versioned callback data.
 ACTION_KINDS = frozenset({
-    "state",      # arg: slug          -> the state's card
+    "state",      # arg: slug[:n]      -> the state's card (with its particularity n first)
+    "state_more", # arg: slug:n|slug:  -> what the card leaves out (n: the particularity it shows)
     "states",     # arg: "" | page     -> the state picker
     "step",       # arg: 1..13         -> one step
     "steps",      # arg: ""            -> the 13 steps
@@ -39,7 +40,7 @@ ACTION_KINDS = frozenset({
 })
 # Buttons of these kinds replace the message they are on (handlers/buttons.py); the others send a
 # new message (documents, convocatorias, sources, help, the map) or change something (subscribe).
-IN_PLACE_KINDS = frozenset({"state", "states", "step", "steps", "phase", "phases", "term", "terms", "docs_page",
+IN_PLACE_KINDS = frozenset({"state", "state_more", "states", "step", "steps", "phase", "phases", "term", "terms", "docs_page",
                             "welcome"})
 # Moving to the next one of the same kind (◀ 5, 7 ▶, another letter, the next page) keeps the origin.
 SIBLING_KINDS = frozenset({"step", "phase", "terms", "docs_page", "states"})
@@ -95,6 +96,7 @@ class Reply:
     view: Action | None = None  # the action that rebuilds this reply (a «◀ Volver» can come back to it)
     back: tuple[Action, ...] = ()  # the views this one replaced in place, nearest first
     replaceable: bool = False  # a question («¿Te refieres a…?») its answer may replace, with no way back
+    inai_notice: bool = False  # ends with the INAI notice in full, not yet said to a chat (Engine.for_chat)
 
     def __post_init__(self) -> None:
         if not isinstance(self.html, Markup):

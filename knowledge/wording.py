@@ -18,6 +18,9 @@ INAI_NOTICE = (
     "El INAI dejó de existir en marzo de 2025: sus funciones pasaron a la Secretaría Anticorrupción y "
     "Buen Gobierno («Transparencia para el Pueblo»). Lo que digo del INAI es histórico, a la fecha de cada documento."
 )
+# What later answers of the same day say instead, in a chat that already read INAI_NOTICE (knowledge/engine.py).
+INAI_REMINDER = ("Recuerda: el INAI dejó de existir en marzo de 2025; sus funciones pasaron a «Transparencia para el "
+                 "Pueblo» (más en /fuentes).")
 YOU_ARE_WELCOME = "¡Con gusto! Si tienes otra pregunta sobre gobierno abierto en tu estado, aquí estoy."
 
 EXERCISE = {
@@ -111,6 +114,23 @@ MAX_ROWS = 8  # rows of a keyboard…
 MAX_GRID_ROWS = 12  # …or of a grid of three or more to a row (the 32 states in 11 rows, and «◀ Volver»)
 _TRAILING = frozenset({"de", "del", "la", "las", "el", "los", "y", "o", "e", "u", "a", "al", "en", "para", "por",
                        "con", "ante", "sin", "lo"})
+
+
+PREVIOUS_PAGE, NEXT_PAGE = "◀ Anteriores", "Siguientes ▶"  # every list that pages
+
+
+def page_of(total: int, page: int, size: int) -> tuple[int, int, int]:
+    """(the page, clamped to the list; how many pages; the index of its first item) of a list of
+    `total` items shown `size` at a time (at least one page, even when empty)."""
+    pages = max(1, -(-total // size))
+    page = min(max(page, 0), pages - 1)
+    return page, pages, page * size
+
+
+def page_line(first: int, last: int, total: int) -> str:
+    """«Del 1 al 5 de 11. Quedan 6 más.» (first and last counted from 1): where a page stands."""
+    more = f" Quedan {total - last} más." if total > last else ""
+    return f"Del {first} al {last} de {total}.{more}"
 
 
 def short_name(name: str) -> str:

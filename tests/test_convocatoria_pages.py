@@ -101,10 +101,13 @@ def test_page_buttons_fit_telegram(engine):
             assert button.callback_data is None or len(button.callback_data.encode()) <= MAX_BYTES
 
 
-def test_the_card_says_how_many_more_it_did_not_show(engine):
+def test_the_card_says_how_many_there_are_and_its_more_view_how_many_more_it_did_not_show(engine):
     card = engine.answers.state_card("oaxaca")
-    assert "Abierta 01" in card.text and "Abierta 04" not in card.text
-    assert "…y 9 más abiertas" in card.text
-    assert "Próxima 1" in card.text
-    assert "más por abrir" not in card.text  # all three upcoming fit
-    assert "más abiertas" not in engine.answers.state_card("jalisco").text
+    assert "Abierta 01" not in card.text and "12 convocatorias abiertas y 3 convocatorias por abrir" in card.text
+    more = action_reply(engine, card.buttons[0][0].action)
+    assert "Abierta 01" in more.text and "Abierta 04" not in more.text
+    assert "…y 9 más abiertas" in more.text
+    assert "Próxima 1" in more.text
+    assert "más por abrir" not in more.text  # all three upcoming fit
+    assert "2 convocatorias abiertas." in engine.answers.state_card("jalisco").text
+    assert "más abiertas" not in engine.answers.state_more("jalisco", (0,)).text

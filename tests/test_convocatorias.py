@@ -220,9 +220,11 @@ def test_soonest_to_close_first_and_the_state_card_shows_them(desk, store, kb, c
     listing = engine.ask("¿hay convocatorias en oaxaca?").text
     assert listing.index("Cierra antes") < listing.index("Cierra después")
     assert "De Jalisco" not in listing
-    card = engine.ask("¿cómo va oaxaca?").text
-    assert "Convocatorias abiertas" in card
-    assert "Cierra antes: cierra el martes 15 de diciembre a las 18:00, en 24 días" in card
+    card = engine.ask("¿cómo va oaxaca?")
+    assert "2 convocatorias abiertas" in card.text
+    more = engine.answers.state_more("oaxaca", (0,)).text
+    assert "Convocatorias abiertas" in more
+    assert "Cierra antes: cierra el martes 15 de diciembre a las 18:00, en 24 días" in more
 
 
 def test_with_time_machine_the_real_clock_opens_and_closes_it(store, kb):

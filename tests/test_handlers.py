@@ -50,7 +50,10 @@ def every_reply(engine: Engine, tune_outcomes) -> list[Reply]:
 def every_action(engine: Engine) -> list[Action]:
     kb = engine.kb
     args = {
-        "state": list(kb.states), "states": ["", "docs", "convs", "subscribe"],
+        "state": [*kb.states, "veracruz:1", "veracruz:2.0", "jalisco:0.1"],
+        "state_more": [*(f"{slug}:" for slug in kb.states), *(f"{slug}:0" for slug, s in kb.states.items() if s.particularities),
+                       "veracruz:1", "jalisco:0.1"],
+        "states": ["", "docs", "convs", "subscribe"],
         "step": [str(n) for n in range(1, STEP_COUNT + 1)], "steps": [""],
         "phase": [str(n) for n in range(1, PHASE_COUNT + 1)], "phases": [""],
         "term": list(kb.terms), "terms": ["", "0", "3", *"abcdefghijklmnopqrstuvwxyz"],

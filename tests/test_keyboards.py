@@ -108,10 +108,12 @@ def runtime_keyboards(engine) -> list[list[list[InlineKeyboardButton]]]:
             markup = subscriptions._options_keyboard(slug, Subscription(slug, documents, calls, reminders))
             found.append(markup.inline_keyboard if markup else [])
     services = SimpleNamespace(engine=engine)
-    for many in (1, 3, 6):
+    for many in (1, 3, 6, 7, 13, 32):
         followed = [Subscription(slug, True, True, True) for slug in every_state[-many:]]
-        markup = subscriptions._followed_keyboard(services, followed)
-        found.append(markup.inline_keyboard if markup else [])
+        for page in range(3):
+            for markup, _ in (subscriptions.followed_page(services, followed, page),
+                              subscriptions.settings_page(services, followed, page)):
+                found.append(markup.inline_keyboard if markup else [])
     found += [list(curation.offer_rows("t0k3n")), list(curation.vote_rows("t0k3n"))]
     return found
 

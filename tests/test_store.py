@@ -159,7 +159,7 @@ class TestChats:
     def test_talking_again_makes_a_chat_active(self, store):
         store.subscribe(1, "jalisco")
         store.set_chat_active(1, False)
-        store.ensure_chat(1, "es")
+        store.ensure_chat(1)
         assert store.chat(1).active == 1
 
     def test_migrate_chat_moves_subscriptions_and_pending_deliveries(self, store):
@@ -187,7 +187,7 @@ class TestChats:
         assert store.outbox_counts() == {"pending": 1, "dropped": 1}
 
     def test_delete_chat_data_leaves_nothing_about_the_chat(self, store):
-        store.ensure_chat(1, "es-MX")
+        store.ensure_chat(1)
         store.subscribe(1, "jalisco")
         store.subscribe(2, "jalisco")
         add_document(store)

@@ -25,11 +25,11 @@ NOTHING_FOLLOWED = "No sigues ninguna entidad. Con /suscribir eliges una y te av
 class Chats:
     store: Store
 
-    def seen(self, chat_id: int, language: str | None = None) -> bool:
+    def seen(self, chat_id: int) -> bool:
         """Record a chat that talks to the bot (active again if it had blocked us); True when
         the bot had no record of it (its first contact, or its first since it erased its data)."""
         first = self.store.chat(chat_id) is None
-        self.store.ensure_chat(chat_id, language)
+        self.store.ensure_chat(chat_id)
         return first
 
     def wrote(self, user_id: int, username: str | None) -> None:

@@ -158,8 +158,8 @@ def action_reply(engine: Engine, action: Action) -> Reply | None:
     kb = engine.kb
     if action.kind in _WITHOUT_ARGUMENT:
         return _WITHOUT_ARGUMENT[action.kind](engine)
-    if action.kind == "state" and action.arg in kb.states:
-        return answers.state_card(action.arg)
+    if action.kind in ("state", "state_more"):
+        return _state_view(engine, action)
     if action.kind == "states":
         if action.arg in ("docs", "convs", "subscribe"):
             return answers.state_picker("Elige una entidad:", action=action.arg)
@@ -179,6 +179,21 @@ def action_reply(engine: Engine, action: Action) -> Reply | None:
     if action.kind == "convs" and (action.arg in kb.states or action.arg == ""):
         return answers.convocatorias(action.arg or None)
     return None
+
+
+def _state_view(engine: Engine, action: Action) -> Reply | None:
+    """A state's card («slug», or «slug:0.2» with those particularities first) or what its
+    [➕ Ver más] holds («slug:0.2», the particularities the card shows; «slug:» when none)."""
+    slug, colon, listed = action.arg.partition(":")
+    state = engine.kb.states.get(slug)
+    indices = tuple(ascii_int(part) for part in listed.split(".")) if listed else ()
+    if state is None or any(i is None or not 0 <= i < len(state.particularities) for i in indices) \
+            or len(set(indices)) != len(indices):
+        return None
+    shown = tuple(i for i in indices if i is not None)
+    if action.kind == "state_more":
+        return engine.answers.state_more(slug, shown) if colon else None
+    return engine.answers.state_card(slug, featured=shown) if shown else engine.answers.state_card(slug)
 
 
 def _page(engine: Engine, action: Action) -> Reply | None:

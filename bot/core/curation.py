@@ -175,15 +175,13 @@ class Curation:
         """Answer a message read against the chat's conversation; say what the reply offers
         (offers=False, as in groups: nothing, and nothing is held)."""
         engine = self.engine
-        request = engine.understand(text, chat_id)
-        engine.memory.remember(chat_id, request)
+        request, reply = engine.respond(text, chat_id)
         understood = Understood.of(request)
         reviewed = self._reviewed_answer(question_key(text, understood))
         if reviewed is not None:
             reply = engine.label(team_reply(reviewed), request)
             self._count(understood, answered=True)
             return Answered(reply, reviewed=True)
-        reply = engine.label(engine.answers.answer(request), request)
         reason = why_unanswered(request, text)
         self._count(understood, answered=reason is None and request.form != "out_of_scope")
         if not offers:

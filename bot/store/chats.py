@@ -17,9 +17,9 @@ class PublicRecord(TypedDict):
 
 @dataclass(frozen=True)
 class ChatRecord:
-    """A chat that talked to the bot: its language, and whether it still lets us write."""
+    """A chat that talked to the bot, and whether it still lets us write (nothing more: not its
+    language, which the privacy notice says is not kept)."""
     id: int
-    language: str
     active: bool
 
 
@@ -42,19 +42,15 @@ class ChatData:
 
 class Chats(Connection):
 
-    def ensure_chat(self, chat_id: int, language: str | None = None) -> None:
+    def ensure_chat(self, chat_id: int) -> None:
         """Record a chat that talks to the bot (active again if it had blocked us)."""
-        language = (language or "")[:8] or None
         with self.transaction() as conn:
-            conn.execute(
-                "INSERT INTO chats(id, language, active) VALUES (?, COALESCE(?, 'es'), 1) "
-                "ON CONFLICT(id) DO UPDATE SET active = 1, language = COALESCE(?, language)",
-                (chat_id, language, language),
-            )
+            conn.execute("INSERT INTO chats(id, active) VALUES (?, 1) ON CONFLICT(id) DO UPDATE SET active = 1",
+                         (chat_id,))
 
     def chat(self, chat_id: int) -> ChatRecord | None:
-        rows = self._query("SELECT id, language, active FROM chats WHERE id = ?", (chat_id,))
-        return ChatRecord(rows[0]["id"], rows[0]["language"], bool(rows[0]["active"])) if rows else None
+        rows = self._query("SELECT id, active FROM chats WHERE id = ?", (chat_id,))
+        return ChatRecord(rows[0]["id"], bool(rows[0]["active"])) if rows else None
 
     def set_chat_active(self, chat_id: int, active: bool) -> int:
         """Mark a chat (in)active; an inactive chat's pending deliveries are dropped. Returns how many."""
@@ -127,10 +123,9 @@ class Chats(Connection):
 
     # -- subscriptions ----------------------------------------------------------------------
 
-    def subscribe(self, chat_id: int, state: str, documents: bool = True, convocatorias: bool = True,
-                  language: str | None = None) -> bool:
+    def subscribe(self, chat_id: int, state: str, documents: bool = True, convocatorias: bool = True) -> bool:
         """Follow a state; True when it is new. Subscribing again keeps it (and re-enables both kinds)."""
-        self.ensure_chat(chat_id, language)
+        self.ensure_chat(chat_id)
         with self.transaction() as conn:
             existed = conn.execute("SELECT 1 FROM subscriptions WHERE chat_id = ? AND state = ?",
                                    (chat_id, state)).fetchone()

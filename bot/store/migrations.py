@@ -212,8 +212,15 @@ def usernames(db: Database) -> None:
     )""")
 
 
+@MIGRATIONS(name="0007_chats_without_language")
+def chats_without_language(db: Database) -> None:
+    """The language Telegram reported for a chat was kept and never used, while the privacy
+    notice says it is not kept: drop it (tests/test_privacy_honesty.py holds the two together)."""
+    db.execute("ALTER TABLE chats DROP COLUMN language")
+
+
 NAMES = ("0001_first_schema", "0002_unsure_sends", "0003_guided_flows", "0004_questions",
-         "0005_notice_buttons", "0006_usernames")  # in order; user_version counts them
+         "0005_notice_buttons", "0006_usernames", "0007_chats_without_language")  # in order; user_version counts them
 
 
 def migrate(connection) -> None:

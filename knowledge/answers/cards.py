@@ -10,20 +10,25 @@ from typing import Any, Callable, Iterable, Sequence
 from markupsafe import Markup
 
 from knowledge import wording
+from knowledge.counts import counted
 from knowledge.filters import FILTERS
 from knowledge.live import LiveData, NoLiveData
 from knowledge.dates import PartialDate
 from knowledge.places import locate
-from knowledge.models import PHASE_COUNT, STEP_COUNT, Fact, Figure, KnowledgeBase, State, Term
+from knowledge.models import PHASE_COUNT, STEP_COUNT, Fact, Figure, KnowledgeBase, Particularity, State, Term
 from knowledge.answers import facts, forms
+from knowledge.text import fold
 from knowledge.reply import Action, Button, Citation, Keyboard, Reply, esc
 from knowledge.understanding.request import Request
 
 INAI_NOTICE_SOURCE = "contexto-2025"
+INAI_PARAGRAPH = Markup(f"\n\nℹ️ <i>{esc(wording.INAI_NOTICE)}</i>")
+INAI_SHORT_PARAGRAPH = Markup(f"\n\nℹ️ <i>{esc(wording.INAI_REMINDER)}</i>")
 PRIVACY_LINE = "🔒 Solo guardo el id de este chat y tus suscripciones. Más en /privacidad."
 DOCUMENTS_PER_PAGE = 10
 CONVOCATORIAS_PER_PAGE = 5  # each is a few lines: five keep a page near 1,500 characters
-CARD_CONVOCATORIAS = 3  # of each kind on a state's card
+CARD_CONVOCATORIAS = 3  # of each kind under a state's [➕ Ver más]
+MORE_LABEL = "➕ Ver más"
 
 Clock = Callable[[], datetime]
 
@@ -46,17 +51,23 @@ class Answerer:
 
     # -- states -----------------------------------------------------------------------------
 
-    def state_card(self, slug: str, lead: str = "", particularity: int | None = None) -> Reply:
-        """A state's card; `lead` (HTML) answers the question first, `particularity` (an index)
-        is shown first when the question was about it."""
+    def state_card(self, slug: str, lead: str = "", particularity: int | None = None, attribute: str | None = None,
+                   featured: tuple[int, ...] | None = None) -> Reply:
+        """A state's card, short: its status and progress, the declaratoria, STL and PAL lines and
+        the particularity the question pointed to (shown first: `particularity`, an index, with
+        those on the same subject; all of them when it asked what is particular; one about the
+        `attribute` asked), else the first one; `lead` (HTML) answers the question before it.
+        The rest (the other particularities, named; the documents; the convocatorias) is one
+        button away: [➕ Ver más]. `featured` names the particularities shown first directly."""
         state = self.kb.states[slug]
-        highlighted = state.particularities[particularity] if particularity is not None else None
-        facts: list[Fact] = [state.declaratoria, state.exercise, state.stl, state.pal, *state.particularities]
+        if featured is None:
+            featured = self._featured(state, particularity, attribute)
+        shown = featured or ((0,) if state.particularities else ())
         lines = [lead, ""] if lead else []
-        lines += [f"<b>{esc(state.name)}</b> · {esc(wording.EXERCISE[state.exercise.status])}", self._progress_line(state), ""]
-        if highlighted:
-            lines += [f"<b>{esc(highlighted.title)}.</b> {esc(highlighted.text)}{self._source_tag(highlighted, state)}", ""]
-        lines += self._recent_documents(state.slug)
+        lines += [self._card_heading(state), self._progress_line(state), ""]
+        if featured:
+            items = [state.particularities[i] for i in featured]
+            lines += [self._particularity_line(item, state, bullet=len(items) > 1) for item in items] + [""]
         lines += [
             f"✍️ <b>Declaratoria:</b> {esc(wording.declaratoria(state))}",
             f"🤝 <b>STL:</b> {esc(wording.stl(state))}",
@@ -64,15 +75,87 @@ class Answerer:
         ]
         if state.exercise.note:
             lines.append(f"ℹ️ {esc(state.exercise.note)}")
-        lines += self._particularities(state, skip=highlighted)
-        lines += self._open_convocatorias_lines(state.slug)
+        if shown and not featured:
+            lines += ["", "<b>Lo particular</b>", self._particularity_line(state.particularities[0], state)]
+        more = self._more_summary(state, shown)
+        if more:
+            lines += ["", more]
         lines += ["", self._as_of_line(state)]
-        buttons = (
+        buttons: Keyboard = (
             (Button("🔔 Suscribirme", Action("subscribe", slug)), Button("📄 Documentos", Action("docs", slug))),
             (Button("📣 Convocatorias", Action("convs", slug)), Button("🧭 Los 13 pasos", Action("steps"))),
         )
-        return self._factual("\n".join(_squeeze(lines)), facts, buttons, intent="state_status", state=state.name,
-                             view=Action("state", slug))
+        if more:
+            buttons = ((Button(MORE_LABEL, Action("state_more", f"{slug}:{_indices(shown)}")),),) + buttons
+        cited: list[Fact] = [state.declaratoria, state.exercise, state.stl, state.pal,
+                             *(state.particularities[i] for i in shown)]
+        view = Action("state", f"{slug}:{_indices(featured)}" if featured else slug)
+        return self._factual("\n".join(_squeeze(lines)), cited, buttons, intent="state_status", state=state.name, view=view)
+
+    def more_after_card(self, slug: str, particularity: int | None = None, attribute: str | None = None) -> Reply:
+        """«Más» after a state's card: what its [➕ Ver más] holds (the card again when it holds nothing)."""
+        state = self.kb.states[slug]
+        shown = self._featured(state, particularity, attribute) or ((0,) if state.particularities else ())
+        if not self._more_summary(state, shown):
+            return self.state_card(slug, particularity=particularity, attribute=attribute)
+        return self.state_more(slug, shown)
+
+    def _featured(self, state: State, particularity: int | None, attribute: str | None) -> tuple[int, ...]:
+        """The particularities a question points to, by their index: the one it named and the
+        others on the same subject (a keyword in common), all of them when it asked what is
+        particular, or those about the fact it asked (a keyword among that fact's words)."""
+        items = state.particularities
+        if attribute == "particularities":
+            return tuple(range(len(items)))
+        if particularity is not None:
+            keywords = {fold(k) for k in items[particularity].keywords}
+            return (particularity, *(i for i, p in enumerate(items)
+                                     if i != particularity and keywords & {fold(k) for k in p.keywords}))
+        if attribute is None or f"attribute.{attribute}" not in self.kb.vocabulary.phrases:
+            return ()
+        words = self.kb.vocabulary.words(f"attribute.{attribute}")
+        return tuple(i for i, p in enumerate(items) if words & {fold(k) for k in p.keywords})
+
+    def state_more(self, slug: str, shown: tuple[int, ...] = ()) -> Reply:
+        """[➕ Ver más] under a state's card: what the card leaves out (the particularities but
+        those `shown`, the latest documents its STL published, its open and upcoming convocatorias)."""
+        state = self.kb.states[slug]
+        others = [p for index, p in enumerate(state.particularities) if index not in shown]
+        lines = [f"<b>{esc(state.name)}</b> · más de su ficha", ""]
+        if others:
+            title = "Más de lo particular" if shown else "Lo particular"
+            lines += [f"<b>{title}</b>", *(self._particularity_line(p, state) for p in others), ""]
+        lines += self._recent_documents(slug)
+        lines += self._open_convocatorias_lines(slug)
+        if len(_squeeze(lines)) == 1:
+            lines += [f"No hay más: la ficha de {esc(state.name)} ya dice todo lo que sé."]
+        lines += ["", self._as_of_line(state)]
+        buttons = ((Button("📄 Documentos", Action("docs", slug)), Button("📣 Convocatorias", Action("convs", slug))),)
+        cited: list[Fact] = [*others] or [state.exercise]
+        return self._factual("\n".join(_squeeze(lines)), cited, buttons, intent="state_status", state=state.name,
+                             view=Action("state_more", f"{slug}:{_indices(shown)}"))
+
+    def _card_heading(self, state: State) -> str:
+        return f"<b>{esc(state.name)}</b> · {esc(wording.EXERCISE[state.exercise.status])}"
+
+    def _particularity_line(self, item: Particularity, state: State, bullet: bool = True) -> str:
+        line = f"<b>{esc(item.title)}.</b> {esc(item.text)}{self._source_tag(item, state)}"
+        return f"• {line}" if bullet else line
+
+    def _more_summary(self, state: State, shown: tuple[int, ...]) -> str:
+        """What [➕ Ver más] holds: the other particularities by their titles, how many documents
+        and convocatorias («…, 12 documentos publicados y 1 convocatoria abierta»); '' when nothing."""
+        now = self.clock()
+        documents = self.live.document_count(state.slug)
+        open_now = len(self.live.open_convocatorias(state.slug, now))
+        upcoming = len(self.live.upcoming_convocatorias(state.slug, now))
+        parts = [p.title for index, p in enumerate(state.particularities) if index not in shown]
+        parts += [counted(documents, "documento publicado", "documentos publicados")] if documents else []
+        parts += [counted(open_now, "convocatoria abierta", "convocatorias abiertas")] if open_now else []
+        parts += [counted(upcoming, "convocatoria por abrir", "convocatorias por abrir")] if upcoming else []
+        if not parts:
+            return ""
+        return f"➕ En «{MORE_LABEL[2:]}»: {esc(wording.join_names(parts))}."
 
     def _as_of_line(self, state: State) -> str:
         return f"<i>{esc(wording.as_of_notice(self._date_of(state.exercise)))}</i>"
@@ -295,15 +378,6 @@ class Answerer:
         lines += [f"• {wording.document_line(d, self.kb)}" for d in documents]
         return lines + [""]
 
-    def _particularities(self, state: State, skip: object = None) -> list[str]:
-        items = [p for p in state.particularities if p is not skip]
-        if not items:
-            return []
-        title = "Más de lo particular" if skip else "Lo particular"
-        lines = ["", f"<b>{title}</b>"]
-        lines += [f"• <b>{esc(p.title)}.</b> {esc(p.text)}{self._source_tag(p, state)}" for p in items]
-        return lines
-
     def _source_tag(self, fact: Fact, state: State) -> str:
         """Name the source where it is not the card's main one (the status report)."""
         if fact.source == state.exercise.source:
@@ -476,9 +550,7 @@ class Answerer:
             text = wording.no_convocatorias(place, self.kb.steps)
             return Reply(Markup(text), self.subscribe_buttons(slug), intent="convocatorias", state=state_name)
         total = len(open_now) + len(upcoming)
-        pages = -(-total // CONVOCATORIAS_PER_PAGE)
-        page = min(max(page, 0), pages - 1)
-        first = page * CONVOCATORIAS_PER_PAGE
+        page, pages, first = wording.page_of(total, page, CONVOCATORIAS_PER_PAGE)
         shown = (open_now + upcoming)[first:first + CONVOCATORIAS_PER_PAGE]
         shown_open, shown_upcoming = [c for c in shown if c in open_now], [c for c in shown if c not in open_now]
         lines = []
@@ -492,8 +564,7 @@ class Answerer:
             lines += [block for item in shown_upcoming for block in (wording.upcoming_block(item, now, self.kb), "")]
         last = first + len(shown_open) + len(shown_upcoming)
         if pages > 1:
-            more = f" Quedan {total - last} más." if total > last else ""
-            lines.append(f"Del {first + 1} al {last} de {total}.{more}")
+            lines.append(wording.page_line(first + 1, last, total))
         buttons = self._page_buttons(slug or "", page, pages, "convs_page") + self.subscribe_buttons(slug)
         return Reply(Markup("\n".join(lines).strip()), buttons, intent="convocatorias", state=state_name,
                      view=Action("convs_page", f"{slug or ''}:{page}"))
@@ -503,9 +574,8 @@ class Answerer:
         how many more there are and ◀ ▶ to page through them."""
         state = self.kb.states[slug]
         total = self.live.document_count(slug, step)
-        pages = max(1, -(-total // DOCUMENTS_PER_PAGE))
-        page = min(max(page, 0), pages - 1)
-        documents = self.live.documents(slug, limit=DOCUMENTS_PER_PAGE, step=step, offset=page * DOCUMENTS_PER_PAGE)
+        page, pages, offset = wording.page_of(total, page, DOCUMENTS_PER_PAGE)
+        documents = self.live.documents(slug, limit=DOCUMENTS_PER_PAGE, step=step, offset=offset)
         if not documents:
             what = f"del paso {step}" if step else ""
             text = (
@@ -516,11 +586,8 @@ class Answerer:
         of_step = f" del paso {step}" if step else ""
         lines = [f"📄 <b>Documentos{of_step} publicados por el STL de {esc(state.name)}</b>", ""]
         lines += [f"• {wording.document_line(d, self.kb)}" for d in documents]
-        first, last = page * DOCUMENTS_PER_PAGE + 1, page * DOCUMENTS_PER_PAGE + len(documents)
         if total > len(documents):
-            after = total - last
-            more = f" Quedan {after} más." if after else ""
-            lines += ["", f"Del {first} al {last} de {total}.{more}"]
+            lines += ["", wording.page_line(offset + 1, offset + len(documents), total)]
         buttons = self._page_buttons(f"{slug}:{step or 0}", page, pages, "docs_page") + self.subscribe_buttons(slug)
         return Reply(Markup("\n".join(lines)), buttons, intent="documents", state=state.name, step=step,
                      view=Action("docs_page", f"{slug}:{step or 0}:{page}"))
@@ -532,9 +599,9 @@ class Answerer:
             return ()
         row = []
         if page > 0:
-            row.append(Button("◀ Anteriores", Action(kind, f"{prefix}:{page - 1}")))
+            row.append(Button(wording.PREVIOUS_PAGE, Action(kind, f"{prefix}:{page - 1}")))
         if page < pages - 1:
-            row.append(Button("Siguientes ▶", Action(kind, f"{prefix}:{page + 1}")))
+            row.append(Button(wording.NEXT_PAGE, Action(kind, f"{prefix}:{page + 1}")))
         return (tuple(row),)
 
     # -- curated answers --------------------------------------------------------------------
@@ -627,15 +694,25 @@ class Answerer:
                 **fields: Any) -> Reply:
         """Add the INAI notice where INAI is named (CONTEXT-2025) and end with the sources."""
         names_inai = "INAI" in text or any("INAI" in c.short_name for c in citations)
-        if names_inai and "dejó de existir" not in text:
-            text += f"\n\nℹ️ <i>{esc(wording.INAI_NOTICE)}</i>"
+        with_notice = names_inai and "dejó de existir" not in text
+        if with_notice:
+            text += str(INAI_PARAGRAPH)
         if names_inai and not any(c.source_id == INAI_NOTICE_SOURCE for c in citations):
             notice = self.kb.sources[INAI_NOTICE_SOURCE]
             citations += (self._citation(INAI_NOTICE_SOURCE, notice.date.human()),)
         citations = tuple(dict.fromkeys(citations))  # one mention of each source and date
         if citations:
             text += f"\n\n{_sources_line(citations)}"
-        return Reply(Markup(text), tuple(buttons), citations, **fields)
+        return Reply(Markup(text), tuple(buttons), citations, inai_notice=with_notice, **fields)
+
+    @staticmethod
+    def briefly(reply: Reply) -> Reply:
+        """The reply with the INAI notice as one short line, for a chat that read it today
+        (knowledge/engine.py); its source stays cited."""
+        if not reply.inai_notice:
+            return reply
+        return dataclasses.replace(reply, html=reply.html.replace(INAI_PARAGRAPH, INAI_SHORT_PARAGRAPH, 1),
+                                   inai_notice=False)
 
     def _date_of(self, fact: Fact) -> PartialDate:
         return fact.as_of or self.kb.sources[fact.source].date
@@ -678,6 +755,11 @@ class Answerer:
             (Button("🗺️ Cómo va mi estado", Action("states")), Button("🧭 Los 13 pasos", Action("steps"))),
             (Button("📖 Glosario", Action("terms")), Button("📚 Fuentes", Action("sources"))),
         )
+
+
+def _indices(indices: tuple[int, ...]) -> str:
+    """(0, 2) -> «0.2»: particularities by their index, in a button's argument."""
+    return ".".join(str(i) for i in indices)
 
 
 def _first_sentence(title: str) -> str:

@@ -42,7 +42,7 @@ def answer_status(a: "Answerer", r: Request) -> Reply:
     lead = ""
     if r.attribute in STATE_FACTS:
         lead = f"<b>{esc(facts.describe(a.kb.states[r.states[0]], r.attribute))}</b>"
-    return a.state_card(r.states[0], lead=lead, particularity=r.particularity)
+    return a.state_card(r.states[0], lead=lead, particularity=r.particularity, attribute=r.attribute)
 
 
 def answer_yes_no(a: "Answerer", r: Request) -> Reply:
@@ -55,7 +55,7 @@ def answer_yes_no(a: "Answerer", r: Request) -> Reply:
     if r.particularity is not None and r.year is not None and verdict.yes is None:
         return _what_the_documents_say(a, state, r.particularity)  # «¿el primer plan de Jalisco fue en 2016?»
     if r.particularity is not None and (verdict.yes is None and not verdict.disputed or r.value is None):
-        return a.state_card(state.slug, particularity=r.particularity)  # what the documents say of it
+        return a.state_card(state.slug, particularity=r.particularity, attribute=r.attribute)  # what the documents say of it
     if r.either_or:
         lead = f"<b>{esc(verdict.sentence)}</b>"  # «¿abierta o cerrada?» takes no yes or no
     elif verdict.disputed:
@@ -67,7 +67,7 @@ def answer_yes_no(a: "Answerer", r: Request) -> Reply:
     else:
         lead = f"<b>{'Sí' if verdict.yes else 'No'}.</b> {esc(verdict.sentence)}"
     if r.particularity is not None:
-        return a.state_card(state.slug, lead=lead, particularity=r.particularity)
+        return a.state_card(state.slug, lead=lead, particularity=r.particularity, attribute=r.attribute)
     return a.short_state_answer(state.slug, lead, verdict.facts)
 
 
@@ -212,7 +212,9 @@ def answer_more(a: "Answerer", r: Request) -> Reply:
     """«Más»: the fuller answer about the same thing (the state's card, the glossary entry…)."""
     referred = _referred(r)
     if referred.form in ("yes_no", "when") and referred.states:
-        return a.state_card(referred.states[0], particularity=referred.particularity)
+        return a.state_card(referred.states[0], particularity=referred.particularity, attribute=referred.attribute)
+    if referred.form == "status" and len(referred.states) == 1:  # «más» after a card: what its [➕ Ver más] holds
+        return a.more_after_card(referred.states[0], referred.particularity, referred.attribute)
     if referred.form == "step" and referred.step:
         return a.step(referred.step)
     if referred.form in ("which_states", "how_many"):

@@ -53,7 +53,10 @@ def test_convocatorias_of_a_state_page_in_place(live):
 def test_the_card_says_how_many_more_and_its_list_pages(live):
     ana = live.person("Ana")
     card = ana.says("/estado tlaxcala")
-    assert "…y 6 más abiertas (📣 Convocatorias)." in card.text
+    assert "9 convocatorias abiertas y 2 convocatorias por abrir." in card.text
+    more = ana.taps_to_edit(card, "➕ Ver más")
+    assert "…y 6 más abiertas (📣 Convocatorias)." in more.text
+    card = ana.taps_to_edit(more, "◀ Volver")
     listing = ana.taps_to_new(card, "📣 Convocatorias")
     assert "Del 1 al 5 de 11. Quedan 6 más." in listing.text
     assert "Mesa de Tlaxcala 6" in ana.taps_to_edit(listing, "Siguientes ▶").text

@@ -220,7 +220,7 @@ def test_a_convocatoria_that_opens_later_is_listed_under_proximas(live):
         reply = ana.says(asked)
         assert "Próximas en Tlaxcala" in reply.text and "Mesas de Tlaxcala 2027" in reply.text, reply.text
         assert "Abre el" in reply.text and "en 10 días" in reply.text
-    card = ana.says("/estado tlaxcala")
+    card = ana.taps_to_edit(ana.says("/estado tlaxcala"), "➕ Ver más")
     assert "Próximas convocatorias" in card.text and "Mesas de Tlaxcala 2027: abre el" in card.text, card.text
 
 

@@ -35,14 +35,16 @@ def test_the_description_and_menus_are_set_at_start_up(live, ana):
 
 
 def test_privacidad_says_only_what_is_kept(live):
-    person = live.person("Beto")
+    person = Person(live, live.emulator.new_user("Beto", language_code="fr"))  # Telegram reports French
     text = person.says("/privacidad").text
     assert "idioma" not in text
     person.says("/suscribir oaxaca")
     assert "Idioma" not in person.says("/mis_datos").text
     assert "idioma" not in person.says("/start").text
-    with opened(live.process.db_path) as store:
-        assert store.chat(person.chat_id).language in (None, "es")  # never the one Telegram reports
+    with opened(live.process.db_path) as store:  # never the language Telegram reports, nor any other
+        assert store.chat(person.chat_id) is not None
+        row = next(store.db.query("SELECT * FROM chats WHERE id = ?", [person.chat_id]))
+        assert "fr" not in row.values() and "language" not in row
 
 
 def test_a_wrong_deep_link_says_so(live):
