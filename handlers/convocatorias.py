@@ -308,13 +308,21 @@ async def expected_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 # -- /mis_convocatorias ---------------------------------------------------------------------
 
 
-async def my_convocatorias(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def _current_for(update: Update, context: ContextTypes.DEFAULT_TYPE) -> list[ConvocatoriaRecord] | None:
+    """The convocatorias open or to open that this person may correct; None (and a refusal) for
+    someone who publishes nothing."""
     who, uid = permissions(context), user_id(update)
     if not who.is_admin(uid) and not who.is_facilitator(uid):
         await refuse(update, NOT_FACILITATOR)
-        return ConversationHandler.END
+        return None
     states = None if who.is_admin(uid) else who.publishable_states(uid)
-    current = await asyncio.to_thread(desk(context).current, states)
+    return await asyncio.to_thread(desk(context).current, states)
+
+
+async def my_convocatorias(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    current = await _current_for(update, context)
+    if current is None:
+        return ConversationHandler.END
     if not current:
         await update.effective_message.reply_text(NOTHING_CURRENT)
         return ConversationHandler.END
@@ -339,12 +347,9 @@ def mine_page(current: list[ConvocatoriaRecord], names, now, page: int) -> tuple
 
 async def show_mine_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """◀ ▶ under /mis_convocatorias: another page, in the same message (read again: it may have changed)."""
-    who, uid = permissions(context), user_id(update)
-    if not who.is_admin(uid) and not who.is_facilitator(uid):
-        await refuse(update, NOT_FACILITATOR)
+    current = await _current_for(update, context)
+    if current is None:
         return ConversationHandler.END
-    states = None if who.is_admin(uid) else who.publishable_states(uid)
-    current = await asyncio.to_thread(desk(context).current, states)
     await update.callback_query.answer()
     if not current:
         await edit_in_place(update.callback_query.message, esc(NOTHING_CURRENT), None)
