@@ -14,7 +14,7 @@ from knowledge.loader import load_knowledge
 from knowledge.models import KnowledgeBase
 from knowledge.reply import Reply
 from knowledge.understanding import Memory, Request, Understander
-from knowledge.understanding.conversation import MAX_CHATS, Context
+from knowledge.understanding.conversation import MAX_CHATS
 from knowledge.wording import MEXICO_TZ
 
 
@@ -31,13 +31,6 @@ def understander_for(kb: KnowledgeBase) -> Understander:
             del _UNDERSTANDERS[next(iter(_UNDERSTANDERS))]
         kept = _UNDERSTANDERS[id(kb)] = (kb, Understander(kb))
     return kept[1]
-
-
-def _asks_the_card_again(request: Request, before: Context) -> bool:
-    """«¿Qué tipos de monitor hay allá?» right after Veracruz's card: a follow-up that asks for the
-    same state's card again, with no fact or particularity of its own."""
-    return (request.follow_up and request.form == before.form == "status" and len(request.states) == 1
-            and request.states == before.states and request.attribute is None and request.particularity is None)
 
 
 class ToldToday:
@@ -96,16 +89,10 @@ class Engine:
 
     def respond(self, message: str, chat: Hashable) -> tuple[Request, Reply]:
         """What a message in a chat asks (read against its last question, then remembered) and
-        the reply to it. The same state's card asked for again, with nothing new, is what that
-        card left out (its [➕ Ver más]): the card itself is already on screen."""
-        before = self.memory.get(chat)
-        request = self.understander.understand(message, before)
+        the reply to it, labelled, before the chat's own touches (for_chat)."""
+        request = self.understand(message, chat)
         self.memory.remember(chat, request)
-        if before is not None and _asks_the_card_again(request, before):
-            reply = self.answers.more_after_card(request.states[0], attribute=before.attribute)
-        else:
-            reply = self.answers.answer(request)
-        return request, self.label(reply, request)
+        return request, self.label(self.answers.answer(request), request)
 
     def for_chat(self, chat: Hashable, reply: Reply) -> Reply:
         """The reply as this chat reads it: the INAI notice in full in its first reply of the day

@@ -106,15 +106,6 @@ def test_a_fact_asked_brings_the_particularity_about_it(engine):
     assert _particularities_shown(card, engine, "jalisco") == ["Primer ejercicio de OGP Local en México"]
 
 
-def test_the_same_card_asked_again_is_what_it_left_out(engine):
-    chat = ("short-cards", "again")
-    first = engine.ask("¿cómo va Veracruz?", chat=chat)
-    assert _particularities_shown(first, engine, "veracruz") == ["Cinco capítulos"]
-    again = engine.ask("¿y qué tipos de monitor hay allá?", chat=chat)
-    assert "monitor ciudadano" in again.text and "Cinco capítulos." not in again.text
-    assert engine.ask("¿y Zacatecas?", chat=chat).text.startswith("Zacatecas · ")
-
-
 def test_mas_after_a_card_is_what_ver_mas_holds(engine):
     chat = ("short-cards", "más")
     engine.ask("¿cómo va Quintana Roo?", chat=chat)
