@@ -378,3 +378,23 @@ def test_of_the_three_just_compared(chat):
     chat("compara Veracruz, Oaxaca y Coahuila")
     reply = chat("¿cuáles de los tres instalaron su STL con convocatoria abierta?")
     assert reply.form == "which_states" and set(reply.states) == {"Veracruz", "Oaxaca", "Coahuila"}
+
+
+@pytest.mark.parametrize("first,turn,step", [
+    ("¿cuáles son los 13 pasos?", "¿y cuál es el último?", 13),
+    ("¿qué es el paso 8?", "¿y el anterior al del árbol?", 5),  # from the step named, not from the last one
+])
+def test_moving_along_the_steps(chat, first, turn, step):
+    chat(first)
+    reply = chat(turn)
+    assert (reply.form, reply.step) == ("step", step)
+
+
+def test_thanks_with_homework_done_is_thanks(chat):
+    chat("¿qué es el INAI?")
+    assert chat("gracias, ya acabé mi tarea").form == "ack"
+
+
+def test_how_to_stop_the_notices_after_a_state(chat):
+    chat("¿cómo va Veracruz?")
+    assert chat("¿y cómo le quito después si ya no quiero que me lleguen?").form == "subscribe"

@@ -13,6 +13,7 @@ from knowledge.filters import NEGATED_VALUE, POSITIVE_VALUE
 from knowledge.models import PHASE_COUNT, STEP_COUNT
 from knowledge.matching import PhraseMatcher
 from knowledge.understanding.entities import EntityFinder, Found, StepReference
+from knowledge.understanding.request import ASIDES
 from knowledge.understanding.request import Request
 from knowledge.understanding.vocabulary import Vocabulary
 
@@ -136,7 +137,7 @@ class FollowUps:
         chosen = self._chosen_place(tokens, found, context)
         if chosen is not None:  # «¿cuál Baja?» «la sur»; «¿y la otra Baja?»
             return context.as_request(context.form if context.form != "out_of_scope" else "status", states=(chosen,))
-        if kind in ("next", "previous") or self._names_a_number(tokens, found):
+        if kind in ("next", "previous") or self._names_a_number(tokens, found) or self._last_words & set(tokens[-3:]):
             moved = _moved(context, kind, found, self._last_words)
             if moved is not None:
                 return moved
@@ -273,7 +274,7 @@ class FollowUps:
             head, tail = " ".join(tokens[:size]), " ".join(tokens[size:])
             kind = self.kind(head)
             thanked = tail in self._phrases.get("thanks", ())
-            asks_more = bool(found.cue("out_of_scope")) or found.interrogative is not None  # «ya, ¿quién ganó el partido?»
+            asks_more = bool(set(found.cue("out_of_scope")) - ASIDES) or found.interrogative is not None  # «ya, ¿quién ganó?»
             if (kind == "ack" and not asks_more or thanked) and not names_something:  # 'ok gracias, me sirve'
                 return "ack"
             if kind == "add":  # 'agrégale Edomex'
@@ -284,7 +285,7 @@ class FollowUps:
                 return kind
         if not names_something and set(found.cue("form")) - {"yes_no"} == {"greeting"}:  # 'hola?? sigues ahí'
             return "greeting"
-        named_step = found.reference.step is not None and not found.reference.described
+        named_step = found.reference.step is not None and not found.reference.described or found.described_step is not None
         if len(tokens) <= 7 and not named_step:  # «y el de antes de los talleres» moves from step 8, not from the last one
             for kind in ("next", "previous"):
                 if self._says(kind, words):

@@ -47,6 +47,8 @@ VALUES: tuple[str, ...] = (
     "not_installed", "installing", "open", "closed", "multiactor", "plan_1", "plan_2", "construction",
     "implementation", "has_pal", "published", "no_pal", "ogp_local",
 )
+# Out-of-scope cues that are often context, not the question («para mi tarea…», «ya acabé mi tarea»).
+ASIDES = frozenset(("tasks", "injection"))
 # Data the store does not hold, asked about a state or the initiative.
 MISSING: tuple[str, ...] = ("contact", "people", "money", "meeting", "progress", "future", "today", "statistics")
 

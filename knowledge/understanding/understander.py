@@ -26,7 +26,7 @@ from knowledge.understanding import entities as entities_module
 from knowledge.understanding.classifier import Features, FormClassifier, Ranked, features
 from knowledge.understanding.conversation import Context, FollowUps
 from knowledge.understanding.entities import EntityFinder, Found
-from knowledge.understanding.request import Request
+from knowledge.understanding.request import ASIDES, Request
 
 
 class _Scope(TypedDict):
@@ -470,7 +470,6 @@ def _siblings_by_their_cue(ranked: list[Ranked], found: Found) -> list[Ranked]:
     return ranked
 
 
-ASIDES = frozenset(("tasks", "injection"))  # out-of-scope cues that are often context («para mi tarea…»)
 SURELY_ELSEWHERE = 0.9  # the classifier's probability of out of scope that a known name does not overrule
 FOREIGN_WORDS_TOLERATED = 2  # content words outside the domain's vocabulary a known-topic question may carry
 
