@@ -20,12 +20,11 @@ from handlers.callbacks import encode_action
 from handlers.common import manages_chat, services
 from handlers.following import for_chat
 from handlers.render import edit_in_place, send_reply
-from handlers.subscriptions import ADMINS_ONLY, undo_arg, undone_subscription
+from handlers.subscriptions import ADMINS_ONLY, UNDO_LABEL, left_by_button, restored_by_button, undo_arg
 from knowledge.reply import esc
 
-UNDO_LABEL = "↩️ Deshacer"
 LEFT_LINE = "🔕 Ya no sigues a <b>{}</b>: no te llegarán más avisos suyos."
-_LEFT_PARAGRAPH = re.compile(r"\n\n🔕 Ya no sigues a <b>[^<]*</b>: no te llegarán más avisos suyos\.$")
+_LEFT_PARAGRAPH = re.compile("\n\n" + re.escape(LEFT_LINE).replace(re.escape("{}"), "[^<]*") + "$")  # the line above
 
 
 def notice_markup(rows: NoticeKeyboard) -> InlineKeyboardMarkup | None:
@@ -61,12 +60,10 @@ async def on_leave(update: Update, context: ContextTypes.DEFAULT_TYPE, arg: str)
         return
     if not await manages_chat(update, context, ADMINS_ONLY):
         return
-    name = found.engine.kb.states[arg].name
-    before = found.chats.leave(update.effective_chat.id, arg)
-    if before is None:  # a second tap, or it was left another way meanwhile
-        await query.answer(f"Ya no sigues a {name}.")
+    before = await left_by_button(update, context, arg)
+    if before is None:
         return
-    await query.answer(f"Listo: ya no sigues a {name}.")
+    name = found.engine.kb.states[arg].name
     undo = InlineKeyboardButton(UNDO_LABEL, callback_data=encode_action("notice_undo", undo_arg(before)))
     html = _notice_html(query.message)
     new_html = None if html is None else f"{html}\n\n{LEFT_LINE.format(esc(name))}"
@@ -76,17 +73,9 @@ async def on_leave(update: Update, context: ContextTypes.DEFAULT_TYPE, arg: str)
 async def on_undo(update: Update, context: ContextTypes.DEFAULT_TYPE, arg: str) -> None:
     query = update.callback_query
     found = services(context)
-    wanted = undone_subscription(arg, found.engine.kb.states)
+    wanted = await restored_by_button(update, context, arg, STALE)
     if wanted is None:
-        await query.answer(STALE, show_alert=True)
         return
-    if not await manages_chat(update, context, ADMINS_ONLY):
-        return
-    name = found.engine.kb.states[wanted.state].name
-    if not found.chats.restore(update.effective_chat.id, wanted):  # a second tap: the first one did it
-        await query.answer(f"Ya sigues a {name}.")
-        return
-    await query.answer(f"Listo: sigues otra vez a {name}.")
     links = _links(query.message)
     url = links[0].url if links else None
     html = _notice_html(query.message)

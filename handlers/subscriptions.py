@@ -241,23 +241,44 @@ def _settings_view(found: Services, followed: list[Subscription], page: int) -> 
     return text, markup
 
 
-async def on_undo_button(update: Update, context: ContextTypes.DEFAULT_TYPE, arg: str) -> None:
-    """[↩️ Deshacer] after a baja: the subscription as it was, and its settings in the same message."""
+async def restored_by_button(update: Update, context: ContextTypes.DEFAULT_TYPE, arg: str, stale: str) -> Subscription | None:
+    """[↩️ Deshacer] (under a baja or a notice): the subscription as it was, said on the button;
+    None when the button is stale, the person may not, or a first tap already did it."""
     query = _pressed(update)
     found = services(context)
     wanted = undone_subscription(arg, found.engine.kb.states)
     if wanted is None:
-        await query.answer("Ese botón ya no funciona. Usa /suscribir.", show_alert=True)
-        return
+        await query.answer(stale, show_alert=True)
+        return None
     if not await manages_chat(update, context, ADMINS_ONLY):
-        return
-    chat_id = update.effective_chat.id
+        return None
     name = found.engine.kb.states[wanted.state].name
-    if not found.chats.restore(chat_id, wanted):  # a second tap: the first one did it
+    if not found.chats.restore(update.effective_chat.id, wanted):  # a second tap: the first one did it
         await query.answer(f"Ya sigues a {name}.")
-        return
+        return None
     await query.answer(f"Listo: sigues otra vez a {name}.")
-    await _edit(query, subscribed_text(name, wanted.state, wanted, None), _options_keyboard(wanted.state, wanted))
+    return wanted
+
+
+async def left_by_button(update: Update, context: ContextTypes.DEFAULT_TYPE, slug: str) -> Subscription | None:
+    """[🔕 Dejar de seguir] (in the settings or under a notice): the subscription it ended, said on
+    the button; None when a first tap already did it."""
+    found = services(context)
+    name = found.engine.kb.states[slug].name
+    before = found.chats.leave(update.effective_chat.id, slug)
+    if before is None:  # a second tap, or it was left another way meanwhile
+        await _pressed(update).answer(f"Ya no sigues a {name}.")
+        return None
+    await _pressed(update).answer(f"Listo: ya no sigues a {name}.")
+    return before
+
+
+async def on_undo_button(update: Update, context: ContextTypes.DEFAULT_TYPE, arg: str) -> None:
+    """[↩️ Deshacer] after a baja: the subscription as it was, and its settings in the same message."""
+    wanted = await restored_by_button(update, context, arg, "Ese botón ya no funciona. Usa /suscribir.")
+    if wanted is not None:
+        name = services(context).engine.kb.states[wanted.state].name
+        await _edit(_pressed(update), subscribed_text(name, wanted.state, wanted, None), _options_keyboard(wanted.state, wanted))
 
 
 async def baja(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -371,13 +392,10 @@ async def on_unsubscribe_button(update: Update, context: ContextTypes.DEFAULT_TY
         await query.answer()
         await query.edit_message_text(all_unsubscribed_text(removed))
         return
-    name = found.engine.kb.states[arg].name
-    before = found.chats.leave(chat_id, arg)
-    if before is None:  # a second tap: the first one did it
-        await query.answer(f"Ya no sigues a {name}.")
-        return
-    await query.answer(f"Listo: ya no sigues a {name}.")
-    await _edit(query, unsubscribed_text(name, arg, True, buttons=True), _left_keyboard(before))
+    before = await left_by_button(update, context, arg)
+    if before is not None:
+        name = found.engine.kb.states[arg].name
+        await _edit(query, unsubscribed_text(name, arg, True, buttons=True), _left_keyboard(before))
 
 
 async def _ask_or_show_followed(query: CallbackQuery, found: Services, chat_id: int, asking: bool) -> None:
