@@ -11,7 +11,7 @@ from typing import Callable, Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from knowledge.wording import MAX_LABEL, NEXT_PAGE, PREVIOUS_PAGE, button_label, keyboard_problems
+from knowledge.wording import MAX_LABEL, button_label, keyboard_problems, page_moves
 
 log = logging.getLogger(__name__)
 
@@ -39,9 +39,4 @@ def _fitted(button: InlineKeyboardButton) -> InlineKeyboardButton:
 def page_row(page: int, pages: int, button: Callable[[str, int], InlineKeyboardButton]) -> list[InlineKeyboardButton]:
     """«◀ Anteriores» «Siguientes ▶» under a list shown a page at a time, as every list has them
     (empty for a list of one page): `button(label, page)` makes the button that shows that page."""
-    row = []
-    if page > 0:
-        row.append(button(PREVIOUS_PAGE, page - 1))
-    if page < pages - 1:
-        row.append(button(NEXT_PAGE, page + 1))
-    return row
+    return [button(label, to) for label, to in page_moves(page, pages)]

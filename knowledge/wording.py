@@ -127,6 +127,17 @@ def page_of(total: int, page: int, size: int) -> tuple[int, int, int]:
     return page, pages, page * size
 
 
+def page_moves(page: int, pages: int) -> list[tuple[str, int]]:
+    """(label, page) of «◀ Anteriores» and «Siguientes ▶» under a list shown a page at a time
+    (none for a list of one page)."""
+    moves = []
+    if page > 0:
+        moves.append((PREVIOUS_PAGE, page - 1))
+    if page < pages - 1:
+        moves.append((NEXT_PAGE, page + 1))
+    return moves
+
+
 def page_line(first: int, last: int, total: int) -> str:
     """«Del 1 al 5 de 11. Quedan 6 más.» (first and last counted from 1): where a page stands."""
     more = f" Quedan {total - last} más." if total > last else ""

@@ -595,14 +595,8 @@ class Answerer:
     @staticmethod
     def _page_buttons(prefix: str, page: int, pages: int, kind: str) -> Keyboard:
         """◀ ▶ through a list: the action `kind` with «prefix:page»."""
-        if pages <= 1:
-            return ()
-        row = []
-        if page > 0:
-            row.append(Button(wording.PREVIOUS_PAGE, Action(kind, f"{prefix}:{page - 1}")))
-        if page < pages - 1:
-            row.append(Button(wording.NEXT_PAGE, Action(kind, f"{prefix}:{page + 1}")))
-        return (tuple(row),)
+        row = tuple(Button(label, Action(kind, f"{prefix}:{to}")) for label, to in wording.page_moves(page, pages))
+        return (row,) if row else ()
 
     # -- curated answers --------------------------------------------------------------------
 
