@@ -165,7 +165,9 @@ class Understander:
         if request.states and missing:
             if found.by_city:  # «un boleto a Tijuana»: the city's, not its state's
                 return Request("out_of_scope", confidence=request.confidence)
-            return _missing(request.states, missing[0], request.confidence)
+            # out of scope by the contract (DESIGN.md: «a governor's phone, a state's budget»), said
+            # «No tengo ese dato» with what is known of the state
+            return Request("out_of_scope", states=request.states, missing=missing[0], confidence=request.confidence)
         return request
 
     def _known_after_all(self, request: Request, found: Found) -> Request:
@@ -496,13 +498,6 @@ def _out_of_scope_last(ranked: list[Ranked], found: Found) -> list[Ranked]:
             and not asked_in_scope):
         return ranked  # «el mejor taller mecánico de Tlaxcala»: a word of another topic, and the examples agree
     return sorted(ranked, key=lambda r: r.form == "out_of_scope") if names_known and mostly_ours else ranked
-
-
-def _missing(states: tuple[str, ...], missing: str, confidence: float = 1.0) -> Request:
-    """Data the store lacks about a state («el teléfono del STL de Zacatecas», «¿cómo va hoy?»):
-    out of scope by the contract (DESIGN.md: «a governor's phone, a state's budget»), answered
-    «No tengo ese dato» with what is known about that state."""
-    return Request("out_of_scope", states=states, missing=missing, confidence=confidence)
 
 
 def _in_the_question(start: int, found: Found) -> bool:
